@@ -1,0 +1,68 @@
+# Chaperon. `make run` serves the demo; `make test` runs every check. Both set up what they need.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/chaperon
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres chromium node clean bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$(scripts/find-python) || exit 1; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(VENV)/bin/chaperon serve
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	fi
+
+node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  echo "Starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+lint: install-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: install-dev
+	$(VENV)/bin/mypy chaperon tests bench
+
+test-sqlite: install-dev chromium node
+	$(VENV)/bin/pytest
+
+test-postgres: install-dev chromium node postgres
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: install-dev postgres
+	DATABASE_URL=$(PG_URL) $(PY) bench/audit.py --quick
+
+clean:
+	rm -rf $(VENV) node_modules var/test-*.sqlite3*

@@ -1,0 +1,1 @@
+"""Chaperon: safeguarding for online work with children and adults at risk."""

@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from chaperon.people.models import User
+
+
+class EmailBackend(ModelBackend):
+    """Sign in with an email address, matched without regard to case."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not username or not password:
+            return None
+        user = User.objects.filter(email__iexact=username.strip()).first()
+        if user is None:
+            User().set_password(password)  # same work whether or not the account exists
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,49 @@
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+
+from chaperon.people.models import User
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="6-digit code from your authenticator app",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="What will use this token?",
+        max_length=100,
+        help_text="For example: the school's MIS sync.",
+    )
+
+
+class PasswordSetupForm(PasswordResetForm):
+    """Django's reset form, also for staff who have never had a password (imported accounts)."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return iter(User.objects.filter(email__iexact=email, is_active=True))

@@ -1,0 +1,182 @@
+"""Sign-in with a password, then a second factor where the role needs one."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.exceptions import ChaperonError, ValidationFailed
+from chaperon.people.models import User
+from chaperon.people.permissions import viewer_of
+
+from . import services
+from .forms import CodeForm, SignInForm, TokenForm
+from .models import ApiToken, TotpDevice
+from .session import NEXT_KEY, PENDING_SECRET_KEY, PENDING_USER_KEY, SECOND_FACTOR_KEY
+
+LOCKED_MESSAGE = (
+    "Too many attempts. Signing in is paused for {minutes} minutes. "
+    "If you have forgotten your password, reset it below."
+)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("people:dashboard")
+
+
+def _complete_sign_in(request: HttpRequest, user: User, *, second_factor: bool) -> HttpResponse:
+    destination = request.session.get(NEXT_KEY)
+    login(request, user, backend="chaperon.accounts.backends.EmailBackend")
+    request.session.pop(PENDING_USER_KEY, None)
+    request.session.pop(PENDING_SECRET_KEY, None)
+    request.session[SECOND_FACTOR_KEY] = second_factor
+    services.sign_in_succeeded(
+        user=user, ip_address=client_ip(request), second_factor=second_factor
+    )
+    return redirect(_safe_next(request, destination))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("people:dashboard")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        ip = client_ip(request)
+        if services.sign_in_locked(email=email, ip_address=ip):
+            form.add_error(None, LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
+        else:
+            user = authenticate(request, username=email, password=form.cleaned_data["password"])
+            if not isinstance(user, User):
+                services.sign_in_failed(email=email, ip_address=ip, what="password")
+                form.add_error(None, "That email address and password do not match an account.")
+            else:
+                request.session.cycle_key()
+                request.session[NEXT_KEY] = request.GET.get("next", "")
+                if user.needs_second_factor or TotpDevice.objects.filter(user=user).exists():
+                    request.session[PENDING_USER_KEY] = user.pk
+                    return redirect("accounts:second_factor")
+                return _complete_sign_in(request, user, second_factor=False)
+    return render(request, "accounts/sign_in.html", {"form": form}, status=200)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER_KEY)
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Ask for a code, or, for someone without an authenticator yet, set one up."""
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, "Sign in with your email address and password first.")
+        return redirect("accounts:sign_in")
+    has_device = TotpDevice.objects.filter(user=user).exists()
+    form = CodeForm(request.POST or None)
+    if not has_device and PENDING_SECRET_KEY not in request.session:
+        request.session[PENDING_SECRET_KEY] = services.new_totp_secret()
+    secret = request.session.get(PENDING_SECRET_KEY, "")
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        if services.sign_in_locked(email=user.email, ip_address=ip):
+            form.add_error(None, LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
+        elif has_device:
+            if services.totp_check(user=user, code=form.cleaned_data["code"]):
+                return _complete_sign_in(request, user, second_factor=True)
+            services.sign_in_failed(email=user.email, ip_address=ip, what="code")
+            form.add_error("code", "That code is not right, or was already used. Try the next one.")
+        else:
+            try:
+                services.totp_enroll(user=user, secret=secret, code=form.cleaned_data["code"])
+            except ValidationFailed as error:
+                services.sign_in_failed(email=user.email, ip_address=ip, what="code")
+                form.add_error("code", error.errors["code"])
+            else:
+                return _complete_sign_in(request, user, second_factor=True)
+    context: dict[str, object] = {"form": form, "pending": user, "setting_up": not has_device}
+    if not has_device:
+        uri = services.totp_provisioning_uri(user=user, secret=secret)
+        context["qr_svg"] = segno.make(uri, error="m").svg_inline(scale=5, title="Set-up QR code")
+        context["secret_groups"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render(request, "accounts/second_factor.html", context)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record(action=AuditAction.SIGN_OUT, actor=request.user, obj=request.user)
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("accounts:sign_in")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user = viewer_of(request)
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.api_token_create(
+                actor=user, name=form.cleaned_data["name"]
+            )
+        except ValidationFailed as error:
+            form.add_error("name", error.errors.get("name", str(error)))
+        else:
+            form = TokenForm()
+    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_secret": new_secret},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = viewer_of(request)
+    try:
+        token = services.api_token_revoke(actor=user, token_id=token_id)
+    except ChaperonError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Token “{token.name}” revoked. Anything using it stops now.")
+    return redirect("accounts:api_tokens")
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's view, with the change written to the audit log."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record(action=AuditAction.PASSWORD_CHANGED, actor=form.user, obj=form.user)
+        return response

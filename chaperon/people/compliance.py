@@ -1,0 +1,64 @@
+"""Whether a staff member's DBS check, safeguarding training and acceptable-use agreement are
+current (SES-10, ORG-2, ORG-3). Unknown dates are never current: the product fails closed."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .models import StaffMember
+
+# The default validity, in years, of each fact: the same values as the default session policy.
+VALIDITY_YEARS = {"dbs": 3, "training": 1, "aup": 1}
+FACT_LABELS = {
+    "dbs": "DBS check",
+    "training": "Safeguarding training",
+    "aup": "Acceptable use agreement",
+}
+
+
+class Status(StrEnum):
+    CURRENT = "current"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    label: str
+    done_on: date | None
+    valid_until: date | None
+    status: Status
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one: the earlier day, failing closed
+        return day.replace(year=day.year + years, day=28)
+
+
+def staff_facts(staff: StaffMember, *, today: date, warning_days: int) -> list[Fact]:
+    done = {
+        "dbs": staff.dbs_checked_on,
+        "training": staff.safeguarding_training_on,
+        "aup": staff.aup_signed_on,
+    }
+    facts = []
+    for key, done_on in done.items():
+        valid_until = add_years(done_on, VALIDITY_YEARS[key]) if done_on else None
+        if valid_until is None:
+            status = Status.MISSING
+        elif valid_until < today:
+            status = Status.EXPIRED
+        elif valid_until <= today + timedelta(days=warning_days):
+            status = Status.EXPIRING
+        else:
+            status = Status.CURRENT
+        facts.append(Fact(key, FACT_LABELS[key], done_on, valid_until, status))
+    return facts
+
+
+def needs_attention(facts: list[Fact]) -> bool:
+    return any(fact.status != Status.CURRENT for fact in facts)

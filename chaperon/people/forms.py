@@ -1,0 +1,66 @@
+from django import forms
+
+from .models import WEEKDAY_NAMES, Organisation, Site
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    working_days = forms.MultipleChoiceField(
+        label="Working days",
+        choices=[(str(number), name) for number, name in enumerate(WEEKDAY_NAMES, start=1)],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "time_zone",
+            "working_days",
+            "working_hours_start",
+            "working_hours_end",
+            "senior_leadership_email",
+            "safeguarding_contacts",
+            "compliance_warning_days",
+        ]
+        labels = {
+            "name": "Organisation name",
+            "time_zone": "Time zone",
+            "working_hours_start": "Working day starts",
+            "working_hours_end": "Working day ends",
+            "senior_leadership_email": "Senior leadership team email address",
+            "safeguarding_contacts": "Safeguarding contacts to publish",
+            "compliance_warning_days": "Warn this many days before a DBS check, training or "
+            "agreement expires",
+        }
+        widgets = {
+            "working_hours_start": forms.TimeInput(attrs={"type": "time"}),
+            "working_hours_end": forms.TimeInput(attrs={"type": "time"}),
+            "safeguarding_contacts": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if self.instance and self.instance.pk:
+            self.initial["working_days"] = list(self.instance.working_days)
+
+    def clean_working_days(self) -> str:
+        return "".join(sorted(self.cleaned_data["working_days"]))
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "address"]
+        labels = {"name": "Site name", "address": "Address"}
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+
+class LearnerFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name or id", required=False)
+    year_group = forms.ChoiceField(label="Year or group", required=False)
+
+    def __init__(self, *args: object, year_groups: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["year_group"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "All"), *[(group, group) for group in year_groups]]

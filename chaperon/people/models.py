@@ -1,0 +1,281 @@
+"""Organisations and the people in them. Every record belongs to exactly one organisation."""
+
+import zoneinfo
+from datetime import date, time
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from chaperon.core.models import TimestampedModel
+
+from .roles import SECOND_FACTOR_ROLES, Role
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/London")
+
+
+def validate_working_days(value: str) -> None:
+    if not value or any(c not in "1234567" for c in value) or len(set(value)) != len(value):
+        raise ValidationError("choose at least one day, each once (1 = Monday … 7 = Sunday)")
+
+
+class Organisation(TimestampedModel):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    # ISO weekday numbers, Monday = 1: "12345" is Monday to Friday.
+    working_days = models.CharField(
+        max_length=7, default="12345", validators=[validate_working_days]
+    )
+    working_hours_start = models.TimeField(default=time(8, 30))
+    working_hours_end = models.TimeField(default=time(17, 0))
+    senior_leadership_email = models.EmailField(blank=True)
+    safeguarding_contacts = models.TextField(
+        blank=True, help_text="Published to staff, learners and families (ORG-1)."
+    )
+    compliance_warning_days = models.PositiveSmallIntegerField(default=30)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(working_hours_start__lt=models.F("working_hours_end")),
+                name="organisation_working_hours_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def working_day_names(self) -> list[str]:
+        return [WEEKDAY_NAMES[int(day) - 1] for day in sorted(self.working_days)]
+
+    def clean(self) -> None:
+        if self.working_hours_start >= self.working_hours_end:
+            raise ValidationError({"working_hours_end": "must be later than the start of the day"})
+
+
+class OrganisationOwned(TimestampedModel):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Site(OrganisationOwned):
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="site_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username or "")
+
+    def create_user(
+        self, *, email: str, organisation: Organisation, full_name: str, password: str | None
+    ) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), organisation=organisation)
+        user.full_name = full_name
+        user.set_password(password)
+        user.save()
+        return user
+
+
+class User(AbstractBaseUser):
+    """Someone who signs in. Staff have a ``StaffMember`` record with their roles."""
+
+    email = models.EmailField(max_length=254, unique=True)  # always stored in lower case
+    full_name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
+        if cached is None:
+            staff = StaffMember.objects.filter(user=self).first()
+            cached = staff.role_set if staff else frozenset()
+            self._roles_cache = cached
+        return cached
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return not self.roles.isdisjoint(SECOND_FACTOR_ROLES)
+
+
+class DbsType(models.TextChoices):
+    BASIC = "basic", "Basic"
+    STANDARD = "standard", "Standard"
+    ENHANCED = "enhanced", "Enhanced"
+    ENHANCED_BARRED = "enhanced_barred", "Enhanced with barred list"
+
+
+class StaffMember(OrganisationOwned):
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="staff")
+    external_id = models.CharField(max_length=64, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    dbs_checked_on = models.DateField(null=True, blank=True)
+    dbs_type = models.CharField(max_length=20, choices=DbsType.choices, blank=True)
+    safeguarding_training_on = models.DateField(null=True, blank=True)
+    aup_signed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="staff_external_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.user.full_name
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(role.role for role in self.roles.all())
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in sorted(self.role_set)]
+
+
+class StaffRole(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "role"], name="staff_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.role
+
+
+class Learner(OrganisationOwned):
+    external_id = models.CharField(max_length=64, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    adult_at_risk = models.BooleanField(default=False)
+    year_group = models.CharField(max_length=50, blank=True)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="learner_external_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    SMS = "sms", "Text message"
+
+
+class Guardian(OrganisationOwned):
+    """A parent, carer or other adult with a relationship to one or more learners."""
+
+    external_id = models.CharField(max_length=64, blank=True)
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    preferred_contact = models.CharField(
+        max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
+    )
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="guardian_external_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    PARENT = "parent", "Parent"
+    STEP_PARENT = "step_parent", "Step-parent"
+    GRANDPARENT = "grandparent", "Grandparent"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    CARER = "carer", "Carer"
+    OTHER = "other", "Other"
+
+
+class GuardianRelationship(OrganisationOwned):
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="relationships")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="relationships")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-parental_responsibility", "guardian__full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["guardian", "learner"], name="guardian_learner_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} ({self.get_relationship_display()}) of {self.learner}"

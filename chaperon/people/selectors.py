@@ -1,0 +1,152 @@
+"""Every read of people data, scoped to what the viewer may see. Sensitive reads are audited."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+
+from .compliance import Fact, needs_attention, staff_facts
+from .models import (
+    Guardian,
+    GuardianRelationship,
+    Learner,
+    Organisation,
+    Site,
+    StaffMember,
+    User,
+)
+from .permissions import access_learner, require
+from .roles import Permission
+
+
+def organisation_today(organisation: Organisation) -> date:
+    return timezone.now().astimezone(organisation.zone).date()
+
+
+def organisation_for(viewer: User) -> Organisation:
+    require(viewer, Permission.VIEW_ORGANISATION)
+    return Organisation.objects.get(pk=viewer.organisation_id)
+
+
+def staff_list_visible_to(viewer: User) -> QuerySet[StaffMember]:
+    require(viewer, Permission.VIEW_STAFF)
+    return (
+        StaffMember.objects.filter(organisation_id=viewer.organisation_id)
+        .select_related("user", "site")
+        .prefetch_related("roles")
+        .order_by("user__full_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class StaffCompliance:
+    staff: StaffMember
+    facts: list[Fact]
+
+    @property
+    def needs_attention(self) -> bool:
+        return needs_attention(self.facts)
+
+
+def staff_compliance_visible_to(viewer: User) -> list[StaffCompliance]:
+    """Each staff member with their DBS, training and acceptable-use status. Audited."""
+    require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    today = organisation_today(organisation)
+    rows = [
+        StaffCompliance(
+            staff,
+            staff_facts(staff, today=today, warning_days=organisation.compliance_warning_days),
+        )
+        for staff in staff_list_visible_to(viewer)
+    ]
+    record(action=AuditAction.STAFF_COMPLIANCE_VIEWED, actor=viewer, obj=organisation)
+    return rows
+
+
+def compliance_summary_for(viewer: User) -> dict[str, int]:
+    """How many staff have each fact current, expiring, expired or missing: figures, no names."""
+    require(viewer, Permission.VIEW_COMPLIANCE_SUMMARY)
+    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    today = organisation_today(organisation)
+    summary = {"staff": 0, "current": 0, "expiring": 0, "expired": 0, "missing": 0}
+    for staff in StaffMember.objects.filter(organisation_id=viewer.organisation_id):
+        summary["staff"] += 1
+        for fact in staff_facts(
+            staff, today=today, warning_days=organisation.compliance_warning_days
+        ):
+            summary[fact.status.value] += 1
+    return summary
+
+
+def learner_list_visible_to(
+    viewer: User, *, search: str = "", year_group: str = ""
+) -> QuerySet[Learner]:
+    require(viewer, Permission.VIEW_LEARNERS)
+    learners = Learner.objects.filter(organisation_id=viewer.organisation_id)
+    for word in search.split():
+        learners = learners.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(external_id__iexact=word)
+        )
+    if year_group:
+        learners = learners.filter(year_group=year_group)
+    return learners
+
+
+def year_groups_of(viewer: User) -> list[str]:
+    require(viewer, Permission.VIEW_LEARNERS)
+    groups = (
+        Learner.objects.filter(organisation_id=viewer.organisation_id)
+        .exclude(year_group="")
+        .values_list("year_group", flat=True)
+        .distinct()
+        .order_by("year_group")
+    )
+    return list(groups)
+
+
+def learner_detail_for(viewer: User, learner_id: int) -> Learner:
+    """A learner with their guardians. Reading it is audited."""
+    learner = access_learner(viewer, learner_id)
+    relationships = GuardianRelationship.objects.select_related("guardian").order_by(
+        "-parental_responsibility", "guardian__full_name"
+    )
+    learner = Learner.objects.prefetch_related(
+        Prefetch("relationships", queryset=relationships)
+    ).get(pk=learner.pk)
+    record(action=AuditAction.LEARNER_VIEWED, actor=viewer, obj=learner)
+    return learner
+
+
+def guardian_list_visible_to(viewer: User) -> QuerySet[Guardian]:
+    require(viewer, Permission.VIEW_LEARNERS)
+    return Guardian.objects.filter(organisation_id=viewer.organisation_id).prefetch_related(
+        Prefetch(
+            "relationships",
+            queryset=GuardianRelationship.objects.select_related("learner"),
+        )
+    )
+
+
+def own_compliance(viewer: User) -> list[Fact]:
+    """The viewer's own DBS, training and agreement status (empty for non-staff)."""
+    staff = StaffMember.objects.filter(user=viewer).first()
+    if staff is None:
+        return []
+    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    return staff_facts(
+        staff,
+        today=organisation_today(organisation),
+        warning_days=organisation.compliance_warning_days,
+    )
+
+
+def site_list_visible_to(viewer: User) -> QuerySet[Site]:
+    require(viewer, Permission.VIEW_ORGANISATION)
+    return Site.objects.filter(organisation_id=viewer.organisation_id).order_by("name")

@@ -1,0 +1,407 @@
+"""Every change to organisations and people: permission checked, validated, audited, atomic.
+
+``actor=None`` means the system itself (a command run by an operator on the server).
+"""
+
+from collections.abc import Iterable
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.exceptions import ValidationFailed
+
+from .models import (
+    Guardian,
+    GuardianRelationship,
+    Learner,
+    Organisation,
+    Site,
+    StaffMember,
+    StaffRole,
+    User,
+)
+from .permissions import require, require_same_organisation
+from .roles import Permission, Role
+
+
+def full_clean_or_fail(instance: Model, *, exclude: Iterable[str] = ()) -> None:
+    """Validate a model; raise ``ValidationFailed`` naming each bad field and the fix."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        raise ValidationFailed(
+            {field: " ".join(messages) for field, messages in error.message_dict.items()}
+        ) from None
+
+
+def _apply(instance: Model, changes: dict[str, Any]) -> list[str]:
+    changed = []
+    for field, value in changes.items():
+        if getattr(instance, field) != value:
+            setattr(instance, field, value)
+            changed.append(field)
+    return sorted(changed)
+
+
+# Organisations and sites ---------------------------------------------------------------------
+
+
+def organisation_create(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    time_zone: str = "Europe/London",
+    working_days: str = "12345",
+    working_hours_start: time = time(8, 30),
+    working_hours_end: time = time(17, 0),
+    is_demo: bool = False,
+) -> Organisation:
+    if actor is not None:  # organisations are made by operators, never from inside one
+        raise ValidationFailed({"organisation": "create organisations from the command line"})
+    organisation = Organisation(
+        name=name,
+        slug=slug,
+        time_zone=time_zone,
+        working_days=working_days,
+        working_hours_start=working_hours_start,
+        working_hours_end=working_hours_end,
+        is_demo=is_demo,
+    )
+    full_clean_or_fail(organisation)
+    with transaction.atomic():
+        organisation.save()
+        record(action=AuditAction.ORGANISATION_CREATED, obj=organisation)
+    return organisation
+
+
+ORGANISATION_SETTINGS = (
+    "name",
+    "time_zone",
+    "working_days",
+    "working_hours_start",
+    "working_hours_end",
+    "senior_leadership_email",
+    "safeguarding_contacts",
+    "compliance_warning_days",
+)
+
+
+def organisation_update(
+    *, actor: User | None, organisation: Organisation, **changes: Any
+) -> Organisation:
+    require(actor, Permission.MANAGE_ORGANISATION)
+    require_same_organisation(actor, organisation)
+    unknown = set(changes) - set(ORGANISATION_SETTINGS)
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(unknown, "is not an organisation setting"))
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = _apply(organisation, changes)
+        if not changed:
+            return organisation
+        full_clean_or_fail(organisation)
+        organisation.save()
+        record(
+            action=AuditAction.ORGANISATION_UPDATED,
+            actor=actor,
+            obj=organisation,
+            data={"changed": changed},
+        )
+    return organisation
+
+
+def site_create(
+    *, actor: User | None, organisation: Organisation, name: str, address: str = ""
+) -> Site:
+    require(actor, Permission.MANAGE_ORGANISATION)
+    require_same_organisation(actor, organisation)
+    site = Site(organisation=organisation, name=name.strip(), address=address.strip())
+    full_clean_or_fail(site)
+    with transaction.atomic():
+        site.save()
+        record(action=AuditAction.SITE_CREATED, actor=actor, obj=site)
+    return site
+
+
+# Staff -----------------------------------------------------------------------------------------
+
+
+def _clean_roles(roles: Iterable[str]) -> list[str]:
+    valid = set(Role.values)
+    bad = sorted(set(roles) - valid)
+    if bad:
+        raise ValidationFailed(
+            {"roles": f"unknown role {', '.join(bad)}; use one of {', '.join(sorted(valid))}"}
+        )
+    return sorted(set(roles))
+
+
+STAFF_FIELDS = (
+    "external_id",
+    "job_title",
+    "site",
+    "line_manager",
+    "dbs_checked_on",
+    "dbs_type",
+    "safeguarding_training_on",
+    "aup_signed_on",
+)
+
+
+def staff_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    roles: Iterable[str],
+    password: str | None = None,
+    **fields: Any,
+) -> StaffMember:
+    """Add a staff member who can sign in. Without ``password`` they set one before signing in."""
+    require(actor, Permission.MANAGE_STAFF)
+    require_same_organisation(actor, organisation)
+    role_list = _clean_roles(roles)
+    email = email.strip().lower()
+    user = User(email=email, full_name=full_name.strip(), organisation=organisation)
+    user.set_password(password)
+    full_clean_or_fail(user, exclude=["password"])
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed({"email": f"{email} already belongs to another account"})
+    staff = StaffMember(organisation=organisation, user=user, **fields)
+    full_clean_or_fail(staff, exclude=["user"])
+    try:
+        with transaction.atomic():
+            user.save()
+            staff.user = user
+            staff.save()
+            StaffRole.objects.bulk_create(StaffRole(staff=staff, role=role) for role in role_list)
+            record(
+                action=AuditAction.STAFF_CREATED,
+                actor=actor,
+                obj=staff,
+                data={"roles": role_list, "user": user.pk},
+            )
+    except IntegrityError:
+        raise ValidationFailed({"email": f"{email} already belongs to another account"}) from None
+    return staff
+
+
+def staff_update(
+    *,
+    actor: User | None,
+    staff: StaffMember,
+    full_name: str | None = None,
+    email: str | None = None,
+    **fields: Any,
+) -> StaffMember:
+    require(actor, Permission.MANAGE_STAFF)
+    require_same_organisation(actor, staff)
+    unknown = set(fields) - set(STAFF_FIELDS)
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(unknown, "is not a staff field"))
+    with transaction.atomic():
+        staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
+        user = staff.user
+        user_changes: dict[str, Any] = {}
+        if full_name is not None:
+            user_changes["full_name"] = full_name.strip()
+        if email is not None:
+            user_changes["email"] = email.strip().lower()
+        changed_user = _apply(user, user_changes)
+        changed = _apply(staff, fields)
+        if not changed and not changed_user:
+            return staff
+        if "email" in changed_user and (
+            User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists()
+        ):
+            raise ValidationFailed({"email": f"{user.email} already belongs to another account"})
+        full_clean_or_fail(user, exclude=["password"])
+        full_clean_or_fail(staff, exclude=["user"])
+        user.save()
+        staff.save()
+        record(
+            action=AuditAction.STAFF_UPDATED,
+            actor=actor,
+            obj=staff,
+            data={"changed": sorted(changed + changed_user)},
+        )
+    return staff
+
+
+def staff_set_roles(*, actor: User | None, staff: StaffMember, roles: Iterable[str]) -> StaffMember:
+    require(actor, Permission.MANAGE_STAFF)
+    require_same_organisation(actor, staff)
+    role_list = _clean_roles(roles)
+    with transaction.atomic():
+        before = sorted(staff.roles.values_list("role", flat=True))
+        if before == role_list:
+            return staff
+        staff.roles.exclude(role__in=role_list).delete()
+        StaffRole.objects.bulk_create(
+            [StaffRole(staff=staff, role=role) for role in role_list if role not in before]
+        )
+        record(
+            action=AuditAction.STAFF_ROLES_CHANGED,
+            actor=actor,
+            obj=staff,
+            data={"before": before, "after": role_list},
+        )
+    return staff
+
+
+# Learners and guardians -------------------------------------------------------------------------
+
+LEARNER_FIELDS = (
+    "external_id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "adult_at_risk",
+    "year_group",
+    "site",
+)
+
+
+def learner_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    **fields: Any,
+) -> Learner:
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, organisation)
+    learner = Learner(
+        organisation=organisation,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        **fields,
+    )
+    full_clean_or_fail(learner)
+    with transaction.atomic():
+        learner.save()
+        record(action=AuditAction.LEARNER_CREATED, actor=actor, obj=learner)
+    return learner
+
+
+def learner_update(*, actor: User | None, learner: Learner, **changes: Any) -> Learner:
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, learner)
+    unknown = set(changes) - set(LEARNER_FIELDS)
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(unknown, "is not a learner field"))
+    with transaction.atomic():
+        learner = Learner.objects.select_for_update().get(pk=learner.pk)
+        changed = _apply(learner, changes)
+        if not changed:
+            return learner
+        full_clean_or_fail(learner)
+        learner.save()
+        record(
+            action=AuditAction.LEARNER_UPDATED,
+            actor=actor,
+            obj=learner,
+            data={"changed": changed},
+        )
+    return learner
+
+
+GUARDIAN_FIELDS = ("external_id", "full_name", "email", "phone", "preferred_contact")
+
+
+def guardian_create(
+    *, actor: User | None, organisation: Organisation, full_name: str, **fields: Any
+) -> Guardian:
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, organisation)
+    guardian = Guardian(organisation=organisation, full_name=full_name.strip(), **fields)
+    full_clean_or_fail(guardian)
+    with transaction.atomic():
+        guardian.save()
+        record(action=AuditAction.GUARDIAN_CREATED, actor=actor, obj=guardian)
+    return guardian
+
+
+def guardian_update(*, actor: User | None, guardian: Guardian, **changes: Any) -> Guardian:
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, guardian)
+    unknown = set(changes) - set(GUARDIAN_FIELDS)
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(unknown, "is not a guardian field"))
+    with transaction.atomic():
+        guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
+        changed = _apply(guardian, changes)
+        if not changed:
+            return guardian
+        full_clean_or_fail(guardian)
+        guardian.save()
+        record(
+            action=AuditAction.GUARDIAN_UPDATED,
+            actor=actor,
+            obj=guardian,
+            data={"changed": changed},
+        )
+    return guardian
+
+
+def guardian_link(
+    *,
+    actor: User | None,
+    guardian: Guardian,
+    learner: Learner,
+    relationship: str,
+    parental_responsibility: bool,
+) -> GuardianRelationship:
+    """Record (or change) how a guardian is related to a learner of the same organisation."""
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, guardian)
+    require_same_organisation(actor, learner)
+    if guardian.organisation_id != learner.organisation_id:
+        raise ValidationFailed({"learner": "belongs to another organisation than the guardian"})
+    with transaction.atomic():
+        link = (
+            GuardianRelationship.objects.select_for_update()
+            .filter(guardian=guardian, learner=learner)
+            .first()
+        )
+        if link is None:
+            link = GuardianRelationship(
+                organisation_id=guardian.organisation_id,
+                guardian=guardian,
+                learner=learner,
+                relationship=relationship,
+                parental_responsibility=parental_responsibility,
+            )
+            full_clean_or_fail(link, exclude=["guardian", "learner"])
+            link.save()
+            record(
+                action=AuditAction.GUARDIAN_LINKED,
+                actor=actor,
+                obj=link,
+                data={"guardian": guardian.pk, "learner": learner.pk},
+            )
+            return link
+        changed = _apply(
+            link,
+            {"relationship": relationship, "parental_responsibility": parental_responsibility},
+        )
+        if changed:
+            full_clean_or_fail(link, exclude=["guardian", "learner"])
+            link.save()
+            record(
+                action=AuditAction.GUARDIAN_LINK_UPDATED,
+                actor=actor,
+                obj=link,
+                data={"changed": changed},
+            )
+    return link

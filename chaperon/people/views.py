@@ -1,0 +1,148 @@
+"""Pages: thin. Parse input, call a selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chaperon.core.exceptions import ValidationFailed
+
+from . import selectors, services
+from .forms import LearnerFilterForm, OrganisationSettingsForm, SiteForm
+from .permissions import can, viewer_of
+from .roles import Permission, Role
+
+
+def _show_errors(form: object, error: ValidationFailed) -> None:
+    for field, message in error.errors.items():
+        form.add_error(field if field in form.fields else None, message)  # type: ignore[attr-defined]
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    context: dict[str, object] = {"nav": "dashboard", "roles": viewer.roles}
+    if can(viewer, Permission.VIEW_STAFF_COMPLIANCE):
+        context["attention"] = [
+            row for row in selectors.staff_compliance_visible_to(viewer) if row.needs_attention
+        ]
+    if can(viewer, Permission.VIEW_COMPLIANCE_SUMMARY):
+        context["summary"] = selectors.compliance_summary_for(viewer)
+    if can(viewer, Permission.VIEW_LEARNERS):
+        context["learner_count"] = selectors.learner_list_visible_to(viewer).count()
+    context["own_facts"] = selectors.own_compliance(viewer)
+    context["role_labels"] = [Role(role).label for role in sorted(viewer.roles)]
+    return render(request, "people/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def staff_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if can(viewer, Permission.VIEW_STAFF_COMPLIANCE):
+        rows = selectors.staff_compliance_visible_to(viewer)
+        return render(
+            request,
+            "people/staff_list.html",
+            {"nav": "staff", "rows": rows, "with_compliance": True},
+        )
+    staff = selectors.staff_list_visible_to(viewer)
+    return render(request, "people/staff_list.html", {"nav": "staff", "staff": staff})
+
+
+@login_required
+@require_GET
+def learner_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = LearnerFilterForm(request.GET or None, year_groups=selectors.year_groups_of(viewer))
+    search, year_group = "", ""
+    if form.is_valid():
+        search = form.cleaned_data["q"]
+        year_group = form.cleaned_data["year_group"]
+    learners = selectors.learner_list_visible_to(viewer, search=search, year_group=year_group)
+    return render(
+        request,
+        "people/learner_list.html",
+        {"nav": "learners", "form": form, "learners": learners},
+    )
+
+
+@login_required
+@require_GET
+def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    learner = selectors.learner_detail_for(viewer, learner_id)
+    organisation = selectors.organisation_for(viewer)
+    today = selectors.organisation_today(organisation)
+    return render(
+        request,
+        "people/learner_detail.html",
+        {
+            "nav": "learners",
+            "learner": learner,
+            "age": learner.age_on(today),
+            "relationships": learner.relationships.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    current = selectors.organisation_for(viewer)
+    may_manage = can(viewer, Permission.MANAGE_ORGANISATION)
+    form = OrganisationSettingsForm(
+        request.POST if request.method == "POST" else None, instance=current
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.organisation_update(
+                    actor=viewer,
+                    organisation=current,
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+            except ValidationFailed as error:
+                _show_errors(form, error)
+            else:
+                messages.success(request, "Organisation settings saved.")
+                return redirect("people:organisation")
+        # A refused form must not leave the unsaved values on the page's own record.
+        current.refresh_from_db()
+    return render(
+        request,
+        "people/organisation.html",
+        {
+            "nav": "organisation",
+            "organisation": current,
+            "form": form,
+            "site_form": SiteForm(),
+            "sites": selectors.site_list_visible_to(viewer),
+            "may_manage": may_manage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def site_add(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = SiteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.site_create(
+                actor=viewer,
+                organisation=selectors.organisation_for(viewer),
+                name=form.cleaned_data["name"],
+                address=form.cleaned_data["address"],
+            )
+        except ValidationFailed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Site “{form.cleaned_data['name']}” added.")
+    else:
+        messages.error(request, "Give the site a name.")
+    return redirect("people:organisation")

@@ -1,0 +1,27 @@
+"""Settings for the test suite: the same as production where it matters, faster where it is safe."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+SECRET_KEY = "test-only-secret-key-not-for-any-deployed-system-0123456789"  # noqa: S105
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# Argon2 with its production cost makes every sign-in in a test take a fraction of a second.
+PASSWORD_HASHERS = ["chaperon.accounts.hashers.FastArgon2PasswordHasher"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):  # noqa: F405
+    # A file, not memory: tests that run several processes share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+    }
