@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	touch $@
 
 run: install
-	$(VENV)/bin/chaperon serve
+	$(VENV)/bin/chaperon serve --demo
 
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \

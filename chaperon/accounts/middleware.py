@@ -6,7 +6,16 @@ from django.shortcuts import redirect
 
 from .session import PENDING_USER_KEY, SECOND_FACTOR_KEY
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/")
+# Pages that must work before the second factor is given. The API takes bearer tokens only.
+EXEMPT_PREFIXES = (
+    "/accounts/sign-in/",
+    "/accounts/second-factor/",
+    "/accounts/sign-out/",
+    "/accounts/password/",
+    "/static/",
+    "/healthz",
+    "/api/",
+)
 
 
 class SecondFactorMiddleware:

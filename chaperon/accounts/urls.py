@@ -11,6 +11,11 @@ urlpatterns = [
     path("second-factor/", views.second_factor, name="second_factor"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("tokens/", views.api_tokens, name="api_tokens"),
+    path(
+        "authenticator-reset/<int:user_id>/",
+        views.second_factor_reset,
+        name="second_factor_reset",
+    ),
     path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path(
         "password/reset/",

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
-from chaperon.core.exceptions import ChaperonError, ValidationFailed
+from chaperon.core.exceptions import ChaperonError, NotFound, ValidationFailed
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 
@@ -180,3 +180,23 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
             response = super().form_valid(form)
             record(action=AuditAction.PASSWORD_CHANGED, actor=form.user, obj=form.user)
         return response
+
+
+@login_required
+@require_POST
+def second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = viewer_of(request)
+    target = User.objects.filter(pk=user_id, organisation_id=actor.organisation_id).first()
+    if target is None:
+        raise Http404("No such account.")
+    try:
+        services.totp_reset(actor=actor, user=target, reason=request.POST.get("reason", ""))
+    except ValidationFailed as error:
+        messages.error(request, error.errors.get("reason", str(error)))
+    except NotFound as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"{target.full_name} will set up a new authenticator at their next sign-in."
+        )
+    return redirect("people:staff_detail", target.staff.pk)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from chaperon.core.exceptions import NotFound, PermissionDenied
 
-from .models import Guardian, Learner, StaffMember, User
+from .models import Guardian, Learner, Organisation, StaffMember, User
 from .roles import Permission, roles_grant
 
 
@@ -24,7 +24,11 @@ def require(viewer: User | None, permission: Permission) -> None:
 
 
 def require_same_organisation(viewer: User | None, record: Model) -> None:
-    if viewer is not None and getattr(record, "organisation_id", None) != viewer.organisation_id:
+    """Answer "not found" when ``record`` (or the organisation itself) is not the viewer's."""
+    if viewer is None:
+        return
+    owner = record.pk if isinstance(record, Organisation) else getattr(record, "organisation_id", None)
+    if owner != viewer.organisation_id:
         raise NotFound("No such record.")
 
 

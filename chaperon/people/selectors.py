@@ -19,7 +19,7 @@ from .models import (
     StaffMember,
     User,
 )
-from .permissions import access_learner, require
+from .permissions import access_learner, access_staff, can, require
 from .roles import Permission
 
 
@@ -150,3 +150,24 @@ def own_compliance(viewer: User) -> list[Fact]:
 def site_list_visible_to(viewer: User) -> QuerySet[Site]:
     require(viewer, Permission.VIEW_ORGANISATION)
     return Site.objects.filter(organisation_id=viewer.organisation_id).order_by("name")
+
+
+@dataclass(frozen=True)
+class StaffDetail:
+    staff: StaffMember
+    facts: list[Fact] | None  # None when the viewer may not see compliance
+
+
+def staff_detail_for(viewer: User, staff_id: int) -> StaffDetail:
+    """One staff member; their compliance facts only for those allowed (and then audited)."""
+    staff = access_staff(viewer, staff_id)
+    if not can(viewer, Permission.VIEW_STAFF_COMPLIANCE):
+        return StaffDetail(staff, None)
+    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    facts = staff_facts(
+        staff,
+        today=organisation_today(organisation),
+        warning_days=organisation.compliance_warning_days,
+    )
+    record(action=AuditAction.STAFF_COMPLIANCE_VIEWED, actor=viewer, obj=staff)
+    return StaffDetail(staff, facts)

@@ -171,9 +171,9 @@ def staff_create(
     email = email.strip().lower()
     user = User(email=email, full_name=full_name.strip(), organisation=organisation)
     user.set_password(password)
-    full_clean_or_fail(user, exclude=["password"])
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed({"email": f"{email} already belongs to another account"})
+    full_clean_or_fail(user, exclude=["password"])
     staff = StaffMember(organisation=organisation, user=user, **fields)
     full_clean_or_fail(staff, exclude=["user"])
     try:

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("staff/", views.staff_list, name="staff_list"),
+    path("staff/<int:staff_id>/", views.staff_detail, name="staff_detail"),
     path("learners/", views.learner_list, name="learner_list"),
     path("learners/<int:learner_id>/", views.learner_detail, name="learner_detail"),
     path("organisation/", views.organisation, name="organisation"),

@@ -146,3 +146,20 @@ def site_add(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Give the site a name.")
     return redirect("people:organisation")
+
+
+@login_required
+@require_GET
+def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    member = selectors.staff_detail_for(viewer, staff_id)
+    return render(
+        request,
+        "people/staff_detail.html",
+        {
+            "nav": "staff",
+            "member": member.staff,
+            "facts": member.facts,
+            "may_manage": can(viewer, Permission.MANAGE_STAFF),
+        },
+    )

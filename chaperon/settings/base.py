@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "chaperon.people",
     "chaperon.accounts",
     "chaperon.api",
+    "chaperon.demo",
 ]
 
 MIDDLEWARE = [

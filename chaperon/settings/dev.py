@@ -15,5 +15,11 @@ if not SECRET_KEY:
 
     SECRET_KEY = load_or_create_secret_key(VAR_DIR / "secret_key")
 WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MAILERS = mailers_from_env(default_backend="chaperon.core.mail.OutboxBackend")
 OUTBOX_PAGE = env_bool("OUTBOX_PAGE", True)
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise looks here at start)

@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from chaperon.core import env
+
+
+def test_booleans_accept_the_usual_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    for word, expected in [("true", True), ("YES", True), ("0", False), ("off", False)]:
+        monkeypatch.setenv("CHAPERON_FLAG", word)
+        assert env.env_bool("CHAPERON_FLAG", not expected) is expected
+
+
+def test_a_bad_boolean_fails_loudly_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAPERON_FLAG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="CHAPERON_FLAG: 'perhaps' is not a boolean"):
+        env.env_bool("CHAPERON_FLAG", False)
+
+
+def test_integers_are_checked_against_their_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAPERON_N", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env.env_int("CHAPERON_N", 1)
+    monkeypatch.setenv("CHAPERON_N", "0")
+    with pytest.raises(ImproperlyConfigured, match="below the minimum of 1"):
+        env.env_int("CHAPERON_N", 5, minimum=1)
+    monkeypatch.setenv("CHAPERON_N", "7")
+    assert env.env_int("CHAPERON_N", 5, minimum=1) == 7
+
+
+def test_secrets_can_come_from_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("CHAPERON_SECRET_FILE", str(secret))
+    assert env.env_required("CHAPERON_SECRET") == "from-a-file"
+    monkeypatch.setenv("CHAPERON_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="CHAPERON_SECRET_FILE: cannot read"):
+        env.env_required("CHAPERON_SECRET")
+
+
+def test_required_values_say_how_to_set_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CHAPERON_SECRET", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="required, set it in the environment"):
+        env.env_required("CHAPERON_SECRET")
+
+
+def test_database_urls() -> None:
+    postgres = env.database_from_url("postgres://app:s%40cret@db.internal:5433/chaperon")
+    assert postgres["ENGINE"] == "django.db.backends.postgresql"
+    assert (postgres["USER"], postgres["PASSWORD"], postgres["HOST"], postgres["PORT"]) == (
+        "app",
+        "s@cret",
+        "db.internal",
+        "5433",
+    )
+    assert postgres["NAME"] == "chaperon"
+    sqlite = env.database_from_url("sqlite:////srv/chaperon/db.sqlite3")
+    assert sqlite["NAME"] == "/srv/chaperon/db.sqlite3"
+    with pytest.raises(ImproperlyConfigured, match="scheme 'mysql' is not supported"):
+        env.database_from_url("mysql://x@y/z")
+    with pytest.raises(ImproperlyConfigured, match="names no database"):
+        env.database_from_url("postgres://x@y")

@@ -1,0 +1,52 @@
+from io import StringIO
+
+import pyotp
+import pytest
+from django.core.management import CommandError, call_command
+
+from chaperon.accounts.models import TotpDevice
+from chaperon.people.models import Guardian, Learner, Organisation, StaffMember
+from chaperon.people.roles import Role
+from tests.conftest import Cast
+
+
+@pytest.mark.django_db
+def test_demo_school_has_the_promised_people_and_loads_once() -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    organisation = Organisation.objects.get(slug="larkspur-demo")
+    staff = StaffMember.objects.filter(organisation=organisation)
+    roles = [role for member in staff for role in member.role_set]
+    assert roles.count(Role.DSL) == 1
+    assert roles.count(Role.DEPUTY_DSL) == 1
+    assert roles.count(Role.SENIOR_LEADER) >= 1
+    assert roles.count(Role.TEACHER) == 3
+    learners = Learner.objects.filter(organisation=organisation)
+    assert learners.count() == 20
+    ages = {learner.age_on(organisation.created_at.date()) for learner in learners}
+    assert min(ages) <= 12 and max(ages) >= 18  # mixed ages, adults included
+    assert learners.filter(adult_at_risk=True).exists()
+    assert all(learner.relationships.exists() for learner in learners)
+    assert Guardian.objects.filter(organisation=organisation, email="").exists()
+    assert "dsl@larkspur.example" in out.getvalue()
+
+    call_command("load_demo", stdout=StringIO())
+    assert Organisation.objects.filter(slug="larkspur-demo").count() == 1
+    assert Learner.objects.filter(organisation=organisation).count() == 20
+
+
+@pytest.mark.django_db
+def test_demo_code_is_the_authenticators_current_code() -> None:
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_code", "dsl@larkspur.example", stdout=out)
+    device = TotpDevice.objects.get(user__email="dsl@larkspur.example")
+    assert pyotp.TOTP(device.secret).verify(out.getvalue().strip(), valid_window=1)
+
+
+def test_demo_code_is_never_given_for_a_real_account(cast: Cast) -> None:
+    TotpDevice.objects.create(
+        user=cast.dsl, secret=pyotp.random_base32(32), confirmed_at="2026-01-01T00:00:00Z"
+    )
+    with pytest.raises(CommandError, match="not a demo account"):
+        call_command("demo_code", cast.dsl.email, stdout=StringIO())
