@@ -10,6 +10,7 @@ from chaperon.people.models import Guardian, Learner, Organisation, User
 from chaperon.people.roles import Role
 
 from . import factories
+from .browser_support import browser, page  # noqa: F401 (fixtures for every folder)
 
 
 @dataclass

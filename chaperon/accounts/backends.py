@@ -25,3 +25,8 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        # The organisation comes with the user: every page needs its name and time zone.
+        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -10,7 +10,7 @@ from chaperon.people.models import User
 class SignInForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         label="Password",
@@ -28,7 +28,6 @@ class CodeForm(forms.Form):
                 "autocomplete": "one-time-code",
                 "inputmode": "numeric",
                 "pattern": "[0-9 ]*",
-                "autofocus": True,
             }
         ),
     )

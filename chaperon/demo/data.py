@@ -4,15 +4,23 @@ from datetime import date
 
 from chaperon.people.roles import Role
 
-ORGANISATION = {"name": "Larkspur Community School", "slug": "larkspur-demo"}
+ORGANISATION_NAME = "Larkspur Community School"
+ORGANISATION_SLUG = "larkspur-demo"
 EMAIL_DOMAIN = "larkspur.example"
-PASSWORD = "larkspur-demo-password"
+PASSWORD = "larkspur-demo-password"  # noqa: S105 (printed for the local demo)
 
 # (name, email local part, roles, job title, months since DBS check, months since training,
 #  months since acceptable-use agreement); None = not recorded.
 STAFF: list[tuple[str, str, list[str], str, int | None, int | None, int | None]] = [
-    ("Priya Hollins", "dsl", [Role.DSL, Role.SENIOR_LEADER], "Designated Safeguarding Lead",
-     20, 3, 3),
+    (
+        "Priya Hollins",
+        "dsl",
+        [Role.DSL, Role.SENIOR_LEADER],
+        "Designated Safeguarding Lead",
+        20,
+        3,
+        3,
+    ),
     ("Marcus Threlfall", "deputy", [Role.DEPUTY_DSL], "Deputy DSL", 30, 11, 4),
     ("Helen Okafor", "head", [Role.SENIOR_LEADER], "Headteacher", 14, 6, 6),
     ("Tom Ashdown", "teacher1", [Role.TEACHER], "Teacher of English", 8, 2, 2),
@@ -49,10 +57,20 @@ LEARNERS: list[tuple[str, str, date, str, bool]] = [
 
 # (full name, email or "", phone, preferred contact, [(learner index, relationship, PR)])
 GUARDIANS: list[tuple[str, str, str, str, list[tuple[int, str, bool]]]] = [
-    ("Claire Brightwater", "claire.b", "07700 900101", "email",
-     [(0, "mother", True), (1, "mother", True)]),
-    ("Daniel Brightwater", "dan.b", "07700 900102", "phone",
-     [(0, "father", True), (1, "father", True)]),
+    (
+        "Claire Brightwater",
+        "claire.b",
+        "07700 900101",
+        "email",
+        [(0, "mother", True), (1, "mother", True)],
+    ),
+    (
+        "Daniel Brightwater",
+        "dan.b",
+        "07700 900102",
+        "phone",
+        [(0, "father", True), (1, "father", True)],
+    ),
     ("Yvonne Cordwainer", "y.cordwainer", "07700 900103", "email", [(2, "mother", True)]),
     ("Peter Dunmore", "pdunmore", "07700 900104", "email", [(3, "father", True)]),
     ("Mina Ebbington", "mina.e", "07700 900105", "sms", [(4, "mother", True)]),

@@ -28,13 +28,13 @@ def _months_ago(today: date, months: int | None) -> date | None:
 
 def load_demo() -> tuple[Organisation, bool]:
     """The demo organisation, and whether it was created by this call."""
-    existing = Organisation.objects.filter(slug=data.ORGANISATION["slug"]).first()
+    existing = Organisation.objects.filter(slug=data.ORGANISATION_SLUG).first()
     if existing is not None:
         return existing, False
     today = timezone.localdate()
     with transaction.atomic():
         organisation = services.organisation_create(
-            actor=None, is_demo=True, **data.ORGANISATION
+            actor=None, name=data.ORGANISATION_NAME, slug=data.ORGANISATION_SLUG, is_demo=True
         )
         services.organisation_update(
             actor=None,

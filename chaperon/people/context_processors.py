@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .models import Organisation, User
+from .models import User
 from .permissions import can
 from .roles import Permission
 
@@ -11,8 +11,6 @@ def viewer(request: HttpRequest) -> dict[str, object]:
     if not isinstance(user, User) or not user.is_authenticated:
         return {}
     return {
-        "viewer_organisation": Organisation.objects.filter(pk=user.organisation_id)
-        .values_list("name", flat=True)
-        .first(),
+        "viewer_organisation": user.organisation.name,
         "viewer_can": {permission.value: can(user, permission) for permission in Permission},
     }

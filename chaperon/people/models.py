@@ -279,3 +279,58 @@ class GuardianRelationship(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.guardian} ({self.get_relationship_display()}) of {self.learner}"
+
+
+class ImportKind(models.TextChoices):
+    STAFF = "staff", "Staff"
+    LEARNERS = "learners", "Learners"
+    GUARDIANS = "guardians", "Parents and carers"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Imported"
+    REFUSED = "refused", "Not imported: the file has problems"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(OrganisationOwned):
+    """One CSV file uploaded for import, and what became of it.
+
+    ``content`` holds the file's text only until the import ends; then it is emptied, so that
+    the personal data in it lives on in the people records alone. ``errors`` is a list of
+    ``{"line", "column", "message"}``. Progress while running lives in the cache (see
+    ``chaperon.people.imports.progress``); the row holds the final figures.
+    """
+
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="importjob_org_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED}

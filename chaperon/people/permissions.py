@@ -27,7 +27,9 @@ def require_same_organisation(viewer: User | None, record: Model) -> None:
     """Answer "not found" when ``record`` (or the organisation itself) is not the viewer's."""
     if viewer is None:
         return
-    owner = record.pk if isinstance(record, Organisation) else getattr(record, "organisation_id", None)
+    owner = (
+        record.pk if isinstance(record, Organisation) else getattr(record, "organisation_id", None)
+    )
     if owner != viewer.organisation_id:
         raise NotFound("No such record.")
 

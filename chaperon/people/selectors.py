@@ -19,7 +19,7 @@ from .models import (
     StaffMember,
     User,
 )
-from .permissions import access_learner, access_staff, can, require
+from .permissions import access_guardian, access_learner, access_staff, can, require
 from .roles import Permission
 
 
@@ -171,3 +171,14 @@ def staff_detail_for(viewer: User, staff_id: int) -> StaffDetail:
     )
     record(action=AuditAction.STAFF_COMPLIANCE_VIEWED, actor=viewer, obj=staff)
     return StaffDetail(staff, facts)
+
+
+def guardian_detail_for(viewer: User, guardian_id: int) -> Guardian:
+    """A guardian with the learners they are linked to."""
+    guardian = access_guardian(viewer, guardian_id)
+    relationships = GuardianRelationship.objects.select_related("learner").order_by(
+        "learner__last_name", "learner__first_name", "id"
+    )
+    return Guardian.objects.prefetch_related(Prefetch("relationships", queryset=relationships)).get(
+        pk=guardian.pk
+    )

@@ -39,6 +39,26 @@ def full_clean_or_fail(instance: Model, *, exclude: Iterable[str] = ()) -> None:
         ) from None
 
 
+def _validate_person(instance: StaffMember | Learner | Guardian, **options: Any) -> None:
+    """Validate a staff member, learner or guardian, naming a reused MIS id as such."""
+    external_id = instance.external_id
+    if external_id:
+        others = (
+            type(instance)
+            .objects.filter(organisation_id=instance.organisation_id, external_id=external_id)
+            .exclude(pk=instance.pk)
+        )
+        if others.exists():
+            kind = type(instance)._meta.verbose_name
+            raise ValidationFailed(
+                {
+                    "external_id": f"{external_id} is already the id of another {kind}; "
+                    "each id belongs to one record"
+                }
+            )
+    full_clean_or_fail(instance, **options)
+
+
 def _apply(instance: Model, changes: dict[str, Any]) -> list[str]:
     changed = []
     for field, value in changes.items():
@@ -175,7 +195,7 @@ def staff_create(
         raise ValidationFailed({"email": f"{email} already belongs to another account"})
     full_clean_or_fail(user, exclude=["password"])
     staff = StaffMember(organisation=organisation, user=user, **fields)
-    full_clean_or_fail(staff, exclude=["user"])
+    _validate_person(staff, exclude=["user"])
     try:
         with transaction.atomic():
             user.save()
@@ -223,7 +243,7 @@ def staff_update(
         ):
             raise ValidationFailed({"email": f"{user.email} already belongs to another account"})
         full_clean_or_fail(user, exclude=["password"])
-        full_clean_or_fail(staff, exclude=["user"])
+        _validate_person(staff, exclude=["user"])
         user.save()
         staff.save()
         record(
@@ -287,7 +307,7 @@ def learner_create(
         date_of_birth=date_of_birth,
         **fields,
     )
-    full_clean_or_fail(learner)
+    _validate_person(learner)
     with transaction.atomic():
         learner.save()
         record(action=AuditAction.LEARNER_CREATED, actor=actor, obj=learner)
@@ -305,7 +325,7 @@ def learner_update(*, actor: User | None, learner: Learner, **changes: Any) -> L
         changed = _apply(learner, changes)
         if not changed:
             return learner
-        full_clean_or_fail(learner)
+        _validate_person(learner)
         learner.save()
         record(
             action=AuditAction.LEARNER_UPDATED,
@@ -325,7 +345,7 @@ def guardian_create(
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, organisation)
     guardian = Guardian(organisation=organisation, full_name=full_name.strip(), **fields)
-    full_clean_or_fail(guardian)
+    _validate_person(guardian)
     with transaction.atomic():
         guardian.save()
         record(action=AuditAction.GUARDIAN_CREATED, actor=actor, obj=guardian)
@@ -343,7 +363,7 @@ def guardian_update(*, actor: User | None, guardian: Guardian, **changes: Any) -
         changed = _apply(guardian, changes)
         if not changed:
             return guardian
-        full_clean_or_fail(guardian)
+        _validate_person(guardian)
         guardian.save()
         record(
             action=AuditAction.GUARDIAN_UPDATED,

@@ -18,4 +18,10 @@ from . import import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_upload, name="import_upload"),
+    path("import/jobs/<int:job_id>/", import_views.import_job, name="import_job"),
+    path(
+        "import/jobs/<int:job_id>/status/",
+        import_views.import_job_status,
+        name="import_job_status",
+    ),
 ]

@@ -20,7 +20,7 @@ def _sign_in(client: Client, email: str, password: str = factories.PASSWORD, nex
     return client.post(url, {"email": email, "password": password})
 
 
-def _device_for(user) -> TotpDevice:  # type: ignore[no-untyped-def]
+def _device_for(user) -> TotpDevice:
     return TotpDevice.objects.create(
         user=user, secret=new_totp_secret(), confirmed_at="2026-01-01T00:00:00Z"
     )

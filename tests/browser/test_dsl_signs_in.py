@@ -5,14 +5,16 @@ from playwright.sync_api import Page, expect
 from chaperon.accounts.models import TotpDevice
 from chaperon.accounts.services import new_totp_secret
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser_support import assert_accessible
 from tests.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_dsl_signs_in_with_a_second_factor_and_sees_a_learners_guardians(
-    cast: Cast, live_server, page: Page  # type: ignore[no-untyped-def]
+    cast: Cast,
+    live_server,
+    page: Page,
 ) -> None:
     device = TotpDevice.objects.create(
         user=cast.dsl, secret=new_totp_secret(), confirmed_at="2026-01-01T00:00:00Z"
@@ -66,7 +68,7 @@ def test_dsl_signs_in_with_a_second_factor_and_sees_a_learners_guardians(
     assert_accessible(page)
 
 
-def test_keyboard_users_can_skip_to_the_content(cast: Cast, live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_users_can_skip_to_the_content(cast: Cast, live_server, page: Page) -> None:
     page.goto(f"{live_server.url}/accounts/sign-in/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")

@@ -7,11 +7,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _check(**extra_env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")
-    }
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment.update(DJANGO_SETTINGS_MODULE="chaperon.settings.prod", **extra_env)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=environment,

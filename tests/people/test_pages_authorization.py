@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from chaperon.accounts.services import api_token_create
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.people.models import Organisation, Site
@@ -124,3 +125,12 @@ def test_staff_record_shows_checks_only_to_safeguarding_leads(cast: Cast, name: 
     assert "Terry Finch" in body
     assert ("<h2>Checks</h2>" in body) == (name in SEES_COMPLIANCE)
     assert ("Reset authenticator" in body) == (name in MANAGES_ORGANISATION)
+
+
+def test_times_are_shown_in_the_organisations_time_zone(cast: Cast) -> None:
+    cast.organisation.time_zone = "Asia/Tokyo"
+    cast.organisation.save()
+    token, _secret = api_token_create(actor=cast.dsl, name="Clock check")
+    page = signed_in(cast.dsl).get("/accounts/tokens/").content.decode()
+    tokyo = token.created_at.astimezone(cast.organisation.zone)
+    assert tokyo.strftime("%H:%M") in page

@@ -140,3 +140,14 @@ def test_age_is_counted_on_the_day(cast: Cast) -> None:
     learner = factories.learner(cast.organisation, date_of_birth=date(2008, 11, 21))
     assert learner.age_on(date(2026, 11, 20)) == 17
     assert learner.age_on(date(2026, 11, 21)) == 18
+
+
+def test_a_reused_mis_id_is_named_as_such_and_nothing_is_added(cast: Cast) -> None:
+    services.learner_update(actor=cast.dsl, learner=cast.learner, external_id="L0042")
+    learners = Learner.objects.count()
+    with pytest.raises(ValidationFailed) as error:
+        factories.learner(cast.organisation, external_id="L0042")
+    assert "already the id of another learner" in error.value.errors["external_id"]
+    assert Learner.objects.count() == learners
+    # Another organisation may use the same id for its own learner.
+    factories.learner(cast.other_organisation, external_id="L0042")

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if demo:
             call_command("load_demo")
-        worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+        worker = subprocess.Popen(
             [sys.executable, "-c", "from chaperon.cli import main; main()", "db_worker"]
         )
         self.stdout.write(f"Chaperon is running on http://{host}:{port}/  (Ctrl-C stops it)")

@@ -1,4 +1,8 @@
-"""Playwright driving Debian's Chromium against the live test server, with axe-core checks."""
+"""Playwright driving Debian's Chromium against the live test server, with axe-core checks.
+
+One Chromium serves the whole run (Playwright's synchronous API allows one instance per thread);
+each test gets a fresh context. The fixtures are made available to every test by tests/conftest.py.
+"""
 
 import os
 from collections.abc import Iterator
@@ -9,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,6 +46,12 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in_page(page: Page, base_url: str, session_key: str) -> Page:
+    """Give ``page`` an existing session (from ``tests.conftest.signed_in``) and return it."""
+    page.context.add_cookies([{"name": "sessionid", "value": session_key, "url": base_url}])
+    return page
 
 
 def assert_accessible(page: Page) -> None:

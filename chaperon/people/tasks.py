@@ -1,0 +1,68 @@
+"""Background work for people: running an uploaded import (Django's tasks framework)."""
+
+import logging
+from functools import partial
+
+from django.tasks import task
+from django.utils import timezone
+
+from chaperon.core.exceptions import ChaperonError
+
+from .imports.progress import progress_clear, progress_save
+from .imports.report import ImportResult
+from .imports.service import people_import
+from .models import ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+FAULT = (
+    "The import stopped because of a fault on the server. Try again "
+    "later, or ask whoever runs Chaperon for your organisation to look at its log."
+)
+
+
+@task
+def import_people_task(job_id: int) -> None:
+    """Run an uploaded import. Given the job's id only; running it twice does nothing more."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    if claimed != 1:
+        return
+    job = ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id)
+    try:
+        result = people_import(
+            actor=job.created_by,
+            organisation=job.organisation,
+            kind=job.kind,
+            text=job.content,
+            progress=partial(progress_save, job.pk),
+            job_id=job.pk,
+        )
+    except ChaperonError as error:  # for example, their role no longer allows importing
+        _finish(job, ImportStatus.FAILED, failure=str(error))
+        return
+    except Exception:
+        logger.exception("people import %s failed", job_id)
+        _finish(job, ImportStatus.FAILED, failure=FAULT)
+        raise
+    _finish(job, ImportStatus.REFUSED if result.refused else ImportStatus.DONE, result=result)
+
+
+def _finish(
+    job: ImportJob, status: ImportStatus, *, result: ImportResult | None = None, failure: str = ""
+) -> None:
+    job.status = status
+    job.failure = failure
+    job.finished_at = timezone.now()
+    job.content = ""  # the people records now hold what is needed of it
+    if result is not None:
+        job.total_rows = result.rows
+        job.rows_checked = result.rows
+        job.rows_written = 0 if result.refused else result.rows
+        job.created_count = result.created
+        job.updated_count = result.updated
+        job.unchanged_count = result.unchanged
+        job.errors = [error.as_dict() for error in result.errors]
+    job.save()
+    progress_clear(job.pk)
