@@ -1,0 +1,365 @@
+"""Audit log benchmark: appends through ``record()`` against plain inserts, and ``verify``.
+
+    python bench/audit.py [--quick]
+
+Runs on a throwaway database of its own: with ``DATABASE_URL=postgres://...`` (or, without
+``DATABASE_URL``, when PostgreSQL answers on 127.0.0.1:5432) a database named
+``chaperon_bench`` on that server, created and dropped here; with ``DATABASE_URL=sqlite:...``,
+or when no PostgreSQL answers, a temporary SQLite file.
+
+It measures, in one run:
+  * appends per second through ``audit.record()``, each in its own transaction, against plain
+    inserts of rows of the same shape into a table with the same columns and indexes (no
+    chain, no lock), each in its own transaction; the two alternate in equal blocks, so that
+    anything else happening on the machine weighs on both alike;
+  * ``verify_chain()`` over a chain of 1,000,000 events (written straight to the table with
+    correct hashes, since appending them one by one would take far longer), as seconds per
+    million.
+
+``--quick`` uses smaller counts (the verify time is scaled to a million) and stays under a
+minute. Every loop is bounded in count and in time. The last line printed is one JSON object.
+"""
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+BENCH_DATABASE = "chaperon_bench"
+PLAIN_TABLE = "bench_plain_event"
+BLOCK = 200  # writes per timed block; appends and plain inserts take turns by block
+
+
+@dataclass(frozen=True)
+class Sizes:
+    operations: int  # appends, and as many plain inserts
+    seconds: float  # time budget for each of the two
+    events: int  # chain length for verify
+
+
+FULL = Sizes(operations=10_000, seconds=120.0, events=1_000_000)
+QUICK = Sizes(operations=1_000, seconds=8.0, events=100_000)
+
+
+# The database ---------------------------------------------------------------------------------
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def _postgres_answers(url: str) -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def _postgres_admin(server_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_with_database(server_url, "postgres"), autocommit=True) as admin:
+        admin.execute(sql)
+
+
+def _close_connections() -> None:
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
+
+@contextlib.contextmanager
+def bench_database() -> Iterator[str]:
+    """Point ``DATABASE_URL`` at a fresh throwaway database; yield where it is."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("sqlite") and (url or _postgres_answers(LOCAL_POSTGRES)):
+        server_url = url or LOCAL_POSTGRES
+        drop = f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'
+        _postgres_admin(server_url, drop)
+        _postgres_admin(server_url, f'CREATE DATABASE "{BENCH_DATABASE}"')
+        os.environ["DATABASE_URL"] = _with_database(server_url, BENCH_DATABASE)
+        try:
+            host = urlsplit(server_url).hostname
+            yield f"PostgreSQL on {host}, throwaway database {BENCH_DATABASE}"
+        finally:
+            _close_connections()
+            _postgres_admin(server_url, drop)
+        return
+    with tempfile.TemporaryDirectory(prefix="chaperon-bench-") as directory:
+        path = Path(directory) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        try:
+            yield f"SQLite (WAL), throwaway file {path}"
+        finally:
+            _close_connections()
+
+
+def _setup_django() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "chaperon.settings.test"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    _create_plain_table()
+
+
+def _create_plain_table() -> None:
+    """The audit event table's columns and indexes, under an ordinary auto-increment key."""
+    from django.apps.registry import Apps
+    from django.db import connection, models
+
+    from chaperon.audit.models import AuditEvent
+
+    attrs: dict[str, Any] = {"__module__": __name__}
+    for field in AuditEvent._meta.local_fields:
+        attrs[field.name] = field.clone()
+    attrs["seq"] = models.BigAutoField(primary_key=True)
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "apps": Apps(),
+            "app_label": "bench",
+            "db_table": PLAIN_TABLE,
+            "indexes": [models.Index(fields=["object_type", "object_id"], name="bench_obj_idx")],
+        },
+    )
+    with connection.schema_editor() as editor:
+        editor.create_model(type("PlainEvent", (models.Model,), attrs))
+
+
+def _describe_server() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"{version}; Python {platform.python_version()}; {os.cpu_count()} cores; "
+        f"load average {load}"
+    )
+
+
+def _long_transactions_note() -> str:
+    """Name a transaction left open elsewhere on the server: until it ends, PostgreSQL
+    cannot prune the chain head's old row versions, and appends slow down."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT datname, extract(epoch FROM now() - xact_start)::int FROM pg_stat_activity "
+            "WHERE pid <> pg_backend_pid() AND xact_start < now() - interval '10 seconds' "
+            "AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL) "
+            "ORDER BY xact_start LIMIT 1"
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return ""
+    return f"note: a transaction in database {row[0]} has been open for {row[1]} s"
+
+
+# Appends against plain inserts ----------------------------------------------------------------
+
+
+def _writers() -> dict[str, Callable[[int], None]]:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from chaperon.audit.actions import AuditAction
+    from chaperon.audit.services import record
+
+    columns = (
+        "occurred_at, organisation_id, actor_id, actor_label, action, object_type, "
+        "object_id, reason, data, prev_hash, hash"
+    )
+    insert = f"INSERT INTO {PLAIN_TABLE} ({columns}) VALUES ({', '.join(['%s'] * 11)})"
+
+    def append(number: int) -> None:
+        with transaction.atomic():
+            record(
+                action=AuditAction.LEARNER_VIEWED,
+                organisation_id=1,
+                actor_label="bench@harbour-view.example",
+                data={"n": number},
+            )
+
+    def plain_insert(number: int) -> None:
+        row = [
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+            1,
+            None,
+            "bench@harbour-view.example",
+            AuditAction.LEARNER_VIEWED.value,
+            "",
+            "",
+            "",
+            json.dumps({"n": number}, sort_keys=True, separators=(",", ":")),
+            secrets.token_hex(32),
+            secrets.token_hex(32),
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(insert, row)
+
+    return {"append": append, "plain": plain_insert}
+
+
+def compare_writes(sizes: Sizes) -> tuple[int, float, float]:
+    """Alternate equal blocks of appends and plain inserts until the count or the time
+    budget runs out. Returns (writes of each kind, seconds appending, seconds inserting)."""
+    writers = _writers()
+    spent = dict.fromkeys(writers, 0.0)
+    done = 0
+    while done < sizes.operations and max(spent.values()) < sizes.seconds:
+        block = range(done, min(done + BLOCK, sizes.operations))
+        for name, write in writers.items():
+            started = time.perf_counter()
+            for number in block:
+                write(number)
+            spent[name] += time.perf_counter() - started
+        done = block.stop
+    return done, spent["append"], spent["plain"]
+
+
+# Verify ---------------------------------------------------------------------------------------
+
+
+def _chain_rows(first_seq: int, prev_hash: str, count: int) -> Iterator[list[Any]]:
+    """``count`` correctly chained events after the one numbered ``first_seq - 1``."""
+    from chaperon.audit.models import encode_row
+
+    started = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    for seq in range(first_seq, first_seq + count):
+        row: list[Any] = [
+            seq,
+            started + timedelta(milliseconds=seq),
+            1 + seq % 7,
+            1000 + seq % 300,
+            f"staff{seq % 300}@harbour-view.example",
+            "learner_viewed",
+            "people.learner",
+            str(seq % 5000),
+            "weekly review" if seq % 10 == 0 else "",
+            f'{{"n":{seq}}}',
+            prev_hash,
+        ]
+        prev_hash = hashlib.sha256(encode_row(row)).hexdigest()
+        row.append(prev_hash)
+        yield row
+
+
+def extend_chain(count: int) -> None:
+    """Write ``count`` more events straight to the table, chained on from the head, and move
+    the head: as if ``record()`` had been called ``count`` more times."""
+    from django.db import connection, transaction
+
+    from chaperon.audit.models import CHAINED_COLUMNS, AuditChainHead, AuditEvent
+
+    head = AuditChainHead.objects.get(id=1)
+    table = AuditEvent._meta.db_table
+    columns = ", ".join([*CHAINED_COLUMNS, "hash"])
+    last: list[Any] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        rows = _chain_rows(head.seq + 1, head.hash, count)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for last in rows:
+                    copy.write_row(last)
+        else:
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * 12)})"
+            for last in rows:
+                stored = [last[0], connection.ops.adapt_datetimefield_value(last[1]), *last[2:]]
+                cursor.cursor.execute(insert, stored)
+        AuditChainHead.objects.filter(id=1).update(seq=last[0], prev_hash=last[-2], hash=last[-1])
+    if connection.vendor == "postgresql":
+        # What autovacuum would long have done to a log this size: without it, the first
+        # read of each new row also writes (hint bits), which no real verify run pays.
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+def time_verify() -> tuple[int, float]:
+    from chaperon.audit.verify import verify_chain
+
+    started = time.perf_counter()
+    result = verify_chain()
+    elapsed = time.perf_counter() - started
+    if not result.ok:
+        raise SystemExit(f"verify found the benchmark's chain broken: {result.problem}")
+    return result.events, elapsed
+
+
+# The run --------------------------------------------------------------------------------------
+
+
+def run(sizes: Sizes, quick: bool) -> dict[str, Any]:
+    with bench_database() as where:
+        print(f"database: {where}")
+        _setup_django()
+        from django.db import connection
+
+        print(f"machine: {_describe_server()}")
+        if note := _long_transactions_note():
+            print(note)
+
+        count, append_s, plain_s = compare_writes(sizes)
+        append_rate, plain_rate = count / append_s, count / plain_s
+        print(f"appends through record(): {count:,} in {append_s:.2f} s = {append_rate:,.0f}/s")
+        print(f"plain inserts:            {count:,} in {plain_s:.2f} s = {plain_rate:,.0f}/s")
+        print(f"append ratio: {append_rate / plain_rate:.2f} (target: at least 0.5)")
+
+        started = time.perf_counter()
+        extend_chain(sizes.events - count)
+        print(f"chain written: {sizes.events:,} events in {time.perf_counter() - started:.1f} s")
+        events, verify_s = time_verify()
+        per_million = verify_s / events * 1_000_000
+        print(f"verify: {events:,} events in {verify_s:.2f} s = {per_million:.2f} s per million")
+        print("(target: under 10 s per million)")
+        return {
+            "bench": "audit",
+            "append_per_s": round(append_rate, 1),
+            "plain_insert_per_s": round(plain_rate, 1),
+            "append_ratio": round(append_rate / plain_rate, 3),
+            "verify_s_per_million": round(per_million, 2),
+            "database": connection.vendor,
+            "writes_each": count,
+            "verify_events": events,
+            "quick": quick,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller counts, under a minute")
+    options = parser.parse_args()
+    summary = run(QUICK if options.quick else FULL, options.quick)
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
