@@ -3,11 +3,12 @@ from django.views.generic import RedirectView
 
 from chaperon.api.urls import api
 from chaperon.core import views as core_views
+from chaperon.demo import views as demo_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="people:dashboard", permanent=False)),
     path("healthz", core_views.healthz, name="healthz"),
-    path("outbox/", core_views.outbox, name="outbox"),
+    path("outbox/", demo_views.outbox, name="outbox"),
     path("accounts/", include("chaperon.accounts.urls")),
     path("api/", api.urls),
     path("", include("chaperon.people.urls")),
