@@ -11,6 +11,7 @@ from chaperon.people.roles import Role
 
 from . import factories
 from .browser_support import browser, page  # noqa: F401 (fixtures for every folder)
+from .mail_support import smtp_server  # noqa: F401
 
 
 @dataclass

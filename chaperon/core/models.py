@@ -25,3 +25,43 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    REFUSED = "refused", "Refused by the mail server (address bounced)"
+    FAILED = "failed", "Could not be sent"
+
+
+class EmailDelivery(models.Model):
+    """One email to one recipient, and what became of it: every notice the product must give
+    is recorded with its delivery. ``purpose`` and the object say why it was sent."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    organisation_id = models.BigIntegerField(null=True, db_index=True)
+    purpose = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=998)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    # [{"filename", "content_type", "content_base64"}]
+    attachments = models.JSONField(default=list, blank=True)
+    reply_to = models.EmailField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to {self.to}: {self.status}"
