@@ -11,5 +11,7 @@ urlpatterns = [
     path("outbox/", demo_views.outbox, name="outbox"),
     path("accounts/", include("chaperon.accounts.urls")),
     path("api/", api.urls),
+    path("consent/", include("chaperon.consent.urls")),
+    path("recordings/", include("chaperon.recordings.urls")),
     path("", include("chaperon.people.urls")),
 ]

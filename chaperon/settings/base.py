@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "chaperon.audit",
     "chaperon.people",
     "chaperon.accounts",
+    "chaperon.policy",
+    "chaperon.consent",
+    "chaperon.recordings",
     "chaperon.api",
     "chaperon.demo",
 ]
