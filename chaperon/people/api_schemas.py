@@ -115,6 +115,7 @@ class LearnerOut(Schema):
     date_of_birth: date
     adult_at_risk: bool
     year_group: str
+    email: str
     site_id: int | None
 
 
@@ -154,6 +155,7 @@ class LearnerIn(Input):
     external_id: str = ""
     adult_at_risk: bool = False
     year_group: str = ""
+    email: str = ""
     site_id: RecordId | None = None
 
 
@@ -164,6 +166,7 @@ class LearnerPatch(Input):
     external_id: str = patch_field()
     adult_at_risk: bool = patch_field()
     year_group: str = patch_field()
+    email: str = patch_field()
     site_id: RecordId | None = patch_field()
 
 

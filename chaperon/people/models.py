@@ -200,6 +200,8 @@ class Learner(OrganisationOwned):
     adult_at_risk = models.BooleanField(default=False)
     year_group = models.CharField(max_length=50, blank=True)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+    # The learner's own address, where the organisation uses one: session invitations go to it.
+    email = models.EmailField(blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

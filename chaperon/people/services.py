@@ -286,6 +286,7 @@ LEARNER_FIELDS = (
     "adult_at_risk",
     "year_group",
     "site",
+    "email",
 )
 
 

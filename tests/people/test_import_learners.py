@@ -248,3 +248,15 @@ def test_a_record_added_meanwhile_refuses_the_file_and_changes_nothing(
     after = everything()
     assert after["AuditEvent"].pop()["action"] == AuditAction.PEOPLE_IMPORT_REFUSED
     assert after == before
+
+
+def test_a_learners_own_email_is_imported_and_checked(cast: Cast) -> None:
+    header = "external_id,first_name,last_name,date_of_birth,email"
+    result = learners_import(
+        cast, csv_text(header, "L010,Dee,Ember,2007-01-09,dee@college.example")
+    )
+    assert result.created == 1
+    assert Learner.objects.get(external_id="L010").email == "dee@college.example"
+    refused = learners_import(cast, csv_text(header, "L011,Eli,Fenn,2007-02-09,not-an-address"))
+    assert [(error.line, error.column) for error in refused.errors] == [(2, "email")]
+    assert not Learner.objects.filter(external_id="L011").exists()

@@ -139,6 +139,12 @@ LEARNERS = FileFormat(
             "Whether the learner is an adult at risk: yes or no (empty is no).",
             blank=False,
         ),
+        Column(
+            "email",
+            False,
+            values.parse_email,
+            "The learner's own email address, where they have one: invitations go to it.",
+        ),
     ),
 )
 

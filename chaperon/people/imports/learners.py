@@ -8,7 +8,15 @@ from .formats import LEARNERS, ParsedRow
 from .plans import Outcome, Plan, audit, changes, in_batches, report_repeats, validate
 from .report import RowError
 
-FIELDS = ("external_id", "first_name", "last_name", "date_of_birth", "year_group", "adult_at_risk")
+FIELDS = (
+    "external_id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "year_group",
+    "adult_at_risk",
+    "email",
+)
 COLUMNS = [column.name for column in LEARNERS.columns]
 
 type _Key = tuple[str, str, object]
