@@ -33,6 +33,9 @@ class OrganisationOut(Schema):
     compliance_warning_days: int = Field(
         description="Warn this many days before a DBS check, training or agreement expires."
     )
+    dbs_valid_years: int = Field(description="How long a DBS check stays valid.")
+    training_valid_years: int = Field(description="How long safeguarding training stays valid.")
+    aup_valid_years: int = Field(description="How long an acceptable use agreement stays valid.")
     sites: list[SiteOut]
 
 
@@ -45,6 +48,9 @@ class OrganisationPatch(Input):
     senior_leadership_email: str = patch_field(description="An email address, or empty.")
     safeguarding_contacts: str = patch_field()
     compliance_warning_days: int = patch_field(ge=0, le=32767)
+    dbs_valid_years: int = patch_field(ge=1, le=10)
+    training_valid_years: int = patch_field(ge=1, le=10)
+    aup_valid_years: int = patch_field(ge=1, le=10)
 
 
 ONLY_WITH_COMPLIANCE = "Present only if your role has view_staff_compliance; reading it is audited."

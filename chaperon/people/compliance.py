@@ -5,10 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .models import StaffMember
+from .models import Organisation, StaffMember
 
-# The default validity, in years, of each fact: the same values as the default session policy.
-VALIDITY_YEARS = {"dbs": 3, "training": 1, "aup": 1}
 FACT_LABELS = {
     "dbs": "DBS check",
     "training": "Safeguarding training",
@@ -39,15 +37,17 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def staff_facts(staff: StaffMember, *, today: date, warning_days: int) -> list[Fact]:
+def staff_facts(staff: StaffMember, *, organisation: Organisation, today: date) -> list[Fact]:
+    """Each check's status on ``today``, by the organisation's validity periods."""
     done = {
-        "dbs": staff.dbs_checked_on,
-        "training": staff.safeguarding_training_on,
-        "aup": staff.aup_signed_on,
+        "dbs": (staff.dbs_checked_on, organisation.dbs_valid_years),
+        "training": (staff.safeguarding_training_on, organisation.training_valid_years),
+        "aup": (staff.aup_signed_on, organisation.aup_valid_years),
     }
+    warning_days = organisation.compliance_warning_days
     facts = []
-    for key, done_on in done.items():
-        valid_until = add_years(done_on, VALIDITY_YEARS[key]) if done_on else None
+    for key, (done_on, years) in done.items():
+        valid_until = add_years(done_on, years) if done_on else None
         if valid_until is None:
             status = Status.MISSING
         elif valid_until < today:

@@ -21,6 +21,9 @@ class OrganisationSettingsForm(forms.ModelForm):
             "senior_leadership_email",
             "safeguarding_contacts",
             "compliance_warning_days",
+            "dbs_valid_years",
+            "training_valid_years",
+            "aup_valid_years",
         ]
         labels = {
             "name": "Organisation name",
@@ -31,6 +34,9 @@ class OrganisationSettingsForm(forms.ModelForm):
             "safeguarding_contacts": "Safeguarding contacts to publish",
             "compliance_warning_days": "Warn this many days before a DBS check, training or "
             "agreement expires",
+            "dbs_valid_years": "A DBS check is valid for (years)",
+            "training_valid_years": "Safeguarding training is valid for (years)",
+            "aup_valid_years": "An acceptable use agreement is valid for (years)",
         }
         widgets = {
             "working_hours_start": forms.TimeInput(attrs={"type": "time"}),

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from chaperon.core.models import TimestampedModel
@@ -42,6 +43,16 @@ class Organisation(TimestampedModel):
         blank=True, help_text="Published to staff, learners and families (ORG-1)."
     )
     compliance_warning_days = models.PositiveSmallIntegerField(default=30)
+    # How long each staff check stays valid (SES-10): read by the dashboard and the session policy.
+    dbs_valid_years = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    training_valid_years = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    aup_valid_years = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:

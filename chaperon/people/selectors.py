@@ -60,7 +60,7 @@ def staff_compliance_visible_to(viewer: User) -> list[StaffCompliance]:
     rows = [
         StaffCompliance(
             staff,
-            staff_facts(staff, today=today, warning_days=organisation.compliance_warning_days),
+            staff_facts(staff, organisation=organisation, today=today),
         )
         for staff in staff_list_visible_to(viewer)
     ]
@@ -76,9 +76,7 @@ def compliance_summary_for(viewer: User) -> dict[str, int]:
     summary = {"staff": 0, "current": 0, "expiring": 0, "expired": 0, "missing": 0}
     for staff in StaffMember.objects.filter(organisation_id=viewer.organisation_id):
         summary["staff"] += 1
-        for fact in staff_facts(
-            staff, today=today, warning_days=organisation.compliance_warning_days
-        ):
+        for fact in staff_facts(staff, organisation=organisation, today=today):
             summary[fact.status.value] += 1
     return summary
 
@@ -140,11 +138,7 @@ def own_compliance(viewer: User) -> list[Fact]:
     if staff is None:
         return []
     organisation = Organisation.objects.get(pk=viewer.organisation_id)
-    return staff_facts(
-        staff,
-        today=organisation_today(organisation),
-        warning_days=organisation.compliance_warning_days,
-    )
+    return staff_facts(staff, organisation=organisation, today=organisation_today(organisation))
 
 
 def site_list_visible_to(viewer: User) -> QuerySet[Site]:
@@ -164,11 +158,7 @@ def staff_detail_for(viewer: User, staff_id: int) -> StaffDetail:
     if not can(viewer, Permission.VIEW_STAFF_COMPLIANCE):
         return StaffDetail(staff, None)
     organisation = Organisation.objects.get(pk=viewer.organisation_id)
-    facts = staff_facts(
-        staff,
-        today=organisation_today(organisation),
-        warning_days=organisation.compliance_warning_days,
-    )
+    facts = staff_facts(staff, organisation=organisation, today=organisation_today(organisation))
     record(action=AuditAction.STAFF_COMPLIANCE_VIEWED, actor=viewer, obj=staff)
     return StaffDetail(staff, facts)
 

@@ -109,6 +109,9 @@ ORGANISATION_SETTINGS = (
     "senior_leadership_email",
     "safeguarding_contacts",
     "compliance_warning_days",
+    "dbs_valid_years",
+    "training_valid_years",
+    "aup_valid_years",
 )
 
 

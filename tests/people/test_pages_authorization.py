@@ -82,6 +82,9 @@ def test_only_the_dsl_and_administrator_change_organisation_settings(cast: Cast,
         "senior_leadership_email": "slt@harbour.example",
         "safeguarding_contacts": "",
         "compliance_warning_days": "30",
+        "dbs_valid_years": "3",
+        "training_valid_years": "1",
+        "aup_valid_years": "1",
     }
     events = AuditEvent.objects.count()
     response = _client(cast, name).post("/organisation/", form)

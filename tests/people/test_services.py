@@ -8,6 +8,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.people import services
+from chaperon.people.compliance import Status, staff_facts
 from chaperon.people.models import GuardianRelationship, Learner, StaffMember, User
 from chaperon.people.roles import Role
 from tests import factories
@@ -151,3 +152,20 @@ def test_a_reused_mis_id_is_named_as_such_and_nothing_is_added(cast: Cast) -> No
     assert Learner.objects.count() == learners
     # Another organisation may use the same id for its own learner.
     factories.learner(cast.other_organisation, external_id="L0042")
+
+
+def test_checks_expire_by_the_organisations_own_validity(cast: Cast) -> None:
+    today = date(2026, 11, 21)
+    member = factories.staff_member(cast.teacher)
+    member.dbs_checked_on = date(2024, 11, 1)
+    organisation = cast.organisation
+    [dbs, *_] = staff_facts(member, organisation=organisation, today=today)
+    assert dbs.status == Status.CURRENT  # valid for 3 years by default
+    services.organisation_update(actor=cast.dsl, organisation=organisation, dbs_valid_years=2)
+    organisation.refresh_from_db()
+    [dbs, *_] = staff_facts(member, organisation=organisation, today=today)
+    assert dbs.status == Status.EXPIRED
+    assert dbs.valid_until == date(2026, 11, 1)
+    with pytest.raises(ValidationFailed) as error:
+        services.organisation_update(actor=cast.dsl, organisation=organisation, dbs_valid_years=0)
+    assert "dbs_valid_years" in error.value.errors
