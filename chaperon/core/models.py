@@ -65,3 +65,13 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} to {self.to}: {self.status}"
+
+
+class PeriodicRun(models.Model):
+    """When each periodic task was last put on the queue (see ``chaperon.core.scheduling``)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_enqueued_at:%Y-%m-%d %H:%M}"

@@ -80,6 +80,7 @@ def test_serve_runs_the_demo_with_its_worker_and_keeps_the_data(tmp_path: Path) 
     try:
         server.wait_for("Uvicorn running")
         server.wait_for("Starting worker")
+        server.wait_for("Scheduler started")
         assert '"database": "ok"' in server.get("/healthz")
         assert "Sign in" in server.get("/accounts/sign-in/")
     finally:

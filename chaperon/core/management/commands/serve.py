@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Migrate, optionally load the demo, then run the web server and the task worker "
-        "together until interrupted."
+        "Migrate, optionally load the demo, then run the web server, the task worker and the "
+        "scheduler together until interrupted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,9 +22,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if demo:
             call_command("load_demo")
-        worker = subprocess.Popen(
-            [sys.executable, "-c", "from chaperon.cli import main; main()", "db_worker"]
-        )
+        helpers = [
+            subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+                [sys.executable, "-c", "from chaperon.cli import main; main()", command]
+            )
+            for command in ("db_worker", "run_scheduler")
+        ]
         self.stdout.write(f"Chaperon is running on http://{host}:{port}/  (Ctrl-C stops it)")
         self.stdout.flush()
         try:
@@ -32,8 +35,10 @@ class Command(BaseCommand):
                 "chaperon.asgi:application", host=host, port=port, lifespan="off", log_level="info"
             )
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            for helper in helpers:
+                helper.terminate()
+            for helper in helpers:
+                try:
+                    helper.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    helper.kill()
