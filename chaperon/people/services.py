@@ -13,8 +13,10 @@ from django.db.models import Model
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core import events
 from chaperon.core.exceptions import ValidationFailed
 
+from .events import OrganisationSettingsChanged, StaffChanged
 from .models import (
     Guardian,
     GuardianRelationship,
@@ -136,6 +138,7 @@ def organisation_update(
             obj=organisation,
             data={"changed": changed},
         )
+        events.publish(OrganisationSettingsChanged(organisation_id=organisation.pk))
     return organisation
 
 
@@ -255,6 +258,7 @@ def staff_update(
             obj=staff,
             data={"changed": sorted(changed + changed_user)},
         )
+        events.publish(StaffChanged(organisation_id=staff.organisation_id, user_id=staff.user_id))
     return staff
 
 

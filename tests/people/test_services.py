@@ -1,14 +1,17 @@
 """The people services enforce permission and organisation themselves, whoever calls them."""
 
+from collections import defaultdict
 from datetime import date
 
 import pytest
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
+from chaperon.core import events
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.people import services
 from chaperon.people.compliance import Status, staff_facts
+from chaperon.people.events import OrganisationSettingsChanged, StaffChanged
 from chaperon.people.models import GuardianRelationship, Learner, StaffMember, User
 from chaperon.people.roles import Role
 from tests import factories
@@ -169,3 +172,23 @@ def test_checks_expire_by_the_organisations_own_validity(cast: Cast) -> None:
     with pytest.raises(ValidationFailed) as error:
         services.organisation_update(actor=cast.dsl, organisation=organisation, dbs_valid_years=0)
     assert "dbs_valid_years" in error.value.errors
+
+
+def test_changes_to_staff_and_settings_are_announced_after_commit(
+    cast: Cast, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events, "_subscribers", defaultdict(list))
+    heard: list[object] = []
+    events.subscribe(StaffChanged, heard.append)
+    events.subscribe(OrganisationSettingsChanged, heard.append)
+    member = factories.staff_member(cast.teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.staff_update(actor=cast.dsl, staff=member, dbs_checked_on=date(2026, 1, 5))
+        services.organisation_update(
+            actor=cast.dsl, organisation=cast.organisation, working_days="123"
+        )
+        assert heard == []
+    assert heard == [
+        StaffChanged(organisation_id=cast.organisation.pk, user_id=cast.teacher.pk),
+        OrganisationSettingsChanged(organisation_id=cast.organisation.pk),
+    ]

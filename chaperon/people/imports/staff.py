@@ -5,7 +5,9 @@ and not yet given one, by email address). New staff have no password: they choos
 from dataclasses import dataclass
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core import events
 
+from ..events import StaffChanged
 from ..models import Organisation, StaffMember, StaffRole, User
 from .formats import STAFF, ParsedRow
 from .plans import Outcome, Plan, audit, changes, in_batches, report_repeats, validate
@@ -70,6 +72,9 @@ class StaffPlan(Plan):
                 member.user.save(update_fields=user_fields)
             member.save(update_fields=[*set(change.changed) - set(user_fields), "updated_at"])
             audit(AuditAction.STAFF_UPDATED, actor, member, {"changed": change.changed})
+            events.publish(
+                StaffChanged(organisation_id=member.organisation_id, user_id=member.user_id)
+            )
         if change.roles is not None:
             member.roles.exclude(role__in=change.roles).delete()
             StaffRole.objects.bulk_create(

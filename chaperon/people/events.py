@@ -1,0 +1,18 @@
+"""What the people app tells the apps above it (published after the change commits)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StaffChanged:
+    """A staff member's record changed (for example a DBS or training date)."""
+
+    organisation_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class OrganisationSettingsChanged:
+    """Time zone, working hours or check validity may have changed."""
+
+    organisation_id: int
