@@ -131,3 +131,14 @@ def mailers_from_env(default_backend: str) -> dict[str, dict[str, object]]:
             "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
         }
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+def env_url(name: str, default: str) -> str:
+    """An absolute http(s) address without a trailing slash, such as https://chaperon.example."""
+    value = env_str(name, default).rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path:
+        raise ImproperlyConfigured(
+            f"{name}: {value!r} is not an address like https://chaperon.school.example"
+        )
+    return value

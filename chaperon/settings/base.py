@@ -11,6 +11,7 @@ from chaperon.core.env import (
     env_int,
     env_list,
     env_str,
+    env_url,
     mailers_from_env,
     sqlite_database,
 )
@@ -20,6 +21,8 @@ VAR_DIR = Path(env_str("CHAPERON_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Where people reach this installation: links in email (join, consent, password) start with it.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

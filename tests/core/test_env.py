@@ -61,3 +61,12 @@ def test_database_urls() -> None:
         env.database_from_url("mysql://x@y/z")
     with pytest.raises(ImproperlyConfigured, match="names no database"):
         env.database_from_url("postgres://x@y")
+
+
+def test_site_url_must_be_an_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAPERON_URL", "https://chaperon.school.example/")
+    assert env.env_url("CHAPERON_URL", "") == "https://chaperon.school.example"
+    for bad in ["chaperon.school.example", "ftp://x.example", "https://x.example/app"]:
+        monkeypatch.setenv("CHAPERON_URL", bad)
+        with pytest.raises(ImproperlyConfigured, match="CHAPERON_URL: .* is not an address"):
+            env.env_url("CHAPERON_URL", "")
