@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("chaperon.accounts.urls")),
     path("api/", api.urls),
     path("consent/", include("chaperon.consent.urls")),
+    path("policy/", include("chaperon.policy.urls")),
     path("recordings/", include("chaperon.recordings.urls")),
     path("", include("chaperon.people.urls")),
 ]

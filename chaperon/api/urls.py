@@ -6,6 +6,7 @@ from ninja.operation import Operation
 
 from chaperon.core.exceptions import NotFound
 from chaperon.people.api import router as people_router
+from chaperon.policy.api import router as policy_router
 
 from .auth import ApiTokenAuth
 from .errors import register_error_handlers
@@ -31,6 +32,7 @@ api = ChaperonAPI(
 )
 register_error_handlers(api)
 api.add_router("/", people_router)
+api.add_router("/", policy_router)
 
 # Added last, so it matches only what no operation does: a mistyped address gets a JSON answer
 # rather than the site's HTML "not found" page.

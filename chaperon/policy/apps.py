@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class PolicyConfig(AppConfig):
-    """Only the command line and API live in this Django app; the engine imports no Django."""
+    """The command, the API operation and the policy page; the engine beside them imports no
+    Django."""
 
     name = "chaperon.policy"
     label = "policy"

@@ -24,6 +24,7 @@ from chaperon.people.models import (
 from chaperon.people.roles import Permission, roles_grant
 from tests import factories
 from tests.conftest import Cast
+from tests.policy import plans as policy_plans
 
 from .conftest import (
     CALLERS,
@@ -78,6 +79,11 @@ Check = Callable[[Cast, User, Targets, Any], None]
 
 def _nothing_more(cast: Cast, user: User, targets: Targets, body: Any) -> None:
     """Reads are checked by the generic test: same state before and after."""
+
+
+def check_policy_allows(cast: Cast, user: User, targets: Targets, body: Any) -> None:
+    assert body["decision"] == "allow"
+    assert body["policy"] == "default@1"
 
 
 @dataclass(frozen=True)
@@ -394,6 +400,14 @@ OPERATIONS = [
         body={"relationship": "parent", "parental_responsibility": True},
         audit=lambda user: [AuditAction.GUARDIAN_LINK_UPDATED],
         check=check_guardian_link_set,
+    ),
+    Operation(
+        "policy_check",
+        "post",
+        lambda t: "/api/policy/check",
+        see=P.VIEW_STAFF,  # any member of staff: it reads no records
+        body={"plan": policy_plans.one_to_one()},
+        check=check_policy_allows,
     ),
 ]
 RECORD_OPERATIONS = [operation for operation in OPERATIONS if operation.record]

@@ -22,6 +22,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/guardians/{guardian_id}"),
     ("patch", "/api/guardians/{guardian_id}"),
     ("put", "/api/learners/{learner_id}/guardians/{guardian_id}"),
+    ("post", "/api/policy/check"),
 }
 
 
