@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,27 @@ class ConsentConfig(AppConfig):
     name = "chaperon.consent"
     label = "consent"
     verbose_name = "Consent"
+
+    def ready(self) -> None:
+        from chaperon.core.navigation import register_nav, register_record_link
+        from chaperon.core.scheduling import register_periodic
+
+        from .permissions import ConsentPermission, can
+        from .tasks import send_consent_reminders_task
+
+        register_record_link(
+            "people.learner",
+            "Consent",
+            "consent:learner",
+            visible=lambda user: can(user, ConsentPermission.VIEW_AND_REQUEST),
+        )
+        register_nav(
+            "consent",
+            "Consent",
+            "consent:groups",
+            order=50,
+            visible=lambda user: can(user, ConsentPermission.VIEW_AND_REQUEST),
+        )
+
+        # Each reminder is at most one every few days; checking hourly sends it on time.
+        register_periodic(send_consent_reminders_task, every=timedelta(hours=1))

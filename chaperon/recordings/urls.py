@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "recordings"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("destruction-queue/", views.destruction_queue, name="destruction_queue"),
+]

@@ -1,0 +1,450 @@
+"""Reads of consent. The first two are the interface other apps use (booking re-checks many
+sessions at once, so each runs a constant number of queries); the rest serve the pages and are
+scoped to the viewer.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.exceptions import NotFound
+from chaperon.core.models import DeliveryStatus
+from chaperon.people.models import Guardian, Learner, User
+from chaperon.people.selectors import organisation_today
+
+from .answerers import Answerers, answerers_of
+from .models import (
+    Answer,
+    Consent,
+    ConsentAccess,
+    ConsentEvidence,
+    ConsentRequest,
+    ConsentSettings,
+    OwnRecordingAgreement,
+    Purpose,
+    RecordingPolicy,
+    RequestStatus,
+    StaffParty,
+    StaffRecordingConsent,
+    StatementVersion,
+)
+from .permissions import ConsentPermission, access_learner, require
+
+MISSING = "missing"
+SESSION_KIND_PURPOSE = {
+    "one_to_one": Purpose.LIVE_ONE_TO_ONE,
+    "group": Purpose.LIVE_GROUP,
+    "webinar": Purpose.LIVE_GROUP,
+}
+
+
+@dataclass(frozen=True)
+class LearnerConsentFacts:
+    participation: str  # "given" | "declined" | "withdrawn" | "missing" for the session kind
+    recording: str  # same values, the recording purpose
+    parent_information: str  # "confirmed" | "missing"
+    agreed_slots: list[dict[str, object]]  # days and times agreed for 1:1, organisation time
+
+
+type _Row = tuple[str, date | None, list[dict[str, object]]]
+
+
+def _answer_on(row: _Row | None, on: date) -> str:
+    """The answer in force on ``on``: a given consent past its last day counts as missing."""
+    if row is None:
+        return MISSING
+    answer, valid_until, _slots = row
+    if answer == Answer.GIVEN and valid_until is not None and valid_until < on:
+        return MISSING
+    return answer
+
+
+def session_consent_facts(
+    *, learner_ids: Sequence[int], kind: str, on: date
+) -> dict[int, LearnerConsentFacts]:
+    """The consent facts of each learner for a session of ``kind`` ("one_to_one" reads the
+    live 1:1 purpose; "group" and "webinar" the live group purpose) held on ``on``. A learner
+    with nothing recorded gets "missing" everywhere and no slots. One query."""
+    try:
+        participation = SESSION_KIND_PURPOSE[kind]
+    except KeyError:
+        raise ValueError(
+            f"unknown session kind {kind!r}; use one of {', '.join(SESSION_KIND_PURPOSE)}"
+        ) from None
+    ids = list(dict.fromkeys(learner_ids))
+    wanted = {participation, Purpose.RECORDING, Purpose.PARENT_INFORMATION, Purpose.LIVE_ONE_TO_ONE}
+    rows: dict[tuple[int, str], _Row] = {}
+    if ids:
+        for learner_id, purpose, answer, valid_until, slots in Consent.objects.filter(
+            learner_id__in=ids, superseded_at__isnull=True, purpose__in=wanted
+        ).values_list("learner_id", "purpose", "answer", "valid_until", "slots"):
+            rows[(learner_id, purpose)] = (answer, valid_until, slots)
+    facts = {}
+    for learner_id in ids:
+        one_to_one = rows.get((learner_id, Purpose.LIVE_ONE_TO_ONE))
+        parent_information = _answer_on(rows.get((learner_id, Purpose.PARENT_INFORMATION)), on)
+        facts[learner_id] = LearnerConsentFacts(
+            participation=_answer_on(rows.get((learner_id, participation)), on),
+            recording=_answer_on(rows.get((learner_id, Purpose.RECORDING)), on),
+            parent_information="confirmed" if parent_information == Answer.GIVEN else MISSING,
+            agreed_slots=list(one_to_one[2])
+            if one_to_one and _answer_on(one_to_one, on) == Answer.GIVEN
+            else [],
+        )
+    return facts
+
+
+def staff_recording_consent(*, staff_ids: Sequence[int]) -> dict[int, bool]:
+    """Whether each staff member (``StaffMember`` id) may be recorded: their own consent is
+    given and, if they are contracted through an employer, the employer's too (REC-4). One
+    query."""
+    ids = list(dict.fromkeys(staff_ids))
+    current: dict[tuple[int, str], tuple[str, str]] = {}
+    if ids:
+        for staff_id, party, answer, employer_name in StaffRecordingConsent.objects.filter(
+            staff_id__in=ids, superseded_at__isnull=True
+        ).values_list("staff_id", "party", "answer", "employer_name"):
+            current[(staff_id, party)] = (answer, employer_name)
+    result = {}
+    for staff_id in ids:
+        own = current.get((staff_id, StaffParty.STAFF))
+        employer = current.get((staff_id, StaffParty.EMPLOYER))
+        own_given = own is not None and own[0] == Answer.GIVEN
+        contracted = own is not None and bool(own[1])
+        employer_given = employer is not None and employer[0] == Answer.GIVEN
+        result[staff_id] = own_given and (not contracted or employer_given)
+    return result
+
+
+def consent_settings_of(organisation_id: int) -> ConsentSettings:
+    """The organisation's settings, or the defaults (unsaved) if it has never changed them."""
+    found = ConsentSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or ConsentSettings(organisation_id=organisation_id)
+
+
+def recording_policy_of(organisation_id: int) -> RecordingPolicy:
+    found = RecordingPolicy.objects.filter(organisation_id=organisation_id).first()
+    return found or RecordingPolicy(organisation_id=organisation_id)
+
+
+def latest_statement(organisation_id: int) -> StatementVersion | None:
+    return (
+        StatementVersion.objects.filter(organisation_id=organisation_id).order_by("-number").first()
+    )
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "given": "Given",
+    "expiring": "Given, expiring soon",
+    "expired": "Expired",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+    MISSING: "Missing",
+}
+
+
+@dataclass(frozen=True)
+class PurposeStatus:
+    purpose: str
+    label: str
+    status: str
+    consent: Consent | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def valid_until(self) -> date | None:
+        return self.consent.valid_until if self.consent else None
+
+
+def purpose_status(
+    purpose: str, consent: Consent | None, *, today: date, warning_days: int
+) -> PurposeStatus:
+    label = str(Purpose(purpose).label)
+    if consent is None:
+        return PurposeStatus(purpose, label, MISSING, None)
+    status = consent.answer
+    if consent.answer == Answer.GIVEN and consent.valid_until is not None:
+        if consent.valid_until < today:
+            status = "expired"
+        elif consent.valid_until <= today + timedelta(days=warning_days):
+            status = "expiring"
+    return PurposeStatus(purpose, label, status, consent)
+
+
+REQUEST_STATE_LABELS = {
+    "awaiting": "Waiting for an answer",
+    "answered": "Answered",
+    "superseded": "Replaced by a newer request",
+    "needs_other_channel": "No email address: ask by phone or on paper, then record the answer",
+    "bounced": "Email bounced: check the address, or ask by phone or on paper",
+    "failed": "Email not sent yet: trying again",
+    "expired": "Link expired without an answer: send a new request",
+}
+
+
+@dataclass(frozen=True)
+class RequestState:
+    request: ConsentRequest
+    state: str
+
+    @property
+    def label(self) -> str:
+        return REQUEST_STATE_LABELS[self.state]
+
+    @property
+    def needs_action(self) -> bool:
+        return self.state in {"needs_other_channel", "bounced", "expired"}
+
+
+def request_state(consent_request: ConsentRequest, *, now: datetime) -> RequestState:
+    status = consent_request.status
+    if status != RequestStatus.AWAITING:
+        return RequestState(consent_request, str(status))
+    delivery = consent_request.email_delivery
+    if delivery is not None and delivery.status == DeliveryStatus.REFUSED:
+        return RequestState(consent_request, "bounced")
+    if consent_request.expires_at <= now:
+        return RequestState(consent_request, "expired")
+    if delivery is not None and delivery.status == DeliveryStatus.FAILED:
+        return RequestState(consent_request, "failed")
+    return RequestState(consent_request, "awaiting")
+
+
+def _statuses(
+    consents: Iterable[Consent], *, today: date, warning_days: int
+) -> list[PurposeStatus]:
+    by_purpose = {consent.purpose: consent for consent in consents}
+    return [
+        purpose_status(p, by_purpose.get(p), today=today, warning_days=warning_days)
+        for p in Purpose.values
+    ]
+
+
+@dataclass(frozen=True)
+class LearnerConsents:
+    learner: Learner
+    today: date
+    statuses: list[PurposeStatus]
+    requests: list[RequestState]
+    evidence: list[ConsentEvidence]
+    agreements: list[OwnRecordingAgreement]
+    answerers: Answerers
+
+
+def learner_consents_for(viewer: User, learner_id: int) -> LearnerConsents:
+    """One learner's consents, requests, evidence and agreements. Reading it is audited."""
+    learner = access_learner(viewer, learner_id, ConsentPermission.VIEW_AND_REQUEST)
+    organisation = learner.organisation
+    today = organisation_today(organisation)
+    warning_days = consent_settings_of(organisation.pk).expiry_warning_days
+    current = Consent.objects.filter(learner=learner, superseded_at__isnull=True)
+    now = timezone.now()
+    requests = ConsentRequest.objects.filter(learner=learner).select_related(
+        "email_delivery", "created_by", "guardian"
+    )
+    evidence = (
+        ConsentEvidence.objects.filter(learner=learner)
+        .select_related("recorded_by", "statement")
+        .prefetch_related(Prefetch("consents", queryset=Consent.objects.order_by("id")))
+    )
+    result = LearnerConsents(
+        learner=learner,
+        today=today,
+        statuses=_statuses(current, today=today, warning_days=warning_days),
+        requests=[request_state(r, now=now) for r in requests],
+        evidence=list(evidence),
+        agreements=list(OwnRecordingAgreement.objects.filter(learner=learner)),
+        answerers=answerers_of(learner, today=today),
+    )
+    record(action=AuditAction.CONSENT_RECORD_VIEWED, actor=viewer, obj=learner)
+    return result
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    learner: Learner
+    statuses: list[PurposeStatus]
+    latest_request: RequestState | None
+
+
+def year_groups_for(viewer: User) -> list[str]:
+    require(viewer, ConsentPermission.VIEW_AND_REQUEST)
+    groups = (
+        Learner.objects.filter(organisation_id=viewer.organisation_id)
+        .exclude(year_group="")
+        .values_list("year_group", flat=True)
+        .distinct()
+        .order_by("year_group")
+    )
+    return list(groups)
+
+
+def group_overview_for(viewer: User, *, year_group: str) -> list[GroupRow]:
+    """Each learner of a year or group with their consents and latest request. Three
+    queries however many learners there are."""
+    require(viewer, ConsentPermission.VIEW_AND_REQUEST)
+    learners = list(
+        Learner.objects.filter(organisation_id=viewer.organisation_id, year_group=year_group)
+    )
+    if not learners:
+        return []
+    today = organisation_today(viewer.organisation)
+    warning_days = consent_settings_of(viewer.organisation_id).expiry_warning_days
+    ids = [learner.pk for learner in learners]
+    consents: dict[int, list[Consent]] = {}
+    for consent in Consent.objects.filter(learner_id__in=ids, superseded_at__isnull=True):
+        consents.setdefault(consent.learner_id, []).append(consent)
+    latest: dict[int, ConsentRequest] = {}
+    for consent_request in (
+        ConsentRequest.objects.filter(learner_id__in=ids)
+        .exclude(status=RequestStatus.SUPERSEDED)
+        .select_related("email_delivery")
+        .order_by("-created_at", "-id")
+    ):
+        latest.setdefault(consent_request.learner_id, consent_request)
+    now = timezone.now()
+    return [
+        GroupRow(
+            learner=learner,
+            statuses=_statuses(
+                consents.get(learner.pk, []), today=today, warning_days=warning_days
+            ),
+            latest_request=request_state(latest[learner.pk], now=now)
+            if learner.pk in latest
+            else None,
+        )
+        for learner in learners
+    ]
+
+
+def current_statuses(learner: Learner) -> list[PurposeStatus]:
+    """A learner's consents now, for the person holding their personal link."""
+    today = organisation_today(learner.organisation)
+    warning_days = consent_settings_of(learner.organisation_id).expiry_warning_days
+    current = Consent.objects.filter(learner=learner, superseded_at__isnull=True)
+    return _statuses(current, today=today, warning_days=warning_days)
+
+
+def latest_evidence_id(learner_id: int) -> int:
+    """The id of the learner's latest evidence (0 for none): forms carry it, so that a form
+    sent twice is noticed."""
+    latest = (
+        ConsentEvidence.objects.filter(learner_id=learner_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return latest or 0
+
+
+def open_requests_of(learner: Learner) -> list[ConsentRequest]:
+    return list(
+        ConsentRequest.objects.filter(
+            learner=learner,
+            status__in=[RequestStatus.AWAITING, RequestStatus.NEEDS_OTHER_CHANNEL],
+        )
+    )
+
+
+def guardians_of(learner: Learner) -> list[Guardian]:
+    return list(Guardian.objects.filter(relationships__learner=learner).order_by("full_name", "id"))
+
+
+def _evidence_of(access: ConsentAccess) -> QuerySet[ConsentEvidence]:
+    """The evidence about this person's answers for this learner, whichever of their links
+    (or which staff member) recorded it."""
+    evidence = ConsentEvidence.objects.filter(learner_id=access.learner_id)
+    if access.guardian_id is not None:
+        return evidence.filter(guardian_id=access.guardian_id)
+    return evidence.filter(guardian__isnull=True, answered_by_learner=True)
+
+
+def receipts_of(access: ConsentAccess) -> list[ConsentEvidence]:
+    """This person's answers and withdrawals for the learner, newest first."""
+    return list(
+        _evidence_of(access).prefetch_related(
+            Prefetch("consents", queryset=Consent.objects.order_by("id"))
+        )
+    )
+
+
+def receipt_of(access: ConsentAccess, receipt_id: uuid.UUID) -> ConsentEvidence:
+    evidence = (
+        _evidence_of(access)
+        .filter(receipt_id=receipt_id)
+        .select_related("statement", "learner", "organisation")
+        .prefetch_related(Prefetch("consents", queryset=Consent.objects.order_by("id")))
+        .first()
+    )
+    if evidence is None:
+        raise NotFound("No such receipt.")
+    return evidence
+
+
+def statement_versions_for(viewer: User) -> list[StatementVersion]:
+    require(viewer, ConsentPermission.EDIT_STATEMENT)
+    return list(
+        StatementVersion.objects.filter(organisation_id=viewer.organisation_id)
+        .select_related("created_by")
+        .order_by("-number")
+    )
+
+
+def public_statement(slug: str, number: int) -> StatementVersion:
+    """A statement version, for anyone (it holds no personal data): the policy a receipt
+    points at."""
+    version = (
+        StatementVersion.objects.filter(organisation__slug=slug, number=number)
+        .select_related("organisation")
+        .first()
+    )
+    if version is None:
+        raise NotFound("No such statement.")
+    return version
+
+
+@dataclass(frozen=True)
+class EvidenceAttachment:
+    name: str
+    content_type: str
+    path: str
+
+
+ATTACHMENT_KINDS: dict[
+    str, type[ConsentEvidence | OwnRecordingAgreement | StaffRecordingConsent]
+] = {
+    "evidence": ConsentEvidence,
+    "agreement": OwnRecordingAgreement,
+    "staff": StaffRecordingConsent,
+}
+
+
+def attachment_for(viewer: User, kind: str, pk: int) -> EvidenceAttachment:
+    """An evidence file, for those who record consent. Opening it is audited."""
+    require(viewer, ConsentPermission.RECORD)
+    model = ATTACHMENT_KINDS.get(kind)
+    row = (
+        model.objects.filter(pk=pk, organisation_id=viewer.organisation_id).first()
+        if model is not None
+        else None
+    )
+    if row is None or not row.attachment.name:
+        raise NotFound("No such file.")
+    record(
+        action=AuditAction.CONSENT_EVIDENCE_VIEWED,
+        actor=viewer,
+        obj=row,
+        data={"file": row.attachment_name},
+    )
+    return EvidenceAttachment(row.attachment_name, row.attachment_type, row.attachment.name)

@@ -1,0 +1,151 @@
+"""A guardian on a phone: opens the personal link from the email that arrived, agrees to taking
+part but declines recording, signs, gets the receipt, and later withdraws from their own page.
+Every page passes axe-core's WCAG 2.2 AA rules and fits the screen."""
+
+import json
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, ViewportSize, expect
+
+from chaperon.consent import services
+from chaperon.consent.models import Consent, ConsentEvidence
+from chaperon.consent.selectors import session_consent_facts
+from chaperon.recordings.models import DestructionRequest
+from tests.browser_support import assert_accessible
+from tests.conftest import Cast
+from tests.mail_support import Mailbox
+
+from .helpers import ALL_PURPOSES, body, links_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.clause("SES-1"),
+    pytest.mark.clause("SES-8"),
+    pytest.mark.clause("REC-4"),
+    pytest.mark.clause("REC-7"),
+]
+
+PHONE = ViewportSize(width=390, height=844)
+TAKING_PART = ["Taking part in live 1:1 video sessions", "Taking part in live group video sessions"]
+
+
+def fits_the_screen(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def check_page(page: Page) -> None:
+    assert_accessible(page)
+    fits_the_screen(page)
+
+
+def choose(page: Page, purpose: str, answer: str) -> None:
+    page.get_by_role("group", name=purpose, exact=True).get_by_label(answer).check()
+
+
+def open_the_emailed_link(page: Page, cast: Cast, smtp_server: Mailbox, live_server) -> None:
+    """Staff send the request; the guardian opens the answer link from the email received."""
+    services.consent_request_send(actor=cast.teacher, learner=cast.learner, purposes=ALL_PURPOSES)
+    [message] = smtp_server.to(cast.guardian.email)
+    link = f"{live_server.url}{links_in(message)['answer']}"
+    assert link in body(message)  # the email holds the full address, not just a path
+    page.set_viewport_size(PHONE)
+    page.goto(link)
+
+
+def agree_to_taking_part_but_not_recording(page: Page) -> None:
+    for purpose in TAKING_PART:
+        choose(page, purpose, "Yes, I agree")
+    choose(page, "Being recorded in live sessions", "No, I do not agree")
+    for purpose in ("Parent information read and agreed", "Acceptable use agreement"):
+        choose(page, purpose, "Yes, I agree")
+    choose(page, "Use of images", "No, I do not agree")
+    days = page.get_by_role("group", name="Days", exact=True)
+    days.get_by_label("Tuesday").check()
+    days.get_by_label("Thursday").check()
+    page.get_by_label("From", exact=True).fill("16:00")
+    page.get_by_label("Until", exact=True).fill("17:00")
+    page.get_by_label("Your full name").fill("Morgan Alder")
+    page.get_by_role("button", name="Send my answers").click()
+
+
+def test_a_guardian_on_a_phone_agrees_to_taking_part_but_not_to_recording(
+    cast: Cast, smtp_server: Mailbox, live_server, page: Page, settings
+) -> None:
+    settings.SITE_URL = live_server.url
+    open_the_emailed_link(page, cast, smtp_server, live_server)
+    expect(page.get_by_role("heading", name="Consent for Robin Alder")).to_be_visible()
+    expect(page.get_by_text("Recording policy", exact=False).first).to_be_visible()
+    check_page(page)
+
+    # A mistake first: sending without signing shows what to fix, and saves nothing.
+    choose(page, "Being recorded in live sessions", "No, I do not agree")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("alert")).to_contain_text("Type your full name")
+    check_page(page)
+    assert not ConsentEvidence.objects.exists()
+
+    agree_to_taking_part_but_not_recording(page)
+    expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
+    expect(page.get_by_text("Being recorded in live sessions: declined")).to_be_visible()
+    check_page(page)
+
+    evidence = ConsentEvidence.objects.get()
+    answers = dict(Consent.objects.values_list("purpose", "answer"))
+    assert answers["recording"] == "declined"
+    assert answers["live_one_to_one"] == answers["live_group"] == "given"
+    facts = session_consent_facts(
+        learner_ids=[cast.learner.pk], kind="one_to_one", on=date.today()
+    )[cast.learner.pk]
+    assert (facts.participation, facts.recording, facts.parent_information) == (
+        "given",
+        "declined",
+        "confirmed",
+    )
+    assert facts.agreed_slots == [{"days": ["tue", "thu"], "from": "16:00", "to": "17:00"}]
+
+    # The receipt: by email, and to download from the page.
+    receipt_mail = [m for m in smtp_server.to(cast.guardian.email) if "receipt" in m["Subject"]]
+    assert len(receipt_mail) == 1
+    download = page.get_by_role("link", name="Download the receipt (JSON)")
+    receipt = page.request.get(f"{live_server.url}{download.get_attribute('href')}")
+    assert json.loads(receipt.body())["consentReceiptID"] == str(evidence.receipt_id)
+
+    # Later, from their own page, the guardian withdraws consent to taking part.
+    page.get_by_role("link", name="See, change or withdraw consent").click()
+    expect(page.get_by_role("heading", name="Consent for Robin Alder")).to_be_visible()
+    check_page(page)
+    withdraw = page.get_by_role("group", name="What do you withdraw consent for?")
+    withdraw.get_by_label("Taking part in live 1:1 video sessions").check()
+    page.get_by_label("Your full name").fill("Morgan Alder")
+    page.get_by_role("button", name="Withdraw consent").click()
+    expect(page.get_by_role("status")).to_contain_text("Consent withdrawn")
+    check_page(page)
+
+    current = Consent.objects.get(purpose="live_one_to_one", superseded_at__isnull=True)
+    assert current.answer == "withdrawn"
+    assert not DestructionRequest.objects.exists()  # recording was never agreed
+    assert any("withdrawn" in m["Subject"] for m in smtp_server.to(cast.dsl.email))
+    assert (
+        session_consent_facts(learner_ids=[cast.learner.pk], kind="one_to_one", on=date.today())[
+            cast.learner.pk
+        ].participation
+        == "withdrawn"
+    )
+
+
+def test_a_used_link_on_a_phone_says_what_to_do(
+    cast: Cast, smtp_server: Mailbox, live_server, page: Page, settings
+) -> None:
+    settings.SITE_URL = live_server.url
+    open_the_emailed_link(page, cast, smtp_server, live_server)
+    agree_to_taking_part_but_not_recording(page)
+    expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
+    page.go_back()
+    page.reload()
+    expect(page.get_by_role("heading", name="This link has already been used")).to_be_visible()
+    check_page(page)
+    page.get_by_role("link", name="See your answers, change them or withdraw consent").click()
+    expect(page.get_by_role("heading", name="Consent for Robin Alder")).to_be_visible()
+    assert ConsentEvidence.objects.count() == 1
