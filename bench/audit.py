@@ -21,23 +21,19 @@ minute. Every loop is bounded in count and in time. The last line printed is one
 """
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
 import platform
 import secrets
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+from database import bench_database
+
 BENCH_DATABASE = "chaperon_bench"
 PLAIN_TABLE = "bench_plain_event"
 BLOCK = 200  # writes per timed block; appends and plain inserts take turns by block
@@ -55,61 +51,6 @@ QUICK = Sizes(operations=1_000, seconds=8.0, events=100_000)
 
 
 # The database ---------------------------------------------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
-def _postgres_answers(url: str) -> bool:
-    import psycopg
-
-    try:
-        psycopg.connect(url, connect_timeout=2).close()
-    except psycopg.OperationalError:
-        return False
-    return True
-
-
-def _postgres_admin(server_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_database(server_url, "postgres"), autocommit=True) as admin:
-        admin.execute(sql)
-
-
-def _close_connections() -> None:
-    if "django.db" in sys.modules:
-        from django.db import connections
-
-        connections.close_all()
-
-
-@contextlib.contextmanager
-def bench_database() -> Iterator[str]:
-    """Point ``DATABASE_URL`` at a fresh throwaway database; yield where it is."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("sqlite") and (url or _postgres_answers(LOCAL_POSTGRES)):
-        server_url = url or LOCAL_POSTGRES
-        drop = f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'
-        _postgres_admin(server_url, drop)
-        _postgres_admin(server_url, f'CREATE DATABASE "{BENCH_DATABASE}"')
-        os.environ["DATABASE_URL"] = _with_database(server_url, BENCH_DATABASE)
-        try:
-            host = urlsplit(server_url).hostname
-            yield f"PostgreSQL on {host}, throwaway database {BENCH_DATABASE}"
-        finally:
-            _close_connections()
-            _postgres_admin(server_url, drop)
-        return
-    with tempfile.TemporaryDirectory(prefix="chaperon-bench-") as directory:
-        path = Path(directory) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        try:
-            yield f"SQLite (WAL), throwaway file {path}"
-        finally:
-            _close_connections()
 
 
 def _setup_django() -> None:
@@ -318,7 +259,7 @@ def time_verify() -> tuple[int, float]:
 
 
 def run(sizes: Sizes, quick: bool) -> dict[str, Any]:
-    with bench_database() as where:
+    with bench_database(BENCH_DATABASE) as where:
         print(f"database: {where}")
         _setup_django()
         from django.db import connection

@@ -12,7 +12,8 @@ urlpatterns = [
     path("accounts/", include("chaperon.accounts.urls")),
     path("api/", api.urls),
     path("consent/", include("chaperon.consent.urls")),
-    path("policy/", include("chaperon.policy.urls")),
+    path("policy/", include("chaperon.sessions.policy_urls")),
+    path("sessions/", include("chaperon.sessions.urls")),
     path("recordings/", include("chaperon.recordings.urls")),
     path("", include("chaperon.people.urls")),
 ]

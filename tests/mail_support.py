@@ -69,3 +69,8 @@ def smtp_server() -> Iterator[Mailbox]:
 def text_of(message: EmailMessage) -> str:
     body = message.get_body(preferencelist=("plain",))
     return "" if body is None else str(body.get_content())
+
+
+def subject_of(message: EmailMessage) -> str:
+    """The subject as a reader sees it (a long one arrives folded onto a second line)."""
+    return " ".join(str(message["Subject"]).split())

@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "chaperon.accounts"
     label = "accounts"
     verbose_name = "Sign-in and access"
+
+    def ready(self) -> None:
+        from chaperon.core.navigation import register_nav
+
+        register_nav("tokens", "API tokens", "accounts:api_tokens", order=100, visible=bool)

@@ -32,3 +32,47 @@ class AuditAction(models.TextChoices):
     GUARDIAN_LINK_UPDATED = "guardian_link_updated", "Guardian relationship changed"
     PEOPLE_IMPORTED = "people_imported", "People imported from CSV"
     PEOPLE_IMPORT_REFUSED = "people_import_refused", "People import refused"
+
+    CONSENT_REQUEST_SENT = "consent_request_sent", "Consent request sent"
+    CONSENT_REQUEST_NEEDS_OTHER_CHANNEL = (
+        "consent_request_needs_other_channel",
+        "Consent request needs another channel (no email address)",
+    )
+    CONSENT_REMINDER_SENT = "consent_reminder_sent", "Consent reminder sent"
+    CONSENT_ANSWERED = "consent_answered", "Consent answered"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    CONSENT_RECORDED_BY_STAFF = "consent_recorded_by_staff", "Consent given another way recorded"
+    CONSENT_STATEMENT_SAVED = "consent_statement_saved", "Consent statement version saved"
+    CONSENT_SETTINGS_CHANGED = "consent_settings_changed", "Consent settings changed"
+    CONSENT_RECORD_VIEWED = "consent_record_viewed", "Learner consent record viewed"
+    CONSENT_EVIDENCE_VIEWED = "consent_evidence_viewed", "Consent evidence file opened"
+    OWN_RECORDING_AGREEMENT_RECORDED = (
+        "own_recording_agreement_recorded",
+        "Agreement for a family's own recording recorded",
+    )
+    STAFF_RECORDING_CONSENT_ANSWERED = (
+        "staff_recording_consent_answered",
+        "Staff consent to recording answered",
+    )
+    EMPLOYER_RECORDING_CONSENT_RECORDED = (
+        "employer_recording_consent_recorded",
+        "Employer consent to recording recorded",
+    )
+    RECORDING_DESTRUCTION_QUEUED = (
+        "recording_destruction_queued",
+        "Recordings queued for destruction",
+    )
+
+    SESSION_BOOKED = "session_booked", "Session booked"
+    SESSION_EXCEPTION_REQUESTED = "session_exception_requested", "Exception asked for a session"
+    SESSION_EXCEPTION_APPROVED = "session_exception_approved", "Session exception approved"
+    SESSION_EXCEPTION_REFUSED = "session_exception_refused", "Session exception refused"
+    SESSION_RESCHEDULED = "session_rescheduled", "Session rescheduled"
+    SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+    SESSION_FLAGGED = "session_flagged", "Session no longer allowed by the policy"
+    SESSION_CLEARED = "session_cleared", "Session allowed by the policy again"
+    SESSION_PREPARED = "session_prepared", "Session risk assessment and plan recorded"
+    SESSION_OPENED = "session_opened", "Session opened"
+    SESSION_OPEN_REFUSED = "session_open_refused", "Session could not open: the policy check failed"
+    POLICY_SAVED = "policy_saved", "Session policy saved"
+    PLATFORM_REGISTERED = "platform_registered", "Platform approved after a risk assessment"

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,39 @@ class PeopleConfig(AppConfig):
     name = "chaperon.people"
     label = "people"
     verbose_name = "People and roles"
+
+    def ready(self) -> None:
+        from chaperon.core.navigation import register_nav
+
+        from .models import User
+        from .permissions import can
+        from .roles import Permission
+
+        def allowed(permission: Permission) -> Callable[[User], bool]:
+            return lambda user: can(user, permission)
+
+        register_nav("dashboard", "Dashboard", "people:dashboard", order=0, visible=bool)
+        register_nav(
+            "staff", "Staff", "people:staff_list", order=30, visible=allowed(Permission.VIEW_STAFF)
+        )
+        register_nav(
+            "learners",
+            "Learners",
+            "people:learner_list",
+            order=40,
+            visible=allowed(Permission.VIEW_LEARNERS),
+        )
+        register_nav(
+            "import",
+            "Import",
+            "people:import_upload",
+            order=70,
+            visible=allowed(Permission.IMPORT_PEOPLE),
+        )
+        register_nav(
+            "organisation",
+            "Organisation",
+            "people:organisation",
+            order=80,
+            visible=allowed(Permission.VIEW_ORGANISATION),
+        )

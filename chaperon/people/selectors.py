@@ -1,5 +1,6 @@
 """Every read of people data, scoped to what the viewer may see. Sensitive reads are audited."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,7 @@ from .models import (
     User,
 )
 from .permissions import access_guardian, access_learner, access_staff, can, require
-from .roles import Permission
+from .roles import Permission, Role
 
 
 def organisation_today(organisation: Organisation) -> date:
@@ -171,4 +172,24 @@ def guardian_detail_for(viewer: User, guardian_id: int) -> Guardian:
     )
     return Guardian.objects.prefetch_related(Prefetch("relationships", queryset=relationships)).get(
         pk=guardian.pk
+    )
+
+
+def staff_with_roles(organisation_id: int, roles: Iterable[str]) -> list[User]:
+    """Active staff of the organisation holding any of ``roles``, each once, by name: for the
+    services that must tell them something (no viewer: the system is asking)."""
+    members = (
+        StaffMember.objects.filter(
+            organisation_id=organisation_id, roles__role__in=list(roles), user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__id")
+    )
+    return list({member.user.pk: member.user for member in members}.values())
+
+
+def safeguarding_leads(organisation_id: int) -> list[User]:
+    """Who is told of safeguarding matters: the DSLs, or the deputies where there is no DSL."""
+    return staff_with_roles(organisation_id, [Role.DSL]) or staff_with_roles(
+        organisation_id, [Role.DEPUTY_DSL]
     )

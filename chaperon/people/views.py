@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.navigation import record_links_for
+from chaperon.core.panels import panels_for
 
 from . import selectors, services
 from .forms import LearnerFilterForm, OrganisationSettingsForm, SiteForm
@@ -33,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if can(viewer, Permission.VIEW_LEARNERS):
         context["learner_count"] = selectors.learner_list_visible_to(viewer).count()
     context["own_facts"] = selectors.own_compliance(viewer)
+    context["panels"] = panels_for(viewer)
     context["role_labels"] = [Role(role).label for role in sorted(viewer.roles)]
     return render(request, "people/dashboard.html", context)
 
@@ -84,6 +87,7 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
             "learner": learner,
             "age": learner.age_on(today),
             "relationships": learner.relationships.all(),
+            "record_links": record_links_for(viewer, learner),
         },
     )
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "chaperon.policy",
     "chaperon.consent",
     "chaperon.recordings",
+    "chaperon.sessions",
     "chaperon.api",
     "chaperon.demo",
 ]
@@ -160,6 +161,12 @@ CACHES = {
 
 MAILERS = mailers_from_env(default_backend=SMTP_BACKEND)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chaperon <chaperon@localhost>")
+
+# How long a consent request's link works, in days, and the largest evidence file staff attach.
+CONSENT_LINK_DAYS = env_int("CONSENT_LINK_DAYS", 14, minimum=1)
+CONSENT_ATTACHMENT_MAX_BYTES = env_int(
+    "CONSENT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
+)
 
 # Largest CSV accepted by the people import, in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

@@ -68,5 +68,5 @@ def test_site_url_must_be_an_address(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env.env_url("CHAPERON_URL", "") == "https://chaperon.school.example"
     for bad in ["chaperon.school.example", "ftp://x.example", "https://x.example/app"]:
         monkeypatch.setenv("CHAPERON_URL", bad)
-        with pytest.raises(ImproperlyConfigured, match="CHAPERON_URL: .* is not an address"):
+        with pytest.raises(ImproperlyConfigured, match=r"CHAPERON_URL: .* is not an address"):
             env.env_url("CHAPERON_URL", "")

@@ -19,6 +19,7 @@ ENGINE_MODULES = [
     "chaperon.policy.engine",
     "chaperon.policy.errors",
     "chaperon.policy.plan",
+    "chaperon.policy.presentation",
     "chaperon.policy.reading",
     "chaperon.policy.rules",
     "chaperon.policy.verdict",
@@ -72,7 +73,7 @@ def test_the_engine_imports_and_judges_where_importing_django_fails() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["chaperon.policy.api", "chaperon.policy.views", "chaperon.policy.management.commands.policy"],
+    ["chaperon.policy.api", "chaperon.policy.management.commands.policy"],
 )
 def test_the_django_side_of_the_app_would_be_caught(module: str) -> None:
     result = _run(WITHOUT_DJANGO, module)

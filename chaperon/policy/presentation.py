@@ -1,18 +1,12 @@
-"""The policy page: the session policy in plain words, rule by rule, with its clauses."""
+"""The policy as the rows of its page (``policy/policy.html``): each rule in plain words, with
+its clause, its outcome and who may approve an exception. No Django: the page's view lives with
+the organisation's policy, in the sessions app."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
-
-from chaperon.core.exceptions import PermissionDenied
-from chaperon.people.permissions import viewer_of
-
 from .catalogue import RULES_BY_ID
 from .describe import checked_only_at_start, describe, describe_approvers
-from .document import Policy, default_policy
+from .document import Policy
 from .verdict import Outcome
 
 # Each outcome's short label, and the status style it shares with the compliance pages.
@@ -47,21 +41,3 @@ def rule_rows(policy: Policy, *, at_start_only: bool) -> list[RuleRow]:
             approval = f"Approved by {describe_approvers(policy)}."
         rows.append(RuleRow(text.rule, text.clause, text.sentence, label, style, approval))
     return rows
-
-
-@login_required
-@require_GET
-def policy_page(request: HttpRequest) -> HttpResponse:
-    if not viewer_of(request).roles:
-        raise PermissionDenied("Your role does not allow this.")
-    policy = default_policy()
-    return render(
-        request,
-        "policy/policy.html",
-        {
-            "nav": "policy",
-            "policy": policy,
-            "booking_rules": rule_rows(policy, at_start_only=False),
-            "start_rules": rule_rows(policy, at_start_only=True),
-        },
-    )

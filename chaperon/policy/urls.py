@@ -1,9 +1,0 @@
-from django.urls import path
-
-from . import views
-
-app_name = "policy"
-
-urlpatterns = [
-    path("", views.policy_page, name="policy"),
-]

@@ -1,0 +1,198 @@
+"""Sessions booked with learners, the exceptions approved for them, and the organisation's
+policy and platform register that they are judged against."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+
+from chaperon.core.models import TimestampedModel
+from chaperon.people.models import Learner, OrganisationOwned
+
+BUILTIN_PLATFORM = "builtin"
+# What the built-in room enforces itself (see the live rooms): the settings the policy asks for.
+BUILTIN_SETTINGS = {
+    "waiting_room": True,
+    "passcode": True,
+    "host_video": True,
+    "participant_video": True,
+    "participant_screen_share": False,
+    "participant_rename": False,
+    "lock_when_all_arrived": True,
+}
+
+
+class SessionKind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", "1:1 session"
+    GROUP = "group", "Group session"
+    WEBINAR = "webinar", "Webinar"
+
+
+class SessionStatus(models.TextChoices):
+    AWAITING_EXCEPTION = "awaiting_exception", "Waiting for an exception to be approved"
+    BOOKED = "booked", "Booked"
+    OPEN = "open", "Open"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUSED = "refused", "Exception refused: not booked"
+
+
+class OrganisationPolicy(OrganisationOwned):
+    """One version of an organisation's session policy (YAML). The newest is in force."""
+
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="organisation_policy_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"policy v{self.version}"
+
+
+class ApprovedPlatform(OrganisationOwned):
+    """An outside meeting platform risk-assessed for use (ORG-4, SES-11) with its settings."""
+
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    risk_assessed_on = models.DateField()
+    risk_assessment = models.TextField()
+    organisation_account = models.BooleanField(
+        default=True, help_text="Used only through the organisation's own account."
+    )
+    settings = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="platform_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_passcode() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+class Session(OrganisationOwned):
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=SessionKind.choices)
+    title = models.CharField(max_length=200)
+    start = models.DateTimeField(db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField()
+    platform = models.CharField(max_length=40, default=BUILTIN_PLATFORM)
+    recording_enabled = models.BooleanField(default=False)
+    recording_purpose = models.CharField(max_length=300, blank=True)
+    # For a 1:1 with a minor or adult at risk: the adult who will be in the house (SES-5).
+    named_adult = models.CharField(max_length=200, blank=True)
+    # Invite each learner's guardians to drop in (SES-5: "where possible").
+    guardians_may_drop_in = models.BooleanField(default=False)
+    passcode = models.CharField(max_length=12, default=new_passcode)
+    status = models.CharField(max_length=20, choices=SessionStatus.choices)
+    # Set when a re-check finds the session no longer allowed; cleared when it passes again.
+    flagged = models.BooleanField(default=False)
+    last_verdict = models.JSONField(default=dict)
+    risk_assessment = models.TextField(blank=True)
+    conversation_plan = models.TextField(blank=True)
+    crisis_plan = models.TextField(blank=True)
+    risk_assessed_at = models.DateTimeField(null=True, blank=True)
+    ical_sequence = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    learners = models.ManyToManyField(Learner, related_name="+")
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["organisation", "status", "start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def ical_uid(self) -> str:
+        return f"session-{self.pk}@chaperon"
+
+    @property
+    def findings(self) -> list[dict[str, object]]:
+        found: list[dict[str, object]] = self.last_verdict.get("findings", [])
+        return found
+
+
+class ExceptionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class SessionException(TimestampedModel):
+    """A request to hold a session outside what the policy normally allows (SES-2, SES-3)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="exceptions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    covers = models.JSONField(default=list)  # the rule ids it asks to except
+    status = models.CharField(
+        max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_role = models.CharField(max_length=20, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"exception for {self.session}: {self.status}"
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+class Invitation(TimestampedModel):
+    """One person's place in a session and the address their invitation went to. Their
+    personal join link is made from the row and its nonce with the site's secret key
+    (``invitations.join_token``), so it is the same in every update and never stored."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", "Staff"
+        LEARNER = "learner", "Learner"
+        GUARDIAN = "guardian", "Parent or carer"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    person_id = models.BigIntegerField()
+    display_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    nonce = models.CharField(max_length=32, default=new_nonce)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "role", "person_id"], name="invitation_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.role}) to {self.session}"

@@ -1,0 +1,66 @@
+"""Who may book, see and change sessions. Other organisations' sessions are "not found"."""
+
+from chaperon.core.exceptions import NotFound, PermissionDenied
+from chaperon.people.models import User
+from chaperon.people.roles import Role
+
+from .models import Session
+
+BOOKERS = frozenset({Role.TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER})
+# See every session of the organisation, and change any of them.
+OVERSEERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER})
+
+
+def may_book(user: User) -> bool:
+    return user.is_active and not user.roles.isdisjoint(BOOKERS)
+
+
+def oversees(user: User) -> bool:
+    return user.is_active and not user.roles.isdisjoint(OVERSEERS)
+
+
+def require_booker(user: User | None) -> None:
+    if user is not None and not may_book(user):
+        raise PermissionDenied("Your role does not allow booking sessions.")
+
+
+def may_see(user: User, session: Session) -> bool:
+    if session.organisation_id != user.organisation_id:
+        return False
+    return (
+        oversees(user)
+        or session.organiser_id == user.pk
+        or session.staff.filter(pk=user.pk).exists()
+    )
+
+
+def access_session(user: User, session_id: int) -> Session:
+    """A session the user organises, takes part in, or oversees; otherwise "not found"."""
+    session = (
+        Session.objects.select_related("organisation", "organiser")
+        .filter(pk=session_id, organisation_id=user.organisation_id)
+        .first()
+    )
+    if session is None or not may_see(user, session):
+        raise NotFound("No such session.")
+    return session
+
+
+def require_may_change(user: User | None, session: Session) -> None:
+    """The organiser, or someone who oversees sessions, may reschedule or cancel."""
+    if user is None:
+        return
+    if session.organisation_id != user.organisation_id:
+        raise NotFound("No such session.")
+    if session.organiser_id != user.pk and not oversees(user):
+        raise PermissionDenied("Only the organiser or a safeguarding lead can change this session.")
+
+
+def require_host(user: User | None, session: Session) -> None:
+    """Preparing and opening a session is for its organiser, who hosts it."""
+    if user is None:
+        return
+    if session.organisation_id != user.organisation_id:
+        raise NotFound("No such session.")
+    if session.organiser_id != user.pk:
+        raise PermissionDenied("Only the session's organiser can do this.")

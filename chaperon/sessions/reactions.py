@@ -1,0 +1,34 @@
+"""How sessions react to what other apps announce (subscribed in ``apps.py``)."""
+
+from chaperon.consent.events import ConsentChanged
+from chaperon.people.events import OrganisationSettingsChanged, StaffChanged
+
+from .events import PolicyChanged
+from .tasks import (
+    recheck_learner_sessions_task,
+    recheck_organisation_sessions_task,
+    recheck_staff_sessions_task,
+)
+
+
+def on_consent_changed(event: ConsentChanged) -> None:
+    """Every answer (given, declined or withdrawn) is announced so; the findings say which."""
+    recheck_learner_sessions_task.enqueue(
+        event.learner_id, "a consent answer for a learner in it was recorded"
+    )
+
+
+def on_staff_changed(event: StaffChanged) -> None:
+    recheck_staff_sessions_task.enqueue(event.user_id, "a staff member's record changed")
+
+
+def on_organisation_settings_changed(event: OrganisationSettingsChanged) -> None:
+    recheck_organisation_sessions_task.enqueue(
+        event.organisation_id, "the organisation's settings changed"
+    )
+
+
+def on_policy_changed(event: PolicyChanged) -> None:
+    recheck_organisation_sessions_task.enqueue(
+        event.organisation_id, f"the session policy changed (version {event.version})"
+    )

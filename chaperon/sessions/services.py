@@ -1,0 +1,400 @@
+"""Booking, exceptions, changes, re-checks and opening: every change to a session.
+
+Each service checks who may act, judges the session with the organisation's policy where it
+must, writes its audit event and queues its email in one transaction.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.people.models import User
+from chaperon.policy.verdict import Decision, Outcome, Verdict
+
+from . import invitations
+from .judging import judge
+from .models import ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
+from .permissions import require_booker, require_host, require_may_change
+from .plans import PlanFacts, Proposal
+from .policies import organisation_policy
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    """What booking did: ``session`` is None when nothing was booked (see ``verdict``)."""
+
+    verdict: Verdict
+    session: Session | None
+
+    @property
+    def booked(self) -> bool:
+        return self.session is not None and self.session.status == SessionStatus.BOOKED
+
+
+def _validate(proposal: Proposal, title: str) -> None:
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "give the session a title people will recognise"
+    if proposal.kind not in SessionKind.values:
+        errors["kind"] = "choose a 1:1 session, a group session or a webinar"
+    if proposal.kind == SessionKind.ONE_TO_ONE and len(proposal.learners) != 1:
+        errors["learners"] = "a 1:1 session has exactly one learner"
+    if not proposal.staff:
+        errors["staff"] = "choose at least one member of staff"
+    if not 1 <= proposal.duration_minutes <= 480:
+        errors["duration_minutes"] = "a session lasts between 1 and 480 minutes"
+    if proposal.start <= timezone.now():
+        errors["start"] = "choose a time in the future"
+    organisation_id = proposal.organisation.pk
+    if any(user.organisation_id != organisation_id for user in proposal.staff) or any(
+        learner.organisation_id != organisation_id for learner in proposal.learners
+    ):
+        errors["learners"] = "everyone in a session belongs to its organisation"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _needing_exception(verdict: Verdict) -> list[str]:
+    return sorted(
+        {finding.rule for finding in verdict.findings if finding.outcome == Outcome.NEEDS_EXCEPTION}
+    )
+
+
+def session_book(
+    *, actor: User, proposal: Proposal, title: str, exception_reason: str = ""
+) -> BookingResult:
+    """Book if the policy allows; ask for an exception if it needs one and ``exception_reason``
+    is given; otherwise (and whenever it blocks) book nothing and return the verdict."""
+    require_booker(actor)
+    if proposal.organisation.pk != actor.organisation_id:
+        raise PermissionDenied("You can only book sessions for your own organisation.")
+    _validate(proposal, title)
+    verdict = judge(proposal)
+    if verdict.decision == Decision.BLOCK:
+        return BookingResult(verdict, None)
+    if verdict.decision == Decision.NEEDS_EXCEPTION and not exception_reason.strip():
+        return BookingResult(verdict, None)
+    with transaction.atomic():
+        session = _create(actor, proposal, title, verdict)
+        if verdict.decision == Decision.ALLOW:
+            _confirm(session, actor=actor, action=AuditAction.SESSION_BOOKED)
+        else:
+            _ask_for_exception(session, actor, exception_reason.strip(), verdict)
+    recheck_neighbours(session)
+    return BookingResult(verdict, session)
+
+
+def _create(actor: User, proposal: Proposal, title: str, verdict: Verdict) -> Session:
+    session = Session.objects.create(
+        organisation=proposal.organisation,
+        organiser=actor,
+        kind=proposal.kind,
+        title=title.strip(),
+        start=proposal.start,
+        duration_minutes=proposal.duration_minutes,
+        platform=proposal.platform,
+        recording_enabled=proposal.recording_enabled,
+        recording_purpose=proposal.recording_purpose.strip(),
+        named_adult=proposal.named_adult.strip(),
+        guardians_may_drop_in=proposal.guardians_may_drop_in,
+        status=(
+            SessionStatus.BOOKED
+            if verdict.decision == Decision.ALLOW
+            else SessionStatus.AWAITING_EXCEPTION
+        ),
+        last_verdict=verdict.to_dict(),
+    )
+    session.staff.set(proposal.staff)
+    session.learners.set(proposal.learners)
+    return session
+
+
+def _confirm(session: Session, *, actor: User, action: AuditAction) -> None:
+    """Record the booking, invite everyone and tell the senior leaders (SES-6, SES-7)."""
+    invited = invitations.send_invitations(session)
+    invitations.notify_senior_leaders(session, what="booked")
+    record(
+        action=action,
+        actor=actor,
+        obj=session,
+        data={"policy": session.last_verdict.get("policy", ""), "invited": invited},
+    )
+
+
+def _ask_for_exception(session: Session, actor: User, reason: str, verdict: Verdict) -> None:
+    exception = SessionException.objects.create(
+        session=session, requested_by=actor, reason=reason, covers=_needing_exception(verdict)
+    )
+    policy = organisation_policy(session.organisation)
+    invitations.notify_approvers(session, set(policy.exception_approvers), actor)
+    record(
+        action=AuditAction.SESSION_EXCEPTION_REQUESTED,
+        actor=actor,
+        obj=session,
+        reason=reason,
+        data={"covers": exception.covers, "exception": exception.pk},
+    )
+
+
+def approver_role(user: User, session: Session) -> str | None:
+    """The role by which ``user`` may approve exceptions under the organisation's policy."""
+    approvers = organisation_policy(session.organisation).exception_approvers
+    return next((role for role in approvers if role in user.roles), None)
+
+
+def session_exception_decide(
+    *, actor: User, exception: SessionException, approve: bool, reason: str
+) -> SessionException:
+    """Approve or refuse an exception, with a reason (audited). Approval books the session if,
+    with the exception, the policy now allows it."""
+    session = exception.session
+    if session.organisation_id != actor.organisation_id:
+        raise PermissionDenied("This exception is not for your organisation.")
+    role = approver_role(actor, session)
+    if role is None:
+        raise PermissionDenied("Only those the policy names may decide on exceptions.")
+    if actor.pk in (exception.requested_by_id, session.organiser_id):
+        raise PermissionDenied("Someone other than the organiser must decide on this exception.")
+    if not reason.strip():
+        raise ValidationFailed({"reason": "say why you approve or refuse the exception"})
+    with transaction.atomic():
+        exception = SessionException.objects.select_for_update().get(pk=exception.pk)
+        if exception.status != ExceptionStatus.PENDING:
+            raise ValidationFailed({"reason": "this exception has already been decided"})
+        exception.status = ExceptionStatus.APPROVED if approve else ExceptionStatus.REFUSED
+        exception.decided_by = actor
+        exception.decided_role = role
+        exception.decision_reason = reason.strip()
+        exception.decided_at = timezone.now()
+        exception.save()
+        if approve:
+            _book_with_exception(session, exception, actor)
+        else:
+            Session.objects.filter(pk=session.pk).update(status=SessionStatus.REFUSED)
+            record(
+                action=AuditAction.SESSION_EXCEPTION_REFUSED,
+                actor=actor,
+                obj=session,
+                reason=exception.decision_reason,
+                data={"exception": exception.pk},
+            )
+    return exception
+
+
+def _book_with_exception(session: Session, exception: SessionException, actor: User) -> None:
+    verdict = judge(replace(Proposal.of(session), exception=exception))
+    if verdict.decision != Decision.ALLOW:
+        raise ValidationFailed(
+            {
+                "reason": "even with this exception the session is not allowed now: "
+                + "; ".join(f.message for f in verdict.findings if f.outcome == Outcome.BLOCK)
+            }
+        )
+    session.status = SessionStatus.BOOKED
+    session.last_verdict = verdict.to_dict()
+    session.save(update_fields=["status", "last_verdict", "updated_at"])
+    record(
+        action=AuditAction.SESSION_EXCEPTION_APPROVED,
+        actor=actor,
+        obj=session,
+        reason=exception.decision_reason,
+        data={"exception": exception.pk, "covers": exception.covers},
+    )
+    _confirm(session, actor=actor, action=AuditAction.SESSION_BOOKED)
+
+
+def session_reschedule(
+    *, actor: User, session: Session, start: datetime, duration_minutes: int
+) -> BookingResult:
+    """Move a booked session. Only if the policy allows it at the new time; everyone gets the
+    updated invitation (same UID, higher SEQUENCE)."""
+    require_may_change(actor, session)
+    if session.status not in (SessionStatus.BOOKED,):
+        raise ValidationFailed({"start": "only a booked session can be moved"})
+    proposal = replace(Proposal.of(session), start=start, duration_minutes=duration_minutes)
+    _validate(proposal, session.title)
+    verdict = judge(proposal)
+    if verdict.decision != Decision.ALLOW:
+        return BookingResult(verdict, None)
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        before = session.start
+        session.start = start
+        session.duration_minutes = duration_minutes
+        session.ical_sequence += 1
+        session.flagged = False
+        session.last_verdict = verdict.to_dict()
+        session.save()
+        invitations.send_invitations(session, update=True)
+        invitations.notify_senior_leaders(session, what="moved")
+        record(
+            action=AuditAction.SESSION_RESCHEDULED,
+            actor=actor,
+            obj=session,
+            data={"from": before.isoformat(), "to": start.isoformat(), "minutes": duration_minutes},
+        )
+    recheck_neighbours(session)
+    return BookingResult(verdict, session)
+
+
+def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
+    require_may_change(actor, session)
+    if not reason.strip():
+        raise ValidationFailed({"reason": "say why the session is cancelled; it goes to everyone"})
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.status == SessionStatus.CANCELLED:
+            return session
+        session.status = SessionStatus.CANCELLED
+        session.cancelled_at = timezone.now()
+        session.cancel_reason = reason.strip()
+        session.ical_sequence += 1
+        session.save()
+        invitations.send_cancellations(session)
+        invitations.notify_senior_leaders(session, what="cancelled")
+        record(action=AuditAction.SESSION_CANCELLED, actor=actor, obj=session, reason=reason)
+    return session
+
+
+# Re-checking ----------------------------------------------------------------------------------
+
+RECHECKED = (SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION)
+
+
+def session_recheck(session: Session, *, why: str, facts: PlanFacts | None = None) -> bool:
+    """Judge a session again and record the outcome: one no longer allowed is flagged, one
+    allowed again is cleared (both audited). True when it has just been flagged, or flagged
+    for new reasons: its organiser and the DSL need telling (``recheck_sessions`` does)."""
+    verdict = judge(Proposal.of(session), facts=facts)
+    allowed = verdict.decision == Decision.ALLOW or (
+        session.status == SessionStatus.AWAITING_EXCEPTION
+        and verdict.decision == Decision.NEEDS_EXCEPTION
+    )
+    with transaction.atomic():
+        current = Session.objects.select_for_update().get(pk=session.pk)
+        changed = current.last_verdict != verdict.to_dict()
+        newly_flagged = not allowed and (not current.flagged or changed)
+        current.last_verdict = verdict.to_dict()
+        if newly_flagged:
+            current.flagged = True
+            record(
+                action=AuditAction.SESSION_FLAGGED,
+                obj=current,
+                reason=why,
+                data={"rules": sorted({finding.rule for finding in verdict.findings})},
+            )
+        elif allowed and current.flagged:
+            current.flagged = False
+            record(action=AuditAction.SESSION_CLEARED, obj=current, reason=why)
+        elif not changed:
+            return False
+        current.save(update_fields=["flagged", "last_verdict", "updated_at"])
+    session.flagged, session.last_verdict = current.flagged, current.last_verdict
+    return newly_flagged
+
+
+def upcoming_sessions(**filters: object) -> list[Session]:
+    """Upcoming sessions still booked (or waiting for an exception) matching ``filters``."""
+    sessions = (
+        Session.objects.filter(status__in=RECHECKED, start__gt=timezone.now(), **filters)
+        .distinct()
+        .select_related("organisation", "organiser")
+        .prefetch_related("staff", "learners", "exceptions")
+    )
+    return list(sessions)
+
+
+def recheck_sessions(sessions: list[Session], *, why: str) -> int:
+    """Judge each session again, then tell each organiser and the DSL, in one email each,
+    about the sessions newly no longer allowed. Returns how many were re-checked."""
+    facts = PlanFacts.for_sessions(sessions)
+    flagged = [session for session in sessions if session_recheck(session, why=why, facts=facts)]
+    if flagged:
+        with transaction.atomic():
+            invitations.notify_flagged(flagged, why=why)
+    return len(sessions)
+
+
+def recheck_neighbours(session: Session) -> None:
+    """After a booking or a move: the learners' other sessions that week may now exceed the
+    weekly limit."""
+    others = [
+        other
+        for other in upcoming_sessions(
+            learners__in=session.learners.all(),
+            start__range=(session.start - timedelta(days=7), session.start + timedelta(days=7)),
+        )
+        if other.pk != session.pk
+    ]
+    recheck_sessions(others, why="another session was booked for the same learner that week")
+
+
+# Before and at the start (SES-13, SES-14, REC-6) ------------------------------------------------
+
+
+def session_prepare(
+    *,
+    actor: User,
+    session: Session,
+    risk_assessment: str,
+    conversation_plan: str,
+    crisis_plan: str = "",
+) -> Session:
+    require_host(actor, session)
+    errors = {}
+    if not risk_assessment.strip():
+        errors["risk_assessment"] = "describe the risks you have considered and how you manage them"
+    if not conversation_plan.strip():
+        errors["conversation_plan"] = "say what the session will cover"
+    if session.kind == SessionKind.ONE_TO_ONE and not crisis_plan.strip():
+        errors["crisis_plan"] = "a 1:1 needs an agreed crisis process: who you call, and how"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        session.risk_assessment = risk_assessment.strip()
+        session.conversation_plan = conversation_plan.strip()
+        session.crisis_plan = crisis_plan.strip()
+        session.risk_assessed_at = timezone.now()
+        session.save()
+        record(action=AuditAction.SESSION_PREPARED, actor=actor, obj=session)
+    return session
+
+
+def session_open(
+    *,
+    actor: User,
+    session: Session,
+    adult_present: dict[int, bool],
+    comfortable_being_recorded: dict[int, bool],
+) -> Verdict:
+    """Judge the session at ``stage: start``; it opens only if that passes."""
+    require_host(actor, session)
+    if session.status != SessionStatus.BOOKED:
+        raise ValidationFailed({"session": "only a booked session can open"})
+    verdict = judge(
+        replace(
+            Proposal.of(session),
+            adult_present=adult_present,
+            comfortable_being_recorded=comfortable_being_recorded,
+        ),
+        stage="start",
+    )
+    with transaction.atomic():
+        if verdict.decision == Decision.ALLOW:
+            session.status = SessionStatus.OPEN
+            session.opened_at = timezone.now()
+            session.save(update_fields=["status", "opened_at", "updated_at"])
+            record(action=AuditAction.SESSION_OPENED, actor=actor, obj=session)
+        else:
+            record(
+                action=AuditAction.SESSION_OPEN_REFUSED,
+                actor=actor,
+                obj=session,
+                data={"rules": sorted({finding.rule for finding in verdict.findings})},
+            )
+    return verdict

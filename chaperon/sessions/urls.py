@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views, views_policy
+
+app_name = "sessions"
+
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("book/", views.session_book, name="book"),
+    path("platforms/", views_policy.platforms, name="platforms"),
+    path("<int:session_id>/", views.session_detail, name="detail"),
+    path("<int:session_id>/reschedule/", views.session_reschedule, name="reschedule"),
+    path("<int:session_id>/cancel/", views.session_cancel, name="cancel"),
+    path("<int:session_id>/prepare/", views.session_prepare, name="prepare"),
+    path("<int:session_id>/open/", views.session_open, name="open"),
+    path("exceptions/<int:exception_id>/decide/", views.exception_decide, name="exception_decide"),
+    path("join/<str:token>/", views.join, name="join"),
+]

@@ -1,0 +1,314 @@
+"""Pages for booking and running sessions: thin, calling services and selectors."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chaperon.core.exceptions import ValidationFailed
+from chaperon.people.permissions import viewer_of
+from chaperon.policy.verdict import Decision, Verdict
+
+from . import selectors, services
+from .fixes import fix_for
+from .forms import BookingForm, PrepareForm, ReasonForm, RescheduleForm, local_datetime
+from .invitations import invitation_for_token
+from .models import ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
+from .permissions import access_session, may_book, oversees
+from .plans import Proposal, learner_subject, staff_subject
+
+
+def _show_errors(form: Any, error: ValidationFailed) -> None:
+    for field, message in error.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+def explained(
+    verdict: Verdict | dict[str, Any], session_people: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The findings as people read them: who they are about, and what would fix each."""
+    data = verdict.to_dict() if isinstance(verdict, Verdict) else verdict
+    return [
+        {
+            **finding,
+            "who": session_people.get(str(finding.get("subject")), ""),
+            "fix": fix_for(str(finding["rule"])),
+        }
+        for finding in data.get("findings", [])
+    ]
+
+
+def _names(staff: Any, learners: Any) -> dict[str, str]:
+    names = {staff_subject(user.pk): user.full_name for user in staff}
+    names.update({learner_subject(learner.pk): learner.full_name for learner in learners})
+    return names
+
+
+@login_required
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    return render(
+        request,
+        "sessions/list.html",
+        {
+            "nav": "sessions",
+            "sessions": selectors.session_list_visible_to(viewer),
+            "may_book": may_book(viewer),
+            "exceptions": selectors.exceptions_awaiting(viewer),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_book(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_book(viewer):
+        raise Http404("Your role does not book sessions.")
+    organisation = viewer.organisation
+    form = BookingForm(request.POST or None, organisation=organisation, organiser=viewer)
+    context: dict[str, Any] = {"nav": "sessions", "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proposal = Proposal(
+            organisation=organisation,
+            kind=data["kind"],
+            start=form.start(),
+            duration_minutes=data["duration_minutes"],
+            platform=data["platform"],
+            recording_enabled=data["recording_enabled"],
+            recording_purpose=data["recording_purpose"],
+            staff=[viewer, *data["other_staff"]],
+            learners=list(data["learners"]),
+            named_adult=data["named_adult"],
+            guardians_may_drop_in=data["guardians_may_drop_in"],
+        )
+        try:
+            result = services.session_book(
+                actor=viewer,
+                proposal=proposal,
+                title=data["title"],
+                exception_reason=data["exception_reason"],
+            )
+        except ValidationFailed as error:
+            _show_errors(form, error)
+        else:
+            if result.session is not None:
+                if result.booked:
+                    messages.success(request, "Booked. Everyone invited has been sent the details.")
+                else:
+                    messages.success(request, "Sent to be approved. You will hear by email.")
+                return redirect("sessions:detail", result.session.pk)
+            context["verdict"] = result.verdict
+            context["findings"] = explained(
+                result.verdict, _names(proposal.staff, proposal.learners)
+            )
+            context["needs_exception"] = result.verdict.decision == Decision.NEEDS_EXCEPTION
+    return render(request, "sessions/book.html", context)
+
+
+@login_required
+@require_GET
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    session = access_session(viewer, session_id)
+    staff = list(session.staff.all())
+    learners = list(session.learners.all())
+    pending = session.exceptions.filter(status=ExceptionStatus.PENDING).first()
+    local_start = session.start.astimezone(session.organisation.zone)
+    return render(
+        request,
+        "sessions/detail.html",
+        {
+            "nav": "sessions",
+            "session": session,
+            "staff": staff,
+            "learners": learners,
+            "findings": explained(session.last_verdict, _names(staff, learners)),
+            "exceptions": session.exceptions.select_related("requested_by", "decided_by"),
+            "pending": pending,
+            "may_decide": pending is not None
+            and viewer.pk not in (pending.requested_by_id, session.organiser_id)
+            and services.approver_role(viewer, session) is not None,
+            "may_change": session.organiser_id == viewer.pk or oversees(viewer),
+            "is_host": session.organiser_id == viewer.pk,
+            "is_active": session.status in (SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION),
+            "one_to_one": session.kind == SessionKind.ONE_TO_ONE,
+            "reschedule_form": RescheduleForm(
+                initial={
+                    "day": local_start.date(),
+                    "start_time": local_start.time().replace(second=0, microsecond=0),
+                    "duration_minutes": session.duration_minutes,
+                }
+            ),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    session = access_session(viewer, session_id)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the new date, start time and length.")
+        return redirect("sessions:detail", session.pk)
+    try:
+        start = local_datetime(
+            form.cleaned_data["day"], form.cleaned_data["start_time"], session.organisation.zone
+        )
+        result = services.session_reschedule(
+            actor=viewer,
+            session=session,
+            start=start,
+            duration_minutes=form.cleaned_data["duration_minutes"],
+        )
+    except ValidationFailed as error:
+        messages.error(request, str(error))
+    except ValidationError as error:  # a wall-clock time skipped by a clock change
+        messages.error(request, " ".join(error.messages))
+    else:
+        if result.session is None:
+            problems = "; ".join(
+                finding.message
+                for finding in result.verdict.findings
+                if finding.outcome in ("block", "needs_exception")
+            )
+            messages.error(
+                request, f"Not moved: the policy does not allow the new time. {problems}"
+            )
+        else:
+            messages.success(request, "Moved. Everyone has been sent the updated invitation.")
+    return redirect("sessions:detail", session.pk)
+
+
+@login_required
+@require_POST
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    session = access_session(viewer, session_id)
+    try:
+        services.session_cancel(
+            actor=viewer, session=session, reason=request.POST.get("reason", "")
+        )
+    except ValidationFailed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Cancelled. Everyone invited has been told.")
+    return redirect("sessions:detail", session.pk)
+
+
+@login_required
+@require_POST
+def exception_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    exception = (
+        SessionException.objects.select_related("session__organisation")
+        .filter(pk=exception_id, session__organisation_id=viewer.organisation_id)
+        .first()
+    )
+    if exception is None:
+        raise Http404("No such exception.")
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.session_exception_decide(
+            actor=viewer,
+            exception=exception,
+            approve=approve,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationFailed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Approved and booked." if approve else "Refused.")
+    return redirect("sessions:detail", exception.session_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_prepare(request: HttpRequest, session_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    session = access_session(viewer, session_id)
+    form = PrepareForm(
+        request.POST or None,
+        initial={
+            "risk_assessment": session.risk_assessment,
+            "conversation_plan": session.conversation_plan,
+            "crisis_plan": session.crisis_plan,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_prepare(
+                actor=viewer,
+                session=session,
+                risk_assessment=form.cleaned_data["risk_assessment"],
+                conversation_plan=form.cleaned_data["conversation_plan"],
+                crisis_plan=form.cleaned_data["crisis_plan"],
+            )
+        except ValidationFailed as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Risk assessment and plan saved.")
+            return redirect("sessions:detail", session.pk)
+    return render(
+        request,
+        "sessions/prepare.html",
+        {"nav": "sessions", "session": session, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_open(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The checks at the start: the named adult present, learners comfortable being recorded,
+    then the policy at ``stage: start``."""
+    viewer = viewer_of(request)
+    session = access_session(viewer, session_id)
+    learners = list(session.learners.all())
+    context: dict[str, Any] = {"nav": "sessions", "session": session, "learners": learners}
+    if request.method == "POST":
+        verdict = services.session_open(
+            actor=viewer,
+            session=session,
+            adult_present={
+                learner.pk: request.POST.get(f"adult_present_{learner.pk}") == "yes"
+                for learner in learners
+            },
+            comfortable_being_recorded={
+                learner.pk: request.POST.get(f"comfortable_{learner.pk}") == "yes"
+                for learner in learners
+            },
+        )
+        if verdict.decision == Decision.ALLOW:
+            messages.success(request, "The session is open.")
+            return redirect("sessions:detail", session.pk)
+        context["findings"] = explained(verdict, _names(session.staff.all(), learners))
+    return render(request, "sessions/open.html", context)
+
+
+@require_GET
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """A personal join link from an invitation."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return render(request, "sessions/join_invalid.html", status=404)
+    session: Session = invitation.session
+    return render(
+        request,
+        "sessions/join.html",
+        {
+            "invitation": invitation,
+            "session": session,
+            "start": session.start.astimezone(session.organisation.zone),
+            "end": session.end.astimezone(session.organisation.zone),
+            "cancelled": session.status == SessionStatus.CANCELLED,
+        },
+    )
