@@ -1,20 +1,24 @@
 """A guardian on a phone: opens the personal link from the email that arrived, agrees to taking
-part but declines recording, signs, gets the receipt, and later withdraws from their own page.
+part but declines recording, signs, gets the receipt; a recorded session for the learner cannot
+then be booked, an unrecorded one can; the guardian later withdraws from their own page and the
+session already booked is flagged.
 Every page passes axe-core's WCAG 2.2 AA rules and fits the screen."""
 
 import json
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from chaperon.consent import services
 from chaperon.consent.models import Consent, ConsentEvidence
 from chaperon.consent.selectors import session_consent_facts
 from chaperon.recordings.models import DestructionRequest
-from tests.browser_support import assert_accessible
-from tests.conftest import Cast
+from chaperon.sessions.models import Session
+from tests.browser_support import assert_accessible, sign_in_page
+from tests.conftest import Cast, signed_in
 from tests.mail_support import Mailbox
+from tests.sessions.helpers import next_weekday_at
 
 from .helpers import ALL_PURPOSES, body, links_in
 
@@ -70,8 +74,26 @@ def agree_to_taking_part_but_not_recording(page: Page) -> None:
     page.get_by_role("button", name="Send my answers").click()
 
 
+def book_one_to_one(page: Page, live_server, *, recorded: bool) -> None:  # type: ignore[no-untyped-def]
+    """The teacher books a 1:1 with Robin on a Tuesday at 16:00, a time the guardian agreed."""
+    start = next_weekday_at(16, weekday=1)
+    page.goto(f"{live_server.url}/sessions/book/")
+    page.get_by_label("1:1 session").check()
+    page.get_by_label("Title", exact=True).fill("Careers conversation")
+    page.get_by_label("Date").fill(start.date().isoformat())
+    page.get_by_label("Start time").fill("16:00")
+    page.get_by_label("Length in minutes").fill("40")
+    page.get_by_label("Learners", exact=True).select_option(label=["Robin Alder (no group)"])
+    page.get_by_label("Adult who will be in the house").fill("Morgan Alder")
+    page.get_by_label("Invite the learners' parents or carers to drop in").check()
+    if recorded:
+        page.get_by_label("Record this session").check()
+        page.get_by_label("What the recording is for").fill("Reviewing the guidance given")
+    page.get_by_role("button", name="Check and book").click()
+
+
 def test_a_guardian_on_a_phone_agrees_to_taking_part_but_not_to_recording(
-    cast: Cast, smtp_server: Mailbox, live_server, page: Page, settings
+    cast: Cast, smtp_server: Mailbox, live_server, page: Page, browser: Browser, settings
 ) -> None:
     settings.SITE_URL = live_server.url
     open_the_emailed_link(page, cast, smtp_server, live_server)
@@ -112,6 +134,24 @@ def test_a_guardian_on_a_phone_agrees_to_taking_part_but_not_to_recording(
     receipt = page.request.get(f"{live_server.url}{download.get_attribute('href')}")
     assert json.loads(receipt.body())["consentReceiptID"] == str(evidence.receipt_id)
 
+    # The teacher cannot book a recorded session for Robin: the recording was declined. An
+    # unrecorded 1:1 on an agreed day and time is booked.
+    teacher = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in_page(teacher, live_server.url, signed_in(cast.teacher).cookies["sessionid"].value)
+    book_one_to_one(teacher, live_server, recorded=True)
+    refusal = teacher.get_by_role("alert")
+    expect(refusal.get_by_role("heading", name="This session cannot be booked")).to_be_visible()
+    expect(refusal).to_contain_text("REC-4")
+    expect(refusal).to_contain_text("recording")
+    assert_accessible(teacher)
+    assert not Session.objects.exists()
+    book_one_to_one(teacher, live_server, recorded=False)
+    expect(
+        teacher.get_by_text("Booked. Everyone invited has been sent the details.")
+    ).to_be_visible()
+    session = Session.objects.get()
+    assert not session.flagged
+
     # Later, from their own page, the guardian withdraws consent to taking part.
     page.get_by_role("link", name="See, change or withdraw consent").click()
     expect(page.get_by_role("heading", name="Consent for Robin Alder")).to_be_visible()
@@ -125,6 +165,14 @@ def test_a_guardian_on_a_phone_agrees_to_taking_part_but_not_to_recording(
 
     current = Consent.objects.get(purpose="live_one_to_one", superseded_at__isnull=True)
     assert current.answer == "withdrawn"
+    # The session already booked is flagged at once, and its organiser told why.
+    session.refresh_from_db()
+    assert session.flagged
+    assert "consent.participation" in {finding["rule"] for finding in session.findings}
+    assert any("no longer allowed" in m["Subject"] for m in smtp_server.to(cast.teacher.email))
+    teacher.goto(f"{live_server.url}/dashboard/")
+    expect(teacher.get_by_role("heading", name="Sessions no longer allowed")).to_be_visible()
+    assert_accessible(teacher)
     assert not DestructionRequest.objects.exists()  # recording was never agreed
     assert any("withdrawn" in m["Subject"] for m in smtp_server.to(cast.dsl.email))
     assert (
