@@ -74,7 +74,7 @@ def agree_to_taking_part_but_not_recording(page: Page) -> None:
     page.get_by_role("button", name="Send my answers").click()
 
 
-def book_one_to_one(page: Page, live_server, *, recorded: bool) -> None:  # type: ignore[no-untyped-def]
+def book_one_to_one(page: Page, live_server, *, recorded: bool) -> None:
     """The teacher books a 1:1 with Robin on a Tuesday at 16:00, a time the guardian agreed."""
     start = next_weekday_at(16, weekday=1)
     page.goto(f"{live_server.url}/sessions/book/")
