@@ -12,6 +12,7 @@ from chaperon.people import services
 from chaperon.people.models import Learner, Organisation, User
 
 from . import data
+from .activity import add_activity
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def load_demo() -> tuple[Organisation, bool]:
                     relationship=relationship,
                     parental_responsibility=responsibility,
                 )
+        add_activity(organisation, learners, today)
     return organisation, True
 
 

@@ -5,8 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from chaperon.accounts.models import TotpDevice
+from chaperon.consent.models import Consent, ConsentRequest
 from chaperon.people.models import Guardian, Learner, Organisation, StaffMember
 from chaperon.people.roles import Role
+from chaperon.sessions.models import Session, SessionStatus
 from tests.conftest import Cast
 
 
@@ -50,3 +52,13 @@ def test_demo_code_is_never_given_for_a_real_account(cast: Cast) -> None:
     )
     with pytest.raises(CommandError, match="not a demo account"):
         call_command("demo_code", cast.dsl.email, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_demo_school_has_consents_requests_and_a_booked_session() -> None:
+    call_command("load_demo", stdout=StringIO())
+    assert Consent.objects.filter(answer="given").values("learner").distinct().count() == 6
+    assert ConsentRequest.objects.count() >= 4
+    [session] = Session.objects.all()
+    assert session.status == SessionStatus.BOOKED and not session.flagged
+    assert session.last_verdict["decision"] == "allow"

@@ -1,0 +1,75 @@
+"""Some everyday activity for the demo school, so that its pages are not empty: consent
+already given for a few learners (paper forms), requests waiting for an answer, and a 1:1
+booked for next week. Everything goes through the services, as staff would do it."""
+
+from datetime import date, datetime, time, timedelta
+
+from chaperon.consent.attachments import evidence_file
+from chaperon.consent.services.answers import consent_record_by_staff
+from chaperon.consent.services.requesting import consent_request_send
+from chaperon.people.models import Learner, Organisation, User
+from chaperon.sessions.plans import Proposal
+from chaperon.sessions.services import session_book
+
+# A one-page PDF standing in for a scanned, signed paper form.
+PAPER_FORM = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+)
+SCHOOL_DAY = [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "to": "15:30"}]
+PURPOSES = ("live_one_to_one", "live_group", "parent_information", "acceptable_use")
+
+
+def _paper_consent(learner: Learner, dsl: User, today: date) -> None:
+    link = learner.relationships.filter(parental_responsibility=True).select_related("guardian")
+    guardian = link.first()
+    if guardian is None:
+        return
+    consent_record_by_staff(
+        actor=dsl,
+        learner=learner,
+        guardian_id=guardian.guardian_id,
+        answered_by_name=guardian.guardian.full_name,
+        channel="paper",
+        answers=dict.fromkeys(PURPOSES, "given"),
+        slots=SCHOOL_DAY,
+        given_on=today,
+        attachment=evidence_file(name="consent-form.pdf", content=PAPER_FORM),
+    )
+
+
+def _next_tuesday(organisation: Organisation, today: date) -> datetime:
+    days = (1 - today.weekday()) % 7 or 7
+    return datetime.combine(today + timedelta(days=days), time(10, 0), tzinfo=organisation.zone)
+
+
+def add_activity(organisation: Organisation, learners: list[Learner], today: date) -> None:
+    dsl = User.objects.get(email="dsl@larkspur.example")
+    teacher = User.objects.get(email="teacher1@larkspur.example")
+    for learner in learners[:6]:
+        _paper_consent(learner, dsl, today)
+    askable = [
+        learner
+        for learner in learners[6:]
+        if learner.relationships.filter(parental_responsibility=True).exists()
+    ]
+    for learner in askable[:4]:
+        consent_request_send(actor=teacher, learner=learner, purposes=PURPOSES)
+    first = learners[0]
+    session_book(
+        actor=teacher,
+        proposal=Proposal(
+            organisation=organisation,
+            kind="one_to_one",
+            start=_next_tuesday(organisation, today),
+            duration_minutes=40,
+            platform="builtin",
+            recording_enabled=False,
+            recording_purpose="",
+            staff=[teacher],
+            learners=[first],
+            named_adult="Claire Brightwater",
+            guardians_may_drop_in=True,
+        ),
+        title=f"Reading catch-up with {first.first_name}",
+    )
