@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) for tests, and Django pointed at it."""
 
+import logging
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp_server() -> Iterator[Mailbox]:
     """Start an SMTP server on 127.0.0.1 and send every email of the test through it."""
+    # The server's own chatter (connections opened and lost) would only clutter test output,
+    # and may be logged from its thread after a test's output capture has closed.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     mailbox = Mailbox()
     port = _free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
