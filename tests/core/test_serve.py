@@ -89,6 +89,8 @@ def test_serve_runs_the_demo_with_its_worker_and_keeps_the_data(tmp_path: Path) 
     assert "dsl@larkspur.example" in server.output
     assert "larkspur-demo-password" in server.output
     assert (tmp_path / "chaperon.sqlite3").exists()
+    # The demo's consent forms are kept with the rest of its data, not beside the code.
+    assert list((tmp_path / "media").rglob("*.pdf"))
 
     again = Server(tmp_path, port)
     try:
