@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from chaperon.core import forms as core_forms
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Guardian
 
@@ -41,11 +42,12 @@ class TimeInput(forms.TextInput):
 
 
 def show_errors(form: forms.Form, error: ValidationFailed) -> None:
-    """Put a service's refusal on the form, on the field it names where the form has it
-    (a slot's problem on that slot's days)."""
-    for field, message in error.errors.items():
-        target = f"{field}_days" if f"{field}_days" in form.fields else field
-        form.add_error(target if target in form.fields else None, message)
+    """Put a service's refusal on the form, a slot's problem on that slot's days."""
+    core_forms.show_errors(
+        form,
+        error,
+        field_for=lambda field: f"{field}_days" if f"{field}_days" in form.fields else field,
+    )
 
 
 def _add_slot_fields(form: forms.Form, *, required_hint: str) -> None:

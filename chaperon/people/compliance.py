@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from chaperon.policy.dates import add_years
+
 from .models import Organisation, StaffMember
 
 FACT_LABELS = {
@@ -28,13 +30,6 @@ class Fact:
     done_on: date | None
     valid_until: date | None
     status: Status
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one: the earlier day, failing closed
-        return day.replace(year=day.year + years, day=28)
 
 
 def staff_facts(staff: StaffMember, *, organisation: Organisation, today: date) -> list[Fact]:

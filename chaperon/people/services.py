@@ -3,7 +3,7 @@
 ``actor=None`` means the system itself (a command run by an operator on the server).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, time
 from typing import Any
 
@@ -61,7 +61,14 @@ def _validate_person(instance: StaffMember | Learner | Guardian, **options: Any)
     full_clean_or_fail(instance, **options)
 
 
-def _apply(instance: Model, changes: dict[str, Any]) -> list[str]:
+def _refuse_unknown(changes: Mapping[str, Any], allowed: Iterable[str], what: str) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(unknown, f"is not {what}"))
+
+
+def apply_changes(instance: Model, changes: Mapping[str, Any]) -> list[str]:
+    """Set each changed value on ``instance``; return the names of the fields that changed."""
     changed = []
     for field, value in changes.items():
         if getattr(instance, field) != value:
@@ -122,12 +129,10 @@ def organisation_update(
 ) -> Organisation:
     require(actor, Permission.MANAGE_ORGANISATION)
     require_same_organisation(actor, organisation)
-    unknown = set(changes) - set(ORGANISATION_SETTINGS)
-    if unknown:
-        raise ValidationFailed(dict.fromkeys(unknown, "is not an organisation setting"))
+    _refuse_unknown(changes, ORGANISATION_SETTINGS, "an organisation setting")
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        changed = _apply(organisation, changes)
+        changed = apply_changes(organisation, changes)
         if not changed:
             return organisation
         full_clean_or_fail(organisation)
@@ -229,9 +234,7 @@ def staff_update(
 ) -> StaffMember:
     require(actor, Permission.MANAGE_STAFF)
     require_same_organisation(actor, staff)
-    unknown = set(fields) - set(STAFF_FIELDS)
-    if unknown:
-        raise ValidationFailed(dict.fromkeys(unknown, "is not a staff field"))
+    _refuse_unknown(fields, STAFF_FIELDS, "a staff field")
     with transaction.atomic():
         staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
         user = staff.user
@@ -240,8 +243,8 @@ def staff_update(
             user_changes["full_name"] = full_name.strip()
         if email is not None:
             user_changes["email"] = email.strip().lower()
-        changed_user = _apply(user, user_changes)
-        changed = _apply(staff, fields)
+        changed_user = apply_changes(user, user_changes)
+        changed = apply_changes(staff, fields)
         if not changed and not changed_user:
             return staff
         if "email" in changed_user and (
@@ -325,12 +328,10 @@ def learner_create(
 def learner_update(*, actor: User | None, learner: Learner, **changes: Any) -> Learner:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, learner)
-    unknown = set(changes) - set(LEARNER_FIELDS)
-    if unknown:
-        raise ValidationFailed(dict.fromkeys(unknown, "is not a learner field"))
+    _refuse_unknown(changes, LEARNER_FIELDS, "a learner field")
     with transaction.atomic():
         learner = Learner.objects.select_for_update().get(pk=learner.pk)
-        changed = _apply(learner, changes)
+        changed = apply_changes(learner, changes)
         if not changed:
             return learner
         _validate_person(learner)
@@ -363,12 +364,10 @@ def guardian_create(
 def guardian_update(*, actor: User | None, guardian: Guardian, **changes: Any) -> Guardian:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, guardian)
-    unknown = set(changes) - set(GUARDIAN_FIELDS)
-    if unknown:
-        raise ValidationFailed(dict.fromkeys(unknown, "is not a guardian field"))
+    _refuse_unknown(changes, GUARDIAN_FIELDS, "a guardian field")
     with transaction.atomic():
         guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
-        changed = _apply(guardian, changes)
+        changed = apply_changes(guardian, changes)
         if not changed:
             return guardian
         _validate_person(guardian)
@@ -419,7 +418,7 @@ def guardian_link(
                 data={"guardian": guardian.pk, "learner": learner.pk},
             )
             return link
-        changed = _apply(
+        changed = apply_changes(
             link,
             {"relationship": relationship, "parental_responsibility": parental_responsibility},
         )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.forms import show_errors
 from chaperon.core.navigation import record_links_for
 from chaperon.core.panels import panels_for
 
@@ -14,11 +15,6 @@ from . import selectors, services
 from .forms import LearnerFilterForm, OrganisationSettingsForm, SiteForm
 from .permissions import can, viewer_of
 from .roles import Permission, Role
-
-
-def _show_errors(form: object, error: ValidationFailed) -> None:
-    for field, message in error.errors.items():
-        form.add_error(field if field in form.fields else None, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -110,7 +106,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
             except ValidationFailed as error:
-                _show_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, "Organisation settings saved.")
                 return redirect("people:organisation")

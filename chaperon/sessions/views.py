@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.forms import show_errors
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.verdict import Decision, Verdict
 
@@ -20,11 +21,6 @@ from .invitations import invitation_for_token
 from .models import ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
 from .permissions import access_session, may_book, oversees
 from .plans import Proposal, learner_subject, staff_subject
-
-
-def _show_errors(form: Any, error: ValidationFailed) -> None:
-    for field, message in error.errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def explained(
@@ -96,7 +92,7 @@ def session_book(request: HttpRequest) -> HttpResponse:
                 exception_reason=data["exception_reason"],
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             if result.session is not None:
                 if result.booked:
@@ -254,7 +250,7 @@ def session_prepare(request: HttpRequest, session_id: int) -> HttpResponse:
                 crisis_plan=form.cleaned_data["crisis_plan"],
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Risk assessment and plan saved.")
             return redirect("sessions:detail", session.pk)

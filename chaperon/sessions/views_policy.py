@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.forms import show_errors
 from chaperon.people.permissions import can, viewer_of
 from chaperon.people.roles import Permission
 from chaperon.policy.presentation import rule_rows
@@ -59,6 +60,7 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
                 actor=viewer, organisation=organisation, text=form.cleaned_data["text"]
             )
         except ValidationFailed as error:
+            # The whole document is one field: each problem names the policy field it is in.
             for field, problem in error.errors.items():
                 form.add_error("text", f"{field}: {problem}")
         else:
@@ -93,8 +95,7 @@ def platforms(request: HttpRequest) -> HttpResponse:
                     settings=form.platform_settings(),
                 )
             except ValidationFailed as error:
-                for field, problem in error.errors.items():
-                    form.add_error(field if field in form.fields else None, problem)
+                show_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Organisation, User
-from chaperon.people.services import full_clean_or_fail
+from chaperon.people.services import apply_changes, full_clean_or_fail
 
 from ..models import ConsentSettings, RecordingPolicy, StatementVersion
 from ..permissions import ConsentPermission, require, require_same_organisation
@@ -118,15 +118,6 @@ def statement_current(*, organisation: Organisation) -> StatementVersion:
     return version
 
 
-def _apply(instance: models.Model, changes: Mapping[str, Any]) -> list[str]:
-    changed = []
-    for field, value in changes.items():
-        if getattr(instance, field) != value:
-            setattr(instance, field, value)
-            changed.append(field)
-    return changed
-
-
 def statement_save(
     *,
     actor: User | None,
@@ -151,8 +142,8 @@ def statement_save(
     with transaction.atomic():
         consent_settings = consent_settings_of(organisation.pk)
         policy = recording_policy_of(organisation.pk)
-        changed_settings = _apply(consent_settings, settings)
-        changed_policy = _apply(policy, recording)
+        changed_settings = apply_changes(consent_settings, settings)
+        changed_policy = apply_changes(policy, recording)
         changed = changed_settings + changed_policy
         full_clean_or_fail(consent_settings, exclude=["organisation"])
         full_clean_or_fail(policy, exclude=["organisation"])
