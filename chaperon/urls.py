@@ -15,5 +15,8 @@ urlpatterns = [
     path("policy/", include("chaperon.sessions.policy_urls")),
     path("sessions/", include("chaperon.sessions.urls")),
     path("recordings/", include("chaperon.recordings.urls")),
+    path("rooms/", include("chaperon.rooms.urls")),
+    path("concerns/", include("chaperon.concerns.urls")),
+    path("report/", include("chaperon.concerns.public_urls")),
     path("", include("chaperon.people.urls")),
 ]

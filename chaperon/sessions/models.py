@@ -196,3 +196,29 @@ class Invitation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.role}) to {self.session}"
+
+
+class SessionAttendance(models.Model):
+    """One stay of one person in a session's live room: from the moment they were admitted to
+    the moment they left (None while they are still in). Someone who leaves and comes back has
+    two rows. Written by the live room through ``attendance``; read by the meeting record."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    # The invitation they came in on; None only for staff who host without one.
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    display_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=10, choices=Invitation.Role.choices)
+    joined_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        indexes = [models.Index(fields=["session", "joined_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} in {self.session_id} from {self.joined_at:%H:%M}"

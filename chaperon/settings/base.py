@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "chaperon.consent",
     "chaperon.recordings",
     "chaperon.sessions",
+    "chaperon.concerns",
+    "chaperon.rooms",
     "chaperon.api",
     "chaperon.demo",
 ]

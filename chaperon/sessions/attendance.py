@@ -1,0 +1,59 @@
+"""Who was in a session's room and when: written by the live room as people are admitted and
+leave, read by the meeting record (LOG-1) and the learner's chronology."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from chaperon.people.models import User
+
+from .models import Invitation, Session, SessionAttendance
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    name: str
+    role: str
+    joined_at: datetime
+    left_at: datetime | None
+
+
+def attendance_joined(
+    *,
+    session: Session,
+    display_name: str,
+    role: str,
+    at: datetime,
+    invitation: Invitation | None = None,
+    user: User | None = None,
+) -> SessionAttendance:
+    """Record that someone was admitted to the room at ``at``. The caller (the room) has
+    already checked they may be there."""
+    return SessionAttendance.objects.create(
+        session=session,
+        invitation=invitation,
+        user=user,
+        display_name=display_name,
+        role=role,
+        joined_at=at,
+    )
+
+
+def attendance_left(*, stay: SessionAttendance, at: datetime) -> None:
+    """Close a stay. Closing one already closed keeps its first time."""
+    with transaction.atomic():
+        SessionAttendance.objects.filter(pk=stay.pk, left_at__isnull=True).update(left_at=at)
+
+
+def session_attendance(*, session: Session) -> list[AttendanceEntry]:
+    """Every stay in the session's room, in the order people came in."""
+    return [
+        AttendanceEntry(
+            name=stay.display_name,
+            role=stay.role,
+            joined_at=stay.joined_at,
+            left_at=stay.left_at,
+        )
+        for stay in SessionAttendance.objects.filter(session=session)
+    ]
