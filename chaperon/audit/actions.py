@@ -76,3 +76,68 @@ class AuditAction(models.TextChoices):
     SESSION_OPEN_REFUSED = "session_open_refused", "Session could not open: the policy check failed"
     POLICY_SAVED = "policy_saved", "Session policy saved"
     PLATFORM_REGISTERED = "platform_registered", "Platform approved after a risk assessment"
+
+    # Meeting records (LOG-1, LOG-2)
+    MEETING_RECORD_WRITTEN = "meeting_record_written", "Meeting record written"
+    MEETING_RECORD_AMENDED = "meeting_record_amended", "Meeting record amended, with a reason"
+    MEETING_RECORD_VIEWED = "meeting_record_viewed", "Meeting record viewed"
+    MEETING_RECORD_REMINDER_SENT = (
+        "meeting_record_reminder_sent",
+        "Reminder sent: meeting record not yet written",
+    )
+    MEETING_RECORD_DESTROYED = (
+        "meeting_record_destroyed",
+        "Meeting record destroyed at the end of its retention period",
+    )
+
+    # Live rooms
+    ROOM_ADMITTED = "room_admitted", "Admitted to a live room"
+    ROOM_ADMISSION_REFUSED = "room_admission_refused", "Refused entry to a live room"
+    ROOM_LOCKED = "room_locked", "Live room locked"
+    ROOM_UNLOCKED = "room_unlocked", "Live room unlocked"
+    ROOM_STARTED = "room_started", "Live session started"
+    ROOM_START_REFUSED = "room_start_refused", "Live session could not start"
+    ROOM_REMOVED = "room_removed", "Participant removed from a live room"
+    ROOM_ENDED = "room_ended", "Live session ended"
+    ROOM_EXTENDED = "room_extended", "Live session extended beyond its time"
+    ROOM_STAFF_LEFT = "room_staff_left", "A member of staff left a group session"
+    ROOM_SCREEN_SHARE_REFUSED = "room_screen_share_refused", "Participant screen share refused"
+    ROOM_RECORDING_STARTED = "room_recording_started", "Live session recording started"
+    ROOM_RECORDING_REFUSED = "room_recording_refused", "Live session recording refused"
+    ROOM_RECORDING_PAUSED = "room_recording_paused", "Live session recording paused"
+    ROOM_RECORDING_STOPPED = "room_recording_stopped", "Live session recording stopped"
+    ROOM_TRACK_GAP = "room_track_gap", "Gap in a recorded track"
+
+    RECORDING_STARTED = "recording_started", "Recording started"
+    RECORDING_FINISHED = "recording_finished", "Recording finished"
+    RECORDING_INTERRUPTED = "recording_interrupted", "Recording found incomplete"
+    RECORDING_PLAYED = "recording_played", "Recording played"
+    RECORDING_INTEGRITY_FAILED = (
+        "recording_integrity_failed",
+        "Recording failed its integrity check",
+    )
+    RECORDING_DESTROYED = "recording_destroyed", "Recording destroyed"
+    RECORDING_DESTRUCTION_WITHHELD = (
+        "recording_destruction_withheld",
+        "Recording not destroyed: held as evidence",
+    )
+    RECORDING_HOLD_PLACED = "recording_hold_placed", "Recording held as evidence"
+    RECORDING_HOLD_RELEASED = "recording_hold_released", "Recording hold released"
+    RECORDING_ACCESS_CHANGED = "recording_access_changed", "Roles that may play recordings changed"
+    VAULT_KEYS_REWRAPPED = "vault_keys_rewrapped", "Recording keys wrapped under a new key"
+
+    CONCERN_RAISED = "concern_raised", "Concern raised"
+    CONCERN_LIST_VIEWED = "concern_list_viewed", "Concerns list viewed"
+    CONCERN_VIEWED = "concern_viewed", "Concern case viewed"
+    CONCERN_ACKNOWLEDGED = "concern_acknowledged", "Concern acknowledged"
+    CONCERN_ESCALATED = "concern_escalated", "Concern escalated: not acknowledged in time"
+    CONCERN_TRIAGED = "concern_triaged", "Concern triaged"
+    CONCERN_STEP_DONE = "concern_step_done", "Concern step done"
+    CONCERN_REFERRAL_RECORDED = "concern_referral_recorded", "Concern referral recorded"
+    CONCERN_NOTE_ADDED = "concern_note_added", "Note added to a concern"
+    CONCERN_CHANGED = "concern_changed", "Concern category, date or learner changed"
+    CONCERN_ACCESS_GRANTED = "concern_access_granted", "Someone named to handle a restricted case"
+    CONCERN_CLOSED = "concern_closed", "Concern closed"
+    CONCERN_ATTACHMENT_OPENED = "concern_attachment_opened", "Concern document opened"
+    CONCERN_CHRONOLOGY_VIEWED = "concern_chronology_viewed", "Learner chronology viewed"
+    CONCERN_CHRONOLOGY_EXPORTED = "concern_chronology_exported", "Learner chronology exported"

@@ -24,6 +24,7 @@ class OrganisationSettingsForm(forms.ModelForm):
             "dbs_valid_years",
             "training_valid_years",
             "aup_valid_years",
+            "meeting_record_retention_years",
         ]
         labels = {
             "name": "Organisation name",
@@ -37,6 +38,7 @@ class OrganisationSettingsForm(forms.ModelForm):
             "dbs_valid_years": "A DBS check is valid for (years)",
             "training_valid_years": "Safeguarding training is valid for (years)",
             "aup_valid_years": "An acceptable use agreement is valid for (years)",
+            "meeting_record_retention_years": "Keep meeting records for (years after the session)",
         }
         widgets = {
             "working_hours_start": forms.TimeInput(attrs={"type": "time"}),
@@ -48,6 +50,17 @@ class OrganisationSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if self.instance and self.instance.pk:
             self.initial["working_days"] = list(self.instance.working_days)
+        retention = self.fields["meeting_record_retention_years"]
+        retention.required = False
+        retention.help_text = (
+            "Meeting records are destroyed this many years after their session, 1 to 30 "
+            "(LOG-2). Use the period in your records retention schedule."
+        )
+
+    def clean_meeting_record_retention_years(self) -> int:
+        # Left out of a form sent by an older page: keep the current period.
+        years = self.cleaned_data.get("meeting_record_retention_years")
+        return self.instance.meeting_record_retention_years if years is None else int(years)
 
     def clean_working_days(self) -> str:
         return "".join(sorted(self.cleaned_data["working_days"]))

@@ -53,6 +53,10 @@ class Organisation(TimestampedModel):
     aup_valid_years = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
+    # How long meeting records are kept after the session before they are destroyed (LOG-2).
+    meeting_record_retention_years = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:

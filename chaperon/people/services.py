@@ -121,6 +121,7 @@ ORGANISATION_SETTINGS = (
     "dbs_valid_years",
     "training_valid_years",
     "aup_valid_years",
+    "meeting_record_retention_years",
 )
 
 

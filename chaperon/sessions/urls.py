@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_policy
+from . import views, views_policy, views_records
 
 app_name = "sessions"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:session_id>/open/", views.session_open, name="open"),
     path("exceptions/<int:exception_id>/decide/", views.exception_decide, name="exception_decide"),
     path("join/<str:token>/", views.join, name="join"),
+    path("<int:session_id>/record/", views_records.record_detail, name="record"),
+    path("<int:session_id>/record/write/", views_records.record_write, name="record_write"),
+    path("<int:session_id>/record/amend/", views_records.record_amend, name="record_amend"),
 ]
