@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,23 @@ class ConcernsConfig(AppConfig):
     name = "chaperon.concerns"
     label = "concerns"
     verbose_name = "Concerns and incidents"
+
+    def ready(self) -> None:
+        from chaperon.core.navigation import register_nav, register_record_link
+        from chaperon.core.panels import register_panel
+        from chaperon.core.scheduling import register_periodic
+
+        from .permissions import handles_concerns, is_staff
+        from .selectors import dashboard_for, handles_any
+        from .tasks import escalate_unacknowledged_concerns_task
+
+        register_nav("concerns", "Concerns", "concerns:list", order=15, visible=handles_any)
+        register_nav(
+            "report_concern", "Report a concern", "concerns:new", order=90, visible=is_staff
+        )
+        register_record_link(
+            "people.learner", "Chronology", "concerns:chronology", visible=handles_concerns
+        )
+        register_panel("concerns/_dashboard_panel.html", dashboard_for, order=5)
+        # The scheduler looks every 30 seconds; a minute keeps escalation within a minute of due.
+        register_periodic(escalate_unacknowledged_concerns_task, every=timedelta(minutes=1))

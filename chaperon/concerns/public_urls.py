@@ -1,5 +1,11 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from . import public_views
 
 app_name = "report"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", public_views.new, name="new"),
+    path("session/<str:token>/", public_views.from_invitation, name="from_invitation"),
+    path("<slug:slug>/", public_views.for_organisation, name="for_organisation"),
+]

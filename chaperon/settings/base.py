@@ -1,5 +1,6 @@
 """Settings shared by every environment. Each value that varies is read from the environment."""
 
+import json
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -185,3 +186,50 @@ LOGGING = {
 
 # The local mailbox page (/outbox/): on only for the embedded demo.
 OUTBOX_PAGE = False
+
+# Live rooms (docs/rooms.md). WebSocket fan-out: the in-memory layer serves one process; for
+# several ASGI processes set CHANNEL_REDIS_URL (needs the channels-redis package).
+_channel_redis = env_str("CHANNEL_REDIS_URL", "")
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [_channel_redis]},
+    }
+    if _channel_redis
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+}
+# STUN/TURN servers for the browsers, as the JSON list RTCPeerConnection takes, e.g.
+# [{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]. Empty: host
+# candidates only, which is enough on one network or loopback.
+ROOM_ICE_SERVERS = json.loads(env_str("ROOM_ICE_SERVERS", "[]"))
+if not isinstance(ROOM_ICE_SERVERS, list):
+    raise ValueError("ROOM_ICE_SERVERS must be a JSON list of {urls, username, credential}")
+# Wrong passcodes allowed per join link within ROOM_PASSCODE_WINDOW_MINUTES.
+ROOM_PASSCODE_ATTEMPTS = env_int("ROOM_PASSCODE_ATTEMPTS", 5, minimum=1)
+ROOM_PASSCODE_WINDOW_MINUTES = env_int("ROOM_PASSCODE_WINDOW_MINUTES", 15, minimum=1)
+# While recording: a participant with no media chunk for this long has a gap in their track.
+ROOM_TRACK_GAP_SECONDS = env_int("ROOM_TRACK_GAP_SECONDS", 3, minimum=1)
+
+# Recordings vault (REC-1, REC-8, LOG-2): media encrypted under VAULT_DIR, each recording's data
+# key wrapped by the key-encryption key in VAULT_KEY_FILE (mode 0600, ours; never in the
+# database). VAULT_STORAGE "local" keeps chunks in VAULT_DIR; the name of a STORAGES entry (an
+# S3 bucket through django-storages) keeps them there instead. VAULT_KEY_WRAPPER names a
+# callable returning a KeyWrapper (a cloud KMS, Vault) to use instead of the key file.
+VAULT_DIR = Path(env_str("VAULT_DIR", str(VAR_DIR / "vault")))
+VAULT_KEY_FILE = Path(env_str("VAULT_KEY_FILE", str(VAR_DIR / "vault" / "master.key")))
+VAULT_PREVIOUS_KEY_FILES = [Path(name) for name in env_list("VAULT_PREVIOUS_KEY_FILES", [])]
+VAULT_CREATE_KEY = False  # only the embedded defaults make a missing key file
+VAULT_STORAGE = env_str("VAULT_STORAGE", "local")
+VAULT_KEY_WRAPPER = env_str("VAULT_KEY_WRAPPER", "")
+# Only ICE candidates with this address are offered or accepted (empty: all). Tests and
+# benchmarks on one machine set 127.0.0.1 so that media never leaves loopback.
+ROOM_ICE_ONLY_ADDRESS = env_str("ROOM_ICE_ONLY_ADDRESS", "")
+
+# Concerns: minutes a new concern may wait for the DSL before it is escalated to senior
+# leaders (and again every as many minutes until acknowledged); reports one address may send
+# from the public report page in an hour; largest document attached to a concern.
+CONCERN_ACKNOWLEDGE_MINUTES = env_int("CONCERN_ACKNOWLEDGE_MINUTES", 30, minimum=1)
+CONCERN_REPORTS_PER_HOUR = env_int("CONCERN_REPORTS_PER_HOUR", 10, minimum=1)
+CONCERN_ATTACHMENT_MAX_BYTES = env_int(
+    "CONCERN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
+)

@@ -1,0 +1,24 @@
+"""Concern settings for the whole installation (``chaperon/settings/base.py`` reads them from
+the environment: ``CONCERN_ACKNOWLEDGE_MINUTES``, ``CONCERN_REPORTS_PER_HOUR``,
+``CONCERN_ATTACHMENT_MAX_BYTES``)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+CEOP_URL = "https://www.ceop.police.uk/Safety-Centre/"
+
+
+def acknowledge_within() -> timedelta:
+    """How long a new concern may wait for the DSL before it is escalated, and between
+    escalations while it still waits."""
+    return timedelta(minutes=int(getattr(settings, "CONCERN_ACKNOWLEDGE_MINUTES", 30)))
+
+
+def reports_per_hour() -> int:
+    """How many reports one address may send from the public page in an hour."""
+    return int(getattr(settings, "CONCERN_REPORTS_PER_HOUR", 10))
+
+
+def attachment_max_bytes() -> int:
+    return int(getattr(settings, "CONCERN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))

@@ -1,0 +1,316 @@
+"""Forms of the concern pages. They parse and shape input; the services decide."""
+
+from typing import Any, cast
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from chaperon.core.exceptions import ValidationFailed
+from chaperon.people.models import Learner, Organisation, User
+
+from .attachments import ConcernFile, concern_file
+from .checklist import AGENCY_LABELS, Illegal, NudeSharing, RiskToUser
+from .models import ConcernKind, ConcernType, FourCs, ReporterRelation
+from .services import RESPONSES
+
+
+class Choices(forms.RadioSelect):
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        # The error summary links to the first choice, where keyboard focus can go.
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class Boxes(forms.CheckboxSelectMultiple):
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class _OwnIds:
+    """Several forms share the case page: each names its fields' ids apart."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportForm(forms.Form):
+    """What every way of raising a concern asks."""
+
+    kind = forms.ChoiceField(
+        label="Who is it about?",
+        choices=[
+            (ConcernKind.CONCERN.value, "A child, young person or adult at risk"),
+            (ConcernKind.ALLEGATION.value, "A member of staff (an allegation)"),
+        ],
+        widget=Choices,
+        initial=ConcernKind.CONCERN.value,
+    )
+    about_name = forms.CharField(label="Their name, if you know it", max_length=200, required=False)
+    subject_staff_name = forms.CharField(
+        label="If it is about a member of staff: their name", max_length=200, required=False
+    )
+    occurred_on = forms.DateField(
+        label="When did it happen (or when did you find out)?", required=False, widget=_date_input()
+    )
+    description = forms.CharField(
+        label="What happened, or what worries you",
+        widget=_textarea(6),
+        help_text="Say what you saw or were told, in the words used where you can. Do not "
+        "investigate or ask leading questions.",
+    )
+    material_location = forms.CharField(
+        label="If there are images, videos or messages: where are they?",
+        required=False,
+        widget=_textarea(2),
+        help_text="For example: on a phone, in a chat group, on a website (give its address). "
+        "Do not copy, save, send or delete them.",
+    )
+    seen_by = forms.CharField(label="Who has seen them?", required=False, widget=_textarea(2))
+    category = forms.ChoiceField(
+        label="Which kind of risk is it?",
+        choices=FourCs.choices,
+        widget=Choices,
+        initial=FourCs.NOT_SURE.value,
+    )
+    types = forms.MultipleChoiceField(
+        label="What is it about? Choose any that fit",
+        choices=ConcernType.choices,
+        widget=Boxes,
+        required=False,
+    )
+    immediate_danger = forms.BooleanField(
+        label="Someone may be in immediate danger", required=False
+    )
+    attachment = forms.FileField(
+        label="A document, if you have one (optional)",
+        required=False,
+        help_text="A PDF, plain text or Word document only. Never an image or a video.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.txt,.docx"}),
+    )
+
+    def clean_attachment(self) -> ConcernFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        try:
+            return concern_file(
+                name=upload.name or "document",
+                content=upload.read(),
+                declared_type=upload.content_type or "",
+            )
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.errors["attachment"]) from None
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "about_name": data["about_name"],
+            "subject_staff_name": data.get("subject_staff_name", ""),
+            "occurred_on": data["occurred_on"],
+            "description": data["description"],
+            "material_location": data["material_location"],
+            "seen_by": data["seen_by"],
+            "category": data["category"],
+            "types": data["types"],
+            "immediate_danger": data["immediate_danger"],
+            "attachment": data["attachment"],
+        }
+
+
+class PublicReportForm(ReportForm):
+    reporter_name = forms.CharField(label="Your name", max_length=200)
+    reporter_relation = forms.ChoiceField(
+        label="You are", choices=ReporterRelation.choices, widget=Choices
+    )
+    reporter_contact = forms.CharField(
+        label="Your email address or phone number (optional)",
+        max_length=254,
+        required=False,
+        help_text="So that the safeguarding team can reply and tell you it was dealt with.",
+    )
+    field_order = ["reporter_name", "reporter_relation", "reporter_contact"]
+
+    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"] = forms.ChoiceField(
+                label="Your school, college or service",
+                choices=[("", "Choose one")] + [(o.slug, o.name) for o in organisations],
+            )
+            self.order_fields(["organisation", *self.field_order])
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return super().service_arguments() | {
+            "reporter_name": data["reporter_name"],
+            "reporter_relation": data["reporter_relation"],
+            "reporter_contact": data["reporter_contact"],
+        }
+
+
+class InvitationReportForm(ReportForm):
+    pass
+
+
+class StaffReportForm(ReportForm):
+    def __init__(
+        self, *args: Any, learners: list[Learner], staff: list[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learner"] = forms.TypedChoiceField(
+            label="The learner, if they are on the list",
+            choices=[("", "Not listed or not known")]
+            + [
+                (learner.pk, f"{learner.full_name} ({learner.year_group or 'no group'})")
+                for learner in learners
+            ],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.fields["subject_staff"] = forms.TypedChoiceField(
+            label="If it is about a member of staff: who",
+            choices=[("", "Not about staff")] + [(user.pk, user.full_name) for user in staff],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.fields["about_name"].label = "If the learner is not listed: their name"
+        self.order_fields(["kind", "learner", "about_name", "subject_staff"])
+        self.fields.pop("subject_staff_name")
+
+
+class TriageForm(_OwnIds, forms.Form):
+    id_prefix = "triage"
+
+    illegal = forms.ChoiceField(
+        label="Is the material accessed or the action performed illegal?",
+        choices=[(Illegal.YES, "Yes"), (Illegal.NO, "No"), (Illegal.NOT_SURE, "Not sure")],
+        widget=Choices,
+    )
+    immediate_risk = forms.TypedChoiceField(
+        label="Is there an immediate risk to anyone?",
+        choices=[("yes", "Yes: immediate danger"), ("no", "No immediate risk")],
+        coerce=lambda value: value == "yes",
+        widget=Choices,
+    )
+    risk_to_user = forms.ChoiceField(
+        label="What risk is posed to the child or young person?",
+        choices=[
+            (RiskToUser.LOW, "Low: upsetting, no lasting harm expected"),
+            (RiskToUser.HARM, "Harm, or a concern for their welfare"),
+            (RiskToUser.SIGNIFICANT, "At risk of significant harm"),
+        ],
+        widget=Choices,
+    )
+    nude_sharing = forms.ChoiceField(
+        label="Is it the sharing of nudes or semi-nudes?",
+        choices=[
+            (NudeSharing.NOT_INVOLVED, "No"),
+            (NudeSharing.EXPERIMENTAL, "Yes: experimental (no adult involved, no intent to harm)"),
+            (NudeSharing.AGGRAVATED, "Yes: aggravated (an adult, intent to harm, or coercion)"),
+        ],
+        widget=Choices,
+        initial=NudeSharing.NOT_INVOLVED,
+    )
+    risk_note = forms.CharField(label="Why: what you know of the risk", widget=_textarea(3))
+    owner = forms.TypedChoiceField(label="Who owns the steps", coerce=int)
+
+    def __init__(self, *args: Any, staff: list[User], actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = cast(forms.TypedChoiceField, self.fields["owner"])
+        owner.choices = [(user.pk, user.full_name) for user in staff]
+        owner.initial = actor.pk
+
+
+class StepForm(_OwnIds, forms.Form):
+    id_prefix = "step"
+
+    outcome = forms.CharField(label="What was done, or decided and why", widget=_textarea(2))
+
+
+class ReferralForm(_OwnIds, forms.Form):
+    id_prefix = "referral"
+
+    agency = forms.ChoiceField(
+        label="Referred to",
+        choices=[(str(key), label) for key, label in AGENCY_LABELS.items()],
+    )
+    made_on = forms.DateField(label="Date of the referral", widget=_date_input())
+    reference = forms.CharField(label="Their reference number", max_length=100)
+    without_consent = forms.BooleanField(
+        label="Made without consent: the child is at risk of significant harm", required=False
+    )
+    reason = forms.CharField(
+        label="Why it could not wait for consent (needed if made without consent)",
+        required=False,
+        widget=_textarea(2),
+    )
+    detail = forms.CharField(label="Notes (optional)", required=False, widget=_textarea(2))
+
+
+class NoteForm(_OwnIds, forms.Form):
+    id_prefix = "note"
+
+    text = forms.CharField(label="Note", widget=_textarea(3))
+
+
+class ChangeForm(_OwnIds, forms.Form):
+    id_prefix = "change"
+
+    category = forms.ChoiceField(
+        label="Category", choices=[("", "Unchanged"), *FourCs.choices], required=False
+    )
+    occurred_on = forms.DateField(label="Date it happened", required=False, widget=_date_input())
+    learner = forms.TypedChoiceField(label="Learner", coerce=int, empty_value=None, required=False)
+    reason = forms.CharField(label="Why it changes", widget=_textarea(2))
+
+    def __init__(self, *args: Any, learners: list[Learner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        learner = cast(forms.TypedChoiceField, self.fields["learner"])
+        learner.choices = [("", "Unchanged")] + [(row.pk, row.full_name) for row in learners]
+
+
+class GrantForm(_OwnIds, forms.Form):
+    id_prefix = "grant"
+
+    user = forms.TypedChoiceField(label="Member of staff", coerce=int)
+
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = cast(forms.TypedChoiceField, self.fields["user"])
+        user.choices = [(row.pk, row.full_name) for row in staff]
+
+
+class CloseForm(forms.Form):
+    reporter_told = forms.CharField(
+        label="How the reporter was told it was dealt with (or why they were not)",
+        widget=_textarea(2),
+    )
+    open_steps_reason = forms.CharField(
+        label="If a step is still open: why the concern closes anyway",
+        required=False,
+        widget=_textarea(2),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in RESPONSES.items():
+            self.fields[key] = forms.CharField(
+                label=f"{label} (or 'none needed')", required=False, widget=_textarea(1)
+            )
+        self.order_fields([*RESPONSES, "reporter_told", "open_steps_reason"])
+
+    def responses(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key in RESPONSES}

@@ -1,0 +1,88 @@
+"""Who may see and handle concerns, one rule each. Another organisation's concern, or one the
+viewer may not see, is "not found": nobody learns that a case exists.
+
+- Concerns are handled by the organisation's DSL and deputies (DSOs).
+- An allegation about staff (INC-10) is restricted: the DSL and those the DSL names, never the
+  staff member it is about, never the other deputies. Where the DSL is the one it is about,
+  the senior leaders handle it instead.
+- Whoever raised a concern sees that it was received and when it closed, not the case.
+- Every member of staff may raise one.
+"""
+
+from django.db.models import Q, QuerySet
+
+from chaperon.core.exceptions import NotFound, PermissionDenied
+from chaperon.people.models import User
+from chaperon.people.roles import Role
+
+from .models import CaseAccess, Concern, ConcernKind
+
+HANDLERS = frozenset({Role.DSL, Role.DEPUTY_DSL})
+
+
+def is_staff(user: User) -> bool:
+    return bool(user.is_active) and bool(user.roles)
+
+
+def handles_concerns(user: User) -> bool:
+    return bool(user.is_active) and not user.roles.isdisjoint(HANDLERS)
+
+
+def is_dsl(user: User) -> bool:
+    return bool(user.is_active) and Role.DSL in user.roles
+
+
+def require_handler(user: User | None) -> None:
+    if user is not None and not handles_concerns(user):
+        raise PermissionDenied("Only the DSL and deputies handle concerns.")
+
+
+def restricted_handlers_q(user: User) -> Q:
+    """The allegations ``user`` may see: those they were named on, or every one not about
+    them if they are a DSL (or, for one about a DSL, a senior leader)."""
+    named = Q(pk__in=CaseAccess.objects.filter(user=user).values("concern_id"))
+    if Role.DSL in user.roles:
+        return named | ~Q(subject_staff=user)
+    if Role.SENIOR_LEADER in user.roles:
+        return named | Q(subject_staff__staff__roles__role=Role.DSL)
+    return named
+
+
+def visible_concerns(user: User) -> QuerySet[Concern]:
+    """Every concern of the organisation ``user`` may open as a case."""
+    concerns = Concern.objects.filter(organisation_id=user.organisation_id)
+    if not user.is_active:
+        return concerns.none()
+    allegations = Q(kind=ConcernKind.ALLEGATION) & restricted_handlers_q(user)
+    allegations &= ~Q(subject_staff=user)
+    if handles_concerns(user):
+        return concerns.filter(Q(kind=ConcernKind.CONCERN) | allegations).distinct()
+    return concerns.filter(allegations).distinct()
+
+
+def may_open(user: User, concern: Concern) -> bool:
+    return visible_concerns(user).filter(pk=concern.pk).exists()
+
+
+def access_concern(user: User, concern_id: int) -> Concern:
+    """The case, if ``user`` may open it; otherwise "not found"."""
+    concern = (
+        visible_concerns(user)
+        .select_related("learner", "raised_by", "subject_staff", "session", "organisation")
+        .filter(pk=concern_id)
+        .first()
+    )
+    if concern is None:
+        raise NotFound("No such concern.")
+    return concern
+
+
+def may_grant_access(user: User, concern: Concern) -> bool:
+    """Naming who else handles a restricted case is for the DSL (or, where the DSL is the
+    subject, a senior leader), never the subject."""
+    if not concern.restricted or concern.subject_staff_id == user.pk:
+        return False
+    if is_dsl(user):
+        return True
+    subject_roles = concern.subject_staff.roles if concern.subject_staff else frozenset()
+    return Role.SENIOR_LEADER in user.roles and Role.DSL in subject_roles

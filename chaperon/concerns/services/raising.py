@@ -1,0 +1,234 @@
+"""Raising a concern (INC-1, INC-5, INC-7): by staff, from the public page, or from a session."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.people.models import GuardianRelationship, Learner, Organisation, User
+from chaperon.sessions.models import Invitation, Session
+
+from .. import alerts
+from ..attachments import ConcernFile, stored
+from ..models import (
+    Concern,
+    ConcernAttachment,
+    ConcernKind,
+    ConcernType,
+    EntryKind,
+    FourCs,
+    ReferenceCounter,
+    ReporterRelation,
+    Source,
+)
+from ..permissions import is_staff
+from .common import add_entry
+
+PUBLIC_LABEL = "Public report page"
+
+
+def _next_reference(organisation: Organisation, year: int) -> str:
+    """SG-YYYY-NNNN, numbered per organisation and year; gaps only if a raise rolls back."""
+    for _ in range(3):
+        counted = ReferenceCounter.objects.filter(organisation=organisation, year=year).update(
+            last=F("last") + 1
+        )
+        if counted:
+            last = ReferenceCounter.objects.get(organisation=organisation, year=year).last
+            return f"SG-{year}-{last:04d}"
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(organisation=organisation, year=year, last=1)
+        except IntegrityError:
+            continue  # another raise made it first: count on it
+        return f"SG-{year}-0001"
+    raise RuntimeError("could not number the concern")
+
+
+def _check(
+    *,
+    organisation: Organisation,
+    description: str,
+    category: str,
+    types: Sequence[str],
+    kind: str,
+    learner: Learner | None,
+    session: Session | None,
+    subject_staff: User | None,
+    occurred_on: date | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if len(description.strip()) < 10:
+        errors["description"] = "say what happened or what worries you, in a sentence or more"
+    if category not in FourCs.values:
+        errors["category"] = "choose one of the four Cs, or 'Not sure'"
+    if any(value not in ConcernType.values for value in types):
+        errors["types"] = "choose from the types listed"
+    if kind not in ConcernKind.values:
+        errors["kind"] = "choose whether it is about a child or a member of staff"
+    if occurred_on is not None and occurred_on > timezone.now().date():
+        errors["occurred_on"] = "the date cannot be in the future"
+    for name, value in (
+        ("learner", learner),
+        ("session", session),
+        ("subject_staff", subject_staff),
+    ):
+        if value is not None and value.organisation_id != organisation.pk:
+            errors[name] = "choose someone (or a session) of your own organisation"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _from_invitation(invitation: Invitation) -> tuple[str, Learner | None]:
+    """The reporter's relation and, where it is clear, the learner the report is about."""
+    learners = invitation.session.learners.all()
+    if invitation.role == Invitation.Role.LEARNER:
+        return ReporterRelation.LEARNER, learners.filter(pk=invitation.person_id).first()
+    theirs = [
+        link.learner
+        for link in GuardianRelationship.objects.filter(
+            guardian_id=invitation.person_id, learner__in=learners
+        ).select_related("learner")
+    ]
+    return ReporterRelation.PARENT, theirs[0] if len(theirs) == 1 else None
+
+
+@transaction.atomic
+def concern_raise(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    description: str,
+    kind: str = ConcernKind.CONCERN,
+    category: str = FourCs.NOT_SURE,
+    types: Sequence[str] = (),
+    occurred_on: date | None = None,
+    learner: Learner | None = None,
+    about_name: str = "",
+    session: Session | None = None,
+    subject_staff: User | None = None,
+    subject_staff_name: str = "",
+    material_location: str = "",
+    seen_by: str = "",
+    immediate_danger: bool = False,
+    reporter_name: str = "",
+    reporter_relation: str = "",
+    reporter_contact: str = "",
+    invitation: Invitation | None = None,
+    attachment: ConcernFile | None = None,
+) -> Concern:
+    """Record a concern and tell the DSL and deputies (and, out of hours, senior leaders).
+
+    ``actor`` is the member of staff raising it, or None for a report from the public page
+    (``reporter_*``) or from a session's "leave and report" (``invitation``: the reporter's
+    name, the session and, where clear, the learner come from it). ``attachment`` must come
+    from ``attachments.concern_file`` (never an image or video).
+    """
+    if actor is not None:
+        if not is_staff(actor) or actor.organisation_id != organisation.pk:
+            raise PermissionDenied("Only staff of this organisation raise concerns here.")
+        source, reporter_name = Source.STAFF, actor.full_name
+        reporter_relation, reporter_contact = "", actor.email
+    elif invitation is not None:
+        source, session = Source.INVITATION, invitation.session
+        organisation = session.organisation
+        reporter_name = invitation.display_name
+        reporter_relation, found = _from_invitation(invitation)
+        learner = learner or found
+        reporter_contact = reporter_contact or invitation.email
+    else:
+        source = Source.PUBLIC
+        if not reporter_name.strip():
+            raise ValidationFailed({"reporter_name": "give your name, so the DSL can reply"})
+        if reporter_relation not in ReporterRelation.values:
+            raise ValidationFailed({"reporter_relation": "say who you are"})
+    if kind == ConcernKind.ALLEGATION:
+        types = [value for value in types if value in ConcernType.values]
+    _check(
+        organisation=organisation,
+        description=description,
+        category=category,
+        types=types,
+        kind=kind,
+        learner=learner,
+        session=session,
+        subject_staff=subject_staff,
+        occurred_on=occurred_on,
+    )
+    now = timezone.now()
+    year = now.astimezone(organisation.zone).year
+    concern = Concern.objects.create(
+        organisation=organisation,
+        reference=_next_reference(organisation, year),
+        kind=kind,
+        source=source,
+        raised_by=actor,
+        reporter_name=reporter_name.strip()[:200],
+        reporter_relation=reporter_relation,
+        reporter_contact=reporter_contact.strip()[:254],
+        about_name=about_name.strip()[:200],
+        subject_staff=subject_staff,
+        subject_staff_name=(subject_staff.full_name if subject_staff else subject_staff_name)[:200],
+        session=session,
+        description=description.strip(),
+        material_location=material_location.strip(),
+        seen_by=seen_by.strip(),
+        immediate_danger=immediate_danger,
+        learner=learner,
+        category=category,
+        types=list(dict.fromkeys(types)),
+        occurred_on=occurred_on,
+        last_alerted_at=now,
+    )
+    label = (
+        actor.full_name if actor else f"{concern.reporter_name} ({concern.get_source_display()})"
+    )
+    with stored(attachment, organisation_id=organisation.pk) as path:
+        if attachment is not None:
+            ConcernAttachment.objects.create(
+                concern=concern,
+                path=path,
+                name=attachment.name,
+                content_type=attachment.content_type,
+                size=len(attachment.content),
+            )
+        _record_raised(concern, actor=actor, label=label)
+    return concern
+
+
+def _record_raised(concern: Concern, *, actor: User | None, label: str) -> None:
+    add_entry(
+        concern,
+        kind=EntryKind.RAISED,
+        summary=f"Raised by {label}",
+        author=actor,
+        author_label=label,
+        text=concern.description,
+        data={
+            "category": concern.category,
+            "types": concern.types,
+            "occurred_on": concern.occurred_on.isoformat() if concern.occurred_on else None,
+            "learner_id": concern.learner_id,
+            "about_name": concern.about_name,
+        },
+    )
+    told = alerts.alert_new(concern, now=concern.created_at)
+    add_entry(
+        concern,
+        kind=EntryKind.ALERTED,
+        summary=f"Emailed {len(told)} people: " + ", ".join(told),
+        author=None,
+        data={"to": told, "in_hours": alerts.in_hours(concern.organisation, concern.created_at)},
+    )
+    record(
+        action=AuditAction.CONCERN_RAISED,
+        actor=actor,
+        actor_label="" if actor else PUBLIC_LABEL,
+        obj=concern,
+        data={"source": concern.source, "kind": concern.kind, "alerted": len(told)},
+    )

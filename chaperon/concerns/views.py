@@ -1,0 +1,415 @@
+"""Staff pages of concerns. Thin: parse input, call a selector or service, render."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.forms import show_errors
+from chaperon.people.models import Learner, User
+from chaperon.people.permissions import can, viewer_of
+from chaperon.people.roles import Permission
+from chaperon.people.selectors import learner_list_visible_to, staff_list_visible_to
+from chaperon.sessions.permissions import access_session
+
+from . import selectors, services
+from .checklist import Answers, Illegal, NudeSharing, RiskToUser
+from .chronology import chronology_for
+from .forms import (
+    ChangeForm,
+    CloseForm,
+    GrantForm,
+    NoteForm,
+    ReferralForm,
+    StaffReportForm,
+    StepForm,
+    TriageForm,
+)
+from .pdf import chronology_pdf
+from .permissions import access_concern, is_staff
+
+
+def _require_staff(viewer: User) -> None:
+    if not is_staff(viewer):
+        raise PermissionDenied("Only staff raise concerns here; use the public report page.")
+
+
+def _learners_for(viewer: User) -> list[Learner]:
+    if not can(viewer, Permission.VIEW_LEARNERS):
+        return []
+    return list(learner_list_visible_to(viewer))
+
+
+def _staff_for(viewer: User) -> list[User]:
+    return [member.user for member in staff_list_visible_to(viewer) if member.user.is_active]
+
+
+def _initial(request: HttpRequest, viewer: User, learners: list[Learner]) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    learner = request.GET.get("learner", "")
+    if learner.isdigit() and any(row.pk == int(learner) for row in learners):
+        initial["learner"] = int(learner)
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    _require_staff(viewer)
+    session_id = request.GET.get("session", "")
+    session = access_session(viewer, int(session_id)) if session_id.isdigit() else None
+    learners = _learners_for(viewer)
+    if session is not None and learners:
+        in_session = set(session.learners.values_list("pk", flat=True))
+        learners = sorted(learners, key=lambda row: row.pk not in in_session)
+    form = StaffReportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        learners=learners,
+        staff=[user for user in _staff_for(viewer) if user.pk != viewer.pk],
+        initial=_initial(request, viewer, learners),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by_id = {row.pk: row for row in learners}
+        staff = {user.pk: user for user in _staff_for(viewer)}
+        try:
+            concern = services.concern_raise(
+                actor=viewer,
+                organisation=viewer.organisation,
+                session=session,
+                learner=by_id.get(data["learner"]) if data["learner"] else None,
+                subject_staff=staff.get(data["subject_staff"]) if data["subject_staff"] else None,
+                **form.service_arguments(),
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your concern {concern.reference} has reached the safeguarding team. "
+                "Thank you: you will see here when it is closed.",
+            )
+            return redirect("concerns:mine")
+    return render(
+        request,
+        "concerns/new.html",
+        {
+            "nav": "report_concern",
+            "form": form,
+            "session": session,
+            "organisation": viewer.organisation,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    _require_staff(viewer)
+    return render(
+        request,
+        "concerns/mine.html",
+        {
+            "nav": "report_concern",
+            "raised": selectors.concerns_raised_by(viewer),
+            "organisation": viewer.organisation,
+        },
+    )
+
+
+@login_required
+@require_GET
+def concern_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    show = request.GET.get("show", "open")
+    show = show if show in {"open", "closed", "all"} else "open"
+    if not selectors.handles_any(viewer):
+        raise PermissionDenied("Only the DSL and deputies handle concerns.")
+    concerns = selectors.concern_list_visible_to(viewer, show=show)
+    return render(
+        request,
+        "concerns/list.html",
+        {
+            "nav": "concerns",
+            "concerns": concerns,
+            "show": show,
+            "organisation": viewer.organisation,
+        },
+    )
+
+
+def _case_page(
+    request: HttpRequest, viewer: User, concern_id: int, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    case = selectors.case_for(viewer, concern_id)
+    learners = list(case.learners)
+    context: dict[str, Any] = {
+        "nav": "concerns",
+        "case": case,
+        "concern": case.concern,
+        "organisation": case.concern.organisation,
+        "triage_form": TriageForm(staff=case.staff, actor=viewer),
+        "referral_form": ReferralForm(),
+        "note_form": NoteForm(),
+        "change_form": ChangeForm(learners=learners),
+        "grant_form": GrantForm(staff=case.staff),
+        "step_form": StepForm(),
+        "failed_step": None,
+    }
+    context.update(forms)
+    return render(request, "concerns/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+    return _case_page(request, viewer_of(request), concern_id)
+
+
+def _act(
+    request: HttpRequest,
+    concern_id: int,
+    form_name: str,
+    make_form: Callable[..., Any],
+    act: Callable[[User, Any, Any], str],
+) -> HttpResponse:
+    """Bind the form, call the service, and go back to the case (or show what to fix)."""
+    viewer = viewer_of(request)
+    concern = access_concern(viewer, concern_id)
+    form = make_form(request.POST, concern=concern, viewer=viewer)
+    if form.is_valid():
+        try:
+            done = act(viewer, concern, form.cleaned_data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("concerns:detail", concern_id=concern.pk)
+    return _case_page(request, viewer, concern.pk, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, concern_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    concern = access_concern(viewer, concern_id)
+    try:
+        services.concern_acknowledge(actor=viewer, concern=concern)
+    except ValidationFailed as error:
+        messages.error(request, "; ".join(error.errors.values()))
+    else:
+        messages.success(request, "Acknowledged: escalation has stopped. Now triage it.")
+    return redirect("concerns:detail", concern_id=concern.pk)
+
+
+def _staff_of(concern: Any) -> list[User]:
+    return selectors.case_staff(concern)
+
+
+@login_required
+@require_POST
+def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
+    def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
+        owner = next((user for user in _staff_of(concern) if user.pk == data["owner"]), None)
+        opened = services.concern_triage(
+            actor=viewer,
+            concern=concern,
+            answers=Answers(
+                illegal=Illegal(data["illegal"]),
+                immediate_risk=data["immediate_risk"],
+                risk_to_user=RiskToUser(data["risk_to_user"]),
+                nude_sharing=NudeSharing(data["nude_sharing"]),
+            ),
+            risk_note=data["risk_note"],
+            owner=owner,
+        )
+        return f"Triage recorded: {len(opened)} steps opened."
+
+    return _act(
+        request,
+        concern_id,
+        "triage_form",
+        lambda data, concern, viewer: TriageForm(data, staff=_staff_of(concern), actor=viewer),
+        act,
+    )
+
+
+@login_required
+@require_POST
+def step_done(request: HttpRequest, concern_id: int, step_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    concern = access_concern(viewer, concern_id)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        try:
+            step = services.concern_step_complete(
+                actor=viewer, concern=concern, step_id=step_id, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"Done: {step.title}")
+            return redirect("concerns:detail", concern_id=concern.pk)
+    return _case_page(request, viewer, concern.pk, status=400, step_form=form, failed_step=step_id)
+
+
+@login_required
+@require_POST
+def referral(request: HttpRequest, concern_id: int) -> HttpResponse:
+    def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
+        completed = services.concern_referral_record(actor=viewer, concern=concern, **data)
+        return f"Referral recorded; {len(completed)} step(s) done with it."
+
+    return _act(request, concern_id, "referral_form", lambda data, **_: ReferralForm(data), act)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, concern_id: int) -> HttpResponse:
+    def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
+        services.concern_note_add(actor=viewer, concern=concern, text=data["text"])
+        return "Note added."
+
+    return _act(request, concern_id, "note_form", lambda data, **_: NoteForm(data), act)
+
+
+@login_required
+@require_POST
+def change(request: HttpRequest, concern_id: int) -> HttpResponse:
+    def learners(concern: Any) -> list[Learner]:
+        return list(Learner.objects.filter(organisation_id=concern.organisation_id))
+
+    def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
+        chosen = (
+            Learner.objects.filter(
+                pk=data["learner"], organisation_id=concern.organisation_id
+            ).first()
+            if data["learner"]
+            else None
+        )
+        changed = services.concern_change(
+            actor=viewer,
+            concern=concern,
+            reason=data["reason"],
+            category=data["category"] or None,
+            occurred_on=data["occurred_on"],
+            learner=chosen,
+        )
+        names = {"learner_id": "the learner", "occurred_on": "the date", "category": "the category"}
+        return (
+            "Changed "
+            + ", ".join(names.get(name, name) for name in changed)
+            + "; the reason is recorded."
+        )
+
+    return _act(
+        request,
+        concern_id,
+        "change_form",
+        lambda data, concern, viewer: ChangeForm(data, learners=learners(concern)),
+        act,
+    )
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, concern_id: int) -> HttpResponse:
+    def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
+        user = next((row for row in _staff_of(concern) if row.pk == data["user"]), None)
+        if user is None:
+            raise ValidationFailed({"user": "choose a member of staff of your organisation"})
+        services.concern_access_grant(actor=viewer, concern=concern, user=user)
+        return f"{user.full_name} can now see and handle this case."
+
+    return _act(
+        request,
+        concern_id,
+        "grant_form",
+        lambda data, concern, viewer: GrantForm(data, staff=_staff_of(concern)),
+        act,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, concern_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    case = selectors.case_for(viewer, concern_id)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_close(
+                actor=viewer,
+                concern=case.concern,
+                responses=form.responses(),
+                reporter_told=form.cleaned_data["reporter_told"],
+                open_steps_reason=form.cleaned_data["open_steps_reason"],
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"{case.concern.reference} is closed.")
+            return redirect("concerns:detail", concern_id=case.concern.pk)
+    return render(
+        request,
+        "concerns/close.html",
+        {
+            "nav": "concerns",
+            "case": case,
+            "concern": case.concern,
+            "form": form,
+            "organisation": case.concern.organisation,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, concern_id: int, attachment_id: int) -> FileResponse:
+    found = selectors.attachment_for(viewer_of(request), concern_id, attachment_id)
+    return FileResponse(
+        default_storage.open(found.path, "rb"),
+        as_attachment=True,
+        filename=found.name,
+        content_type=found.content_type,
+    )
+
+
+@login_required
+@require_GET
+def chronology(request: HttpRequest, learner_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    found = chronology_for(viewer, learner_id)
+    return render(
+        request,
+        "concerns/chronology.html",
+        {
+            "nav": "concerns",
+            "chronology": found,
+            "learner": found.learner,
+            "organisation": found.learner.organisation,
+        },
+    )
+
+
+@login_required
+@require_GET
+def chronology_download(request: HttpRequest, learner_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    found = chronology_for(viewer, learner_id, export=True)
+    response = HttpResponse(chronology_pdf(found), content_type="application/pdf")
+    name = f"chronology-{found.learner.pk}-{found.made_at:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
