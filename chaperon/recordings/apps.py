@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -10,16 +12,18 @@ class RecordingsConfig(AppConfig):
         from chaperon.consent.events import ConsentWithdrawn
         from chaperon.core.events import subscribe
         from chaperon.core.navigation import register_nav
+        from chaperon.core.scheduling import register_periodic
 
-        from .permissions import can_see_destruction_queue
-        from .services import destruction_queue_for_withdrawn_consent
+        from . import services
+        from .keys import check_configuration
+        from .permissions import may_see_recordings
+        from .tasks import close_abandoned_recordings_task, destroy_expired_recordings_task
 
+        # Refuse to start without a safe key-encryption key (a clear ImproperlyConfigured).
+        check_configuration()
         register_nav(
-            "recordings",
-            "Recordings to destroy",
-            "recordings:destruction_queue",
-            order=90,
-            visible=can_see_destruction_queue,
+            "recordings", "Recordings", "recordings:list", order=90, visible=may_see_recordings
         )
-
-        subscribe(ConsentWithdrawn, destruction_queue_for_withdrawn_consent)
+        subscribe(ConsentWithdrawn, services.destroy_for_withdrawn_consent)
+        register_periodic(destroy_expired_recordings_task, every=timedelta(hours=1))
+        register_periodic(close_abandoned_recordings_task, every=timedelta(minutes=30))

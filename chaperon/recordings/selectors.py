@@ -1,14 +1,123 @@
-from django.db.models import QuerySet
+"""Reads of recordings, scoped to what the viewer may see."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from chaperon.core.exceptions import NotFound
 from chaperon.people.models import User
 
-from .models import DestructionRequest, DestructionStatus
-from .permissions import require_destruction_queue
+from .models import (
+    DestructionCertificate,
+    LegalHold,
+    Recording,
+    RecordingStatus,
+    Track,
+)
+from .permissions import access_recording, playback_roles, require_may_see
 
 
-def destruction_queue_for(viewer: User) -> QuerySet[DestructionRequest]:
-    """The viewer's organisation's queued destruction requests, oldest first."""
-    require_destruction_queue(viewer)
-    return DestructionRequest.objects.filter(
-        organisation_id=viewer.organisation_id, status=DestructionStatus.QUEUED
-    ).select_related("learner")
+def _active_holds() -> Exists:
+    return Exists(LegalHold.objects.filter(recording=OuterRef("pk"), released_at__isnull=True))
+
+
+@dataclass(frozen=True)
+class RecordingsPage:
+    recordings: Sequence[Recording]  # not destroyed, newest first; ``held`` annotated
+    holds: list[LegalHold]  # standing holds
+    certificates: list[DestructionCertificate]  # recent destructions
+    playback_roles: frozenset[str]
+
+
+def recordings_page_for(viewer: User) -> RecordingsPage:
+    require_may_see(viewer)
+    organisation_id = viewer.organisation_id
+    recordings = list(
+        Recording.objects.filter(organisation_id=organisation_id)
+        .exclude(status=RecordingStatus.DESTROYED)
+        .select_related("session")
+        .annotate(held=_active_holds())
+        .order_by("-started_at", "-id")[:200]
+    )
+    holds = list(
+        LegalHold.objects.filter(organisation_id=organisation_id, released_at__isnull=True)
+        .select_related("recording__session", "placed_by")
+        .order_by("-placed_at")
+    )
+    certificates = list(
+        DestructionCertificate.objects.filter(organisation_id=organisation_id).order_by(
+            "-destroyed_at", "-id"
+        )[:100]
+    )
+    return RecordingsPage(recordings, holds, certificates, playback_roles(organisation_id))
+
+
+@dataclass(frozen=True)
+class TrackView:
+    track: Track
+    offset_seconds: float  # from the earliest track's start
+    gaps: list[tuple[float, float]]  # seconds from this track's start
+
+
+@dataclass(frozen=True)
+class RecordingDetail:
+    recording: Recording
+    appearances: list[str]
+    tracks: list[TrackView]
+    holds: list[LegalHold]
+    certificate: DestructionCertificate | None
+
+    @property
+    def held(self) -> bool:
+        return any(hold.active for hold in self.holds)
+
+
+def _seconds(later: datetime, earlier: datetime) -> float:
+    return round((later - earlier).total_seconds(), 3)
+
+
+def recording_detail_for(viewer: User, recording_id: int) -> RecordingDetail:
+    recording = access_recording(viewer, recording_id)
+    tracks = list(recording.tracks.prefetch_related(Prefetch("gaps")).order_by("number"))
+    origin = min((track.started_at for track in tracks), default=recording.started_at)
+    return RecordingDetail(
+        recording=recording,
+        appearances=list(recording.appearances.values_list("label", flat=True)),
+        tracks=[
+            TrackView(
+                track=track,
+                offset_seconds=_seconds(track.started_at, origin),
+                gaps=[
+                    (
+                        _seconds(gap.started_at, track.started_at),
+                        _seconds(gap.ended_at, gap.started_at),
+                    )
+                    for gap in track.gaps.all()
+                ],
+            )
+            for track in tracks
+        ],
+        holds=list(recording.holds.select_related("placed_by", "released_by")),
+        certificate=DestructionCertificate.objects.filter(recording=recording).first(),
+    )
+
+
+def track_of(recording: Recording, number: int) -> Track:
+    track = (
+        Track.objects.select_related("recording").filter(recording=recording, number=number).first()
+    )
+    if track is None:
+        raise NotFound("No such track.")
+    return track
+
+
+def certificate_by_token(token: str) -> DestructionCertificate:
+    """A certificate for whoever holds its link (a guardian told of the destruction)."""
+    certificate = (
+        DestructionCertificate.objects.select_related("organisation").filter(token=token).first()
+    )
+    if certificate is None or not token:
+        raise NotFound("No such certificate.")
+    return certificate

@@ -233,3 +233,7 @@ CONCERN_REPORTS_PER_HOUR = env_int("CONCERN_REPORTS_PER_HOUR", 10, minimum=1)
 CONCERN_ATTACHMENT_MAX_BYTES = env_int(
     "CONCERN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
 )
+
+# Live rooms: the door opens this many minutes before a session's start (and closes at its
+# end, or the end the host extended it to).
+ROOM_OPENS_MINUTES_BEFORE = env_int("ROOM_OPENS_MINUTES_BEFORE", 15, minimum=0)

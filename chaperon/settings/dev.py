@@ -23,3 +23,6 @@ MAILERS = mailers_from_env(default_backend="chaperon.core.mail.OutboxBackend")
 OUTBOX_PAGE = env_bool("OUTBOX_PAGE", True)
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise looks here at start)
+
+# Recordings vault: the embedded defaults make the key file (0600) if it is missing.
+VAULT_CREATE_KEY = True

@@ -1,6 +1,10 @@
 """Settings for the test suite: the same as production where it matters, faster where it is safe."""
 
 import os
+import tempfile
+from pathlib import Path
+
+from chaperon.core.env import env_str
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR
@@ -27,3 +31,10 @@ if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):  # noqa: F405
     }
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise looks here at start)
+
+# Recordings vault: a key file for test runs, made if missing, and a vault folder per process.
+VAULT_KEY_FILE = Path(tempfile.gettempdir()) / "chaperon-test-vault.key"
+VAULT_CREATE_KEY = True
+VAULT_DIR = Path(
+    env_str("VAULT_DIR", str(Path(tempfile.gettempdir()) / f"chaperon-vault-{os.getpid()}"))
+)

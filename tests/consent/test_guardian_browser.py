@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from chaperon.consent import services
 from chaperon.consent.models import Consent, ConsentEvidence
 from chaperon.consent.selectors import session_consent_facts
-from chaperon.recordings.models import DestructionRequest
+from chaperon.recordings.models import DestructionCertificate
 from chaperon.sessions.models import Session
 from tests.browser_support import assert_accessible, sign_in_page
 from tests.conftest import Cast, signed_in
@@ -173,7 +173,7 @@ def test_a_guardian_on_a_phone_agrees_to_taking_part_but_not_to_recording(
     teacher.goto(f"{live_server.url}/dashboard/")
     expect(teacher.get_by_role("heading", name="Sessions no longer allowed")).to_be_visible()
     assert_accessible(teacher)
-    assert not DestructionRequest.objects.exists()  # recording was never agreed
+    assert not DestructionCertificate.objects.exists()  # recording was never agreed
     assert any("withdrawn" in m["Subject"] for m in smtp_server.to(cast.dsl.email))
     assert (
         session_consent_facts(learner_ids=[cast.learner.pk], kind="one_to_one", on=date.today())[

@@ -25,7 +25,7 @@ PAGES = [
     ("/consent/staff/", "Staff consent to recording"),
     ("/consent/staff/mine/", "Your consent to being recorded"),
     ("/consent/staff/{staff}/employer/", "Employer’s consent for Terry Finch"),  # noqa: RUF001
-    ("/recordings/destruction-queue/", "Recordings to destroy"),
+    ("/recordings/", "Recordings"),
 ]
 
 

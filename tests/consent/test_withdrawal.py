@@ -1,5 +1,5 @@
 """Withdrawal at any time, from the personal link or recorded by staff: it takes effect at
-once, is announced after commit (sessions re-check, recordings are queued for destruction),
+once, is announced after commit (sessions re-check, the learner's recordings are destroyed),
 and the DSL and the guardian are told."""
 
 from collections.abc import Iterator
@@ -14,9 +14,11 @@ from chaperon.consent.events import ConsentChanged, ConsentWithdrawn
 from chaperon.consent.models import Consent, ConsentEvidence, EvidenceKind
 from chaperon.core import events
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.recordings.models import DestructionRequest
+from chaperon.core.models import EmailDelivery
+from chaperon.recordings.models import DestructionCertificate, Recording
 from tests.conftest import Cast, signed_in
 from tests.mail_support import Mailbox
+from tests.recordings.helpers import make_recording, media
 
 from .helpers import (
     agree_to_all_but,
@@ -61,6 +63,7 @@ def test_a_guardian_withdraws_recording_from_their_link_with_every_consequence(
 ) -> None:
     manage = _all_given(cast, django_capture_on_commit_callbacks)
     given_recording = Consent.objects.get(purpose="recording")
+    recording = make_recording(cast, tracks=[media(1000)])
     page = Client().get(manage)
     assert page.status_code == 200
     form = page.context["form"]
@@ -79,7 +82,7 @@ def test_a_guardian_withdraws_recording_from_their_link_with_every_consequence(
             },
         )
         # Nothing happens elsewhere until the withdrawal has committed.
-        assert heard == [] and not DestructionRequest.objects.exists()
+        assert heard == [] and not DestructionCertificate.objects.exists()
     assert response.status_code == 302
     for callback in callbacks:
         callback()
@@ -103,20 +106,16 @@ def test_a_guardian_withdraws_recording_from_their_link_with_every_consequence(
             consent_ids=(given_recording.pk,),
         ),
     ]
-    queued = DestructionRequest.objects.get()
-    assert (queued.learner, queued.status, queued.consent_ids) == (
-        cast.learner,
-        "queued",
-        [given_recording.pk],
-    )
+    destroyed = DestructionCertificate.objects.get()
+    assert (destroyed.recording_id, destroyed.trigger) == (recording.pk, "withdrawal")
 
     # Every step is in the audit log, with who and why.
     [event] = audit_since(since, AuditAction.CONSENT_WITHDRAWN)
     assert event.actor_label == "Morgan Alder (guardian, by personal link)"
     assert event.reason == "We would rather not"
     assert event.details["purpose"] == "recording"
-    [queued_event] = audit_since(since, AuditAction.RECORDING_DESTRUCTION_QUEUED)
-    assert queued_event.object_id == str(queued.pk)
+    [destroyed_event] = audit_since(since, AuditAction.RECORDING_DESTROYED)
+    assert destroyed_event.object_id == str(recording.pk)
 
     # The DSL and the guardian were told what happened.
     [to_dsl] = smtp_server.to(cast.dsl.email)
@@ -124,6 +123,9 @@ def test_a_guardian_withdraws_recording_from_their_link_with_every_consequence(
     assert "We would rather not" in body(to_dsl)
     assert "queued for destruction" in body(to_dsl)
     [to_guardian] = smtp_server.to(cast.guardian.email)
+    # What became of the recordings is queued for them too (with the destruction certificate).
+    outcome = EmailDelivery.objects.get(purpose="recording_withdrawal_outcome")
+    assert (outcome.to, outcome.subject) == (cast.guardian.email, "Recordings of Robin: destroyed")
     text = body(to_guardian)
     assert "Being recorded in live sessions" in text
     assert "destroyed securely" in text
@@ -135,6 +137,7 @@ def test_staff_record_a_withdrawal_made_by_phone(
     cast: Cast, smtp_server: Mailbox, django_capture_on_commit_callbacks, heard: list[object]
 ) -> None:
     _all_given(cast, django_capture_on_commit_callbacks)
+    make_recording(cast, tracks=[media(1000)])
     smtp_server.messages.clear()
     since = last_seq()
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,15 +161,17 @@ def test_staff_record_a_withdrawal_made_by_phone(
         (cast.deputy.pk, "Robin rang to say they no longer want to be recorded")
     }
     assert [type(e).__name__ for e in heard[-2:]] == ["ConsentChanged", "ConsentWithdrawn"]
-    assert DestructionRequest.objects.count() == 1
+    assert DestructionCertificate.objects.count() == 1
     assert len(smtp_server.to(cast.dsl.email)) == 1
-    assert len(smtp_server.to(cast.guardian.email)) == 1
+    # The withdrawal notice, and what became of the recordings.
+    assert len(smtp_server.to(cast.guardian.email)) == 2
 
 
 def test_withdrawing_something_other_than_recording_queues_no_destruction(
     cast: Cast, django_capture_on_commit_callbacks
 ) -> None:
     _all_given(cast, django_capture_on_commit_callbacks)
+    recording = make_recording(cast, tracks=[media(1000)])
     with django_capture_on_commit_callbacks(execute=True):
         services.consent_withdraw(
             actor=cast.dsl,
@@ -177,13 +182,15 @@ def test_withdrawing_something_other_than_recording_queues_no_destruction(
             reason="No photographs please",
         )
     assert _current()["images"] == "withdrawn"
-    assert not DestructionRequest.objects.exists()
+    assert not DestructionCertificate.objects.exists()
+    assert Recording.objects.get(pk=recording.pk).status == "complete"
 
 
 def test_declining_what_was_given_is_a_withdrawal(
     cast: Cast, smtp_server: Mailbox, django_capture_on_commit_callbacks, heard: list[object]
 ) -> None:
     manage = _all_given(cast, django_capture_on_commit_callbacks)
+    make_recording(cast, tracks=[media(1000)])
     change = Client().get(f"{manage}change/")
     assert change.status_code == 200
     initial = change.context["form"].initial
@@ -196,7 +203,7 @@ def test_declining_what_was_given_is_a_withdrawal(
     assert response.status_code == 302
     assert _current()["recording"] == "withdrawn"
     assert isinstance(heard[-1], ConsentWithdrawn)
-    assert DestructionRequest.objects.count() == 1
+    assert DestructionCertificate.objects.count() == 1
 
 
 def test_a_change_sent_twice_is_saved_once(cast: Cast, django_capture_on_commit_callbacks) -> None:
@@ -251,6 +258,7 @@ def test_a_rolled_back_withdrawal_tells_nobody(
     cast: Cast, smtp_server: Mailbox, django_capture_on_commit_callbacks, heard: list[object]
 ) -> None:
     _all_given(cast, django_capture_on_commit_callbacks)
+    make_recording(cast, tracks=[media(1000)])
     heard.clear()
     smtp_server.messages.clear()
     with (
@@ -269,4 +277,4 @@ def test_a_rolled_back_withdrawal_tells_nobody(
         raise RuntimeError("something later failed")
     assert _current()["recording"] == "given"
     assert heard == [] and smtp_server.messages == []
-    assert not DestructionRequest.objects.exists()
+    assert not DestructionCertificate.objects.exists()

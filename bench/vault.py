@@ -1,0 +1,331 @@
+"""Recordings vault benchmark: ingest and playback of one long track, against plain files.
+
+    python bench/vault.py [--quick]
+
+Writes one track of 2 GiB (``--quick``: 256 MiB) into the vault through the live room's own
+interface (``track_open`` and ``TrackWriter.write`` in 64 KiB pieces, as a browser's
+MediaRecorder sends them: sealed with AES-256-GCM in 1 MiB chunks, each written and fsynced),
+then plays it back through ``TrackReader`` (every chunk opened and checked). Side by side, in the
+same run and on the same disk, the same bytes are written plainly (the same 64 KiB pieces
+gathered into 1 MiB writes, each fsynced: the vault's durability without its encryption) and
+read back plainly in 1 MiB reads. Before each read the file is dropped from the page cache
+(``posix_fadvise(DONTNEED)``), so both reads come from the disk.
+
+Each of the four steps runs in a child process of its own, which reports its peak resident
+memory (``getrusage`` maxrss): the vault's must stay under 100 MiB whatever the length.
+
+Runs on a throwaway database (see ``bench/database.py``); files go under ``var/bench-vault``
+and are removed at the end. The last line printed is one JSON object.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from database import bench_database
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench-vault"
+MIB = 1024 * 1024
+PIECE = 64 * 1024
+BENCH_DATABASE = "chaperon_bench_vault"
+
+
+def _setup_django(vault_dir: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "chaperon.settings.test"
+    os.environ["VAULT_DIR"] = str(vault_dir)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _pattern() -> bytes:
+    """4 MiB of random bytes, reused: making the data must not weigh on either side."""
+    return os.urandom(4 * MIB)
+
+
+def _pieces(size: int) -> Any:
+    pattern = memoryview(_pattern())
+    done = 0
+    while done < size:
+        start = done % len(pattern)
+        piece = pattern[start : start + min(PIECE, size - done)]
+        yield piece
+        done += len(piece)
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory. ``VmHWM`` starts afresh at ``exec``, whereas
+    ``getrusage``'s maxrss carries over what the forking parent held."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _drop_from_cache(path: Path) -> None:
+    for file in [path] if path.is_file() else sorted(path.rglob("*")):
+        if file.is_file():
+            descriptor = os.open(file, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+                os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(descriptor)
+
+
+# Children: each does one step and prints {"seconds", "bytes", "peak_mib", "baseline_mib"} -----
+
+
+def child_plain_write(path: Path, size: int) -> dict[str, float]:
+    baseline = _peak_mib()
+    buffer = bytearray()
+    started = time.perf_counter()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for piece in _pieces(size):
+            buffer += piece
+            if len(buffer) >= MIB:
+                with memoryview(buffer) as view:
+                    os.write(descriptor, view[:MIB])
+                os.fsync(descriptor)
+                del buffer[:MIB]
+        os.write(descriptor, bytes(buffer))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+
+
+def child_plain_read(path: Path, size: int) -> dict[str, float]:
+    baseline = _peak_mib()
+    started = time.perf_counter()
+    total = 0
+    with path.open("rb", buffering=0) as file:
+        while chunk := file.read(MIB):
+            total += len(chunk)
+    assert total == size, (total, size)
+    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+
+
+def child_vault_write(vault_dir: Path, recording_id: int, size: int) -> dict[str, float]:
+    _setup_django(vault_dir)
+    from chaperon.recordings.models import Recording
+    from chaperon.recordings.services import track_open
+
+    recording = Recording.objects.get(pk=recording_id)
+    baseline = _peak_mib()
+    started = time.perf_counter()
+    writer = track_open(recording=recording, label="Bench")
+    for piece in _pieces(size):
+        writer.write(piece)
+    writer.close()
+    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+
+
+def child_vault_read(
+    vault_dir: Path, recording_id: int, size: int, number: int
+) -> dict[str, float]:
+    _setup_django(vault_dir)
+    from chaperon.recordings.crypto import CHUNK_SIZE
+    from chaperon.recordings.models import Track
+    from chaperon.recordings.vault import open_track
+
+    track = Track.objects.select_related("recording").get(recording_id=recording_id, number=number)
+    baseline = _peak_mib()
+    started = time.perf_counter()
+    reader = open_track(track)
+    total = 0
+    for index in range(reader.readable.chunk_count):  # as a player's range requests do
+        total += len(reader.chunk(index))
+    assert total == size == reader.size, (total, size)
+    assert CHUNK_SIZE == MIB
+    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+
+
+def _run_child(step: str, *args: str) -> dict[str, float]:
+    output = subprocess.run(  # noqa: S603 (this very script)
+        [sys.executable, __file__, "--child", step, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _child_main(step: str, args: list[str]) -> None:
+    if step == "plain-write":
+        result = child_plain_write(Path(args[0]), int(args[1]))
+    elif step == "plain-read":
+        result = child_plain_read(Path(args[0]), int(args[1]))
+    elif step == "vault-write":
+        result = child_vault_write(Path(args[0]), int(args[1]), int(args[2]))
+    else:
+        result = child_vault_read(Path(args[0]), int(args[1]), int(args[2]), int(args[3]))
+    result["peak_mib"] = _peak_mib()
+    print(json.dumps(result))
+
+
+# The run ------------------------------------------------------------------------------------
+
+
+def _prepare(vault_dir: Path) -> int:
+    """Migrate the throwaway database and begin a recording to write into; its id."""
+    _setup_django(vault_dir)
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from chaperon.people import services as people
+    from chaperon.people.roles import Role
+    from chaperon.recordings.services import Appearance, recording_begin
+    from chaperon.sessions.models import Session
+
+    call_command("migrate", interactive=False, verbosity=0)
+    organisation = people.organisation_create(actor=None, name="Bench School", slug="bench")
+    teacher = people.staff_create(
+        actor=None,
+        organisation=organisation,
+        email="teacher@bench.example",
+        full_name="Bench Teacher",
+        roles=[Role.TEACHER],
+        password=None,
+    ).user
+    session = Session.objects.create(
+        organisation=organisation,
+        organiser=teacher,
+        kind="webinar",
+        title="Bench webinar",
+        start=timezone.now() - timedelta(minutes=5),
+        duration_minutes=240,
+        status="open",
+        recording_enabled=True,
+        recording_purpose="Benchmark",
+    )
+    session.staff.add(teacher)
+    recording = recording_begin(
+        actor=teacher,
+        session=session,
+        purpose="Benchmark",
+        appearances=[Appearance(label="Bench Teacher", user_id=teacher.pk)],
+    )
+    from django.db import connections
+
+    connections.close_all()
+    return recording.pk
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="256 MiB instead of 2 GiB")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    known, rest = parser.parse_known_args()
+    if known.child:
+        _child_main(known.child, rest)
+        return
+    size = (256 if known.quick else 2048) * MIB
+    rounds = 5 if known.quick else 3
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    vault_dir = WORK / "vault"
+    try:
+        with bench_database(BENCH_DATABASE) as where:
+            recording_id = _prepare(vault_dir)
+            print(
+                f"machine: Python {platform.python_version()}; {platform.machine()}; "
+                f"{os.cpu_count()} cores; load average "
+                f"{', '.join(f'{v:.2f}' for v in os.getloadavg())}"
+            )
+            print(f"database: {where}; files under {WORK}")
+            print(
+                f"one track of {size // MIB} MiB in {PIECE // 1024} KiB pieces, "
+                f"{rounds} rounds (best of each side)"
+            )
+            common = (str(recording_id), str(size))
+            runs: dict[str, list[dict[str, float]]] = {
+                "plain_write": [],
+                "vault_write": [],
+                "plain_read": [],
+                "vault_read": [],
+            }
+            for number in range(rounds):  # alternate which goes first: the disk is shared
+                order = ("vault", "plain") if number % 2 else ("plain", "vault")
+                plain = WORK / f"plain-{number}.webm"
+                for step in order:
+                    if step == "plain":
+                        runs["plain_write"].append(_run_child("plain-write", str(plain), str(size)))
+                    else:
+                        runs["vault_write"].append(
+                            _run_child("vault-write", str(vault_dir), *common)
+                        )
+                _drop_from_cache(plain)
+                _drop_from_cache(vault_dir)
+                for step in order:
+                    if step == "plain":
+                        runs["plain_read"].append(_run_child("plain-read", str(plain), str(size)))
+                    else:
+                        runs["vault_read"].append(
+                            _run_child("vault-read", str(vault_dir), *common, str(number))
+                        )
+                # Both files go before the next round, so that each side writes into space
+                # freed alike (a virtual disk writes blocks it never held more slowly).
+                plain.unlink()
+                for track_file in vault_dir.rglob(f"track-{number}.chunks"):
+                    track_file.unlink()
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    # Each side's best round: what the disk let it do when the others left it alone.
+    rate = {name: size / MIB / min(r["seconds"] for r in results) for name, results in runs.items()}
+    vault_write = max(runs["vault_write"], key=lambda r: r["peak_mib"])
+    vault_read = max(runs["vault_read"], key=lambda r: r["peak_mib"])
+    plain_write = max(runs["plain_write"], key=lambda r: r["peak_mib"])
+    plain_read = max(runs["plain_read"], key=lambda r: r["peak_mib"])
+    print(
+        f"ingest:   vault {rate['vault_write']:8.1f} MiB/s   plain (fsync per MiB) "
+        f"{rate['plain_write']:8.1f} MiB/s   ratio {rate['vault_write'] / rate['plain_write']:.2f}"
+    )
+    print(
+        f"playback: vault {rate['vault_read']:8.1f} MiB/s   plain (from disk)      "
+        f"{rate['plain_read']:8.1f} MiB/s   ratio {rate['vault_read'] / rate['plain_read']:.2f}"
+    )
+    peak = max(vault_write["peak_mib"], vault_read["peak_mib"])
+    print(
+        f"peak RSS: vault ingest {vault_write['peak_mib']:.1f} MiB, playback "
+        f"{vault_read['peak_mib']:.1f} MiB (of which {vault_write['baseline_mib']:.1f} MiB "
+        "before the first byte: Python, Django, the app); plain "
+        f"{plain_write['peak_mib']:.1f} / {plain_read['peak_mib']:.1f} MiB "
+        "(target: vault under 100 MiB, ratios at least 0.8)"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "vault",
+                "ingest_ratio": round(rate["vault_write"] / rate["plain_write"], 3),
+                "playback_ratio": round(rate["vault_read"] / rate["plain_read"], 3),
+                "peak_rss_mib": round(peak, 1),
+                "vault_ingest_mib_s": round(rate["vault_write"], 1),
+                "plain_ingest_mib_s": round(rate["plain_write"], 1),
+                "vault_playback_mib_s": round(rate["vault_read"], 1),
+                "plain_playback_mib_s": round(rate["plain_read"], 1),
+                "baseline_rss_mib": round(vault_write["baseline_mib"], 1),
+                "size_mib": size // MIB,
+                "rounds": rounds,
+                "quick": known.quick,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+from django import forms
+
+from chaperon.people.roles import Role
+
+from .services import CASE_REFERENCE_LENGTH, PLAYABLE_ROLES
+
+
+class PlayReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to watch this recording?",
+        help_text="Kept in the audit log with your name and the time.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class HoldForm(forms.Form):
+    case_reference = forms.CharField(
+        label="Concern reference",
+        help_text="The reference of the safeguarding concern, such as SG-2026-0001.",
+        max_length=CASE_REFERENCE_LENGTH,
+    )
+    reason = forms.CharField(
+        label="Why is it needed as evidence?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it no longer needed?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class AccessForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles that may play recordings (the DSL always may)",
+        choices=[(role.value, role.label) for role in PLAYABLE_ROLES if role != Role.DSL],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -1,0 +1,168 @@
+"""Key-encryption keys: each recording's data key is stored only wrapped by one of these.
+
+The default ``FileKeyWrapper`` holds a 256-bit key read from ``VAULT_KEY_FILE`` (outside the
+database; mode 0600 and owned by the user running Chaperon, checked at start). Another
+``KeyWrapper`` (a cloud KMS, HashiCorp Vault's transit engine) plugs in through
+``VAULT_KEY_WRAPPER``: the dotted path of a callable taking no arguments and returning one.
+"""
+
+import base64
+import binascii
+import functools
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol, cast
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from .crypto import KEY_SIZE, NONCE_SIZE
+
+_WRAP_CONTEXT = b"chaperon.vault.data-key.v1\x00"
+
+
+class KeyWrapper(Protocol):
+    """Wraps and unwraps data keys. ``context`` (the recording's UUID) is bound to the wrapped
+    key, so a wrapped key copied onto another recording does not unwrap."""
+
+    @property
+    def key_id(self) -> str:
+        """Names the key-encryption key (never the key itself); stored beside each wrapped key."""
+        ...
+
+    def wrap(self, data_key: bytes, *, context: bytes) -> bytes: ...
+
+    def unwrap(self, wrapped: bytes, *, context: bytes) -> bytes: ...
+
+
+class KeyUnavailable(Exception):
+    """No configured key-encryption key can unwrap this data key."""
+
+
+class FileKeyWrapper:
+    """AES-256-GCM key wrapping under a key held in a file."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != KEY_SIZE:
+            raise ValueError("a key-encryption key is 32 bytes")
+        self._cipher = AESGCM(key)
+        digest = hashlib.sha256(b"chaperon.vault.key-id\x00" + key).hexdigest()
+        self._key_id = f"file:{digest[:16]}"
+
+    @property
+    def key_id(self) -> str:
+        return self._key_id
+
+    def wrap(self, data_key: bytes, *, context: bytes) -> bytes:
+        nonce = os.urandom(NONCE_SIZE)
+        return nonce + self._cipher.encrypt(nonce, data_key, _WRAP_CONTEXT + context)
+
+    def unwrap(self, wrapped: bytes, *, context: bytes) -> bytes:
+        try:
+            return self._cipher.decrypt(
+                wrapped[:NONCE_SIZE], wrapped[NONCE_SIZE:], _WRAP_CONTEXT + context
+            )
+        except InvalidTag:
+            raise KeyUnavailable(f"the data key does not unwrap under {self.key_id}") from None
+
+
+def write_key_file(path: Path) -> None:
+    """Make a new key file readable by its owner only; refuse to overwrite one."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = base64.b64encode(os.urandom(KEY_SIZE)) + b"\n"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(descriptor, key)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def read_key_file(path: Path, *, setting: str = "VAULT_KEY_FILE") -> FileKeyWrapper:
+    """The key in ``path``, after checking that only we can read it; a clear error if not."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            f"{setting}: {path} does not exist. Recordings cannot be kept without their key: "
+            f"make one with `chaperon vault new-key {path}` (and back it up apart from the "
+            "database), or point VAULT_KEY_FILE at the existing one."
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ImproperlyConfigured(f"{setting}: {path} is not a regular file")
+    if info.st_uid != os.geteuid():
+        raise ImproperlyConfigured(
+            f"{setting}: {path} belongs to user id {info.st_uid}, not to the user running "
+            f"Chaperon ({os.geteuid()}): chown it to this user"
+        )
+    if info.st_mode & 0o077:
+        raise ImproperlyConfigured(
+            f"{setting}: {path} can be read by others (mode {stat.S_IMODE(info.st_mode):04o}): "
+            f"run `chmod 600 {path}`"
+        )
+    try:
+        key = base64.b64decode(path.read_bytes().strip(), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != KEY_SIZE:
+        raise ImproperlyConfigured(
+            f"{setting}: {path} does not hold a key (32 bytes in base64); "
+            "make one with `chaperon vault new-key PATH`"
+        )
+    return FileKeyWrapper(key)
+
+
+@functools.lru_cache(maxsize=4)
+def _wrappers(
+    factory: str, key_file: Path, previous: tuple[Path, ...], create: bool
+) -> tuple[KeyWrapper, dict[str, KeyWrapper]]:
+    current: KeyWrapper
+    if factory:
+        current = cast(Callable[[], KeyWrapper], import_string(factory))()
+    else:
+        if create and not key_file.exists():
+            write_key_file(key_file)
+        current = read_key_file(key_file)
+    known: dict[str, KeyWrapper] = {current.key_id: current}
+    for path in previous:
+        older = read_key_file(path, setting="VAULT_PREVIOUS_KEY_FILES")
+        known.setdefault(older.key_id, older)
+    return current, known
+
+
+def _configured() -> tuple[KeyWrapper, dict[str, KeyWrapper]]:
+    previous: Sequence[Path] = settings.VAULT_PREVIOUS_KEY_FILES
+    return _wrappers(
+        settings.VAULT_KEY_WRAPPER,
+        Path(settings.VAULT_KEY_FILE),
+        tuple(Path(path) for path in previous),
+        bool(settings.VAULT_CREATE_KEY),
+    )
+
+
+def check_configuration() -> None:
+    """Called at start: refuse to run with a missing or unsafe key (``ImproperlyConfigured``)."""
+    _configured()
+
+
+def current_wrapper() -> KeyWrapper:
+    """The key that wraps new data keys."""
+    return _configured()[0]
+
+
+def wrapper_for(key_id: str) -> KeyWrapper:
+    """The configured key named ``key_id`` (current or previous)."""
+    known = _configured()[1]
+    try:
+        return known[key_id]
+    except KeyError:
+        raise KeyUnavailable(
+            f"the data key is wrapped under {key_id}, which is neither VAULT_KEY_FILE nor one "
+            "of VAULT_PREVIOUS_KEY_FILES"
+        ) from None

@@ -1,0 +1,208 @@
+"""Writing and reading tracks: seal as the media arrives, open chunk by chunk to play.
+
+Memory stays flat whatever the length: a writer holds at most one chunk of plaintext, a reader
+one chunk at a time. Every full chunk is sealed, written and fsynced as soon as it is complete,
+so after a crash everything up to the last complete chunk can still be read.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import transaction
+from django.utils import timezone
+
+from .crypto import (
+    CHUNK_SIZE,
+    SEALED_CHUNK_SIZE,
+    ChunkRejected,
+    new_data_key,
+    open_chunk,
+    seal_chunk_into,
+)
+from .keys import current_wrapper, wrapper_for
+from .models import DataKey, Recording, Track
+from .storage import ChunkStore, chunk_store
+
+
+class RecordingGone(Exception):
+    """The recording was destroyed: its data key no longer exists."""
+
+
+def new_wrapped_key(recording: Recording) -> tuple[bytes, DataKey]:
+    """A fresh data key for ``recording`` and its (unsaved) wrapped row."""
+    data_key = new_data_key()
+    wrapper = current_wrapper()
+    wrapped = wrapper.wrap(data_key, context=recording.uuid.bytes)
+    return data_key, DataKey(recording=recording, key_id=wrapper.key_id, wrapped=wrapped)
+
+
+def cipher_of(recording: Recording) -> AESGCM:
+    stored = DataKey.objects.filter(recording_id=recording.pk).first()
+    if stored is None:
+        raise RecordingGone(f"recording {recording.uuid} was destroyed; it cannot be read")
+    wrapper = wrapper_for(stored.key_id)
+    return AESGCM(wrapper.unwrap(bytes(stored.wrapped), context=recording.uuid.bytes))
+
+
+class TrackWriter:
+    """One participant's stream being recorded. ``write`` as media arrives, ``close`` once."""
+
+    def __init__(
+        self, *, track: Track, recording_uuid: uuid.UUID, cipher: AESGCM, store: ChunkStore
+    ) -> None:
+        self.track = track
+        self._uuid = recording_uuid
+        self._key = recording_uuid.hex
+        self._cipher = cipher
+        self._store = store
+        self._buffer = bytearray()
+        self._sealed = bytearray(SEALED_CHUNK_SIZE)
+        self._index = 0
+        self._size = 0
+        self._closed = False
+
+    @property
+    def track_id(self) -> int:
+        return self.track.pk
+
+    def write(self, data: bytes) -> None:
+        """Buffer ``data``; seal and store (fsynced) each full chunk."""
+        if self._closed:
+            raise ValueError("this track is closed")
+        self._buffer += data
+        while len(self._buffer) >= CHUNK_SIZE:
+            with memoryview(self._buffer) as view:
+                self._seal(view[:CHUNK_SIZE], final=False)
+            del self._buffer[:CHUNK_SIZE]
+
+    def close(self) -> None:
+        """Seal the rest as the final chunk and mark the track complete. Closing twice is
+        harmless."""
+        if self._closed:
+            return
+        with memoryview(self._buffer) as view:
+            self._seal(view, final=True)
+        self._buffer = bytearray()
+        self._closed = True
+        Track.objects.filter(pk=self.track.pk).update(
+            closed=True,
+            complete=True,
+            chunk_count=self._index,
+            size=self._size,
+            ended_at=timezone.now(),
+        )
+
+    def _seal(self, plaintext: memoryview, *, final: bool) -> None:
+        number = self.track.number
+        sealed = seal_chunk_into(
+            self._sealed, self._cipher, plaintext, self._uuid, number, self._index, final=final
+        )
+        with sealed:
+            self._store.append_chunk(self._key, number, self._index, sealed)
+        self._index += 1
+        self._size += len(plaintext)
+
+
+@dataclass(frozen=True)
+class Readable:
+    """What of a track can be played: ``chunk_count`` chunks, ``size`` bytes; ``final`` when
+    the last of them is the sealed final chunk (the track was closed by its writer)."""
+
+    chunk_count: int
+    size: int
+    final: bool
+
+
+def readable_prefix(track: Track, cipher: AESGCM, store: ChunkStore) -> Readable:
+    """For a track never closed: the complete chunks stored before the writer stopped. A torn
+    last chunk (a crash while writing it) is left out; damage anywhere else is an error."""
+    recording = track.recording
+    count = store.count_chunks(recording.uuid.hex, track.number)
+    for last in (count - 1, count - 2):
+        if last < 0:
+            break
+        sealed = store.read_chunk(recording.uuid.hex, track.number, last) or b""
+        try:
+            open_chunk(cipher, sealed, recording.uuid, track.number, last, final=False)
+        except ChunkRejected:
+            if last == count - 1:
+                continue  # torn by the crash
+            raise
+        return Readable(chunk_count=last + 1, size=(last + 1) * CHUNK_SIZE, final=False)
+    return Readable(chunk_count=0, size=0, final=False)
+
+
+class TrackReader:
+    """Opens a track's chunks one at a time, checking each one's place."""
+
+    def __init__(self, *, track: Track, cipher: AESGCM, store: ChunkStore) -> None:
+        self.track = track
+        self._recording = track.recording
+        self._cipher = cipher
+        self._store = store
+        if track.closed:
+            self.readable = Readable(track.chunk_count, track.size, track.complete)
+        else:
+            self.readable = readable_prefix(track, cipher, store)
+
+    @property
+    def size(self) -> int:
+        return self.readable.size
+
+    def chunk(self, index: int) -> bytes:
+        track = self.track.number
+        sealed = self._store.read_chunk(self._recording.uuid.hex, track, index)
+        if sealed is None:
+            raise ChunkRejected(
+                f"track {track}, chunk {index} is missing: the stored recording was cut short"
+            )
+        final = self.readable.final and index == self.readable.chunk_count - 1
+        return open_chunk(self._cipher, sealed, self._recording.uuid, track, index, final=final)
+
+    def check_end(self) -> None:
+        """Open the last chunk: a track cut short fails here, before anything is played."""
+        if self.readable.chunk_count:
+            self.chunk(self.readable.chunk_count - 1)
+
+    def iter_range(self, start: int, end: int) -> Iterator[bytes]:
+        """Bytes ``start`` to ``end`` inclusive, one chunk opened at a time."""
+        for index in range(start // CHUNK_SIZE, end // CHUNK_SIZE + 1):
+            data = self.chunk(index)
+            offset = index * CHUNK_SIZE
+            first, last = max(start - offset, 0), end - offset + 1
+            yield data if first == 0 and last >= len(data) else data[first:last]
+
+    def first_and_rest(self, start: int, end: int) -> tuple[bytes, Iterator[bytes]]:
+        """The first piece opened now (so an error comes before any byte is sent), the rest
+        lazily."""
+        pieces = self.iter_range(start, end)
+        return next(pieces, b""), pieces
+
+
+def open_track(track: Track) -> TrackReader:
+    return TrackReader(track=track, cipher=cipher_of(track.recording), store=chunk_store())
+
+
+def ciphertext_digest(recording: Recording, store: ChunkStore) -> tuple[str, int]:
+    """SHA-256 and length of every stored chunk of the recording, track by track, in order."""
+    digest = hashlib.sha256()
+    total = 0
+    for number in recording.tracks.order_by("number").values_list("number", flat=True):
+        for index in range(store.count_chunks(recording.uuid.hex, number)):
+            sealed = store.read_chunk(recording.uuid.hex, number, index) or b""
+            digest.update(sealed)
+            total += len(sealed)
+    return digest.hexdigest(), total
+
+
+def close_interrupted_track(track: Track, cipher: AESGCM, store: ChunkStore) -> None:
+    """Mark a track whose writer stopped without closing it: readable up to its last complete
+    chunk, not complete."""
+    found = readable_prefix(track, cipher, store)
+    with transaction.atomic():
+        Track.objects.filter(pk=track.pk, closed=False).update(
+            closed=True, complete=False, chunk_count=found.chunk_count, size=found.size
+        )
