@@ -1,4 +1,4 @@
-"""The ASGI entry point: HTTP now, WebSocket rooms later, in the same process."""
+"""The ASGI entry point: HTTP (Django) and the live rooms' WebSockets, in the same process."""
 
 import os
 
@@ -6,4 +6,20 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chaperon.settings.dev")
 
-application = get_asgi_application()
+# Django is set up before the consumers (and their models) are imported.
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from chaperon.rooms.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -22,7 +22,10 @@ class ConcernsConfig(AppConfig):
             "report_concern", "Report a concern", "concerns:new", order=90, visible=is_staff
         )
         register_record_link(
-            "people.learner", "Chronology", "concerns:chronology", visible=handles_concerns
+            "people.learner",
+            "Chronology",
+            "concerns:chronology",
+            visible=lambda user, _learner: handles_concerns(user),
         )
         register_panel("concerns/_dashboard_panel.html", dashboard_for, order=5)
         # The scheduler looks every 30 seconds; a minute keeps escalation within a minute of due.

@@ -19,7 +19,7 @@ class ConsentConfig(AppConfig):
             "people.learner",
             "Consent",
             "consent:learner",
-            visible=lambda user: can(user, ConsentPermission.VIEW_AND_REQUEST),
+            visible=lambda user, _learner: can(user, ConsentPermission.VIEW_AND_REQUEST),
         )
         register_nav(
             "consent",

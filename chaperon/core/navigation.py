@@ -41,17 +41,17 @@ def nav_for(user: Any) -> list[dict[str, str]]:
 class RecordLink:
     label: str
     url_name: str  # takes the record's primary key
-    visible: Callable[[Any], bool]
+    visible: Callable[[Any, Any], bool]  # (the viewer, the record)
 
 
 _record_links: dict[str, list[RecordLink]] = {}
 
 
 def register_record_link(
-    model_label: str, label: str, url_name: str, *, visible: Callable[[Any], bool]
+    model_label: str, label: str, url_name: str, *, visible: Callable[[Any, Any], bool]
 ) -> None:
-    """A page of a higher app about one record (a learner's consents, say), linked from the
-    record's own page for those who may open it."""
+    """A page of a higher app about one record (a learner's consents, a session's live room),
+    linked from the record's own page when ``visible(viewer, record)``."""
     _record_links.setdefault(model_label, []).append(RecordLink(label, url_name, visible))
 
 
@@ -59,5 +59,5 @@ def record_links_for(user: Any, record: Any) -> list[dict[str, str]]:
     return [
         {"label": link.label, "url": reverse(link.url_name, args=[record.pk])}
         for link in _record_links.get(record._meta.label_lower, [])
-        if link.visible(user)
+        if link.visible(user, record)
     ]

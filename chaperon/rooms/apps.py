@@ -5,3 +5,13 @@ class RoomsConfig(AppConfig):
     name = "chaperon.rooms"
     label = "rooms"
     verbose_name = "Live rooms"
+
+    def ready(self) -> None:
+        from chaperon.core.navigation import register_record_link
+
+        from .permissions import may_go_to_room, may_read_log
+
+        register_record_link(
+            "live_sessions.session", "Go to the live room", "rooms:room", visible=may_go_to_room
+        )
+        register_record_link("live_sessions.session", "Room log", "rooms:log", visible=may_read_log)

@@ -1,5 +1,12 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "rooms"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("enter/<str:token>/", views.enter, name="enter"),
+    path("<int:session_id>/", views.room, name="room"),
+    path("<int:session_id>/left/", views.left, name="left"),
+    path("<int:session_id>/log/", views.log, name="log"),
+]

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import show_errors
+from chaperon.core.navigation import record_links_for
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.verdict import Decision, Verdict
 
@@ -18,7 +20,14 @@ from . import selectors, services
 from .fixes import fix_for
 from .forms import BookingForm, PrepareForm, ReasonForm, RescheduleForm, local_datetime
 from .invitations import invitation_for_token
-from .models import ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
+from .models import (
+    ExceptionStatus,
+    Invitation,
+    Session,
+    SessionException,
+    SessionKind,
+    SessionStatus,
+)
 from .permissions import access_session, may_book, oversees
 from .plans import Proposal, learner_subject, staff_subject
 
@@ -143,6 +152,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
                 }
             ),
             "reason_form": ReasonForm(),
+            "record_links": record_links_for(viewer, session),
         },
     )
 
@@ -292,7 +302,8 @@ def session_open(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_GET
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    """A personal join link from an invitation."""
+    """A personal join link from an invitation: the session, and the passcode form that leads
+    into the live room (staff go to the room signed in)."""
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "sessions/join_invalid.html", status=404)
@@ -306,5 +317,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "start": session.start.astimezone(session.organisation.zone),
             "end": session.end.astimezone(session.organisation.zone),
             "cancelled": session.status == SessionStatus.CANCELLED,
+            "enter_url": reverse("rooms:enter", args=[token]),
+            "is_staff": invitation.role == Invitation.Role.STAFF,
         },
     )

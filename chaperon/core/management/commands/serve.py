@@ -32,7 +32,12 @@ class Command(BaseCommand):
         self.stdout.flush()
         try:
             uvicorn.run(
-                "chaperon.asgi:application", host=host, port=port, lifespan="off", log_level="info"
+                "chaperon.asgi:application",
+                host=host,
+                port=port,
+                lifespan="off",
+                log_level="info",
+                ws="websockets-sansio",  # the live rooms' WebSockets
             )
         finally:
             for helper in helpers:

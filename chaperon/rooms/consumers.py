@@ -1,0 +1,209 @@
+"""The room's WebSocket: authenticate the connection, then turn each message into a service
+call. Nothing here changes state or decides who may do what; the services do, and they
+broadcast after committing. The protocol is in docs/rooms.md."""
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from chaperon.core.exceptions import ChaperonError, PermissionDenied
+
+from . import recorder, selectors, services
+from .broadcast import room_group
+from .permissions import entrant_for
+
+TICK_SECONDS = 1.0
+MAX_TEXT_FRAME = 64 * 1024
+MAX_CHUNK = 2 * 1024 * 1024
+# Codes the server closes with (docs/rooms.md).
+CLOSE_NOT_ALLOWED = 4403
+CLOSE_REFUSED = 4423
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    session_id: int
+    participant_id: int | None = None
+    ticker: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        self.holder = recorder.TrackHolder()
+        entrant = await database_sync_to_async(entrant_for)(
+            user=self.scope.get("user"),
+            django_session=self.scope.get("session"),
+            session_id=self.session_id,
+        )
+        if entrant is None:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        await self.accept()
+        await self.channel_layer.group_add(room_group(self.session_id), self.channel_name)
+        try:
+            participant = await database_sync_to_async(services.room_connect)(
+                entrant=entrant, channel_name=self.channel_name
+            )
+        except services.RoomRefused as refusal:
+            await self._send({"type": "refused", "code": refusal.code, "message": str(refusal)})
+            await self.close(code=CLOSE_REFUSED)
+            return
+        self.participant_id = participant.pk
+        await self.send_state()
+        self.ticker = asyncio.create_task(self._tick())
+
+    async def disconnect(self, code: int) -> None:
+        if self.ticker is not None:
+            self.ticker.cancel()
+        await self.channel_layer.group_discard(room_group(self.session_id), self.channel_name)
+        if self.participant_id is not None:
+            await database_sync_to_async(self.holder.close)()
+            await database_sync_to_async(services.room_disconnect)(
+                participant_id=self.participant_id, channel_name=self.channel_name
+            )
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            with contextlib.suppress(Exception):
+                await database_sync_to_async(services.room_tick)(session_id=self.session_id)
+
+    # From the browser ---------------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.participant_id is None:
+            return
+        if bytes_data is not None:
+            if len(bytes_data) <= MAX_CHUNK:
+                await database_sync_to_async(recorder.recording_chunk)(
+                    participant_id=self.participant_id, data=bytes_data, holder=self.holder
+                )
+            return
+        if not text_data or len(text_data) > MAX_TEXT_FRAME:
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self._send({"type": "error", "message": "Messages are JSON objects."})
+            return
+        if not isinstance(message, dict):
+            return
+        kind = str(message.get("type", ""))
+        handler = self._handlers().get(kind)
+        if handler is None:
+            await self._send({"type": "error", "for": kind, "message": f"Unknown type {kind!r}."})
+            return
+        try:
+            await database_sync_to_async(handler)(message)
+        except ChaperonError as error:
+            await self._send({"type": "error", "for": kind, "message": str(error)})
+        except (KeyError, TypeError, ValueError):
+            await self._send({"type": "error", "for": kind, "message": "Malformed message."})
+
+    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
+        return {
+            "signal": self._signal,
+            "agree": self._agree,
+            "chat": lambda m: services.room_chat(
+                participant_id=self._me(), text=str(m.get("text", ""))
+            ),
+            "leave": lambda m: services.room_leave(participant_id=self._me()),
+            "share-screen": lambda m: services.room_screen_share(
+                participant_id=self._me(), on=bool(m.get("on", True))
+            ),
+            "rename": self._rename,
+            "admit": self._host_action(services.room_admit),
+            "refuse": self._host_action(services.room_refuse),
+            "remove": self._host_action(services.room_remove),
+            "mute": self._host_action(services.room_mute),
+            "lock": lambda m: services.room_lock(
+                actor=self._user(), session_id=self.session_id, locked=bool(m.get("locked", True))
+            ),
+            "start": lambda m: services.room_start(
+                actor=self._user(),
+                session_id=self.session_id,
+                adult_present=m.get("adult_present") is True,
+            ),
+            "extend": lambda m: services.room_extend(
+                actor=self._user(),
+                session_id=self.session_id,
+                minutes=int(m["minutes"]),
+                reason=str(m.get("reason", "")),
+            ),
+            "end": lambda m: services.room_end(
+                actor=self._user(), session_id=self.session_id, reason="host"
+            ),
+            "record": lambda m: (
+                recorder.recording_start if m.get("on", True) else recorder.recording_stop
+            )(actor=self._user(), session_id=self.session_id),
+        }
+
+    def _me(self) -> int:
+        if self.participant_id is None:
+            raise PermissionDenied("Not in the room.")
+        return self.participant_id
+
+    def _user(self) -> Any:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            raise PermissionDenied("Only the host can do this.")
+        return user
+
+    def _host_action(self, service: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
+        return lambda m: service(
+            actor=self._user(), session_id=self.session_id, participant_id=int(m["participant"])
+        )
+
+    def _agree(self, message: dict[str, Any]) -> None:
+        comfortable = message.get("comfortable_recording")
+        services.room_agree(
+            participant_id=self._me(),
+            comfortable_recording=comfortable if isinstance(comfortable, bool) else None,
+        )
+
+    def _rename(self, message: dict[str, Any]) -> None:
+        raise PermissionDenied("Names come from the invitation and cannot be changed here.")
+
+    def _signal(self, message: dict[str, Any]) -> None:
+        payload: dict[str, Any] = {
+            key: message[key] for key in ("description", "candidate", "tracks") if key in message
+        }
+        channel = services.signal_target(
+            participant_id=self._me(), to=int(message["to"]), payload=payload
+        )
+        async_to_sync(self.channel_layer.send)(
+            channel,
+            {"type": "room.tell", "message": {"type": "signal", "from": self._me(), **payload}},
+        )
+
+    # From the services ----------------------------------------------------------------------------
+
+    async def room_changed(self, event: dict[str, Any]) -> None:
+        await self.send_state()
+
+    async def room_relay(self, event: dict[str, Any]) -> None:
+        if self.participant_id is not None and self._admitted:
+            await self._send(event["message"])
+
+    async def room_tell(self, event: dict[str, Any]) -> None:
+        await self._send(event["message"])
+        if event.get("close"):
+            await self.close(code=event["close"])
+
+    async def send_state(self) -> None:
+        if self.participant_id is None:
+            return
+        view = await database_sync_to_async(selectors.room_view)(participant_id=self.participant_id)
+        self._admitted = view["me"]["presence"] == "admitted"
+        if view["room"]["recording"] != "on" or not view["me"]["in_call"]:
+            await database_sync_to_async(self.holder.close)()
+        await self._send(view)
+
+    _admitted = False
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(message))

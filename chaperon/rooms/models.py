@@ -1,0 +1,117 @@
+"""The live room of a session: its state, the people in it, and everything that happened.
+
+The state lives here rather than in memory so that the page, every connection and the server
+agree, and a reconnect (or a second server process) sees the same room.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from chaperon.sessions.models import Invitation, Session
+
+
+class RecordingState(models.TextChoices):
+    OFF = "off", "Not recording"
+    ON = "on", "Recording"
+    PAUSED = "paused", "Recording paused"
+
+
+class Room(models.Model):
+    session = models.OneToOneField(
+        Session, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    locked = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, blank=True)
+    # SES-5: the host confirmed the named adult is in the house (1:1 with a protected learner).
+    adult_confirmed = models.BooleanField(default=False)
+    recording_state = models.CharField(
+        max_length=10, choices=RecordingState.choices, default=RecordingState.OFF
+    )
+    recording_id = models.BigIntegerField(null=True, blank=True)
+    # Who caused the pause, shown to the host.
+    recording_paused_for = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"room of session {self.session_id}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.session.organisation_id
+
+
+class Presence(models.TextChoices):
+    WAITING = "waiting", "Waiting to be admitted"
+    ADMITTED = "admitted", "In the room"
+    REFUSED = "refused", "Refused by the host"
+    REMOVED = "removed", "Removed by the host"
+    LEFT = "left", "Left"
+
+
+class Participant(models.Model):
+    """One person's place in one room. The name comes from the invitation (or the staff
+    record) and is never changed by the room (ROOM-5)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="participants")
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    display_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=10, choices=Invitation.Role.choices)
+    is_host = models.BooleanField(default=False)
+    presence = models.CharField(max_length=10, choices=Presence.choices)
+    connected = models.BooleanField(default=False)
+    channel_name = models.CharField(max_length=200, blank=True)
+    # Rises with each connection, so peers know to negotiate afresh after a reconnect.
+    epoch = models.PositiveIntegerField(default=0)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    comfortable_recording = models.BooleanField(null=True, blank=True)
+    stay_id = models.BigIntegerField(null=True, blank=True)  # the open SessionAttendance
+    track_id = models.BigIntegerField(null=True, blank=True)
+    last_chunk_at = models.DateTimeField(null=True, blank=True)
+    gap_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "invitation"], name="room_participant_invitation_once"
+            ),
+            models.UniqueConstraint(fields=["room", "user"], name="room_participant_user_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.role}) in {self.room_id}"
+
+    @property
+    def in_room(self) -> bool:
+        return self.presence == Presence.ADMITTED
+
+
+class RoomEvent(models.Model):
+    """Something that happened in a room: a join, an admission, a lock, a chat message."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=30)
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField(blank=True)  # chat messages, reasons
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%H:%M:%S}"

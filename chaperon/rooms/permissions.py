@@ -1,0 +1,86 @@
+"""Who may come to a room's door: staff of the session signed in, or someone who entered
+their invitation's passcode in this browser session. Everyone else is turned away."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from chaperon.accounts.session import SECOND_FACTOR_KEY
+from chaperon.people.models import User
+from chaperon.sessions.models import BUILTIN_PLATFORM, Invitation, Session, SessionStatus
+from chaperon.sessions.permissions import may_see
+
+from .models import Room
+
+# Django session key: {str(session id): invitation id} for each passcode entered.
+ENTRIES_KEY = "room_entries"
+ENTERABLE = (SessionStatus.BOOKED, SessionStatus.OPEN)
+
+
+@dataclass(frozen=True)
+class Entrant:
+    session: Session
+    display_name: str
+    role: str
+    user: User | None = None
+    invitation: Invitation | None = None
+
+    @property
+    def is_host(self) -> bool:
+        return self.user is not None and self.user.pk == self.session.organiser_id
+
+
+def is_session_staff(user: User, session: Session) -> bool:
+    return (
+        user.is_active
+        and user.organisation_id == session.organisation_id
+        and (session.organiser_id == user.pk or session.staff.filter(pk=user.pk).exists())
+    )
+
+
+def may_go_to_room(user: Any, session: Session) -> bool:
+    """The session page's "Go to the live room": for the session's staff, while the session is
+    booked or open in Chaperon's own room and its room has not ended."""
+    return (
+        isinstance(user, User)
+        and session.status in ENTERABLE
+        and session.platform == BUILTIN_PLATFORM
+        and is_session_staff(user, session)
+        and not Room.objects.filter(pk=session.pk, ended_at__isnull=False).exists()
+    )
+
+
+def may_read_log(user: Any, session: Session) -> bool:
+    """The room log: the session's staff and those who oversee sessions (the DSL among them),
+    as for the session itself (``access_session``, which the log view uses)."""
+    return isinstance(user, User) and user.is_active and may_see(user, session)
+
+
+def _signed_in_staff(user: Any, django_session: Any) -> User | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.needs_second_factor and not django_session.get(SECOND_FACTOR_KEY):
+        return None
+    return user if isinstance(user, User) else None
+
+
+def entrant_for(*, user: Any, django_session: Any, session_id: int) -> Entrant | None:
+    """Who this connection is for ``session_id``, or None if they may not come to the door.
+    A name is never taken from the request: it is the staff record's or the invitation's."""
+    session = (
+        Session.objects.select_related("organisation", "organiser")
+        .filter(pk=session_id, status__in=ENTERABLE)
+        .first()
+    )
+    if session is None:
+        return None
+    staff = _signed_in_staff(user, django_session)
+    if staff is not None and is_session_staff(staff, session):
+        return Entrant(session, staff.full_name, Invitation.Role.STAFF, user=staff)
+    entries = django_session.get(ENTRIES_KEY, {}) if django_session is not None else {}
+    invitation_id = entries.get(str(session_id))
+    if invitation_id is None:
+        return None
+    invitation = Invitation.objects.filter(pk=invitation_id, session=session).first()
+    if invitation is None or invitation.role == Invitation.Role.STAFF:
+        return None
+    return Entrant(session, invitation.display_name, invitation.role, invitation=invitation)

@@ -1,0 +1,182 @@
+"""What each person sees of a room, and the room's log for those who oversee the session."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from chaperon.people.models import GuardianRelationship, User
+from chaperon.sessions import live
+from chaperon.sessions.invitations import join_token
+from chaperon.sessions.models import Invitation, Session, SessionKind
+from chaperon.sessions.permissions import access_session
+
+from .models import Participant, Presence, RecordingState, Room, RoomEvent
+from .services import in_call
+
+
+def report_url(participant: Participant) -> str:
+    """Where "leave and report" goes: learners and guardians to the report form of their
+    invitation, staff to a new concern about the session (ROOM-8)."""
+    try:
+        if participant.invitation is not None:
+            return reverse("report:from_invitation", args=[join_token(participant.invitation)])
+        return reverse("concerns:new") + f"?session={participant.room_id}"
+    except NoReverseMatch:
+        return reverse("rooms:left", args=[participant.room_id])
+
+
+def _linked(participants: list[Participant]) -> dict[int, str]:
+    """Who each learner or guardian is linked to, for the host checking who they are."""
+    learners = {
+        p.invitation.person_id: p for p in participants if p.role == "learner" and p.invitation
+    }
+    guardians = {
+        p.invitation.person_id: p for p in participants if p.role == "guardian" and p.invitation
+    }
+    links = GuardianRelationship.objects.filter(guardian_id__in=guardians).select_related(
+        "learner", "guardian"
+    ) | GuardianRelationship.objects.filter(learner_id__in=learners).select_related(
+        "learner", "guardian"
+    )
+    found: dict[int, list[str]] = {}
+    for link in links:
+        relation = link.get_relationship_display().lower()
+        if link.guardian_id in guardians:
+            found.setdefault(guardians[link.guardian_id].pk, []).append(
+                f"{relation} of {link.learner.full_name}"
+            )
+        if link.learner_id in learners:
+            found.setdefault(learners[link.learner_id].pk, []).append(
+                f"{link.guardian.full_name} ({relation})"
+            )
+    return {key: "; ".join(sorted(set(value))) for key, value in found.items()}
+
+
+def _person(p: Participant, linked: dict[int, str], *, host_view: bool) -> dict[str, Any]:
+    person: dict[str, Any] = {
+        "id": p.pk,
+        "name": p.display_name,
+        "role": p.role,
+        "role_label": p.get_role_display(),
+        "host": p.is_host,
+        "presence": p.presence,
+        "connected": p.connected,
+        "agreed": p.agreed_at is not None,
+        "in_call": in_call(p),
+        "epoch": p.epoch,
+    }
+    if host_view:
+        person["linked_to"] = linked.get(p.pk, "")
+        person["gap"] = p.gap_since is not None
+    return person
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def room_view(*, participant_id: int) -> dict[str, Any]:
+    """The whole state one person's page shows, scoped to them: someone waiting sees only
+    that they wait; the host also sees who is waiting and who they are."""
+    me = Participant.objects.select_related("room__session__organisation", "invitation").get(
+        pk=participant_id
+    )
+    room: Room = me.room
+    session: Session = room.session
+    view: dict[str, Any] = {
+        "type": "state",
+        "server_time": timezone.now().isoformat(),
+        "me": {
+            "id": me.pk,
+            "name": me.display_name,
+            "role": me.role,
+            "host": me.is_host,
+            "presence": me.presence,
+            "agreed": me.agreed_at is not None,
+            "in_call": in_call(me),
+            "epoch": me.epoch,
+            "report_url": report_url(me),
+        },
+        "session": {
+            "id": session.pk,
+            "title": session.title,
+            "kind": session.kind,
+            "group": session.kind != SessionKind.ONE_TO_ONE,
+            "duration_minutes": session.duration_minutes,
+            "recording_enabled": session.recording_enabled,
+            "named_adult": session.named_adult,
+            "needs_named_adult": live.needs_named_adult(session),
+        },
+        "room": {
+            "locked": room.locked,
+            "started_at": _iso(room.started_at),
+            "ends_at": _iso(room.ends_at),
+            "warned": room.warned_at is not None,
+            "ended": room.ended_at is not None,
+            "end_reason": room.end_reason,
+            "recording": room.recording_state,
+            "recording_paused_for": room.recording_paused_for if me.is_host else "",
+        },
+        "ice_servers": settings.ROOM_ICE_SERVERS,
+        "ice_only_address": settings.ROOM_ICE_ONLY_ADDRESS,
+        "people": [],
+        "waiting": [],
+    }
+    if me.presence != Presence.ADMITTED:
+        return view
+    everyone = list(room.participants.select_related("invitation"))
+    linked = _linked(everyone) if me.is_host else {}
+    view["people"] = [
+        _person(p, linked, host_view=me.is_host)
+        for p in everyone
+        if p.presence == Presence.ADMITTED and p.connected
+    ]
+    if me.is_host:
+        view["waiting"] = [
+            _person(p, linked, host_view=True)
+            for p in everyone
+            if p.presence == Presence.WAITING and p.connected
+        ]
+        view["all_arrived"] = all_arrived(room, everyone)
+        view["room"]["recording_gaps"] = [
+            p.display_name
+            for p in everyone
+            if p.gap_since is not None and room.recording_state == RecordingState.ON
+        ]
+    return view
+
+
+def all_arrived(room: Room, everyone: list[Participant]) -> bool:
+    """Everyone expected is in: each learner, and each invited adult who is not only invited
+    to drop in (ROOM-6). Then the host is asked to lock the room."""
+    invited = Invitation.objects.filter(session=room.session).exclude(role=Invitation.Role.GUARDIAN)
+    present_invitations = {p.invitation_id for p in everyone if p.presence == Presence.ADMITTED}
+    present_users = {p.user_id for p in everyone if p.presence == Presence.ADMITTED}
+    for invitation in invited:
+        if invitation.role == Invitation.Role.STAFF:
+            if invitation.person_id not in present_users:
+                return False
+        elif invitation.pk not in present_invitations:
+            return False
+    return bool(present_invitations | present_users)
+
+
+@dataclass(frozen=True)
+class RoomLog:
+    session: Session
+    room: Room | None
+    events: QuerySet[RoomEvent]
+
+
+def room_log_for(viewer: User, session_id: int) -> RoomLog:
+    """The room's events and chat, for the session's staff and those who oversee sessions
+    (the DSL among them)."""
+    session = access_session(viewer, session_id)
+    room = Room.objects.filter(pk=session.pk).first()
+    events = RoomEvent.objects.filter(room_id=session.pk).select_related("participant", "by")
+    return RoomLog(session=session, room=room, events=events)

@@ -1,0 +1,452 @@
+/* Chaperon live room: WebRTC full mesh, signalling over the room's WebSocket.
+ * The server decides everything (who is in, who may send what); this page shows its state
+ * and carries media. Protocol: docs/rooms.md. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("room");
+  if (!root) { return; }
+  var $ = function (id) { return document.getElementById(id); };
+
+  var room = {
+    view: null,
+    socket: null,
+    local: null,
+    peers: new Map(),
+    recorder: null,
+    screen: null,
+    skew: 0,
+    closedFor: null,
+  };
+  // For tests and diagnostics: the peer connections by participant id, and the last state.
+  window.chaperonRoom = room;
+
+  function send(message) {
+    if (room.socket && room.socket.readyState === WebSocket.OPEN) {
+      room.socket.send(JSON.stringify(message));
+    }
+  }
+
+  function notice(text) { $("notice").textContent = text; }
+  function alertText(text) { $("alert").textContent = text; }
+
+  function show(id, visible) { $(id).hidden = !visible; }
+
+  // Media ---------------------------------------------------------------------------------
+
+  function startMedia() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      alertText("This browser cannot use a camera here. Try an up-to-date browser.");
+      return Promise.resolve(null);
+    }
+    // ROOM-3: camera and microphone on by default.
+    return navigator.mediaDevices.getUserMedia({
+      video: { width: { ideal: 640 }, height: { ideal: 480 } },
+      audio: true,
+    }).then(function (stream) {
+      room.local = stream;
+      $("local-video").srcObject = stream;
+      return stream;
+    }).catch(function () {
+      alertText("Your camera and microphone are needed for this session. Allow them and reload the page.");
+      return null;
+    });
+  }
+
+  function setTrack(kind, on) {
+    if (!room.local) { return; }
+    room.local.getTracks().forEach(function (track) {
+      if (track.kind === kind) { track.enabled = on; }
+    });
+    var button = kind === "audio" ? $("mic-button") : $("camera-button");
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.textContent = (kind === "audio" ? "Microphone " : "Camera ") + (on ? "on" : "off");
+  }
+
+  $("mic-button").addEventListener("click", function () {
+    setTrack("audio", $("mic-button").getAttribute("aria-pressed") !== "true");
+  });
+  $("camera-button").addEventListener("click", function () {
+    setTrack("video", $("camera-button").getAttribute("aria-pressed") !== "true");
+  });
+
+  // Peers (full mesh: the lower participant id makes the offer) -----------------------------
+
+  function allowedCandidate(candidate) {
+    var only = room.view && room.view.ice_only_address;
+    if (!only || !candidate || !candidate.candidate) { return true; }
+    return candidate.candidate.indexOf(" " + only + " ") !== -1;
+  }
+
+  function trackKinds() {
+    var kinds = {};
+    if (room.local) {
+      room.local.getTracks().forEach(function (track) {
+        kinds[track.id] = track.kind === "audio" ? "microphone" : "camera";
+      });
+    }
+    return kinds;
+  }
+
+  function tileFor(person) {
+    var id = "tile-" + person.id;
+    var tile = $(id);
+    if (!tile) {
+      tile = document.createElement("figure");
+      tile.className = "room__tile";
+      tile.id = id;
+      var video = document.createElement("video");
+      video.autoplay = true;
+      video.playsInline = true;
+      var caption = document.createElement("figcaption");
+      tile.appendChild(video);
+      tile.appendChild(caption);
+      $("videos").appendChild(tile);
+    }
+    tile.querySelector("figcaption").textContent = person.name + (person.host ? " (host)" : "");
+    return tile;
+  }
+
+  function createPeer(person) {
+    var config = { iceServers: (room.view && room.view.ice_servers) || [] };
+    var pc = new RTCPeerConnection(config);
+    var peer = { pc: pc, epoch: person.epoch, pending: [], person: person, tile: tileFor(person) };
+    room.peers.set(person.id, peer);
+    if (room.local) {
+      room.local.getTracks().forEach(function (track) { pc.addTrack(track, room.local); });
+    }
+    pc.onicecandidate = function (event) {
+      if (event.candidate && allowedCandidate(event.candidate)) {
+        send({ type: "signal", to: person.id, candidate: event.candidate.toJSON() });
+      }
+    };
+    pc.ontrack = function (event) {
+      var video = peer.tile.querySelector("video");
+      if (video.srcObject !== event.streams[0]) { video.srcObject = event.streams[0]; }
+    };
+    return peer;
+  }
+
+  function closePeer(id) {
+    var peer = room.peers.get(id);
+    if (!peer) { return; }
+    peer.pc.close();
+    room.peers.delete(id);
+    if (peer.tile) { peer.tile.remove(); }
+  }
+
+  function offer(peer) {
+    var pc = peer.pc;
+    pc.createOffer().then(function (description) {
+      return pc.setLocalDescription(description);
+    }).then(function () {
+      send({ type: "signal", to: peer.person.id, description: pc.localDescription.toJSON(), tracks: trackKinds() });
+    }).catch(function (error) { notice("Could not connect the video: " + error); });
+  }
+
+  function syncPeers(view) {
+    var me = view.me;
+    var live = me.in_call && view.room.started_at && !view.room.ended;
+    var wanted = new Map();
+    if (live) {
+      view.people.forEach(function (person) {
+        if (person.id !== me.id && person.in_call) { wanted.set(person.id, person); }
+      });
+    }
+    Array.from(room.peers.keys()).forEach(function (id) {
+      var person = wanted.get(id), peer = room.peers.get(id);
+      if (person && peer.epoch === -1) { peer.epoch = person.epoch; }
+      if (!person || person.epoch !== peer.epoch) { closePeer(id); }
+    });
+    wanted.forEach(function (person, id) {
+      if (!room.peers.has(id) && me.id < id) { offer(createPeer(person)); }
+      var peer = room.peers.get(id);
+      if (peer) { peer.person = person; tileFor(person); }
+    });
+  }
+
+  function flush(peer) {
+    peer.pending.splice(0).forEach(function (candidate) {
+      peer.pc.addIceCandidate(candidate).catch(function () {});
+    });
+  }
+
+  function onSignal(message) {
+    var peer = room.peers.get(message.from);
+    var person = (room.view.people || []).find(function (p) { return p.id === message.from; }) ||
+      { id: message.from, name: "", epoch: -1 };
+    if (message.description && message.description.type === "offer") {
+      if (peer) { closePeer(message.from); }
+      peer = createPeer(person);
+      var pc = peer.pc;
+      pc.setRemoteDescription(message.description).then(function () {
+        flush(peer);
+        return pc.createAnswer();
+      }).then(function (answer) {
+        return pc.setLocalDescription(answer);
+      }).then(function () {
+        send({ type: "signal", to: message.from, description: pc.localDescription.toJSON(), tracks: trackKinds() });
+      }).catch(function (error) { notice("Could not connect the video: " + error); });
+    } else if (message.description && peer) {
+      peer.pc.setRemoteDescription(message.description).then(function () { flush(peer); });
+    } else if (message.candidate && peer && allowedCandidate(message.candidate)) {
+      if (peer.pc.remoteDescription) {
+        peer.pc.addIceCandidate(message.candidate).catch(function () {});
+      } else {
+        peer.pending.push(message.candidate);
+      }
+    }
+  }
+
+  // Host screen sharing: the camera track is replaced on every connection (ROOM-4: the host
+  // only; participants have no button and the server refuses them).
+  function shareScreen() {
+    if (room.screen) { return stopScreen(); }
+    navigator.mediaDevices.getDisplayMedia({ video: true }).then(function (stream) {
+      room.screen = stream;
+      var track = stream.getVideoTracks()[0];
+      replaceVideo(track);
+      track.onended = stopScreen;
+      send({ type: "share-screen", on: true });
+      $("screen-button").textContent = "Stop sharing";
+    }).catch(function () { notice("Screen sharing did not start."); });
+  }
+
+  function stopScreen() {
+    if (!room.screen) { return; }
+    room.screen.getTracks().forEach(function (track) { track.stop(); });
+    room.screen = null;
+    replaceVideo(room.local ? room.local.getVideoTracks()[0] : null);
+    send({ type: "share-screen", on: false });
+    $("screen-button").textContent = "Share screen";
+  }
+
+  function replaceVideo(track) {
+    room.peers.forEach(function (peer) {
+      peer.pc.getSenders().forEach(function (sender) {
+        if (sender.track && sender.track.kind === "video") { sender.replaceTrack(track); }
+      });
+    });
+  }
+
+  if ($("screen-button")) { $("screen-button").addEventListener("click", shareScreen); }
+
+  // Recording: this browser records its own camera and microphone and sends 1 s chunks.
+
+  function syncRecorder(view) {
+    var wanted = view.room.recording === "on" && view.me.in_call && !view.room.ended;
+    if (wanted && !room.recorder && room.local && window.MediaRecorder) {
+      var type = MediaRecorder.isTypeSupported("video/webm;codecs=vp8,opus") ? "video/webm;codecs=vp8,opus" : "video/webm";
+      var recorder = new MediaRecorder(room.local, { mimeType: type });
+      recorder.ondataavailable = function (event) {
+        if (event.data && event.data.size > 0) {
+          event.data.arrayBuffer().then(function (buffer) {
+            if (room.socket && room.socket.readyState === WebSocket.OPEN) { room.socket.send(buffer); }
+          });
+        }
+      };
+      recorder.start(1000);
+      room.recorder = recorder;
+    } else if (!wanted && room.recorder) {
+      room.recorder.stop();
+      room.recorder = null;
+    }
+    show("rec-indicator", view.room.recording === "on");
+  }
+
+  // Rendering the state -------------------------------------------------------------------------
+
+  function button(label, action, id, extraClass) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "button " + (extraClass || "");
+    b.textContent = label;
+    b.addEventListener("click", function () { send({ type: action, participant: id }); });
+    return b;
+  }
+
+  function personLine(person, actions) {
+    var item = document.createElement("li");
+    var name = document.createElement("strong");
+    name.textContent = person.name;
+    item.appendChild(name);
+    var detail = document.createElement("span");
+    detail.textContent = " · " + person.role_label + (person.linked_to ? " · " + person.linked_to : "") +
+      (person.host ? " · host" : "") + (person.in_call || person.host ? "" : (person.agreed ? "" : " · reading the agreement")) +
+      (person.gap ? " · recording interrupted" : "");
+    item.appendChild(detail);
+    actions.forEach(function (b) { item.appendChild(b); });
+    return item;
+  }
+
+  function renderHost(view) {
+    var waiting = $("waiting-list");
+    waiting.replaceChildren();
+    view.waiting.forEach(function (person) {
+      waiting.appendChild(personLine(person, [
+        button("Admit " + person.name, "admit", person.id),
+        button("Refuse", "refuse", person.id, "button--secondary"),
+      ]));
+    });
+    show("waiting-list-box", view.waiting.length > 0);
+    var people = $("people-list");
+    people.replaceChildren();
+    view.people.forEach(function (person) {
+      var actions = person.host ? [] : [
+        button("Mute", "mute", person.id, "button--secondary"),
+        button("Remove " + person.name, "remove", person.id, "button--danger"),
+      ];
+      people.appendChild(personLine(person, actions));
+    });
+    var r = view.room;
+    $("lock-button").textContent = r.locked ? "Unlock the room" : "Lock the room";
+    show("lock-prompt", view.all_arrived && !r.locked);
+    show("start-form", !r.started_at);
+    show("adult-box", view.session.needs_named_adult);
+    show("extend-form", !!r.started_at);
+    show("record-button", !!r.started_at && view.session.recording_enabled);
+    $("record-button").textContent = r.recording === "on" ? "Stop recording" :
+      (r.recording === "paused" ? "Resume recording" : "Start recording");
+    if (r.recording === "paused" && r.recording_paused_for) {
+      notice("Recording paused: " + r.recording_paused_for + " may not be recorded.");
+    }
+    if (r.recording_gaps && r.recording_gaps.length) {
+      alertText("No recording arriving from " + r.recording_gaps.join(", ") + ".");
+    }
+    if ($("screen-button")) { show("screen-button", !!r.started_at); }
+  }
+
+  function render(view) {
+    room.view = view;
+    room.skew = Date.parse(view.server_time) - Date.now();
+    var me = view.me, r = view.room;
+    var admitted = me.presence === "admitted";
+    show("connecting-panel", false);
+    show("ended-panel", r.ended || me.presence === "left");
+    show("waiting-panel", me.presence === "waiting" && !r.ended);
+    show("agreement-panel", admitted && !me.host && !me.agreed && !r.ended);
+    show("prestart-panel", admitted && (me.host || me.agreed) && !r.started_at && !r.ended && !me.host);
+    show("host-panel", me.host && admitted && !r.ended);
+    show("chat", admitted && !r.ended);
+    show("controls", !r.ended);
+    if (r.ended) {
+      $("ended-text").textContent = r.end_reason === "time" ?
+        "The time for this session is up." : "The host has ended the session.";
+    }
+    if (me.host && admitted) { renderHost(view); }
+    syncPeers(view);
+    syncRecorder(view);
+    if (r.ended) { stopAll(); }
+  }
+
+  function stopAll() {
+    Array.from(room.peers.keys()).forEach(closePeer);
+    if (room.recorder) { room.recorder.stop(); room.recorder = null; }
+  }
+
+  // The countdown is the server's: it ends the session whatever this page shows (SES-3).
+  setInterval(function () {
+    var view = room.view;
+    if (!view || !view.room.ends_at || view.room.ended) { show("timer", false); return; }
+    var left = Math.max(0, Math.round((Date.parse(view.room.ends_at) - Date.now() - room.skew) / 1000));
+    var minutes = Math.floor(left / 60), seconds = left % 60;
+    $("timer-value").textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    show("timer", true);
+    $("timer").classList.toggle("room__timer--warning", left <= 300);
+    if (left <= 300 && !room.warned) {
+      room.warned = true;
+      alertText("Five minutes left in this session.");
+    }
+  }, 1000);
+
+  function appendChat(message) {
+    var item = document.createElement("li");
+    var who = document.createElement("strong");
+    who.textContent = message.name + ": ";
+    item.appendChild(who);
+    item.appendChild(document.createTextNode(message.text));
+    $("chat-log").appendChild(item);
+  }
+
+  // Controls -------------------------------------------------------------------------------------
+
+  $("agreement-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var choice = document.querySelector("input[name=comfortable]:checked");
+    send({ type: "agree", comfortable_recording: choice ? choice.value === "yes" : null });
+  });
+  $("start-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    send({ type: "start", adult_present: $("adult-present").checked });
+  });
+  $("extend-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    send({ type: "extend", minutes: parseInt($("extend-minutes").value, 10), reason: $("extend-reason").value });
+  });
+  $("lock-button").addEventListener("click", function () {
+    send({ type: "lock", locked: !(room.view && room.view.room.locked) });
+  });
+  $("record-button").addEventListener("click", function () {
+    send({ type: "record", on: !(room.view && room.view.room.recording === "on") });
+  });
+  $("end-button").addEventListener("click", function () {
+    if (window.confirm("End the session for everyone?")) { send({ type: "end" }); }
+  });
+  $("chat-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("chat-text").value.trim();
+    if (text) { send({ type: "chat", text: text }); $("chat-text").value = ""; }
+  });
+  // ROOM-8: leave at once, then the concern form for this session.
+  $("leave-button").addEventListener("click", function () {
+    var target = room.view ? room.view.me.report_url : "/";
+    room.closedFor = "left";
+    send({ type: "leave" });
+    stopAll();
+    if (room.local) { room.local.getTracks().forEach(function (track) { track.stop(); }); }
+    if (room.socket) { room.socket.close(1000); }
+    window.location.assign(target);
+  });
+
+  // The connection ---------------------------------------------------------------------------
+
+  function onMessage(event) {
+    var message = JSON.parse(event.data);
+    switch (message.type) {
+      case "state": render(message); break;
+      case "signal": onSignal(message); break;
+      case "chat": appendChat(message); break;
+      case "mute": setTrack("audio", false); notice(message.by + " muted your microphone."); break;
+      case "warning": alertText(message.message); break;
+      case "screen": notice(message.on ? "The host is sharing their screen." : "Screen sharing stopped."); break;
+      case "refused":
+      case "removed":
+        room.closedFor = message.type;
+        stopAll();
+        show("waiting-panel", false);
+        show("controls", false);
+        alertText(message.message);
+        break;
+      case "error": notice(message.message); break;
+      default: break;
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    var socket = new WebSocket(scheme + "//" + window.location.host + root.dataset.socketPath);
+    socket.binaryType = "arraybuffer";
+    room.socket = socket;
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", function (event) {
+      stopAll();
+      if (room.closedFor || event.code === 4403 || event.code === 4423 || (room.view && room.view.room.ended)) { return; }
+      if (event.code === 1006 || event.code === 1001 || event.code === 1011) {
+        notice("Connection lost. Reconnecting…");
+        setTimeout(connect, 2000);
+      }
+    });
+  }
+
+  startMedia().then(connect);
+})();

@@ -1,0 +1,179 @@
+"""Building blocks for room tests: a session booked and prepared, entries through the join
+link, an ASGI server with WebSockets, and WebSocket clients for the consumer."""
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from asgiref.sync import async_to_sync
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+
+from chaperon.consent.services.agreements import staff_recording_consent_answer
+from chaperon.people.models import Learner, User
+from chaperon.rooms.permissions import ENTRIES_KEY
+from chaperon.sessions import services
+from chaperon.sessions.invitations import join_token
+from chaperon.sessions.models import Invitation, Session
+from tests.conftest import Cast, signed_in
+from tests.sessions.helpers import consent_for, group, one_to_one
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+def with_email(learner: Learner) -> Learner:
+    learner.email = f"{learner.first_name.lower()}.{learner.pk}@pupils.example"
+    learner.save(update_fields=["email"])
+    return learner
+
+
+def booked(
+    cast: Cast,
+    *,
+    kind: str = "one_to_one",
+    learners: Sequence[Learner] = (),
+    recording: bool = False,
+    prepared: bool = True,
+    **changes: Any,
+) -> Session:
+    """A session booked by the teacher (and prepared), everyone invited, learners with an
+    email address so that they get their own join link."""
+    chosen = list(learners) or [cast.learner]
+    for learner in chosen:
+        with_email(learner)
+        consent_for(learner, cast.dsl, recording=recording)
+    if recording:
+        changes.update(recording_enabled=True, recording_purpose="Reviewing the coaching")
+    proposal = (
+        one_to_one(cast, learners=chosen, **changes)
+        if kind == "one_to_one"
+        else group(cast, chosen, **changes)
+    )
+    if recording:
+        for user in proposal.staff:
+            staff_recording_consent_answer(actor=user, answer="given")
+    result = services.session_book(actor=cast.teacher, proposal=proposal, title="Careers chat")
+    assert result.session is not None and result.booked, result.verdict.to_dict()
+    session = result.session
+    if prepared:
+        services.session_prepare(
+            actor=cast.teacher,
+            session=session,
+            risk_assessment="Known to the service; no current concerns.",
+            conversation_plan="Options after year 11.",
+            crisis_plan="Call the DSL on the school line; 999 in danger.",
+        )
+    return session
+
+
+def invitation(session: Session, role: str, person_id: int) -> Invitation:
+    return Invitation.objects.get(session=session, role=role, person_id=person_id)
+
+
+def learner_token(session: Session, learner: Learner) -> str:
+    return join_token(invitation(session, Invitation.Role.LEARNER, learner.pk))
+
+
+def entry_cookie(invitation: Invitation) -> str:
+    """A browser session that has entered the invitation's passcode."""
+    store = SessionStore()
+    store[ENTRIES_KEY] = {str(invitation.session_id): invitation.pk}
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
+def staff_cookie(user: User) -> str:
+    key = signed_in(user).session.session_key
+    assert key is not None
+    return key
+
+
+def entered_client(session: Session, learner: Learner) -> Client:
+    client = Client()
+    token = learner_token(session, learner)
+    response = client.post(f"/rooms/enter/{token}/", {"passcode": session.passcode})
+    assert response.status_code == 302, response.content
+    return client
+
+
+def communicator(session: Session, cookie: str | None) -> WebsocketCommunicator:
+    from chaperon.asgi import application
+
+    headers = [ORIGIN]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    return WebsocketCommunicator(application, f"/ws/rooms/{session.pk}/", headers=headers)
+
+
+async def until(ws: WebsocketCommunicator, test: Any, *, timeout: float = 5) -> dict[str, Any]:
+    """The first message from the server for which ``test(message)`` is true."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError("no such message from the server")
+        message = json.loads(await ws.receive_from(timeout=left))
+        if test(message):
+            return message
+
+
+def state(predicate: Any = None) -> Any:
+    return lambda m: m["type"] == "state" and (predicate is None or predicate(m))
+
+
+def reset_channel_layer() -> None:
+    channel_layers.backends.clear()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def asgi_server() -> Iterator[str]:
+    """uvicorn serving Chaperon's ASGI application (HTTP and WebSockets) on loopback, in a
+    thread of this process, so it sees the test database and settings."""
+    from chaperon.asgi import application
+
+    reset_channel_layer()
+    port = free_port()
+    config = uvicorn.Config(
+        application,
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        ws="websockets-sansio",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the ASGI test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def run_async(scenario: Any) -> Any:
+    """Run an async test scenario to its end in a thread of its own (a browser test earlier
+    in the run may have left an event loop in this one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(async_to_sync(scenario)).result()
