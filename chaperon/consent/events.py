@@ -2,7 +2,8 @@
 change and delivered after its transaction commits (``chaperon.core.events``).
 
 Subscribers: grep for the class name. Sessions re-check upcoming sessions on both; recordings
-queue destruction on ``ConsentWithdrawn`` when ``recording`` is among its purposes.
+destroy those the learner appears in on ``ConsentWithdrawn`` when ``recording`` is among its
+purposes (unless held as evidence).
 """
 
 from dataclasses import dataclass

@@ -187,8 +187,8 @@ def learner_withdraw(request: HttpRequest, learner_id: int) -> HttpResponse:
             messages.success(
                 request,
                 "Consent withdrawn. Upcoming sessions are being checked again, recordings "
-                "are queued for destruction where recording was withdrawn, and the DSL has "
-                "been told.",
+                "are destroyed where recording was withdrawn (unless held as evidence), and "
+                "the DSL has been told.",
             )
             return redirect("consent:learner", learner_id=learner.pk)
     return render(

@@ -121,7 +121,7 @@ def test_a_guardian_withdraws_recording_from_their_link_with_every_consequence(
     [to_dsl] = smtp_server.to(cast.dsl.email)
     assert to_dsl["Subject"] == "Consent withdrawn for Robin Alder"
     assert "We would rather not" in body(to_dsl)
-    assert "queued for destruction" in body(to_dsl)
+    assert "Recordings in which this learner appears are destroyed now" in body(to_dsl)
     [to_guardian] = smtp_server.to(cast.guardian.email)
     # What became of the recordings is queued for them too (with the destruction certificate).
     outcome = EmailDelivery.objects.get(purpose="recording_withdrawal_outcome")
