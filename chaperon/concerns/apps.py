@@ -9,12 +9,13 @@ class ConcernsConfig(AppConfig):
     verbose_name = "Concerns and incidents"
 
     def ready(self) -> None:
+        from chaperon.core.cases import register_case_lookup
         from chaperon.core.navigation import register_nav, register_record_link
         from chaperon.core.panels import register_panel
         from chaperon.core.scheduling import register_periodic
 
         from .permissions import handles_concerns, is_staff
-        from .selectors import dashboard_for, handles_any
+        from .selectors import concern_reference_exists, dashboard_for, handles_any
         from .tasks import escalate_unacknowledged_concerns_task
 
         register_nav("concerns", "Concerns", "concerns:list", order=15, visible=handles_any)
@@ -28,5 +29,6 @@ class ConcernsConfig(AppConfig):
             visible=lambda user, _learner: handles_concerns(user),
         )
         register_panel("concerns/_dashboard_panel.html", dashboard_for, order=5)
+        register_case_lookup(concern_reference_exists)
         # The scheduler looks every 30 seconds; a minute keeps escalation within a minute of due.
         register_periodic(escalate_unacknowledged_concerns_task, every=timedelta(minutes=1))

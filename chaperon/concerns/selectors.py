@@ -53,6 +53,12 @@ class Case:
         return [entry for entry in self.entries if entry.kind == "referral"]
 
 
+def concern_reference_exists(organisation_id: int, reference: str) -> bool:
+    """Whether the organisation has a concern with this reference (to name it as the case a
+    recording is held for). Says nothing more about it."""
+    return Concern.objects.filter(organisation_id=organisation_id, reference=reference).exists()
+
+
 def case_staff(concern: Concern) -> list[User]:
     """Staff who may own a step of the case or be named to handle it: never its subject."""
     return [

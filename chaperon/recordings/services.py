@@ -17,6 +17,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.events import ConsentWithdrawn
 from chaperon.consent.selectors import recording_policy_of
+from chaperon.core.cases import case_exists
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.people.models import User
 from chaperon.people.roles import Role
@@ -250,6 +251,10 @@ def recording_hold_place(
         errors["case_reference"] = "give the concern's reference, such as SG-2026-0001"
     elif len(case_reference) > CASE_REFERENCE_LENGTH:
         errors["case_reference"] = f"keep the reference under {CASE_REFERENCE_LENGTH} characters"
+    elif case_exists(organisation_id=recording.organisation_id, reference=case_reference) is False:
+        errors["case_reference"] = (
+            f"there is no concern {case_reference} here: copy the reference from the concern's page"
+        )
     if not reason.strip():
         errors["reason"] = "say why the recording is needed as evidence"
     if recording.destroyed:

@@ -27,6 +27,7 @@ from chaperon.recordings.models import (
 )
 from chaperon.recordings.services import recording_hold_place, recording_hold_release
 from tests import factories
+from tests.concerns.helpers import public_concern
 from tests.conftest import Cast, signed_in
 
 from .helpers import make_recording, media
@@ -76,7 +77,7 @@ def _hold(cast: Cast, recording: Recording) -> LegalHold:
     return recording_hold_place(
         actor=cast.dsl,
         recording_id=recording.pk,
-        case_reference="SG-2026-0001",
+        case_reference=public_concern(cast.organisation).reference,
         reason="Evidence of what was said in the lesson",
     )
 
@@ -290,13 +291,31 @@ def test_a_hold_names_its_case(cast: Cast) -> None:
             actor=cast.dsl, recording_id=recording.pk, case_reference=" ", reason=""
         )
     assert set(refused.value.errors) == {"case_reference", "reason"}
+    case = public_concern(cast.organisation)
     response = signed_in(cast.deputy).post(
         f"/recordings/{recording.pk}/hold/",
-        {"hold-case_reference": "SG-2026-0042", "hold-reason": "Needed by the police"},
+        {"hold-case_reference": case.reference, "hold-reason": "Needed by the police"},
     )
     assert response.status_code == 302
     hold = LegalHold.objects.get()
-    assert (hold.case_reference, hold.placed_by) == ("SG-2026-0042", cast.deputy)
+    assert (hold.case_reference, hold.placed_by) == (case.reference, cast.deputy)
+
+
+@pytest.mark.clause("INC-4")
+def test_a_hold_must_name_a_concern_of_the_organisation(cast: Cast) -> None:
+    recording = make_recording(cast, tracks=[media(10)])
+    elsewhere = public_concern(cast.other_organisation)
+    before = AuditEvent.objects.count()
+    for reference in ("SG-2026-9999", elsewhere.reference):
+        with pytest.raises(ValidationFailed) as refused:
+            recording_hold_place(
+                actor=cast.dsl, recording_id=recording.pk, case_reference=reference, reason="x"
+            )
+        assert refused.value.errors["case_reference"] == (
+            f"there is no concern {reference} here: copy the reference from the concern's page"
+        )
+    assert not LegalHold.objects.exists()
+    assert AuditEvent.objects.count() == before
 
 
 def test_withdrawal_delivered_twice_does_nothing_more(
