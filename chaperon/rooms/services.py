@@ -631,7 +631,9 @@ def door_hours(session: Session, room: Room | None) -> tuple[datetime, datetime]
     return opens, closes
 
 
-def door_shut(session: Session, room: Room | None, *, now: datetime | None = None) -> RoomRefused | None:
+def door_shut(
+    session: Session, room: Room | None, *, now: datetime | None = None
+) -> RoomRefused | None:
     """Why nobody may come to the door now (code ``early`` or ``ended``), or None while it is
     open. The times are in the organisation's time zone."""
     now = now or timezone.now()
@@ -654,7 +656,6 @@ def door_shut(session: Session, room: Room | None, *, now: datetime | None = Non
             f"{date_format(local, 'H:i')} on {date_format(local, 'l j F Y')}.",
         )
     return None
-
 
 
 def _attempts_key(invitation: Invitation) -> str:

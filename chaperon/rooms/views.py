@@ -68,7 +68,12 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(
             request,
             "rooms/door_shut.html",
-            {"session": entrant.session, "entrant": entrant, "message": str(shut), "code": shut.code},
+            {
+                "session": entrant.session,
+                "entrant": entrant,
+                "message": str(shut),
+                "code": shut.code,
+            },
             status=403,
         )
     return render(

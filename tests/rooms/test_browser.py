@@ -15,6 +15,7 @@ from .helpers import booked, learner_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.mark.clause("ROOM-1")
 @pytest.mark.clause("ROOM-3")
 @pytest.mark.clause("ROOM-7")

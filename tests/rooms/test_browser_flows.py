@@ -5,6 +5,7 @@ with everyone's consent, two staff for a group, and the time limit."""
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -48,9 +49,11 @@ WATCH_THE_LEAVING = """() => {
 }"""
 
 
-def _in_a_call(browser: Browser, base: str, cast: Cast, **booking: object) -> tuple[Page, Page]:
+def _in_a_call(
+    browser: Browser, base: str, cast: Cast, *, recording: bool = False
+) -> tuple[Page, Page]:
     """A 1:1 with Robin, started, media flowing both ways."""
-    session = booked(cast, **booking)
+    session = booked(cast, recording=recording)
     host = host_page(browser, base, cast.teacher, session)
     learner = learner_waiting(browser, base, session, cast.learner)
     admit_and_agree(host, learner, "Robin Alder", comfortable=True)
@@ -64,10 +67,10 @@ def _in_a_call(browser: Browser, base: str, cast: Cast, **booking: object) -> tu
 @pytest.mark.clause("ROOM-9")
 @pytest.mark.clause("INC-1")
 def test_leave_and_report_ends_the_call_and_the_dsl_is_emailed(
-    browser: Browser, asgi_live_server: str, cast: Cast, smtp_server: Mailbox, settings: object
+    browser: Browser, asgi_live_server: str, cast: Cast, smtp_server: Mailbox, settings: Any
 ) -> None:
     base = asgi_live_server
-    settings.SITE_URL = base  # type: ignore[attr-defined]
+    settings.SITE_URL = base
     always_in_hours(cast.organisation)
     host, learner = _in_a_call(browser, base, cast)
     session_id = Room.objects.get().pk
@@ -147,9 +150,9 @@ def test_recording_is_refused_naming_who_has_not_consented(
 @pytest.mark.clause("REC-4")
 @pytest.mark.clause("REC-10")
 def test_with_everyones_consent_each_persons_track_reaches_the_vault(
-    browser: Browser, asgi_live_server: str, cast: Cast, settings: object, tmp_path: Path
+    browser: Browser, asgi_live_server: str, cast: Cast, settings: Any, tmp_path: Path
 ) -> None:
-    settings.VAULT_DIR = tmp_path / "vault"  # type: ignore[attr-defined]
+    settings.VAULT_DIR = tmp_path / "vault"
     host, learner = _in_a_call(browser, asgi_live_server, cast, recording=True)
     host.get_by_role("button", name="Start recording").click()
     expect(host.locator("#rec-indicator")).to_be_visible()

@@ -9,7 +9,7 @@ from chaperon.sessions.models import Session, SessionStatus
 from tests import factories
 from tests.conftest import Cast, signed_in
 
-from .helpers import booked
+from .helpers import booked, entered_client
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,15 @@ def test_the_room_link_only_while_the_room_can_be_used(cast: Cast, change: str) 
     expected = {ROOM, LOG} if change == "open" else {LOG}
     assert _labels(cast.teacher, session) == expected
     assert _labels(cast.dsl, session) == {LOG}
+
+
+@pytest.mark.clause("ROOM-9")
+def test_staff_in_the_room_note_a_concern_in_a_new_tab(cast: Cast) -> None:
+    session = booked(cast)
+    page = signed_in(cast.teacher).get(f"/rooms/{session.pk}/").content.decode()
+    assert (
+        f'href="/concerns/new/?session={session.pk}" target="_blank" rel="noopener">'
+        "Note a concern" in page
+    )
+    learner = entered_client(session, cast.learner).get(f"/rooms/{session.pk}/")
+    assert learner.status_code == 200 and "Note a concern" not in learner.content.decode()
