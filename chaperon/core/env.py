@@ -4,8 +4,10 @@ Every helper honours ``NAME_FILE`` as well as ``NAME`` (for secrets mounted as f
 No Django import here: settings modules import this before Django is configured.
 """
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +68,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_json_list(name: str, example: str) -> list[Any]:
+    """A JSON list, such as ``[{"urls": "stun:stun.example.org"}]``; empty when unset."""
+    value = env_str(name, "")
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(
+            f"{name}: not valid JSON ({error.msg}); e.g. {example}"
+        ) from None
+    if not isinstance(parsed, list):
+        raise ImproperlyConfigured(f"{name}: must be a JSON list, e.g. {example}")
+    return parsed
 
 
 def database_from_url(url: str) -> dict[str, object]:

@@ -1,9 +1,12 @@
 """Some everyday activity for the demo school, so that its pages are not empty: consent
-already given for a few learners (paper forms), requests waiting for an answer, and a 1:1
-booked for next week. Everything goes through the services, as staff would do it."""
+already given for a few learners (paper forms), requests waiting for an answer, a 1:1 booked
+for next week, and a worry from a parent that the DSL has acknowledged but not yet triaged.
+Everything goes through the services, as staff and parents would do it."""
 
 from datetime import date, datetime, time, timedelta
 
+from chaperon.concerns.models import ConcernType, FourCs
+from chaperon.concerns.services import concern_acknowledge, concern_raise
 from chaperon.consent.attachments import evidence_file
 from chaperon.consent.services.answers import consent_record_by_staff
 from chaperon.consent.services.requesting import consent_request_send
@@ -43,6 +46,30 @@ def _next_tuesday(organisation: Organisation, today: date) -> datetime:
     return datetime.combine(today + timedelta(days=days), time(10, 0), tzinfo=organisation.zone)
 
 
+def _a_worry_from_a_parent(organisation: Organisation, learner: Learner, dsl: User) -> None:
+    link = learner.relationships.filter(parental_responsibility=True).select_related("guardian")
+    parent = link.first()
+    if parent is None:
+        return
+    concern = concern_raise(
+        actor=None,
+        organisation=organisation,
+        description=(
+            f"Since the weekend {learner.first_name} has been getting unkind messages late at "
+            "night in a group chat with others from the class, and doesn't want to go online."
+        ),
+        category=FourCs.CONDUCT,
+        types=[ConcernType.CYBERBULLYING],
+        about_name=learner.full_name,
+        material_location="The group chat on their phone; nothing has been deleted.",
+        seen_by="Only me",
+        reporter_name=parent.guardian.full_name,
+        reporter_relation="parent",
+        reporter_contact=parent.guardian.email,
+    )
+    concern_acknowledge(actor=dsl, concern=concern)
+
+
 def add_activity(organisation: Organisation, learners: list[Learner], today: date) -> None:
     dsl = User.objects.get(email="dsl@larkspur.example")
     teacher = User.objects.get(email="teacher1@larkspur.example")
@@ -55,6 +82,7 @@ def add_activity(organisation: Organisation, learners: list[Learner], today: dat
     ]
     for learner in askable[:4]:
         consent_request_send(actor=teacher, learner=learner, purposes=PURPOSES)
+    _a_worry_from_a_parent(organisation, learners[1], dsl)
     first = learners[0]
     session_book(
         actor=teacher,

@@ -50,9 +50,15 @@ def may_go_to_room(user: Any, session: Session) -> bool:
 
 
 def may_read_log(user: Any, session: Session) -> bool:
-    """The room log: the session's staff and those who oversee sessions (the DSL among them),
-    as for the session itself (``access_session``, which the log view uses)."""
-    return isinstance(user, User) and user.is_active and may_see(user, session)
+    """The room log of a session in Chaperon's own room: the session's staff and those who
+    oversee sessions (the DSL among them), as for the session itself (``access_session``,
+    which the log view uses)."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and session.platform == BUILTIN_PLATFORM
+        and may_see(user, session)
+    )
 
 
 def _signed_in_staff(user: Any, django_session: Any) -> User | None:

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chaperon.people.permissions import viewer_of
 from chaperon.sessions.invitations import invitation_for_token
-from chaperon.sessions.models import Invitation, Session
+from chaperon.sessions.models import Invitation
+from chaperon.sessions.views import join_page
 
 from . import selectors, services
 from .models import Room
@@ -27,35 +28,11 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.room_enter(invitation=invitation, passcode=request.POST.get("passcode", ""))
     except services.RoomRefused as refusal:
-        return join_page(request, invitation, error=str(refusal), status=403)
+        return join_page(request, invitation, token, error=str(refusal), status=403)
     entries = dict(request.session.get(ENTRIES_KEY, {}))
     entries[str(invitation.session_id)] = invitation.pk
     request.session[ENTRIES_KEY] = entries
     return redirect("rooms:room", invitation.session_id)
-
-
-def join_page(
-    request: HttpRequest, invitation: Invitation, *, error: str = "", status: int = 200
-) -> HttpResponse:
-    session: Session = invitation.session
-    zone = session.organisation.zone
-    return render(
-        request,
-        "sessions/join.html",
-        {
-            "invitation": invitation,
-            "session": session,
-            "start": session.start.astimezone(zone),
-            "end": session.end.astimezone(zone),
-            "cancelled": session.status == "cancelled",
-            "enter_url": reverse("rooms:enter", args=[request.resolver_match.kwargs["token"]])
-            if request.resolver_match
-            else "",
-            "is_staff": invitation.role == Invitation.Role.STAFF,
-            "error": error,
-        },
-        status=status,
-    )
 
 
 @require_GET

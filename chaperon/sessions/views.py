@@ -1,7 +1,9 @@
 """Pages for booking and running sessions: thin, calling services and selectors."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -307,17 +309,29 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "sessions/join_invalid.html", status=404)
+    return join_page(request, invitation, token)
+
+
+def join_page(
+    request: HttpRequest, invitation: Invitation, token: str, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The join page for ``invitation``, with ``error`` when the room refused the passcode."""
     session: Session = invitation.session
+    zone = session.organisation.zone
+    opens = session.start - timedelta(minutes=settings.ROOM_OPENS_MINUTES_BEFORE)
     return render(
         request,
         "sessions/join.html",
         {
             "invitation": invitation,
             "session": session,
-            "start": session.start.astimezone(session.organisation.zone),
-            "end": session.end.astimezone(session.organisation.zone),
+            "start": session.start.astimezone(zone),
+            "end": session.end.astimezone(zone),
+            "opens": opens.astimezone(zone),
             "cancelled": session.status == SessionStatus.CANCELLED,
             "enter_url": reverse("rooms:enter", args=[token]),
             "is_staff": invitation.role == Invitation.Role.STAFF,
+            "error": error,
         },
+        status=status,
     )

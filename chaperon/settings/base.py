@@ -1,6 +1,5 @@
 """Settings shared by every environment. Each value that varies is read from the environment."""
 
-import json
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -10,6 +9,7 @@ from chaperon.core.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_json_list,
     env_list,
     env_str,
     env_url,
@@ -188,7 +188,7 @@ LOGGING = {
 OUTBOX_PAGE = False
 
 # Live rooms (docs/rooms.md). WebSocket fan-out: the in-memory layer serves one process; for
-# several ASGI processes set CHANNEL_REDIS_URL (needs the channels-redis package).
+# several ASGI processes set CHANNEL_REDIS_URL (install the redis extra: chaperon[redis]).
 _channel_redis = env_str("CHANNEL_REDIS_URL", "")
 CHANNEL_LAYERS = {
     "default": {
@@ -198,12 +198,18 @@ CHANNEL_LAYERS = {
     if _channel_redis
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 }
-# STUN/TURN servers for the browsers, as the JSON list RTCPeerConnection takes, e.g.
-# [{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]. Empty: host
+# STUN/TURN servers for the browsers, as the JSON list RTCPeerConnection takes. Empty: host
 # candidates only, which is enough on one network or loopback.
-ROOM_ICE_SERVERS = json.loads(env_str("ROOM_ICE_SERVERS", "[]"))
-if not isinstance(ROOM_ICE_SERVERS, list):
-    raise ValueError("ROOM_ICE_SERVERS must be a JSON list of {urls, username, credential}")
+ROOM_ICE_SERVERS = env_json_list(
+    "ROOM_ICE_SERVERS",
+    '[{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]',
+)
+# Only ICE candidates with this address are offered or accepted (empty: all). Tests and
+# benchmarks on one machine set 127.0.0.1 so that media never leaves loopback.
+ROOM_ICE_ONLY_ADDRESS = env_str("ROOM_ICE_ONLY_ADDRESS", "")
+# The door opens this many minutes before a session's start (and shuts at its end, or the end
+# the host extended it to).
+ROOM_OPENS_MINUTES_BEFORE = env_int("ROOM_OPENS_MINUTES_BEFORE", 15, minimum=0)
 # Wrong passcodes allowed per join link within ROOM_PASSCODE_WINDOW_MINUTES.
 ROOM_PASSCODE_ATTEMPTS = env_int("ROOM_PASSCODE_ATTEMPTS", 5, minimum=1)
 ROOM_PASSCODE_WINDOW_MINUTES = env_int("ROOM_PASSCODE_WINDOW_MINUTES", 15, minimum=1)
@@ -221,9 +227,6 @@ VAULT_PREVIOUS_KEY_FILES = [Path(name) for name in env_list("VAULT_PREVIOUS_KEY_
 VAULT_CREATE_KEY = False  # only the embedded defaults make a missing key file
 VAULT_STORAGE = env_str("VAULT_STORAGE", "local")
 VAULT_KEY_WRAPPER = env_str("VAULT_KEY_WRAPPER", "")
-# Only ICE candidates with this address are offered or accepted (empty: all). Tests and
-# benchmarks on one machine set 127.0.0.1 so that media never leaves loopback.
-ROOM_ICE_ONLY_ADDRESS = env_str("ROOM_ICE_ONLY_ADDRESS", "")
 
 # Concerns: minutes a new concern may wait for the DSL before it is escalated to senior
 # leaders (and again every as many minutes until acknowledged); reports one address may send
@@ -233,7 +236,3 @@ CONCERN_REPORTS_PER_HOUR = env_int("CONCERN_REPORTS_PER_HOUR", 10, minimum=1)
 CONCERN_ATTACHMENT_MAX_BYTES = env_int(
     "CONCERN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
 )
-
-# Live rooms: the door opens this many minutes before a session's start (and closes at its
-# end, or the end the host extended it to).
-ROOM_OPENS_MINUTES_BEFORE = env_int("ROOM_OPENS_MINUTES_BEFORE", 15, minimum=0)

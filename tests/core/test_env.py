@@ -70,3 +70,15 @@ def test_site_url_must_be_an_address(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("CHAPERON_URL", bad)
         with pytest.raises(ImproperlyConfigured, match=r"CHAPERON_URL: .* is not an address"):
             env.env_url("CHAPERON_URL", "")
+
+
+def test_json_lists_are_parsed_and_bad_ones_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env.env_json_list("ROOM_ICE_SERVERS", "[]") == []
+    monkeypatch.setenv("ROOM_ICE_SERVERS", '[{"urls": "stun:stun.example.org:3478"}]')
+    assert env.env_json_list("ROOM_ICE_SERVERS", "[]") == [{"urls": "stun:stun.example.org:3478"}]
+    monkeypatch.setenv("ROOM_ICE_SERVERS", "[{urls: stun}]")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_ICE_SERVERS: not valid JSON"):
+        env.env_json_list("ROOM_ICE_SERVERS", "[]")
+    monkeypatch.setenv("ROOM_ICE_SERVERS", '{"urls": "stun:stun.example.org"}')
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_ICE_SERVERS: must be a JSON list"):
+        env.env_json_list("ROOM_ICE_SERVERS", "[]")

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from chaperon.accounts.models import TotpDevice
+from chaperon.concerns.models import Concern
 from chaperon.consent.models import Consent, ConsentRequest
 from chaperon.people.models import Guardian, Learner, Organisation, StaffMember
 from chaperon.people.roles import Role
@@ -62,3 +63,6 @@ def test_the_demo_school_has_consents_requests_and_a_booked_session() -> None:
     [session] = Session.objects.all()
     assert session.status == SessionStatus.BOOKED and not session.flagged
     assert session.last_verdict["decision"] == "allow"
+    [concern] = Concern.objects.all()
+    assert concern.source == "public" and concern.acknowledged_at is not None
+    assert concern.learner is None  # the DSL links the record; a public report never does

@@ -102,3 +102,12 @@ def test_after_the_end_the_room_is_closed_unless_the_host_extended_it(cast: Cast
     )
     assert _enter(session, cast).status_code == 302
     assert signed_in(cast.teacher).get(f"/rooms/{session.pk}/").status_code == 200
+
+
+def test_the_join_page_says_when_the_room_opens(cast: Cast) -> None:
+    session = _starting_in(booked(cast), 60)
+    opens = _local(session, session.start - timedelta(minutes=15))
+    page = Client().get(f"/sessions/join/{learner_token(session, cast.learner)}/")
+    assert page.status_code == 200
+    assert "<dt>The room opens</dt><dd>" in page.content.decode()
+    assert f"at {opens}</dd>" in page.content.decode()
