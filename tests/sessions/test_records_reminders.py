@@ -142,7 +142,7 @@ def test_the_periodic_task_is_registered_and_runs(cast: Cast) -> None:
 
 
 def _organisation(**fields: object) -> Organisation:
-    return Organisation(name="Fictional", slug="fictional", **fields)  # type: ignore[arg-type]
+    return Organisation(name="Fictional", slug="fictional", **fields)
 
 
 def _london(day: date, hour: int, minute: int = 0) -> datetime:
