@@ -35,6 +35,7 @@ def test_staff_without_compliance_access_see_no_compliance_field(cast: Cast, who
     assert events_since(seq) == []
 
 
+@pytest.mark.clause("ORG-3")
 def test_compliance_is_shown_with_dates_and_statuses_and_the_read_is_audited(cast: Cast) -> None:
     today = date.today()
     lapsed = factories.staff(

@@ -12,8 +12,14 @@ from .plans import changed, failed, group, judge, one_to_one
 
 FACTS = [
     pytest.param("dbs_checked_on", "staff.dbs", 3, id="dbs"),
-    pytest.param("safeguarding_training_on", "staff.training", 1, id="training"),
-    pytest.param("aup_signed_on", "staff.aup", 1, id="aup"),
+    pytest.param(
+        "safeguarding_training_on",
+        "staff.training",
+        1,
+        id="training",
+        marks=pytest.mark.clause("ORG-3"),
+    ),
+    pytest.param("aup_signed_on", "staff.aup", 1, id="aup", marks=pytest.mark.clause("ORG-2")),
 ]
 
 
