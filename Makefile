@@ -61,8 +61,10 @@ test-postgres: install-dev chromium node postgres
 
 test: lint typecheck test-sqlite test-postgres
 
-bench: install-dev postgres
-	DATABASE_URL=$(PG_URL) $(PY) bench/audit.py --quick
+bench: install-dev postgres chromium
+	for name in audit policy vault concerns rooms; do \
+	  DATABASE_URL=$(PG_URL) $(PY) bench/$$name.py --quick || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules var/test-*.sqlite3*

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,17 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from database import bench_database
+from processes import asgi_server, free_port, percentile, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 DSL = "dsl@bench-concerns.example"
 REPORT_EVERY = 0.1
 SUBJECT_REFERENCE = re.compile(rb"SG-\d{4}-\d{4}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Inbox:
@@ -144,34 +138,11 @@ class Reporter:
         return found.group(0).decode(), started
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def _run(
     env: dict[str, str], slug: str, inbox: Inbox, *, count: int, interval: str
 ) -> dict[str, Any]:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "chaperon.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
     worker = subprocess.Popen(  # noqa: S603
         _chaperon(env, "db_worker", "--interval", interval, "--no-startup-delay", "--no-reload"),
         env=env,
@@ -180,36 +151,31 @@ def _run(
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(f"{base}/healthz", time.monotonic() + 30)
-        reporter = Reporter(base, slug)
-        sent: dict[str, float] = {}
-        next_at = time.perf_counter()
-        for number in range(count):
-            next_at += REPORT_EVERY
-            reference, started = reporter.send(number)
-            sent[reference] = started
-            time.sleep(max(0.0, next_at - time.perf_counter()))
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not set(sent) <= set(inbox.accepted):
-            time.sleep(0.05)
-        missing = set(sent) - set(inbox.accepted)
-        latencies = [
-            (inbox.accepted[ref] - at) * 1000 for ref, at in sent.items() if ref in inbox.accepted
-        ]
+        with asgi_server(port, Path(env["CHAPERON_VAR_DIR"]) / "server.log", env=env):
+            _wait_for(f"{base}/healthz", time.monotonic() + 30)
+            reporter = Reporter(base, slug)
+            sent: dict[str, float] = {}
+            next_at = time.perf_counter()
+            for number in range(count):
+                next_at += REPORT_EVERY
+                reference, started = reporter.send(number)
+                sent[reference] = started
+                time.sleep(max(0.0, next_at - time.perf_counter()))
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not set(sent) <= set(inbox.accepted):
+                time.sleep(0.05)
     finally:
-        for process in (server, worker):
-            process.terminate()
-        for process in (server, worker):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(worker)
+    missing = set(sent) - set(inbox.accepted)
+    latencies = [
+        (inbox.accepted[ref] - at) * 1000 for ref, at in sent.items() if ref in inbox.accepted
+    ]
     return {
         "worker_interval_s": float(interval),
         "reports": count,
         "missing": len(missing),
         "alert_ms_p50": round(statistics.median(latencies), 1),
-        "alert_ms_p95": round(_percentile(latencies, 0.95), 1),
+        "alert_ms_p95": round(percentile(latencies, 0.95) or 0.0, 1),
         "alert_ms_max": round(max(latencies), 1),
     }
 
@@ -222,7 +188,7 @@ def main() -> None:
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
-    smtp_port = _free_port()
+    smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:

@@ -93,6 +93,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not isinstance(message, dict):
             return
         kind = str(message.get("type", ""))
+        if kind == "ping":  # answered in order with what came before it: a measure of lag
+            await self._send({"type": "pong", "id": message.get("id")})
+            return
         handler = self._handlers().get(kind)
         if handler is None:
             await self._send({"type": "error", "for": kind, "message": f"Unknown type {kind!r}."})

@@ -194,6 +194,27 @@ def test_a_locked_room_admits_nobody_even_with_a_valid_link(cast: Cast) -> None:
     assert AuditEvent.objects.filter(action=AuditAction.ROOM_LOCKED).count() == 1
 
 
+def test_a_ping_is_answered_after_what_came_before_it(cast: Cast) -> None:
+    session = booked(cast)
+    host_cookie = staff_cookie(cast.teacher)
+
+    async def scenario() -> list[dict]:
+        host = communicator(session, host_cookie)
+        await host.connect()
+        await until(host, state())
+        await host.send_to(text_data=json.dumps({"type": "lock", "locked": True}))
+        await host.send_to(text_data=json.dumps({"type": "ping", "id": 7}))
+        seen = []
+        while not seen or seen[-1]["type"] != "pong":
+            seen.append(await host.receive_json_from(timeout=5))
+        await host.disconnect()
+        return seen
+
+    seen = run_async(scenario)
+    assert seen[-1] == {"type": "pong", "id": 7}
+    assert any(m["type"] == "state" and m["room"]["locked"] for m in seen[:-1])
+
+
 @pytest.mark.clause("SES-4")
 def test_a_group_session_will_not_start_with_one_member_of_staff(cast: Cast) -> None:
     second = factories.learner(cast.organisation, first_name="Alex")
