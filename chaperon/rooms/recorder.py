@@ -23,7 +23,7 @@ from chaperon.sessions.models import Invitation
 
 from . import broadcast
 from .models import Participant, Presence, RecordingState, Room
-from .services import _host, _locked_room, audit, event, in_call
+from .services.common import audit, event, host_of, in_call, locked_room
 
 GIVEN = "given"
 
@@ -99,7 +99,7 @@ def recording_start(*, actor: User, session_id: int) -> Room:
     """Start (or resume) recording; refused, recorded, unless everyone present may be
     recorded and the session was booked to be recorded."""
     with transaction.atomic():
-        room, host = _host(session_id, actor)
+        room, host = host_of(session_id, actor)
         if room.started_at is None:
             raise ValidationFailed({"recording": "start the session first"})
         if room.recording_state == RecordingState.ON:
@@ -141,7 +141,7 @@ def _begin(room: Room, host: Participant, actor: User, people: list[Participant]
 
 def recording_stop(*, actor: User, session_id: int) -> Room:
     with transaction.atomic():
-        room, host = _host(session_id, actor)
+        room, host = host_of(session_id, actor)
         stop(room, by=host)
     return room
 
@@ -270,7 +270,7 @@ def notice_gaps(room: Room, *, now: datetime) -> None:
 def finish_if_done(*, session_id: int) -> None:
     """Finish the vault's recording when recording has stopped and no track is open."""
     with transaction.atomic():
-        room = _locked_room(session_id)
+        room = locked_room(session_id)
         if room.recording_id is None or room.recording_state != RecordingState.OFF:
             return
         if Participant.objects.filter(room=room, track_id__isnull=False, connected=True).exists():

@@ -204,7 +204,7 @@ def test_a_ping_is_answered_after_what_came_before_it(cast: Cast) -> None:
         await until(host, state())
         await host.send_to(text_data=json.dumps({"type": "lock", "locked": True}))
         await host.send_to(text_data=json.dumps({"type": "ping", "id": 7}))
-        seen = []
+        seen: list[dict] = []
         while not seen or seen[-1]["type"] != "pong":
             seen.append(await host.receive_json_from(timeout=5))
         await host.disconnect()

@@ -1,0 +1,50 @@
+"""Every change to a live room: entry, admission, lock, start, time, removal, leaving, chat.
+
+Each service checks that its actor may act (the WebSocket consumer only authenticates), writes
+the room's state and its events, and the audit row where the change matters to safeguarding, in
+one transaction; connections are told only after it commits (``broadcast``).
+"""
+
+from .calls import room_chat, room_screen_share, signal_target
+from .common import RoomRefused, in_call, staff_in_room
+from .door import door_hours, door_shut, room_enter
+from .presence import (
+    AdmissionBlocked,
+    room_admit,
+    room_agree,
+    room_connect,
+    room_disconnect,
+    room_leave,
+    room_lock,
+    room_mute,
+    room_refuse,
+    room_remove,
+)
+from .timing import room_end, room_extend, room_start, room_tick, start_problems
+
+__all__ = [
+    "AdmissionBlocked",
+    "RoomRefused",
+    "door_hours",
+    "door_shut",
+    "in_call",
+    "room_admit",
+    "room_agree",
+    "room_chat",
+    "room_connect",
+    "room_disconnect",
+    "room_end",
+    "room_enter",
+    "room_extend",
+    "room_leave",
+    "room_lock",
+    "room_mute",
+    "room_refuse",
+    "room_remove",
+    "room_screen_share",
+    "room_start",
+    "room_tick",
+    "signal_target",
+    "staff_in_room",
+    "start_problems",
+]

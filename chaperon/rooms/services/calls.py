@@ -1,0 +1,95 @@
+"""In the call: chat kept with the session, screen sharing (the host's only, ROOM-4), and
+checking signalling before it is relayed."""
+
+from typing import Any
+
+from django.db import transaction
+
+from chaperon.audit.actions import AuditAction
+from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+
+from .. import broadcast
+from ..models import Participant, Presence, Room, RoomEvent
+from .common import audit, event, in_call
+
+CHAT_MAX = 2000
+
+
+def room_chat(*, participant_id: int, text: str) -> RoomEvent:
+    """A chat message, kept with the session (the DSL reads it on the room log)."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed({"text": "write a message"})
+    if len(text) > CHAT_MAX:
+        raise ValidationFailed({"text": f"keep a message under {CHAT_MAX} characters"})
+    with transaction.atomic():
+        participant = Participant.objects.select_related("room").get(pk=participant_id)
+        if participant.presence != Presence.ADMITTED or participant.room.ended_at is not None:
+            raise PermissionDenied("Only people in the room can chat.")
+        message = event(participant.room, "chat", participant=participant, text=text)
+        broadcast.room_relay(
+            participant.room_id,
+            {
+                "type": "chat",
+                "id": message.pk,
+                "from": participant.pk,
+                "name": participant.display_name,
+                "text": text,
+                "at": message.at.isoformat(),
+            },
+        )
+    return message
+
+
+def room_screen_share(*, participant_id: int, on: bool) -> None:
+    """ROOM-4: only the host shares a screen. A participant's attempt is refused, recorded
+    and never relayed."""
+    participant = Participant.objects.select_related("room__session").get(pk=participant_id)
+    room = participant.room
+    if not participant.is_host:
+        refuse_screen_share(room, participant, how="share-screen")
+    with transaction.atomic():
+        event(room, "screen_share", participant=participant, on=on)
+        broadcast.room_relay(room.pk, {"type": "screen", "from": participant.pk, "on": on})
+
+
+def refuse_screen_share(room: Room, participant: Participant, *, how: str) -> None:
+    """Record the attempt (committed), then refuse. Call it outside any transaction."""
+    with transaction.atomic():
+        event(room, "screen_share_refused", participant=participant, how=how)
+        audit(AuditAction.ROOM_SCREEN_SHARE_REFUSED, room, participant, data={"how": how})
+    raise PermissionDenied("Participants cannot share their screen in this room.")
+
+
+def _video_senders(sdp: str) -> int:
+    """How many video sections of a session description send video."""
+    count, in_video, sending = 0, False, False
+    for line in [*sdp.splitlines(), "m=end"]:
+        if line.startswith("m="):
+            count += in_video and sending
+            in_video, sending = line.startswith("m=video"), True
+        elif line.strip() in ("a=recvonly", "a=inactive"):
+            sending = False
+    return count
+
+
+def signal_target(*, participant_id: int, to: int, payload: dict[str, Any]) -> str:
+    """Check a signalling message (offer, answer, ICE candidate) and return the channel to
+    relay it to. Both people must be in the call; a participant may send one camera and
+    nothing labelled a screen (ROOM-4)."""
+    sender = Participant.objects.select_related("room__session").get(pk=participant_id)
+    room = sender.room
+    if room.started_at is None or room.ended_at is not None:
+        raise PermissionDenied("The call has not started.")
+    target = Participant.objects.filter(room=room, pk=to).first()
+    if not (sender.presence == Presence.ADMITTED and target and in_call(target)):
+        raise PermissionDenied("Both people must be in the call.")
+    if not in_call(sender):
+        raise PermissionDenied("Accept the agreement first.")
+    if not sender.is_host:
+        kinds = payload.get("tracks") or {}
+        description = payload.get("description") or {}
+        sdp = description.get("sdp", "") if isinstance(description, dict) else ""
+        if (isinstance(kinds, dict) and "screen" in kinds.values()) or _video_senders(str(sdp)) > 1:
+            refuse_screen_share(room, sender, how="offer")
+    return target.channel_name

@@ -1,0 +1,111 @@
+"""What the room's services share: the room locked for a change, its events and audit rows,
+the host's and a participant's rows, and attendance stays."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.people.models import User
+from chaperon.sessions.attendance import attendance_joined, attendance_left
+from chaperon.sessions.models import Invitation, SessionAttendance
+
+from ..models import Participant, Presence, Room, RoomEvent
+
+
+class RoomRefused(Exception):
+    """The person may not come in now; ``code`` is part of the protocol (docs/rooms.md)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def event(
+    room: Room,
+    kind: str,
+    *,
+    participant: Participant | None = None,
+    by: Participant | None = None,
+    text: str = "",
+    **data: Any,
+) -> RoomEvent:
+    return RoomEvent.objects.create(
+        room=room,
+        at=timezone.now(),
+        kind=kind,
+        participant=participant,
+        by=by,
+        text=text,
+        data=data,
+    )
+
+
+def audit(action: AuditAction, room: Room, who: Participant | None, **kwargs: Any) -> None:
+    """An audit row for the session; a learner or guardian acts under their invitation."""
+    actor = who.user if who is not None else None
+    label = f"invitation {who.invitation_id}" if who is not None and who.user is None else ""
+    record(action=action, actor=actor, actor_label=label, obj=room.session, **kwargs)
+
+
+def locked_room(session_id: int) -> Room:
+    return (
+        Room.objects.select_for_update().select_related("session__organisation").get(pk=session_id)
+    )
+
+
+def host_of(session_id: int, actor: User) -> tuple[Room, Participant]:
+    room = locked_room(session_id)
+    host = Participant.objects.filter(room=room, user=actor, is_host=True).first()
+    if host is None or host.presence != Presence.ADMITTED:
+        raise PermissionDenied("Only the host can do this.")
+    if room.ended_at is not None:
+        raise ValidationFailed({"room": "the session has ended"})
+    return room, host
+
+
+def target_of(room: Room, participant_id: int) -> Participant:
+    target = Participant.objects.filter(room=room, pk=participant_id).first()
+    if target is None:
+        raise ValidationFailed({"participant": "nobody with that id is in this room"})
+    return target
+
+
+def open_stay(participant: Participant) -> None:
+    stay = attendance_joined(
+        session=participant.room.session,
+        display_name=participant.display_name,
+        role=participant.role,
+        at=timezone.now(),
+        invitation=participant.invitation,
+        user=participant.user,
+    )
+    participant.stay_id = stay.pk
+
+
+def close_stay(participant: Participant) -> None:
+    if participant.stay_id is not None:
+        stay = SessionAttendance.objects.filter(pk=participant.stay_id).first()
+        if stay is not None:
+            attendance_left(stay=stay, at=timezone.now())
+        participant.stay_id = None
+
+
+def staff_in_room(room: Room) -> list[Participant]:
+    return list(
+        Participant.objects.filter(
+            room=room, role=Invitation.Role.STAFF, presence=Presence.ADMITTED, connected=True
+        )
+    )
+
+
+def in_call(participant: Participant) -> bool:
+    """Sends and receives media: in the room, connected, agreement accepted (the host opens
+    the room and needs none)."""
+    return (
+        participant.presence == Presence.ADMITTED
+        and participant.connected
+        and (participant.is_host or participant.agreed_at is not None)
+    )

@@ -1,0 +1,273 @@
+"""Who is in the room: arriving, waiting, admitted or refused, removed, leaving, the lock,
+and the opening agreement (ROOM-1, ROOM-5..ROOM-8, SES-4)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from chaperon.audit.actions import AuditAction
+from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.people.models import User
+from chaperon.sessions import live
+from chaperon.sessions.models import Invitation, SessionKind
+
+from .. import broadcast
+from ..models import Participant, Presence, Room
+from ..permissions import Entrant
+from .common import (
+    RoomRefused,
+    audit,
+    close_stay,
+    event,
+    host_of,
+    locked_room,
+    open_stay,
+    staff_in_room,
+    target_of,
+)
+from .door import door_shut
+
+
+def room_connect(*, entrant: Entrant, channel_name: str) -> Participant:
+    """A connection arrives: the host goes straight in, anyone else waits for the host
+    (ROOM-1). A locked room lets nobody new in (ROOM-6); someone admitted who lost their
+    connection comes back in."""
+    session = entrant.session
+    with transaction.atomic():
+        Room.objects.get_or_create(session=session)
+        room = locked_room(session.pk)
+        if room.ended_at is not None:
+            raise RoomRefused("ended", "This session has ended.")
+        shut = door_shut(session, room)
+        if shut is not None:
+            raise shut
+        lookup = {"user": entrant.user} if entrant.user else {"invitation": entrant.invitation}
+        participant, _ = Participant.objects.get_or_create(
+            room=room,
+            **lookup,
+            defaults={
+                "display_name": entrant.display_name,
+                "role": entrant.role,
+                "is_host": entrant.is_host,
+                "presence": Presence.WAITING,
+            },
+        )
+        participant.room = room
+        back_in = participant.presence == Presence.ADMITTED
+        if room.locked and not (entrant.is_host or back_in):
+            event(room, "refused_locked", participant=participant)
+            raise RoomRefused("locked", "The room is locked: nobody else can join now.")
+        participant.connected = True
+        participant.channel_name = channel_name
+        participant.epoch += 1
+        if entrant.is_host or back_in:
+            participant.presence = Presence.ADMITTED
+            close_stay(participant)
+            open_stay(participant)
+            event(room, "joined", participant=participant, rejoined=back_in)
+        else:
+            participant.presence = Presence.WAITING
+            participant.agreed_at = None
+            event(room, "waiting", participant=participant)
+        participant.save()
+        broadcast.room_changed(room.pk)
+    return participant
+
+
+def room_disconnect(*, participant_id: int, channel_name: str) -> None:
+    """The connection closed. Someone admitted stays admitted (a reload brings them back) but
+    their stay in the attendance ends now."""
+    with transaction.atomic():
+        participant = (
+            Participant.objects.select_related("room__session")
+            .filter(pk=participant_id, channel_name=channel_name)
+            .first()
+        )
+        if participant is None:
+            return
+        room = locked_room(participant.room_id)
+        participant.room = room
+        participant.connected = False
+        participant.channel_name = ""
+        if participant.presence == Presence.WAITING:
+            participant.presence = Presence.LEFT
+        if participant.stay_id is not None:
+            close_stay(participant)
+            event(room, "disconnected", participant=participant)
+            _staff_left(room, participant)
+        participant.save()
+        broadcast.room_changed(room.pk)
+
+
+def room_leave(*, participant_id: int) -> Participant:
+    """Leave at once (ROOM-8): out of the room, stay closed; the page goes to the report."""
+    with transaction.atomic():
+        participant = Participant.objects.select_related("room").get(pk=participant_id)
+        room = locked_room(participant.room_id)
+        participant.room = room
+        was_in = participant.presence == Presence.ADMITTED
+        participant.presence = Presence.LEFT
+        close_stay(participant)
+        participant.save()
+        event(room, "left", participant=participant)
+        if was_in:
+            _staff_left(room, participant)
+        broadcast.room_changed(room.pk)
+    return participant
+
+
+def _staff_left(room: Room, participant: Participant) -> None:
+    """SES-4: a group session left with one member of staff warns the host, and is recorded."""
+    if (
+        participant.role != Invitation.Role.STAFF
+        or room.session.kind == SessionKind.ONE_TO_ONE
+        or room.started_at is None
+        or room.ended_at is not None
+    ):
+        return
+    remaining = staff_in_room(room)
+    if len(remaining) < 2:
+        event(room, "staff_alone", participant=participant, remaining=len(remaining))
+        audit(AuditAction.ROOM_STAFF_LEFT, room, participant, data={"remaining": len(remaining)})
+        for host in remaining:
+            if host.is_host:
+                broadcast.tell(
+                    host.channel_name,
+                    {
+                        "type": "warning",
+                        "code": "staff_alone",
+                        "message": f"{participant.display_name} has left. A group session "
+                        "needs two members of staff: ask another to join, or end the session.",
+                    },
+                )
+
+
+def room_admit(*, actor: User, session_id: int, participant_id: int) -> Participant:
+    """The host lets someone in. A learner comes in only while the session still passes the
+    policy at the start (consent in place, ...); otherwise the host is told why."""
+    with transaction.atomic():
+        room, host = host_of(session_id, actor)
+        target = target_of(room, participant_id)
+        if target.presence != Presence.WAITING:
+            raise ValidationFailed({"participant": f"{target.display_name} is not waiting"})
+        if room.locked:
+            raise ValidationFailed({"room": "the room is locked: unlock it to admit anyone"})
+        problems = []
+        if target.role == Invitation.Role.LEARNER and target.invitation is not None:
+            problems = live.admission_problems(
+                session=room.session, learner_id=target.invitation.person_id
+            )
+        if problems:
+            # Recorded and committed; the refusal is raised once the transaction is over.
+            event(room, "admission_blocked", participant=target, by=host, problems=problems)
+            audit(
+                AuditAction.ROOM_ADMISSION_REFUSED,
+                room,
+                host,
+                data={"participant": target.pk, "policy": True},
+            )
+        else:
+            _admit(room, host, target)
+    if problems:
+        raise AdmissionBlocked(problems)
+    return target
+
+
+def _admit(room: Room, host: Participant, target: Participant) -> None:
+    target.presence = Presence.ADMITTED
+    open_stay(target)
+    target.save()
+    event(room, "admitted", participant=target, by=host)
+    audit(AuditAction.ROOM_ADMITTED, room, host, data={"participant": target.pk})
+    from .. import recorder  # the recorder builds on these services
+
+    recorder.pause_unless_consented(room, target)
+    broadcast.room_changed(room.pk)
+
+
+class AdmissionBlocked(ValidationFailed):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            {"participant": "the policy does not allow them in now: " + " ".join(problems)}
+        )
+
+
+def room_refuse(*, actor: User, session_id: int, participant_id: int) -> Participant:
+    with transaction.atomic():
+        room, host = host_of(session_id, actor)
+        target = target_of(room, participant_id)
+        if target.presence != Presence.WAITING:
+            raise ValidationFailed({"participant": f"{target.display_name} is not waiting"})
+        target.presence = Presence.REFUSED
+        target.save()
+        event(room, "refused", participant=target, by=host)
+        audit(AuditAction.ROOM_ADMISSION_REFUSED, room, host, data={"participant": target.pk})
+        broadcast.tell(
+            target.channel_name,
+            {"type": "refused", "code": "refused", "message": "The host did not let you in."},
+            close=4403,
+        )
+        broadcast.room_changed(room.pk)
+    return target
+
+
+def room_remove(*, actor: User, session_id: int, participant_id: int) -> Participant:
+    """ROOM-9: out at once; back only if the host admits them again."""
+    with transaction.atomic():
+        room, host = host_of(session_id, actor)
+        target = target_of(room, participant_id)
+        if target.pk == host.pk or target.presence != Presence.ADMITTED:
+            raise ValidationFailed({"participant": "only someone in the room can be removed"})
+        target.presence = Presence.REMOVED
+        close_stay(target)
+        target.save()
+        event(room, "removed", participant=target, by=host)
+        audit(AuditAction.ROOM_REMOVED, room, host, data={"participant": target.pk})
+        broadcast.tell(
+            target.channel_name,
+            {"type": "removed", "message": "The host has removed you from the session."},
+            close=4403,
+        )
+        _staff_left(room, target)
+        broadcast.room_changed(room.pk)
+    return target
+
+
+def room_mute(*, actor: User, session_id: int, participant_id: int) -> None:
+    with transaction.atomic():
+        room, host = host_of(session_id, actor)
+        target = target_of(room, participant_id)
+        event(room, "muted", participant=target, by=host)
+        broadcast.tell(target.channel_name, {"type": "mute", "by": host.display_name})
+
+
+def room_lock(*, actor: User, session_id: int, locked: bool) -> Room:
+    with transaction.atomic():
+        room, host = host_of(session_id, actor)
+        if room.locked != locked:
+            room.locked = locked
+            room.save(update_fields=["locked"])
+            event(room, "locked" if locked else "unlocked", by=host)
+            audit(AuditAction.ROOM_LOCKED if locked else AuditAction.ROOM_UNLOCKED, room, host)
+            broadcast.room_changed(room.pk)
+    return room
+
+
+def room_agree(*, participant_id: int, comfortable_recording: bool | None) -> Participant:
+    """ROOM-7 and REC-6: the participant accepted the opening agreement, and said whether
+    they are comfortable being recorded."""
+    with transaction.atomic():
+        participant = Participant.objects.select_related("room").get(pk=participant_id)
+        if participant.presence != Presence.ADMITTED:
+            raise PermissionDenied("Wait until the host lets you in.")
+        participant.agreed_at = timezone.now()
+        participant.comfortable_recording = comfortable_recording
+        participant.save(update_fields=["agreed_at", "comfortable_recording"])
+        event(
+            participant.room,
+            "agreed",
+            participant=participant,
+            comfortable_recording=comfortable_recording,
+        )
+        broadcast.room_changed(participant.room_id)
+    return participant

@@ -1,0 +1,166 @@
+"""Starting the session (two staff, the named adult, the agreement, the policy at the start),
+its time limit (SES-3), and its end."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from chaperon.audit.actions import AuditAction
+from chaperon.core.exceptions import ValidationFailed
+from chaperon.people.models import User
+from chaperon.sessions import live
+from chaperon.sessions.models import Invitation, SessionKind, SessionStatus
+from chaperon.sessions.services import session_open
+
+from .. import broadcast
+from ..models import Participant, Presence, RecordingState, Room
+from .common import audit, close_stay, event, host_of, locked_room, staff_in_room
+
+WARNING_BEFORE = timedelta(minutes=5)
+
+
+def start_problems(room: Room, *, adult_present: bool) -> list[str]:
+    """Why the host cannot start yet (SES-4, SES-5, ROOM-7); empty when they can."""
+    session = room.session
+    problems = []
+    if session.kind != SessionKind.ONE_TO_ONE and len(staff_in_room(room)) < 2:
+        problems.append("A group session needs two members of staff in the room before it starts.")
+    if live.needs_named_adult(session) and not adult_present:
+        named = session.named_adult or "the named adult"
+        problems.append(f"Confirm that {named} is present in the house before starting.")
+    waiting_for_agreement = Participant.objects.filter(
+        room=room, presence=Presence.ADMITTED, is_host=False, agreed_at__isnull=True
+    )
+    for participant in waiting_for_agreement:
+        problems.append(f"{participant.display_name} has not yet accepted the agreement.")
+    return problems
+
+
+def room_start(*, actor: User, session_id: int, adult_present: bool) -> Room:
+    """Start the session: the room's own checks, then the policy at ``stage: start`` (the
+    session opens); the time limit runs from now."""
+    with transaction.atomic():
+        room, host = host_of(session_id, actor)
+        if room.started_at is not None:
+            return room
+        problems = start_problems(room, adult_present=adult_present)
+        session = room.session
+        if not problems and session.status == SessionStatus.BOOKED:
+            verdict = session_open(
+                actor=actor,
+                session=session,
+                adult_present=_adult_present(room, adult_present),
+                comfortable_being_recorded=_comfort(room),
+            )
+            problems = [
+                finding.message
+                for finding in verdict.findings
+                if finding.outcome in ("block", "needs_exception")
+            ]
+        if problems:
+            event(room, "start_refused", by=host, problems=problems)
+            audit(AuditAction.ROOM_START_REFUSED, room, host, data={"count": len(problems)})
+        else:
+            _start(room, host, adult_present)
+    if problems:
+        raise ValidationFailed({"start": " ".join(problems)})
+    return room
+
+
+def _start(room: Room, host: Participant, adult_present: bool) -> None:
+    session = room.session
+    now = timezone.now()
+    room.started_at = now
+    room.ends_at = now + timedelta(minutes=session.duration_minutes)
+    room.adult_confirmed = adult_present
+    room.save(update_fields=["started_at", "ends_at", "adult_confirmed"])
+    event(room, "started", by=host, adult_present=adult_present)
+    audit(AuditAction.ROOM_STARTED, room, host, data={"adult_present": adult_present})
+    broadcast.room_changed(room.pk)
+
+
+def _learner_ids(room: Room) -> list[int]:
+    return [learner.pk for learner in room.session.learners.all()]
+
+
+def _adult_present(room: Room, confirmed: bool) -> dict[int, bool]:
+    return dict.fromkeys(_learner_ids(room), confirmed)
+
+
+def _comfort(room: Room) -> dict[int, bool]:
+    """Each learner's answer in the agreement; a learner not in the room is not asked."""
+    answers: dict[int, bool] = {}
+    for participant in Participant.objects.filter(
+        room=room, role=Invitation.Role.LEARNER, agreed_at__isnull=False
+    ).select_related("invitation"):
+        if participant.invitation is not None and participant.comfortable_recording is not None:
+            answers[participant.invitation.person_id] = participant.comfortable_recording
+    return answers
+
+
+def room_extend(*, actor: User, session_id: int, minutes: int, reason: str) -> Room:
+    """SES-3: the host runs past the limit, with a reason, recorded as an exception."""
+    with transaction.atomic():
+        room, host = host_of(session_id, actor)
+        if room.started_at is None or room.ends_at is None:
+            raise ValidationFailed({"minutes": "the session has not started"})
+        exception = live.session_extension_record(
+            actor=actor, session=room.session, minutes=minutes, reason=reason
+        )
+        room.ends_at += timedelta(minutes=minutes)
+        room.warned_at = None
+        room.save(update_fields=["ends_at", "warned_at"])
+        event(
+            room, "extended", by=host, text=reason.strip(), minutes=minutes, exception=exception.pk
+        )
+        broadcast.room_changed(room.pk)
+    return room
+
+
+def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
+    """End for everyone: by the host, or by the server when the time is up."""
+    with transaction.atomic():
+        if actor is not None:
+            room, host = host_of(session_id, actor)
+        else:
+            room, host = locked_room(session_id), None
+            if room.ended_at is not None:
+                return room
+        room.ended_at = timezone.now()
+        room.end_reason = reason
+        room.save(update_fields=["ended_at", "end_reason"])
+        from .. import recorder
+
+        recorder.stop(room, by=host)
+        for participant in Participant.objects.filter(room=room, presence=Presence.ADMITTED):
+            participant.room = room
+            close_stay(participant)
+            participant.presence = Presence.LEFT
+            participant.save(update_fields=["stay_id", "presence"])
+        event(room, "ended", by=host, reason=reason)
+        audit(AuditAction.ROOM_ENDED, room, host, data={"reason": reason})
+        broadcast.room_changed(room.pk)
+    return room
+
+
+def room_tick(*, session_id: int) -> None:
+    """Called every few seconds by each connection: the server, not the page, warns five
+    minutes before the limit and ends the session at it; it also notices gaps in recorded
+    tracks. Idempotent: several connections ticking at once do each thing once."""
+    now = timezone.now()
+    room = Room.objects.filter(pk=session_id).first()
+    if room is None or room.ends_at is None or room.ended_at is not None:
+        return
+    if now >= room.ends_at:
+        room_end(session_id=session_id, actor=None, reason="time")
+        return
+    if now >= room.ends_at - WARNING_BEFORE and room.warned_at is None:
+        with transaction.atomic():
+            if Room.objects.filter(pk=session_id, warned_at__isnull=True).update(warned_at=now):
+                event(room, "time_warning", minutes_left=5)
+                broadcast.room_changed(session_id)
+    if room.recording_state == RecordingState.ON:
+        from .. import recorder
+
+        recorder.notice_gaps(room, now=now)
