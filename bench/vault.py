@@ -5,14 +5,22 @@
 Writes one track of 2 GiB (``--quick``: 256 MiB) into the vault through the live room's own
 interface (``track_open`` and ``TrackWriter.write`` in 64 KiB pieces, as a browser's
 MediaRecorder sends them: sealed with AES-256-GCM in 1 MiB chunks, each written and fsynced),
-then plays it back through ``TrackReader`` (every chunk opened and checked). Side by side, in the
-same run and on the same disk, the same bytes are written plainly (the same 64 KiB pieces
-gathered into 1 MiB writes, each fsynced: the vault's durability without its encryption) and
-read back plainly in 1 MiB reads. Before each read the file is dropped from the page cache
-(``posix_fadvise(DONTNEED)``), so both reads come from the disk.
+then plays it back as the media view serves a player's ``Range: bytes=0-``: ``open_track``,
+``first_and_rest`` over the whole track and every piece after it (every chunk read, its tag
+checked against its place, decrypted into a fresh piece for the response), then ``close``.
+Side by side, in the same run and on the same disk, the same bytes are written plainly (the
+same 64 KiB pieces gathered into 1 MiB writes, each fsynced: the vault's durability without its
+encryption) and read back plainly as a plain file server would: one open file, told
+``POSIX_FADV_SEQUENTIAL`` as the vault's reader tells its own, read in 1 MiB pieces, each a
+fresh ``bytes``. Before every read, of either side, the file is dropped from the page cache
+(``fsync``, then ``posix_fadvise(DONTNEED)``), so both reads start from the disk alike.
 
-Each of the four steps runs in a child process of its own, which reports its peak resident
-memory (``getrusage`` maxrss): the vault's must stay under 100 MiB whatever the length.
+Each round writes both files (the order alternating between rounds), then reads each of them
+``READS`` times, plain and vault alternating which goes first. Each step runs in a child
+process of its own, which reports its time, its CPU time and its peak resident memory
+(``VmHWM``): the vault's must stay under 100 MiB whatever the length. The rates compared are
+each side's median over every round (the disk is shared: one lucky or unlucky read does not
+decide), and the median of the ratios of reads made back to back is printed beside them.
 
 Runs on a throwaway database (see ``bench/database.py``); files go under ``var/bench-vault``
 and are removed at the end. The last line printed is one JSON object.
@@ -24,6 +32,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -36,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-vault"
 MIB = 1024 * 1024
 PIECE = 64 * 1024
+READS = 3  # reads of each side per round
 BENCH_DATABASE = "chaperon_bench_vault"
 
 
@@ -83,11 +93,17 @@ def _drop_from_cache(path: Path) -> None:
                 os.close(descriptor)
 
 
-# Children: each does one step and prints {"seconds", "bytes", "peak_mib", "baseline_mib"} -----
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# Children: each does one step and prints {"seconds", "cpu_seconds", "peak_mib", "baseline_mib"}
 
 
 def child_plain_write(path: Path, size: int) -> dict[str, float]:
     baseline = _peak_mib()
+    cpu = _cpu_seconds()
     buffer = bytearray()
     started = time.perf_counter()
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -103,18 +119,22 @@ def child_plain_write(path: Path, size: int) -> dict[str, float]:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu, "baseline_mib": baseline}
 
 
 def child_plain_read(path: Path, size: int) -> dict[str, float]:
     baseline = _peak_mib()
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     total = 0
     with path.open("rb", buffering=0) as file:
+        os.posix_fadvise(file.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
         while chunk := file.read(MIB):
             total += len(chunk)
+    seconds = time.perf_counter() - started
     assert total == size, (total, size)
-    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+    return {"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu, "baseline_mib": baseline}
 
 
 def child_vault_write(vault_dir: Path, recording_id: int, size: int) -> dict[str, float]:
@@ -124,12 +144,14 @@ def child_vault_write(vault_dir: Path, recording_id: int, size: int) -> dict[str
 
     recording = Recording.objects.get(pk=recording_id)
     baseline = _peak_mib()
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     writer = track_open(recording=recording, label="Bench")
     for piece in _pieces(size):
         writer.write(piece)
     writer.close()
-    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu, "baseline_mib": baseline}
 
 
 def child_vault_read(
@@ -140,16 +162,19 @@ def child_vault_read(
     from chaperon.recordings.models import Track
     from chaperon.recordings.vault import open_track
 
+    assert CHUNK_SIZE == MIB
     track = Track.objects.select_related("recording").get(recording_id=recording_id, number=number)
     baseline = _peak_mib()
+    cpu = _cpu_seconds()
     started = time.perf_counter()
-    reader = open_track(track)
-    total = 0
-    for index in range(reader.readable.chunk_count):  # as a player's range requests do
-        total += len(reader.chunk(index))
+    with open_track(track) as reader:  # as the media view serves ``Range: bytes=0-``
+        first, rest = reader.first_and_rest(0, reader.size - 1)
+        total = len(first)
+        for piece in rest:
+            total += len(piece)
+    seconds = time.perf_counter() - started
     assert total == size == reader.size, (total, size)
-    assert CHUNK_SIZE == MIB
-    return {"seconds": time.perf_counter() - started, "baseline_mib": baseline}
+    return {"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu, "baseline_mib": baseline}
 
 
 def _run_child(step: str, *args: str) -> dict[str, float]:
@@ -249,8 +274,8 @@ def main() -> None:
             )
             print(f"database: {where}; files under {WORK}")
             print(
-                f"one track of {size // MIB} MiB in {PIECE // 1024} KiB pieces, "
-                f"{rounds} rounds (best of each side)"
+                f"one track of {size // MIB} MiB in {PIECE // 1024} KiB pieces, {rounds} rounds "
+                f"of one write and {READS} reads of each side (medians)"
             )
             common = (str(recording_id), str(size))
             runs: dict[str, list[dict[str, float]]] = {
@@ -259,6 +284,7 @@ def main() -> None:
                 "plain_read": [],
                 "vault_read": [],
             }
+            paired: list[float] = []  # vault rate / plain rate, of reads made back to back
             for number in range(rounds):  # alternate which goes first: the disk is shared
                 order = ("vault", "plain") if number % 2 else ("plain", "vault")
                 plain = WORK / f"plain-{number}.webm"
@@ -269,15 +295,19 @@ def main() -> None:
                         runs["vault_write"].append(
                             _run_child("vault-write", str(vault_dir), *common)
                         )
-                _drop_from_cache(plain)
-                _drop_from_cache(vault_dir)
-                for step in order:
-                    if step == "plain":
-                        runs["plain_read"].append(_run_child("plain-read", str(plain), str(size)))
-                    else:
-                        runs["vault_read"].append(
-                            _run_child("vault-read", str(vault_dir), *common, str(number))
-                        )
+                for read in range(READS):
+                    pair = {}
+                    for step in order if read % 2 else order[::-1]:
+                        if step == "plain":
+                            _drop_from_cache(plain)
+                            pair[step] = _run_child("plain-read", str(plain), str(size))
+                        else:
+                            _drop_from_cache(vault_dir)
+                            pair[step] = _run_child(
+                                "vault-read", str(vault_dir), *common, str(number)
+                            )
+                        runs[f"{step}_read"].append(pair[step])
+                    paired.append(pair["plain"]["seconds"] / pair["vault"]["seconds"])
                 # Both files go before the next round, so that each side writes into space
                 # freed alike (a virtual disk writes blocks it never held more slowly).
                 plain.unlink()
@@ -285,19 +315,40 @@ def main() -> None:
                     track_file.unlink()
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
-    # Each side's best round: what the disk let it do when the others left it alone.
-    rate = {name: size / MIB / min(r["seconds"] for r in results) for name, results in runs.items()}
+    # Each side's median: what the shared disk typically let it do, not its luckiest moment.
+    rate = {
+        name: size / MIB / statistics.median(r["seconds"] for r in results)
+        for name, results in runs.items()
+    }
+    cpu = {  # CPU time (user and system) per MiB, median
+        name: 1000 * statistics.median(r["cpu_seconds"] for r in results) / (size / MIB)
+        for name, results in runs.items()
+    }
+    spread = {
+        name: f"{size / MIB / max(r['seconds'] for r in results):.0f}-"
+        f"{size / MIB / min(r['seconds'] for r in results):.0f}"
+        for name, results in runs.items()
+    }
     vault_write = max(runs["vault_write"], key=lambda r: r["peak_mib"])
     vault_read = max(runs["vault_read"], key=lambda r: r["peak_mib"])
     plain_write = max(runs["plain_write"], key=lambda r: r["peak_mib"])
     plain_read = max(runs["plain_read"], key=lambda r: r["peak_mib"])
+    ingest_ratio = rate["vault_write"] / rate["plain_write"]
+    playback_ratio = rate["vault_read"] / rate["plain_read"]
+    paired_ratio = statistics.median(paired)
     print(
-        f"ingest:   vault {rate['vault_write']:8.1f} MiB/s   plain (fsync per MiB) "
-        f"{rate['plain_write']:8.1f} MiB/s   ratio {rate['vault_write'] / rate['plain_write']:.2f}"
+        f"ingest:   vault {rate['vault_write']:8.1f} MiB/s ({spread['vault_write']})   "
+        f"plain (fsync per MiB) {rate['plain_write']:8.1f} MiB/s ({spread['plain_write']})   "
+        f"ratio {ingest_ratio:.2f}"
     )
     print(
-        f"playback: vault {rate['vault_read']:8.1f} MiB/s   plain (from disk)      "
-        f"{rate['plain_read']:8.1f} MiB/s   ratio {rate['vault_read'] / rate['plain_read']:.2f}"
+        f"playback: vault {rate['vault_read']:8.1f} MiB/s ({spread['vault_read']})   "
+        f"plain (from disk)      {rate['plain_read']:8.1f} MiB/s ({spread['plain_read']})   "
+        f"ratio {playback_ratio:.2f} (median of back-to-back pairs {paired_ratio:.2f})"
+    )
+    print(
+        f"CPU per MiB: vault ingest {cpu['vault_write']:.2f} ms, playback "
+        f"{cpu['vault_read']:.2f} ms; plain {cpu['plain_write']:.2f} / {cpu['plain_read']:.2f} ms"
     )
     peak = max(vault_write["peak_mib"], vault_read["peak_mib"])
     print(
@@ -311,16 +362,20 @@ def main() -> None:
         json.dumps(
             {
                 "bench": "vault",
-                "ingest_ratio": round(rate["vault_write"] / rate["plain_write"], 3),
-                "playback_ratio": round(rate["vault_read"] / rate["plain_read"], 3),
+                "ingest_ratio": round(ingest_ratio, 3),
+                "playback_ratio": round(playback_ratio, 3),
+                "playback_paired_ratio": round(paired_ratio, 3),
                 "peak_rss_mib": round(peak, 1),
                 "vault_ingest_mib_s": round(rate["vault_write"], 1),
                 "plain_ingest_mib_s": round(rate["plain_write"], 1),
                 "vault_playback_mib_s": round(rate["vault_read"], 1),
                 "plain_playback_mib_s": round(rate["plain_read"], 1),
+                "vault_playback_cpu_ms_per_mib": round(cpu["vault_read"], 2),
+                "plain_playback_cpu_ms_per_mib": round(cpu["plain_read"], 2),
                 "baseline_rss_mib": round(vault_write["baseline_mib"], 1),
                 "size_mib": size // MIB,
                 "rounds": rounds,
+                "reads_per_round": READS,
                 "quick": known.quick,
             }
         )

@@ -69,14 +69,22 @@ def seal_chunk_into(
 
 
 def open_chunk(
-    cipher: AESGCM, sealed: bytes, recording: uuid.UUID, track: int, index: int, *, final: bool
+    cipher: AESGCM,
+    sealed: bytes | memoryview,
+    recording: uuid.UUID,
+    track: int,
+    index: int,
+    *,
+    final: bool,
 ) -> bytes:
+    """The plaintext of a sealed chunk, once its tag is checked against its place: a fresh
+    ``bytes``, decrypted straight from ``sealed`` (which may be a view of a reused buffer)."""
     if len(sealed) < NONCE_SIZE + TAG_SIZE:
         raise ChunkRejected(
             f"track {track}, chunk {index} is cut short ({len(sealed)} bytes stored): "
             "the recording was damaged or truncated"
         )
-    if not final and len(sealed) != SEALED_CHUNK_SIZE:
+    if len(sealed) > SEALED_CHUNK_SIZE or (not final and len(sealed) != SEALED_CHUNK_SIZE):
         raise ChunkRejected(
             f"track {track}, chunk {index} has the wrong length ({len(sealed)} bytes): "
             "the recording was damaged or truncated"

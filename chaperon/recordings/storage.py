@@ -2,11 +2,13 @@
 
 ``LocalChunkStore`` (the default, ``VAULT_STORAGE = "local"``) keeps one file per track under
 ``VAULT_DIR/<recording uuid>/``, each chunk in a fixed-size slot, appended and fsynced before
-``append_chunk`` returns. ``StorageChunkStore`` keeps one object per chunk in any Django
-``Storage`` (S3-compatible object storage through django-storages: name the ``STORAGES`` entry
-in ``VAULT_STORAGE``). Stores only ever see ciphertext.
+``append_chunk`` returns; playback keeps the track's file open and reads it in order, with the
+kernel's read-ahead. ``StorageChunkStore`` keeps one object per chunk in any Django ``Storage``
+(S3-compatible object storage through django-storages: name the ``STORAGES`` entry in
+``VAULT_STORAGE``). Stores only ever see ciphertext.
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -18,7 +20,18 @@ from django.core.files.storage import Storage, storages
 
 from .crypto import SEALED_CHUNK_SIZE
 
-READ_AHEAD_CHUNKS = 4
+
+class OpenChunks(Protocol):
+    """One track's chunks, open for reading until ``close``."""
+
+    def read_into(self, index: int, buffer: memoryview) -> int:
+        """Copy chunk ``index`` as stored into ``buffer``; return its stored length (0: there is
+        no such chunk). A chunk longer than ``buffer`` is cut to it, and the length says so."""
+        ...
+
+    def close(self) -> None:
+        """Release what reading held; closing twice is harmless."""
+        ...
 
 
 class ChunkStore(Protocol):
@@ -36,9 +49,68 @@ class ChunkStore(Protocol):
         """How many chunks of the track are stored (the last may be torn by a crash)."""
         ...
 
+    def open_chunks(self, recording: str, track: int) -> OpenChunks:
+        """The track's chunks, to read one after another (a missing track reads as empty)."""
+        ...
+
     def delete_recording(self, recording: str) -> None:
         """Delete every chunk of the recording; deleting what is gone is no error."""
         ...
+
+
+class ChunkByChunk:
+    """``open_chunks`` for a store that keeps each chunk apart: every read is a ``read_chunk``."""
+
+    def __init__(self, store: ChunkStore, recording: str, track: int) -> None:
+        self._store = store
+        self._recording = recording
+        self._track = track
+
+    def read_into(self, index: int, buffer: memoryview) -> int:
+        data = self._store.read_chunk(self._recording, self._track, index)
+        if not data:
+            return 0
+        copied = min(len(data), len(buffer))
+        buffer[:copied] = memoryview(data)[:copied]
+        return len(data)
+
+    def close(self) -> None:
+        pass
+
+
+class TrackFile:
+    """A local track's file, open while it is played: one descriptor for every chunk read, and
+    the kernel told once that the reads go in order, so its read-ahead has the next chunks on
+    their way from the disk while this one is opened."""
+
+    def __init__(self, path: Path, slot_size: int) -> None:
+        self._slot_size = slot_size
+        self._file: io.FileIO | None
+        try:
+            self._file = io.FileIO(path, "r")
+        except FileNotFoundError:
+            self._file = None  # nothing stored: every chunk reads as missing
+        else:
+            os.posix_fadvise(self._file.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
+
+    def read_into(self, index: int, buffer: memoryview) -> int:
+        if self._file is None:
+            return 0
+        if self._file.closed:
+            raise ValueError("this track file is closed")
+        wanted = min(self._slot_size, len(buffer))
+        offset = index * self._slot_size
+        done = 0
+        while done < wanted:  # a regular file reads short only at its end
+            read = os.preadv(self._file.fileno(), [buffer[done:wanted]], offset + done)
+            if not read:
+                break
+            done += read
+        return done
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def _fsync_directory(path: Path) -> None:
@@ -91,14 +163,6 @@ class LocalChunkStore:
             return None
         try:
             data = os.pread(descriptor, self.slot_size, index * self.slot_size)
-            # Playback reads on: have the next chunks on their way from the disk meanwhile
-            # (each read opens the file afresh, so the kernel's own read-ahead starts over).
-            os.posix_fadvise(
-                descriptor,
-                (index + 1) * self.slot_size,
-                READ_AHEAD_CHUNKS * self.slot_size,
-                os.POSIX_FADV_WILLNEED,
-            )
         finally:
             os.close(descriptor)
         return data or None
@@ -109,6 +173,9 @@ class LocalChunkStore:
         except FileNotFoundError:
             return 0
         return -(-size // self.slot_size)
+
+    def open_chunks(self, recording: str, track: int) -> TrackFile:
+        return TrackFile(self._track_file(recording, track), self.slot_size)
 
     def delete_recording(self, recording: str) -> None:
         shutil.rmtree(self.root / recording, ignore_errors=True)
@@ -155,6 +222,9 @@ class StorageChunkStore:
         while f"{count:08d}.chunk" in present:
             count += 1
         return count
+
+    def open_chunks(self, recording: str, track: int) -> ChunkByChunk:
+        return ChunkByChunk(self, recording, track)
 
     def delete_recording(self, recording: str) -> None:
         base = f"{self.prefix}/{recording}"

@@ -1,13 +1,16 @@
 """Writing and reading tracks: seal as the media arrives, open chunk by chunk to play.
 
 Memory stays flat whatever the length: a writer holds at most one chunk of plaintext, a reader
-one chunk at a time. Every full chunk is sealed, written and fsynced as soon as it is complete,
-so after a crash everything up to the last complete chunk can still be read.
+one chunk at a time (and the next one's ciphertext, read ahead). Every full chunk is sealed,
+written and fsynced as soon as it is complete, so after a crash everything up to the last
+complete chunk can still be read.
 """
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,7 +27,7 @@ from .crypto import (
 )
 from .keys import current_wrapper, wrapper_for
 from .models import DataKey, Recording, Track
-from .storage import ChunkStore, chunk_store
+from .storage import ChunkStore, OpenChunks, chunk_store
 
 
 class RecordingGone(Exception):
@@ -136,7 +139,15 @@ def readable_prefix(track: Track, cipher: AESGCM, store: ChunkStore) -> Readable
 
 
 class TrackReader:
-    """Opens a track's chunks one at a time, checking each one's place."""
+    """Opens a track's chunks, checking each one's place.
+
+    The track's stored chunks are opened once, on the first read, and kept open until
+    ``close`` (use the reader as a context manager; a media response closes it when it ends).
+    Each chunk is read into one of two buffers reused from chunk to chunk and decrypted
+    straight from it. Reading a range in order (``iter_range``), the next chunk is read from the
+    store on a helper thread while this one is decrypted; both leave the GIL, so they overlap.
+    ``close`` may come from another thread: it waits for a read under way.
+    """
 
     def __init__(self, *, track: Track, cipher: AESGCM, store: ChunkStore) -> None:
         self.track = track
@@ -147,20 +158,42 @@ class TrackReader:
             self.readable = Readable(track.chunk_count, track.size, track.complete)
         else:
             self.readable = readable_prefix(track, cipher, store)
+        self._lock = threading.Lock()
+        self._closed = False
+        self._chunks: OpenChunks | None = None
+        self._buffers: list[memoryview] = []
+        self._helper: ThreadPoolExecutor | None = None
+        self._ahead: tuple[int, int, Future[int]] | None = None  # index, buffer, read
 
     @property
     def size(self) -> int:
         return self.readable.size
 
+    def __enter__(self) -> "TrackReader":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for a read under way, then let go of the stored track and the buffers. Closing
+        twice is harmless."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                self._settle_ahead()
+            finally:
+                if self._helper is not None:
+                    self._helper.shutdown(wait=True)
+                if self._chunks is not None:
+                    self._chunks.close()
+                self._buffers = []
+
     def chunk(self, index: int) -> bytes:
-        track = self.track.number
-        sealed = self._store.read_chunk(self._recording.uuid.hex, track, index)
-        if sealed is None:
-            raise ChunkRejected(
-                f"track {track}, chunk {index} is missing: the stored recording was cut short"
-            )
-        final = self.readable.final and index == self.readable.chunk_count - 1
-        return open_chunk(self._cipher, sealed, self._recording.uuid, track, index, final=final)
+        """Chunk ``index`` opened (its tag checked against its place)."""
+        return self._open(index, then=None)
 
     def check_end(self) -> None:
         """Open the last chunk: a track cut short fails here, before anything is played."""
@@ -168,9 +201,11 @@ class TrackReader:
             self.chunk(self.readable.chunk_count - 1)
 
     def iter_range(self, start: int, end: int) -> Iterator[bytes]:
-        """Bytes ``start`` to ``end`` inclusive, one chunk opened at a time."""
-        for index in range(start // CHUNK_SIZE, end // CHUNK_SIZE + 1):
-            data = self.chunk(index)
+        """Bytes ``start`` to ``end`` inclusive, one chunk opened at a time, the next one read
+        meanwhile."""
+        first_index, last_index = start // CHUNK_SIZE, end // CHUNK_SIZE
+        for index in range(first_index, last_index + 1):
+            data = self._open(index, then=index + 1 if index < last_index else None)
             offset = index * CHUNK_SIZE
             first, last = max(start - offset, 0), end - offset + 1
             yield data if first == 0 and last >= len(data) else data[first:last]
@@ -180,6 +215,54 @@ class TrackReader:
         lazily."""
         pieces = self.iter_range(start, end)
         return next(pieces, b""), pieces
+
+    def _open(self, index: int, *, then: int | None) -> bytes:
+        number = self.track.number
+        with self._lock:
+            if self._closed:
+                raise ValueError("this track reader is closed")
+            chunks, slot, length = self._read(index)
+            if then is not None:
+                self._read_ahead(chunks, then, 1 - slot)
+            if not length:
+                raise ChunkRejected(
+                    f"track {number}, chunk {index} is missing: the stored recording was cut short"
+                )
+            final = self.readable.final and index == self.readable.chunk_count - 1
+            sealed = self._buffers[slot][:length]
+            return open_chunk(
+                self._cipher, sealed, self._recording.uuid, number, index, final=final
+            )
+
+    def _read(self, index: int) -> tuple[OpenChunks, int, int]:
+        """Chunk ``index`` as stored, in one of the buffers: the open chunks, which buffer, and
+        the chunk's length. The read ahead if it was for this chunk, else a read now."""
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = self._store.open_chunks(
+                self._recording.uuid.hex, self.track.number
+            )
+            # A byte more than a chunk can hold, so that one stored too long shows as such.
+            self._buffers = [memoryview(bytearray(SEALED_CHUNK_SIZE + 1)) for _ in range(2)]
+        if self._ahead is not None and self._ahead[0] == index:
+            _, slot, read = self._ahead
+            self._ahead = None
+            return chunks, slot, read.result()
+        self._settle_ahead()
+        return chunks, 0, chunks.read_into(index, self._buffers[0])
+
+    def _read_ahead(self, chunks: OpenChunks, index: int, slot: int) -> None:
+        if self._helper is None:
+            self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vault-read")
+        read = self._helper.submit(chunks.read_into, index, self._buffers[slot])
+        self._ahead = (index, slot, read)
+
+    def _settle_ahead(self) -> None:
+        """Wait for a read ahead that will not be used (its buffer is about to be reused)."""
+        if self._ahead is not None:
+            _, _, read = self._ahead
+            self._ahead = None
+            wait([read])
 
 
 def open_track(track: Track) -> TrackReader:

@@ -3,10 +3,12 @@ playing asks for a reason; the player; the media stream (byte ranges, decrypted 
 chunk, never offered as a download); and the destruction certificate guardians are sent."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,12 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.forms import show_errors
+from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.people.roles import Role
 
 from . import selectors, services
 from .crypto import ChunkRejected
 from .forms import AccessForm, HoldForm, PlayReasonForm, ReleaseForm
+from .models import Recording
 from .permissions import (
     access_recording,
     may_change_access,
@@ -29,7 +33,7 @@ from .permissions import (
     require_may_play,
 )
 from .ranges import RangeNotSatisfiable, parse_range
-from .vault import RecordingGone, open_track
+from .vault import RecordingGone, TrackReader, open_track
 
 GRANTS = "recording_grants"
 GRANT_SECONDS = 2 * 60 * 60
@@ -146,7 +150,8 @@ def recording_player(request: HttpRequest, recording_id: int) -> HttpResponse:
     problems = []
     for item in detail.tracks:
         try:
-            open_track(item.track).check_end()
+            with open_track(item.track) as reader:
+                reader.check_end()
         except ChunkRejected as error:
             problems.append(f"{item.track.label}: {error}")
             services.recording_integrity_failed(
@@ -179,6 +184,19 @@ def track_media(
         reader = open_track(selectors.track_of(recording, number))
     except RecordingGone as error:
         raise NotFound(str(error)) from error
+    try:
+        response = _media_response(request, viewer, recording, reader)
+    except BaseException:
+        reader.close()
+        raise
+    if not response.streaming:  # nothing to stream: the reader is done with
+        reader.close()
+    return response
+
+
+def _media_response(
+    request: HttpRequest, viewer: User, recording: Recording, reader: TrackReader
+) -> HttpResponse | StreamingHttpResponse:
     size = reader.size
     try:
         wanted = parse_range(request.headers.get("Range"), size)
@@ -196,8 +214,13 @@ def track_media(
             status=409,
             content_type="text/plain; charset=utf-8",
         )
+    body: _Pieces | _AsyncPieces = (
+        _AsyncPieces(reader, first, rest)
+        if isinstance(request, ASGIRequest)
+        else _Pieces(reader, first, rest)
+    )
     streamed = StreamingHttpResponse(
-        _pieces(first, rest),
+        body,
         status=206 if wanted is not None else 200,
         content_type=reader.track.content_type,
     )
@@ -210,9 +233,45 @@ def track_media(
     return streamed
 
 
-def _pieces(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
+class _Pieces:
+    """A media response's body for a WSGI server: the first piece, then the rest as they are
+    opened. The response closes it when it ends, sent or not, and that closes the reader."""
+
+    def __init__(self, reader: TrackReader, first: bytes, rest: Iterator[bytes]) -> None:
+        self._reader = reader
+        self._first = first
+        self._rest = rest
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._first
+        yield from self._rest
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+def _next_piece(pieces: Iterator[bytes]) -> bytes | None:
+    return next(pieces, None)
+
+
+class _AsyncPieces:
+    """The same for an ASGI server (``chaperon serve``), which would otherwise gather a
+    synchronous body whole before sending a byte: each piece is opened on a worker thread and
+    sent as soon as it is ready, so memory stays flat and the server's other requests go on."""
+
+    def __init__(self, reader: TrackReader, first: bytes, rest: Iterator[bytes]) -> None:
+        self._reader = reader
+        self._first = first
+        self._rest = rest
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._first
+        following = sync_to_async(_next_piece, thread_sensitive=False)
+        while (piece := await following(self._rest)) is not None:
+            yield piece
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 @login_required

@@ -127,9 +127,9 @@ def test_a_track_left_open_makes_the_recording_incomplete_but_readable(cast: Cas
     recording_finish(recording=recording)
     recording.refresh_from_db()
     assert recording.status == RecordingStatus.INCOMPLETE
-    reader = open_track(Track.objects.get(recording=recording))
-    assert reader.size == 2 * CHUNK_SIZE
-    assert b"".join(reader.iter_range(0, reader.size - 1)) == data[: 2 * CHUNK_SIZE]
+    with open_track(Track.objects.get(recording=recording)) as reader:
+        assert reader.size == 2 * CHUNK_SIZE
+        assert b"".join(reader.iter_range(0, reader.size - 1)) == data[: 2 * CHUNK_SIZE]
     with pytest.raises(ValidationFailed):
         track_open(recording=recording, label="Too late")
 
@@ -200,10 +200,10 @@ def test_a_process_killed_while_recording_leaves_a_readable_incomplete_recording
     assert recording.status == RecordingStatus.INCOMPLETE
     assert AuditEvent.objects.filter(action=AuditAction.RECORDING_INTERRUPTED).count() == 1
 
-    reader = open_track(Track.objects.get(recording=recording))
-    assert reader.size >= 3 * CHUNK_SIZE and reader.size % CHUNK_SIZE == 0
-    assert b"".join(reader.iter_range(0, reader.size - 1)) == media(reader.size)
-    reader.check_end()  # not corrupt: the readable part ends cleanly
+    with open_track(Track.objects.get(recording=recording)) as reader:
+        assert reader.size >= 3 * CHUNK_SIZE and reader.size % CHUNK_SIZE == 0
+        assert b"".join(reader.iter_range(0, reader.size - 1)) == media(reader.size)
+        reader.check_end()  # not corrupt: the readable part ends cleanly
 
 
 @pytest.mark.django_db
@@ -216,8 +216,8 @@ def test_a_torn_last_chunk_is_left_out_but_damage_before_it_is_an_error(
     path = vault_dir / recording.uuid.hex / "track-0.chunks"
     with path.open("ab") as torn:  # the crash came in the middle of writing chunk 3
         torn.write(os.urandom(70_000))
-    reader = open_track(Track.objects.get(pk=writer.track_id))
-    assert reader.size == 3 * CHUNK_SIZE
+    with open_track(Track.objects.get(pk=writer.track_id)) as reader:
+        assert reader.size == 3 * CHUNK_SIZE
     stored = bytearray(path.read_bytes())
     stored[2 * (CHUNK_SIZE + 28) + 40] ^= 1  # chunk 2, the last complete one, damaged
     path.write_bytes(bytes(stored))
@@ -266,14 +266,17 @@ def test_a_whole_recording_through_a_django_storage(
 
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
-    reader = open_track(Track.objects.get(recording=recording))
-    assert b"".join(reader.iter_range(0, reader.size - 1)) == data
+    with open_track(Track.objects.get(recording=recording)) as reader:
+        assert b"".join(reader.iter_range(0, reader.size - 1)) == data
     name = f"recordings/{recording.uuid.hex}/0/00000001.chunk"
     stored = default_storage.open(name).read()
     default_storage.delete(name)
     default_storage.save(name, ContentFile(stored[:-1] + bytes([stored[-1] ^ 1])))
-    with pytest.raises(ChunkRejected, match="chunk 1 failed"):
-        open_track(Track.objects.get(recording=recording)).chunk(1)
+    with (
+        open_track(Track.objects.get(recording=recording)) as reader,
+        pytest.raises(ChunkRejected, match="chunk 1 failed"),
+    ):
+        reader.chunk(1)
     with django_capture_on_commit_callbacks(execute=True):
         recording_destroy(recording_id=recording.pk, trigger="retention", reason="Retention ended")
     assert not default_storage.exists(name)

@@ -26,8 +26,8 @@ def _track_file(vault_dir: Path, recording: Recording, number: int = 0) -> Path:
 
 
 def _read_all(recording: Recording, number: int = 0) -> bytes:
-    reader = open_track(Track.objects.get(recording=recording, number=number))
-    return b"".join(reader.iter_range(0, reader.size - 1))
+    with open_track(Track.objects.get(recording=recording, number=number)) as reader:
+        return b"".join(reader.iter_range(0, reader.size - 1))
 
 
 def test_what_was_written_reads_back_and_is_not_stored_in_the_clear(
@@ -49,10 +49,10 @@ def test_a_flipped_byte_is_detected(cast: Cast, vault_dir: Path) -> None:
     stored = bytearray(path.read_bytes())
     stored[SEALED_CHUNK_SIZE + 5000] ^= 0x01  # inside chunk 1
     path.write_bytes(bytes(stored))
-    reader = open_track(Track.objects.get(recording=recording))
-    assert reader.chunk(0)  # the chunks around it still open
-    with pytest.raises(ChunkRejected, match="track 0, chunk 1 failed its integrity check"):
-        reader.chunk(1)
+    with open_track(Track.objects.get(recording=recording)) as reader:
+        assert reader.chunk(0)  # the chunks around it still open
+        with pytest.raises(ChunkRejected, match="track 0, chunk 1 failed its integrity check"):
+            reader.chunk(1)
 
 
 def test_swapped_chunks_are_detected(cast: Cast, vault_dir: Path) -> None:
@@ -61,11 +61,13 @@ def test_swapped_chunks_are_detected(cast: Cast, vault_dir: Path) -> None:
     stored = path.read_bytes()
     first, second = stored[:SEALED_CHUNK_SIZE], stored[SEALED_CHUNK_SIZE : 2 * SEALED_CHUNK_SIZE]
     path.write_bytes(second + first + stored[2 * SEALED_CHUNK_SIZE :])
-    reader = open_track(Track.objects.get(recording=recording))
-    with pytest.raises(ChunkRejected, match="chunk 0 failed its integrity check"):
+    with (
+        open_track(Track.objects.get(recording=recording)) as reader,
+        pytest.raises(ChunkRejected, match="chunk 0 failed its integrity check"),
+    ):
         reader.chunk(0)
-    with pytest.raises(ChunkRejected, match="chunk 1 failed its integrity check"):
-        reader.chunk(1)
+        with pytest.raises(ChunkRejected, match="chunk 1 failed its integrity check"):
+            reader.chunk(1)
 
 
 def test_a_truncated_tail_is_detected(cast: Cast, vault_dir: Path) -> None:
@@ -73,8 +75,10 @@ def test_a_truncated_tail_is_detected(cast: Cast, vault_dir: Path) -> None:
     path = _track_file(vault_dir, recording)
     stored = path.read_bytes()
     path.write_bytes(stored[: 2 * SEALED_CHUNK_SIZE])  # the final chunk dropped
-    reader = open_track(Track.objects.get(recording=recording))
-    with pytest.raises(ChunkRejected, match="chunk 2 is missing: the stored recording was cut"):
+    with (
+        open_track(Track.objects.get(recording=recording)) as reader,
+        pytest.raises(ChunkRejected, match="chunk 2 is missing: the stored recording was cut"),
+    ):
         reader.check_end()
 
 
@@ -87,8 +91,10 @@ def test_a_tail_cut_at_a_chunk_boundary_is_detected_by_the_final_mark(
     path = _track_file(vault_dir, recording)
     path.write_bytes(path.read_bytes()[: 2 * SEALED_CHUNK_SIZE])
     Track.objects.filter(recording=recording).update(chunk_count=2, size=2 * CHUNK_SIZE)
-    reader = open_track(Track.objects.get(recording=recording))
-    with pytest.raises(ChunkRejected, match="track 0, final chunk 1 failed its integrity check"):
+    with (
+        open_track(Track.objects.get(recording=recording)) as reader,
+        pytest.raises(ChunkRejected, match="track 0, final chunk 1 failed its integrity check"),
+    ):
         reader.check_end()
 
 
@@ -99,8 +105,10 @@ def test_a_chunk_from_another_recording_is_detected(cast: Cast, vault_dir: Path)
     path, other_path = _track_file(vault_dir, recording), _track_file(vault_dir, other)
     stored, foreign = path.read_bytes(), other_path.read_bytes()
     path.write_bytes(foreign[:SEALED_CHUNK_SIZE] + stored[SEALED_CHUNK_SIZE:])
-    reader = open_track(Track.objects.get(recording=recording))
-    with pytest.raises(ChunkRejected, match="chunk 0 failed its integrity check"):
+    with (
+        open_track(Track.objects.get(recording=recording)) as reader,
+        pytest.raises(ChunkRejected, match="chunk 0 failed its integrity check"),
+    ):
         reader.chunk(0)
     # Even under the right key, its place names the other recording.
     cipher = cipher_of(other)
@@ -170,7 +178,10 @@ def test_after_destruction_a_copy_of_the_ciphertext_cannot_be_decrypted(
     restored.append_chunk(recording.uuid.hex, 0, 0, copy[:SEALED_CHUNK_SIZE])
     track = Track.objects.get(recording=recording)
     for guess in (AESGCM(AESGCM.generate_key(bit_length=256)), AESGCM(wrapped[:32])):
-        with pytest.raises(ChunkRejected):
-            TrackReader(track=track, cipher=guess, store=restored).chunk(0)
+        with (
+            TrackReader(track=track, cipher=guess, store=restored) as reader,
+            pytest.raises(ChunkRejected),
+        ):
+            reader.chunk(0)
     # The only thing that could open it, the wrapped data key, is gone from the database.
     assert not Recording.objects.filter(pk=recording.pk, data_key__isnull=False).exists()

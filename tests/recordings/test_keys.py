@@ -110,5 +110,5 @@ def test_rewrap_moves_every_key_without_touching_media_and_can_resume(
         assert stored == media_before[recording.pk]
     with override_settings(VAULT_KEY_FILE=new_path, VAULT_PREVIOUS_KEY_FILES=[]):
         assert current_wrapper().key_id == new.key_id
-        reader = open_track(Track.objects.get(recording=recordings[0]))
-        assert b"".join(reader.iter_range(0, reader.size - 1)) == data
+        with open_track(Track.objects.get(recording=recordings[0])) as reader:
+            assert b"".join(reader.iter_range(0, reader.size - 1)) == data
