@@ -1,8 +1,11 @@
 """The standing cast: one organisation with each role, a learner and guardian, and an outsider."""
 
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from chaperon.accounts.session import SECOND_FACTOR_KEY
@@ -33,6 +36,13 @@ class Cast:
 
     def user(self, name: str) -> User:
         return getattr(self, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _vault_folder_removed_at_the_end() -> Iterator[None]:
+    """Recordings made outside tests/recordings go to this process's vault folder."""
+    yield
+    shutil.rmtree(settings.VAULT_DIR, ignore_errors=True)
 
 
 @pytest.fixture

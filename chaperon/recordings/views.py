@@ -214,6 +214,7 @@ def _media_response(
             status=409,
             content_type="text/plain; charset=utf-8",
         )
+    rest = _audited(rest, viewer, recording)
     body: _Pieces | _AsyncPieces = (
         _AsyncPieces(reader, first, rest)
         if isinstance(request, ASGIRequest)
@@ -231,6 +232,16 @@ def _media_response(
     streamed["Content-Disposition"] = "inline"
     streamed["Cache-Control"] = "no-store, private"
     return streamed
+
+
+def _audited(pieces: Iterator[bytes], viewer: User, recording: Recording) -> Iterator[bytes]:
+    """The pieces after the first; a chunk failing its check midway is logged like one failing
+    before the response starts, then stops the stream."""
+    try:
+        yield from pieces
+    except ChunkRejected as error:
+        services.recording_integrity_failed(actor=viewer, recording=recording, error=error)
+        raise
 
 
 class _Pieces:

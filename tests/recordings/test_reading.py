@@ -291,6 +291,11 @@ def test_the_media_response_closes_the_track_file_when_it_fails(
     with pytest.raises(ChunkRejected, match="chunk 2"):
         b"".join(broken.streaming_content)
     assert _open_descriptors(path) == 0
+    reasons = AuditEvent.objects.filter(action=AuditAction.RECORDING_INTEGRITY_FAILED)
+    assert ["chunk 2" in reason for reason in reasons.values_list("reason", flat=True)] == [
+        True,
+        True,
+    ]
     assert len(readers) == 2
 
 
