@@ -12,7 +12,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from chaperon.core.exceptions import ChaperonError, PermissionDenied
+from chaperon.core.exceptions import ChaperonError, PermissionDenied, ValidationFailed
 
 from . import recorder, selectors, services
 from .broadcast import room_group
@@ -102,6 +102,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         try:
             await database_sync_to_async(handler)(message)
+        except ValidationFailed as error:  # said as sentences: the room has no form fields
+            said = " ".join(text[:1].upper() + text[1:] for text in error.errors.values())
+            await self._send({"type": "error", "for": kind, "message": said})
         except ChaperonError as error:
             await self._send({"type": "error", "for": kind, "message": str(error)})
         except (KeyError, TypeError, ValueError):

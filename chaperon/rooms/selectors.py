@@ -152,16 +152,34 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
 
 
 def all_arrived(room: Room, everyone: list[Participant]) -> bool:
-    """Everyone expected is in: each learner, and each invited adult who is not only invited
-    to drop in (ROOM-6). Then the host is asked to lock the room."""
-    invited = Invitation.objects.filter(session=room.session).exclude(role=Invitation.Role.GUARDIAN)
-    present_invitations = {p.invitation_id for p in everyone if p.presence == Presence.ADMITTED}
-    present_users = {p.user_id for p in everyone if p.presence == Presence.ADMITTED}
-    for invitation in invited:
+    """Everyone expected is in (ROOM-6): the staff, each learner with a link of their own, and
+    for a learner without one (no email address: they join on a parent's or carer's link) one
+    of their parents or carers. Parents only invited to drop in are not waited for. Then the
+    host is asked to lock the room."""
+    admitted = [p for p in everyone if p.presence == Presence.ADMITTED]
+    present_invitations = {p.invitation_id for p in admitted}
+    present_users = {p.user_id for p in admitted}
+    invitations = list(Invitation.objects.filter(session=room.session))
+    for invitation in invitations:
         if invitation.role == Invitation.Role.STAFF:
             if invitation.person_id not in present_users:
                 return False
-        elif invitation.pk not in present_invitations:
+        elif (
+            invitation.role == Invitation.Role.LEARNER and invitation.pk not in present_invitations
+        ):
+            return False
+    with_own_link = {i.person_id for i in invitations if i.role == Invitation.Role.LEARNER}
+    guardians_in = {
+        i.person_id
+        for i in invitations
+        if i.role == Invitation.Role.GUARDIAN and i.pk in present_invitations
+    }
+    for learner_id in room.session.learners.values_list("pk", flat=True):
+        if learner_id in with_own_link:
+            continue
+        if not GuardianRelationship.objects.filter(
+            learner_id=learner_id, guardian_id__in=guardians_in
+        ).exists():
             return False
     return bool(present_invitations | present_users)
 
