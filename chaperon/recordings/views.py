@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chaperon.consent.selectors import recording_policy_of
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.forms import show_errors
 from chaperon.people.models import User
@@ -69,6 +70,7 @@ def recording_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "access_form": access_form,
             "playback_labels": [Role(role).label for role in sorted(page.playback_roles)],
+            "told_parents": recording_policy_of(viewer.organisation_id).who_may_see,
             "now": timezone.now(),
         },
     )
@@ -85,7 +87,11 @@ def access_change(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Who may play recordings was changed.")
+            messages.success(
+                request,
+                "Who may play recordings was changed. Check that the recording policy in the "
+                "consent statement says the same: parents and staff consented to what it says.",
+            )
     return redirect("recordings:list")
 
 

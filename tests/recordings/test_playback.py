@@ -99,6 +99,22 @@ def test_the_recording_policy_can_let_senior_leaders_play(cast: Cast) -> None:
     assert signed_in(cast.deputy).post(f"/recordings/{recording.pk}/", REASON).status_code == 403
 
 
+@pytest.mark.clause("REC-3")
+def test_the_access_setting_stands_beside_what_parents_were_told(cast: Cast) -> None:
+    from django.utils.html import escape
+
+    from chaperon.consent.selectors import recording_policy_of
+
+    told = escape(recording_policy_of(cast.organisation.pk).who_may_see)
+    page = signed_in(cast.dsl).get("/recordings/").content.decode()
+    assert f'<p class="email-body" id="told-parents">{told}</p>' in page
+    assert 'href="/consent/statement/"' in page
+    changed = signed_in(cast.dsl).post("/recordings/access/", {"roles": ["slt"]}, follow=True)
+    assert "Check that the recording policy in the consent statement says the same" in (
+        changed.content.decode()
+    )
+
+
 def test_range_requests_return_the_right_bytes(cast: Cast) -> None:
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
