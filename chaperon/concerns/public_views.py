@@ -4,13 +4,12 @@ reference number, and nothing else: never a name, never whether a child is known
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import show_errors
+from chaperon.core.rendering import render_in_zone
 from chaperon.people.models import Organisation
 from chaperon.sessions.invitations import invitation_for_token
 from chaperon.sessions.models import Invitation
@@ -32,10 +31,8 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     context |= {"organisation": organisation, "public": True}
-    if organisation is None:
-        return render(request, template, context, status=status)
-    with timezone.override(organisation.zone):
-        return render(request, template, context, status=status)
+    zone = organisation.zone if organisation is not None else None
+    return render_in_zone(request, template, context, zone=zone, status=status)
 
 
 def _limited(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.rendering import render_in_zone
 from chaperon.people.models import Organisation
 
 from . import links, selectors, services
@@ -35,12 +35,10 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     """Render with times in the organisation's time zone: nobody is signed in here."""
-    if organisation is None:
-        return render(request, template, context, status=status)
-    with timezone.override(organisation.zone):
+    if organisation is not None:
         context["zone_label"] = zone_label(organisation)
-        response = render(request, template, context, status=status)
-    return response
+    zone = organisation.zone if organisation is not None else None
+    return render_in_zone(request, template, context, zone=zone, status=status)
 
 
 def _problem(request: HttpRequest, error: LinkProblem) -> HttpResponse:
