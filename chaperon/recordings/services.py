@@ -36,11 +36,12 @@ from .models import (
 )
 from .permissions import (
     access_recording,
+    may_change_access,
     require_may_hold,
     require_may_play,
 )
 from .storage import chunk_store
-from .vault import TrackWriter, cipher_of, close_interrupted_track, new_wrapped_key
+from .vault import TrackWriter, cipher_of, close_interrupted_tracks, new_wrapped_key
 
 CASE_REFERENCE_LENGTH = 64
 
@@ -99,7 +100,7 @@ def recording_begin(
             started_at=now,
             retain_until=now + timedelta(days=retention_days),
         )
-        _data_key, wrapped = new_wrapped_key(recording)
+        wrapped = new_wrapped_key(recording)
         wrapped.save()
         for appearance in appearances:
             _add_appearance(recording, appearance)
@@ -162,11 +163,7 @@ def recording_finish(*, recording: Recording) -> None:
         locked = Recording.objects.select_for_update().get(pk=recording.pk)
         if locked.status != RecordingStatus.RECORDING:
             return
-        open_tracks = list(locked.tracks.filter(closed=False))
-        if open_tracks:
-            cipher, store = cipher_of(locked), chunk_store()
-            for track in open_tracks:
-                close_interrupted_track(track, cipher, store)
+        close_interrupted_tracks(locked)
         complete = not locked.tracks.filter(complete=False).exists()
         locked.status = RecordingStatus.COMPLETE if complete else RecordingStatus.INCOMPLETE
         locked.finished_at = timezone.now()
@@ -187,9 +184,7 @@ def recording_mark_interrupted(*, recording_id: int) -> bool:
         locked = Recording.objects.select_for_update().filter(pk=recording_id).first()
         if locked is None or locked.status != RecordingStatus.RECORDING:
             return False
-        cipher, store = cipher_of(locked), chunk_store()
-        for track in locked.tracks.filter(closed=False):
-            close_interrupted_track(track, cipher, store)
+        close_interrupted_tracks(locked)
         locked.status = RecordingStatus.INCOMPLETE
         locked.save(update_fields=["status", "updated_at"])
         record(
@@ -318,8 +313,6 @@ PLAYABLE_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER)
 
 def recording_access_set(*, actor: User, roles: Sequence[str]) -> RecordingAccess:
     """Change which roles may play the organisation's recordings. The DSL always may."""
-    from .permissions import may_change_access
-
     if not may_change_access(actor):
         raise PermissionDenied("Only the DSL can change who may play recordings.")
     chosen = sorted({str(role) for role in roles} | {Role.DSL.value})

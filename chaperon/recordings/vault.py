@@ -34,12 +34,11 @@ class RecordingGone(Exception):
     """The recording was destroyed: its data key no longer exists."""
 
 
-def new_wrapped_key(recording: Recording) -> tuple[bytes, DataKey]:
-    """A fresh data key for ``recording`` and its (unsaved) wrapped row."""
-    data_key = new_data_key()
+def new_wrapped_key(recording: Recording) -> DataKey:
+    """A fresh data key for ``recording``, as its (unsaved) wrapped row."""
     wrapper = current_wrapper()
-    wrapped = wrapper.wrap(data_key, context=recording.uuid.bytes)
-    return data_key, DataKey(recording=recording, key_id=wrapper.key_id, wrapped=wrapped)
+    wrapped = wrapper.wrap(new_data_key(), context=recording.uuid.bytes)
+    return DataKey(recording=recording, key_id=wrapper.key_id, wrapped=wrapped)
 
 
 def cipher_of(recording: Recording) -> AESGCM:
@@ -281,11 +280,16 @@ def ciphertext_digest(recording: Recording, store: ChunkStore) -> tuple[str, int
     return digest.hexdigest(), total
 
 
-def close_interrupted_track(track: Track, cipher: AESGCM, store: ChunkStore) -> None:
-    """Mark a track whose writer stopped without closing it: readable up to its last complete
-    chunk, not complete."""
-    found = readable_prefix(track, cipher, store)
-    with transaction.atomic():
-        Track.objects.filter(pk=track.pk, closed=False).update(
-            closed=True, complete=False, chunk_count=found.chunk_count, size=found.size
-        )
+def close_interrupted_tracks(recording: Recording) -> None:
+    """Mark each track of ``recording`` whose writer stopped without closing it: readable up to
+    its last complete chunk, not complete."""
+    open_tracks = list(recording.tracks.filter(closed=False))
+    if not open_tracks:
+        return
+    cipher, store = cipher_of(recording), chunk_store()
+    for track in open_tracks:
+        found = readable_prefix(track, cipher, store)
+        with transaction.atomic():
+            Track.objects.filter(pk=track.pk, closed=False).update(
+                closed=True, complete=False, chunk_count=found.chunk_count, size=found.size
+            )

@@ -3,6 +3,7 @@
 import os
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -76,3 +77,15 @@ def make_recording(
 
 
 TWO_AND_A_BIT = 2 * CHUNK_SIZE + 12_345
+
+
+def track_file(vault_dir: Path, recording: Recording, number: int = 0) -> Path:
+    """Where the local chunk store keeps a track's sealed chunks."""
+    return vault_dir / recording.uuid.hex / f"track-{number}.chunks"
+
+
+def flip(path: Path, offset: int) -> None:
+    """Damage one stored byte."""
+    stored = bytearray(path.read_bytes())
+    stored[offset] ^= 0x01
+    path.write_bytes(bytes(stored))

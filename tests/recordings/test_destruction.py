@@ -3,7 +3,7 @@ are destroyed by the periodic task; withdrawal of consent to recording destroys 
 recording the learner is in; a hold placed by the DSL keeps a recording as evidence; releasing
 it destroys what is due. Every step is audited; guardians are told, with the certificate."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.consent import services as consent
-from chaperon.consent.attachments import evidence_file
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.core.scheduling import registered
 from chaperon.recordings import tasks
@@ -29,6 +28,7 @@ from chaperon.recordings.services import recording_hold_place, recording_hold_re
 from tests import factories
 from tests.concerns.helpers import public_concern
 from tests.conftest import Cast, signed_in
+from tests.sessions.helpers import consent_for
 
 from .helpers import make_recording, media
 
@@ -47,17 +47,7 @@ def _expire(recording: Recording) -> None:
 
 def _give_recording_consent(cast: Cast, callbacks) -> None:
     with callbacks(execute=True):
-        consent.consent_record_by_staff(
-            actor=cast.dsl,
-            learner=cast.learner,
-            guardian_id=cast.guardian.pk,
-            answered_by_name="Morgan Alder",
-            channel="paper",
-            answers={"live_group": "given", "recording": "given"},
-            slots=[],
-            given_on=date.today(),
-            attachment=evidence_file(name="form.pdf", content=b"%PDF-1.4 form"),
-        )
+        consent_for(cast.learner, cast.dsl, purposes=["live_group"], recording=True)
 
 
 def _withdraw(cast: Cast, callbacks) -> None:

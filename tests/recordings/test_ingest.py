@@ -37,7 +37,7 @@ from chaperon.recordings.vault import open_track
 from chaperon.sessions.models import Session
 from tests.conftest import Cast
 
-from .helpers import TWO_AND_A_BIT, make_recording, make_session, media
+from .helpers import TWO_AND_A_BIT, flip, make_recording, make_session, media, track_file
 
 pytestmark = [pytest.mark.clause("REC-8"), pytest.mark.clause("REC-1")]
 
@@ -213,14 +213,12 @@ def test_a_torn_last_chunk_is_left_out_but_damage_before_it_is_an_error(
     recording = make_recording(cast, finish=False)
     writer = track_open(recording=recording, label="Robin Alder")
     writer.write(media(3 * CHUNK_SIZE))
-    path = vault_dir / recording.uuid.hex / "track-0.chunks"
+    path = track_file(vault_dir, recording)
     with path.open("ab") as torn:  # the crash came in the middle of writing chunk 3
         torn.write(os.urandom(70_000))
     with open_track(Track.objects.get(pk=writer.track_id)) as reader:
         assert reader.size == 3 * CHUNK_SIZE
-    stored = bytearray(path.read_bytes())
-    stored[2 * (CHUNK_SIZE + 28) + 40] ^= 1  # chunk 2, the last complete one, damaged
-    path.write_bytes(bytes(stored))
+    flip(path, 2 * (CHUNK_SIZE + 28) + 40)  # chunk 2, the last complete one, damaged
     with pytest.raises(ChunkRejected):
         open_track(Track.objects.get(pk=writer.track_id))
 

@@ -16,13 +16,9 @@ from chaperon.recordings.storage import LocalChunkStore
 from chaperon.recordings.vault import RecordingGone, TrackReader, cipher_of, open_track
 from tests.conftest import Cast, signed_in
 
-from .helpers import TWO_AND_A_BIT, make_recording, media
+from .helpers import TWO_AND_A_BIT, flip, make_recording, media, track_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("LOG-2"), pytest.mark.clause("REC-8")]
-
-
-def _track_file(vault_dir: Path, recording: Recording, number: int = 0) -> Path:
-    return vault_dir / recording.uuid.hex / f"track-{number}.chunks"
 
 
 def _read_all(recording: Recording, number: int = 0) -> bytes:
@@ -36,7 +32,7 @@ def test_what_was_written_reads_back_and_is_not_stored_in_the_clear(
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
     assert _read_all(recording) == data
-    stored = _track_file(vault_dir, recording).read_bytes()
+    stored = track_file(vault_dir, recording).read_bytes()
     assert len(stored) == 2 * SEALED_CHUNK_SIZE + 12 + 12_345 + 16
     assert data[:4096] not in stored and data[CHUNK_SIZE : CHUNK_SIZE + 4096] not in stored
     track = Track.objects.get(recording=recording)
@@ -45,10 +41,7 @@ def test_what_was_written_reads_back_and_is_not_stored_in_the_clear(
 
 def test_a_flipped_byte_is_detected(cast: Cast, vault_dir: Path) -> None:
     recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT)])
-    path = _track_file(vault_dir, recording)
-    stored = bytearray(path.read_bytes())
-    stored[SEALED_CHUNK_SIZE + 5000] ^= 0x01  # inside chunk 1
-    path.write_bytes(bytes(stored))
+    flip(track_file(vault_dir, recording), SEALED_CHUNK_SIZE + 5000)  # inside chunk 1
     with open_track(Track.objects.get(recording=recording)) as reader:
         assert reader.chunk(0)  # the chunks around it still open
         with pytest.raises(ChunkRejected, match="track 0, chunk 1 failed its integrity check"):
@@ -57,7 +50,7 @@ def test_a_flipped_byte_is_detected(cast: Cast, vault_dir: Path) -> None:
 
 def test_swapped_chunks_are_detected(cast: Cast, vault_dir: Path) -> None:
     recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT)])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     stored = path.read_bytes()
     first, second = stored[:SEALED_CHUNK_SIZE], stored[SEALED_CHUNK_SIZE : 2 * SEALED_CHUNK_SIZE]
     path.write_bytes(second + first + stored[2 * SEALED_CHUNK_SIZE :])
@@ -72,7 +65,7 @@ def test_swapped_chunks_are_detected(cast: Cast, vault_dir: Path) -> None:
 
 def test_a_truncated_tail_is_detected(cast: Cast, vault_dir: Path) -> None:
     recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT)])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     stored = path.read_bytes()
     path.write_bytes(stored[: 2 * SEALED_CHUNK_SIZE])  # the final chunk dropped
     with (
@@ -88,7 +81,7 @@ def test_a_tail_cut_at_a_chunk_boundary_is_detected_by_the_final_mark(
     """Even if the database's chunk count were cut too, the last chunk left is not marked
     final, so it does not open as the end."""
     recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT)])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     path.write_bytes(path.read_bytes()[: 2 * SEALED_CHUNK_SIZE])
     Track.objects.filter(recording=recording).update(chunk_count=2, size=2 * CHUNK_SIZE)
     with (
@@ -102,7 +95,7 @@ def test_a_chunk_from_another_recording_is_detected(cast: Cast, vault_dir: Path)
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
     other = make_recording(cast, tracks=[data])  # the very same media
-    path, other_path = _track_file(vault_dir, recording), _track_file(vault_dir, other)
+    path, other_path = track_file(vault_dir, recording), track_file(vault_dir, other)
     stored, foreign = path.read_bytes(), other_path.read_bytes()
     path.write_bytes(foreign[:SEALED_CHUNK_SIZE] + stored[SEALED_CHUNK_SIZE:])
     with (
@@ -119,7 +112,7 @@ def test_a_chunk_from_another_recording_is_detected(cast: Cast, vault_dir: Path)
 
 def test_a_chunk_moved_between_tracks_is_detected(cast: Cast, vault_dir: Path) -> None:
     recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT), media(TWO_AND_A_BIT, 7)])
-    first, second = _track_file(vault_dir, recording, 0), _track_file(vault_dir, recording, 1)
+    first, second = track_file(vault_dir, recording, 0), track_file(vault_dir, recording, 1)
     stored = first.read_bytes()
     first.write_bytes(second.read_bytes()[:SEALED_CHUNK_SIZE] + stored[SEALED_CHUNK_SIZE:])
     with pytest.raises(ChunkRejected, match="track 0, chunk 0"):
@@ -130,7 +123,7 @@ def test_playback_of_a_damaged_recording_is_refused_with_a_clear_error_and_logge
     cast: Cast, vault_dir: Path
 ) -> None:
     recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT)])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     stored = bytearray(path.read_bytes())
     stored[100] ^= 0xFF
     path.write_bytes(bytes(stored))
@@ -145,7 +138,7 @@ def test_playback_of_a_damaged_recording_is_refused_with_a_clear_error_and_logge
 
 def test_the_player_page_names_a_cut_short_track(cast: Cast, vault_dir: Path) -> None:
     recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT)])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     path.write_bytes(path.read_bytes()[: SEALED_CHUNK_SIZE + 100])
     client = signed_in(cast.dsl)
     client.post(f"/recordings/{recording.pk}/", {"play-reason": "Reviewing a concern raised"})
@@ -162,14 +155,14 @@ def test_after_destruction_a_copy_of_the_ciphertext_cannot_be_decrypted(
 ) -> None:
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
-    copy = _track_file(vault_dir, recording).read_bytes()  # a backup taken beforehand
+    copy = track_file(vault_dir, recording).read_bytes()  # a backup taken beforehand
     wrapped = bytes(recording.data_key.wrapped)
     with django_capture_on_commit_callbacks(execute=True):
         certificate = recording_destroy(
             recording_id=recording.pk, trigger="retention", reason="Retention ended"
         )
     assert certificate is not None
-    assert not _track_file(vault_dir, recording).exists()  # the ciphertext is deleted
+    assert not track_file(vault_dir, recording).exists()  # the ciphertext is deleted
     recording.refresh_from_db()
     with pytest.raises(RecordingGone):
         cipher_of(recording)

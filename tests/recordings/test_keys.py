@@ -23,7 +23,7 @@ from chaperon.recordings.models import DataKey, Track
 from chaperon.recordings.vault import open_track
 from tests.conftest import Cast
 
-from .helpers import make_recording, media
+from .helpers import make_recording, media, track_file
 
 pytestmark = pytest.mark.clause("REC-8")
 
@@ -81,9 +81,7 @@ def test_rewrap_moves_every_key_without_touching_media_and_can_resume(
 ) -> None:
     data = media(300_000)
     recordings = [make_recording(cast, tracks=[data]) for _ in range(3)]
-    media_before = {
-        r.pk: (vault_dir / r.uuid.hex / "track-0.chunks").read_bytes() for r in recordings
-    }
+    media_before = {r.pk: track_file(vault_dir, r).read_bytes() for r in recordings}
     new_path = tmp_path / "new.key"
     write_key_file(new_path)
     new = read_key_file(new_path)
@@ -106,8 +104,7 @@ def test_rewrap_moves_every_key_without_touching_media_and_can_resume(
 
     # The media files are untouched, and play under the new key once it is the current one.
     for recording in recordings:
-        stored = (vault_dir / recording.uuid.hex / "track-0.chunks").read_bytes()
-        assert stored == media_before[recording.pk]
+        assert track_file(vault_dir, recording).read_bytes() == media_before[recording.pk]
     with override_settings(VAULT_KEY_FILE=new_path, VAULT_PREVIOUS_KEY_FILES=[]):
         assert current_wrapper().key_id == new.key_id
         with open_track(Track.objects.get(recording=recordings[0])) as reader:

@@ -32,16 +32,12 @@ from chaperon.recordings.storage import (
 from chaperon.recordings.vault import TrackReader, cipher_of, open_track
 from tests.conftest import Cast, signed_in
 
-from .helpers import TWO_AND_A_BIT, make_recording, media
+from .helpers import TWO_AND_A_BIT, flip, make_recording, media, track_file
 
 pytestmark = [pytest.mark.clause("LOG-2"), pytest.mark.clause("REC-8")]
 
 REASON = {"play-reason": "Reviewing the concern raised about this lesson"}
 FIVE_AND_A_BIT = 5 * CHUNK_SIZE + 777
-
-
-def _track_file(vault_dir: Path, recording: Recording, number: int = 0) -> Path:
-    return vault_dir / recording.uuid.hex / f"track-{number}.chunks"
 
 
 def _open_descriptors(path: Path) -> int:
@@ -58,12 +54,6 @@ def _server_closes(response: Any) -> None:
     the end-of-request signal, which would close the test's database connection)."""
     with mock.patch.object(request_finished, "send"):
         response.close()
-
-
-def _flip(path: Path, offset: int) -> None:
-    stored = bytearray(path.read_bytes())
-    stored[offset] ^= 0x01
-    path.write_bytes(bytes(stored))
 
 
 class _Spy:
@@ -100,7 +90,7 @@ class _Spy:
 def test_a_reader_keeps_one_file_open_until_it_is_closed(cast: Cast, vault_dir: Path) -> None:
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     reader = open_track(Track.objects.get(recording=recording))
     assert _open_descriptors(path) == 0  # nothing opened before the first read
     assert reader.chunk(2) == data[2 * CHUNK_SIZE :]
@@ -140,15 +130,15 @@ def test_reading_in_order_reads_the_next_chunk_meanwhile_and_nothing_past_the_ra
         ahead = [index for index, thread in spy.reads if thread.startswith("vault-read")]
         assert ahead == wanted[1:]  # all but the first read on the helper thread
         assert spy.opened == 1
-    assert _open_descriptors(_track_file(vault_dir, recording)) == 0
+    assert _open_descriptors(track_file(vault_dir, recording)) == 0
 
 
 @pytest.mark.django_db
 def test_a_damaged_chunk_inside_a_range_stops_the_stream_there(cast: Cast, vault_dir: Path) -> None:
     data = media(FIVE_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
-    path = _track_file(vault_dir, recording)
-    _flip(path, 3 * SEALED_CHUNK_SIZE + 700)  # inside chunk 3
+    path = track_file(vault_dir, recording)
+    flip(path, 3 * SEALED_CHUNK_SIZE + 700)  # inside chunk 3
     with open_track(Track.objects.get(recording=recording)) as reader:
         first, rest = reader.first_and_rest(0, reader.size - 1)
         assert first == data[:CHUNK_SIZE]
@@ -165,7 +155,7 @@ def test_a_track_cut_short_inside_a_range_is_named_at_the_missing_chunk(
     cast: Cast, vault_dir: Path
 ) -> None:
     recording = make_recording(cast, tracks=[media(FIVE_AND_A_BIT)])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     path.write_bytes(path.read_bytes()[: 2 * SEALED_CHUNK_SIZE])
     with open_track(Track.objects.get(recording=recording)) as reader:
         pieces = reader.iter_range(0, reader.size - 1)
@@ -248,7 +238,7 @@ def test_the_media_response_closes_the_track_file_when_it_ends_or_is_cut_off(
 ) -> None:
     data = media(FIVE_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     client = _playing(cast, recording)
     url = f"/recordings/{recording.pk}/tracks/0/media"
 
@@ -275,8 +265,8 @@ def test_the_media_response_closes_the_track_file_when_it_fails(
 ) -> None:
     data = media(FIVE_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
-    path = _track_file(vault_dir, recording)
-    _flip(path, 2 * SEALED_CHUNK_SIZE + 99)  # inside chunk 2
+    path = track_file(vault_dir, recording)
+    flip(path, 2 * SEALED_CHUNK_SIZE + 99)  # inside chunk 2
     client = _playing(cast, recording)
     url = f"/recordings/{recording.pk}/tracks/0/media"
 
@@ -305,7 +295,7 @@ def test_under_asgi_the_media_is_sent_piece_by_piece_and_the_file_closed(
 ) -> None:
     data = media(FIVE_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
-    path = _track_file(vault_dir, recording)
+    path = track_file(vault_dir, recording)
     client = AsyncClient()
     client.cookies = _playing(cast, recording).cookies
     url = f"/recordings/{recording.pk}/tracks/0/media"
