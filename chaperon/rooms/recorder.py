@@ -6,7 +6,6 @@ person present may be recorded, pauses when someone who may not comes in, and a 
 stops arriving is a gap, shown to the host and kept with the track.
 """
 
-import importlib
 from datetime import datetime
 from types import ModuleType
 from typing import Any
@@ -19,6 +18,8 @@ from chaperon.audit.actions import AuditAction
 from chaperon.consent.selectors import session_consent_facts, staff_recording_consent
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import GuardianRelationship, StaffMember, User
+from chaperon.recordings import services as vault_services
+from chaperon.recordings.models import Recording
 from chaperon.sessions.models import Invitation
 
 from . import broadcast
@@ -29,11 +30,8 @@ GIVEN = "given"
 
 
 def _vault() -> ModuleType:
-    """The vault's services (``chaperon.recordings.services``)."""
-    module = importlib.import_module("chaperon.recordings.services")
-    if not hasattr(module, "recording_begin"):
-        raise ValidationFailed({"recording": "the recording vault is not available yet"})
-    return module
+    """The vault's services; the tests stand a fake in for them."""
+    return vault_services
 
 
 def _present(room: Room) -> list[Participant]:
@@ -175,12 +173,8 @@ def pause_unless_consented(room: Room, person: Participant) -> None:
         )
 
 
-def _recording(recording_id: int) -> Any:
-    from chaperon.recordings import models as vault_models
-
-    recording_model: Any = getattr(vault_models, "Recording")  # noqa: B009 (built in parallel)
-
-    return recording_model.objects.get(pk=recording_id)
+def _recording(recording_id: int) -> Recording:
+    return Recording.objects.get(pk=recording_id)
 
 
 class TrackHolder:
@@ -218,7 +212,7 @@ def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) ->
         holder.writer = _vault().track_open(
             recording=_recording(room.recording_id), label=track_label(person), started_at=now
         )
-        person.track_id = _track_id(holder.writer)
+        person.track_id = holder.writer.track_id
         person.save(update_fields=["track_id"])
     holder.writer.write(data)
     gap_since = person.gap_since or _late(person.last_chunk_at, now)
@@ -231,11 +225,6 @@ def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) ->
 def _late(last: datetime | None, now: datetime) -> datetime | None:
     limit = settings.ROOM_TRACK_GAP_SECONDS
     return last if last is not None and (now - last).total_seconds() > limit else None
-
-
-def _track_id(writer: Any) -> int | None:
-    track = getattr(writer, "track", None)
-    return getattr(writer, "track_id", None) or (track.pk if track is not None else None)
 
 
 def _record_gap(room: Room, person: Participant, started: datetime, ended: datetime) -> None:

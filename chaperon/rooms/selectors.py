@@ -174,12 +174,12 @@ def all_arrived(room: Room, everyone: list[Participant]) -> bool:
         for i in invitations
         if i.role == Invitation.Role.GUARDIAN and i.pk in present_invitations
     }
-    for learner_id in room.session.learners.values_list("pk", flat=True):
-        if learner_id in with_own_link:
-            continue
-        if not GuardianRelationship.objects.filter(
-            learner_id=learner_id, guardian_id__in=guardians_in
-        ).exists():
+    on_a_guardians_link = set(room.session.learners.values_list("pk", flat=True)) - with_own_link
+    if on_a_guardians_link:
+        brought = GuardianRelationship.objects.filter(
+            learner_id__in=on_a_guardians_link, guardian_id__in=guardians_in
+        ).values_list("learner_id", flat=True)
+        if not on_a_guardians_link <= set(brought):
             return False
     return bool(present_invitations | present_users)
 

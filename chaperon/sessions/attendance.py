@@ -4,8 +4,6 @@ leave, read by the meeting record (LOG-1) and the learner's chronology."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-
 from chaperon.people.models import User
 
 from .models import Invitation, Session, SessionAttendance
@@ -40,10 +38,9 @@ def attendance_joined(
     )
 
 
-def attendance_left(*, stay: SessionAttendance, at: datetime) -> None:
-    """Close a stay. Closing one already closed keeps its first time."""
-    with transaction.atomic():
-        SessionAttendance.objects.filter(pk=stay.pk, left_at__isnull=True).update(left_at=at)
+def attendance_left(*, stay_id: int, at: datetime) -> None:
+    """Close a stay. Closing one already closed (or gone) keeps its first time."""
+    SessionAttendance.objects.filter(pk=stay_id, left_at__isnull=True).update(left_at=at)
 
 
 def session_attendance(*, session: Session) -> list[AttendanceEntry]:

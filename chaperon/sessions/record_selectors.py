@@ -21,6 +21,7 @@ from chaperon.people.roles import Role
 
 from .attendance import session_attendance
 from .models import (
+    ApprovedPlatform,
     Invitation,
     MeetingAction,
     MeetingRecord,
@@ -91,6 +92,15 @@ def access_session_for_record(viewer: User, session_id: int) -> Session:
     if session is None or not may_read_record(viewer, session):
         raise NotFound("No such meeting record.")
     return session
+
+
+def approved_platform_names(session: Session) -> list[str]:
+    """The platforms on the session's organisation's approved register, by name."""
+    return list(
+        ApprovedPlatform.objects.filter(organisation_id=session.organisation_id)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
 
 
 def record_exists(session: Session) -> bool:
@@ -192,14 +202,11 @@ def records_due_panel(user: User) -> dict[str, Any] | None:
     if not due:
         return None
     now = timezone.now()
+    rows = [(session, record_due_by(session)) for session in due]
     return {
         "due": [
-            {
-                "session": session,
-                "due_by": record_due_by(session),
-                "late": record_due_by(session) <= now,
-            }
-            for session in due
+            {"session": session, "due_by": due_by, "late": due_by <= now}
+            for session, due_by in rows
         ]
     }
 
@@ -318,7 +325,7 @@ def record_link_for(viewer: User, session: Session) -> RecordLink | None:
     its record."""
     if not is_held(session) or not has_ended(session) or not may_read_record(viewer, session):
         return None
-    written = MeetingRecord.objects.filter(session=session).exists()
+    written = record_exists(session)
     destruction = MeetingRecordDestruction.objects.filter(session=session).first()
     return RecordLink(
         written=written,

@@ -28,7 +28,6 @@ from chaperon.people.selectors import safeguarding_leads
 from chaperon.policy.dates import add_years
 
 from .models import (
-    ApprovedPlatform,
     DeliveryMethod,
     MeetingAction,
     MeetingRecord,
@@ -41,12 +40,15 @@ from .models import (
 from .record_selectors import (
     NOT_HELD,
     REMINDER_AFTER_WORKING_DAYS,
+    approved_platform_names,
     has_ended,
     is_held,
     line_manager_of,
     may_amend_record,
     may_read_record,
     may_write_record,
+    record_destroyed,
+    record_exists,
     reminder_due_at,
 )
 
@@ -80,11 +82,7 @@ def _check_method(session: Session, method: str, platform_name: str) -> dict[str
         return {"method": f"choose how the session was delivered: {labels}"}
     if method != DeliveryMethod.APPROVED_PLATFORM:
         return {}
-    names = list(
-        ApprovedPlatform.objects.filter(organisation_id=session.organisation_id)
-        .order_by("name")
-        .values_list("name", flat=True)
-    )
+    names = approved_platform_names(session)
     if platform_name.strip() in names:
         return {}
     if not names:
@@ -250,11 +248,11 @@ def meeting_record_write(
     kept = _checked(session, method, platform_name, summary, actions)
     with transaction.atomic():
         Session.objects.select_for_update().get(pk=session.pk)
-        if MeetingRecord.objects.filter(session=session).exists():
+        if record_exists(session):
             raise ValidationFailed(
                 {"session": "the record is already written: amend it, giving a reason"}
             )
-        if MeetingRecordDestruction.objects.filter(session=session).exists():
+        if record_destroyed(session):
             raise ValidationFailed({"session": "this session's record was destroyed"})
         meeting_record = MeetingRecord(
             organisation_id=session.organisation_id, session=session, written_by=actor

@@ -16,7 +16,7 @@ from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 
 from . import record_selectors, record_services
-from .models import ApprovedPlatform, DeliveryMethod, MeetingRecord, Session
+from .models import DeliveryMethod, MeetingRecord, Session
 
 ACTIONS_PREFIX = "actions"
 
@@ -41,10 +41,7 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args: Any, session: Session, amending: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = ApprovedPlatform.objects.filter(organisation_id=session.organisation_id).order_by(
-            "name"
-        )
-        platforms = [(name, name) for name in names.values_list("name", flat=True)]
+        platforms = [(name, name) for name in record_selectors.approved_platform_names(session)]
         field = self.fields["platform_name"]
         if platforms and isinstance(field, forms.ChoiceField):
             field.choices = [("", "Not used"), *platforms]

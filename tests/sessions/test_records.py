@@ -436,11 +436,11 @@ def test_the_record_shows_the_rooms_stays(cast: Cast) -> None:
         user=cast.teacher,
     )
     first = attendance_joined(session=session, display_name="Robin Alder", role="learner", at=came)
-    attendance_left(stay=first, at=came + timedelta(minutes=10))
+    attendance_left(stay_id=first.pk, at=came + timedelta(minutes=10))
     attendance_joined(
         session=session, display_name="Robin Alder", role="learner", at=came + timedelta(minutes=12)
     )
-    attendance_left(stay=host, at=session.end)
+    attendance_left(stay_id=host.pk, at=session.end)
     written(cast, session)
     body = signed_in(cast.dsl).get(f"/sessions/{session.pk}/record/").content.decode()
     local = timezone.localtime

@@ -10,7 +10,7 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.people.models import User
 from chaperon.sessions.attendance import attendance_joined, attendance_left
-from chaperon.sessions.models import Invitation, SessionAttendance
+from chaperon.sessions.models import Invitation
 
 from ..models import Participant, Presence, Room, RoomEvent
 
@@ -87,9 +87,7 @@ def open_stay(participant: Participant) -> None:
 
 def close_stay(participant: Participant) -> None:
     if participant.stay_id is not None:
-        stay = SessionAttendance.objects.filter(pk=participant.stay_id).first()
-        if stay is not None:
-            attendance_left(stay=stay, at=timezone.now())
+        attendance_left(stay_id=participant.stay_id, at=timezone.now())
         participant.stay_id = None
 
 
