@@ -110,18 +110,11 @@ def _open_access(request: HttpRequest, token: str) -> ConsentAccess | HttpRespon
         return _problem(request, error)
 
 
-def _given(access: ConsentAccess) -> list[str]:
-    return [
-        s.purpose
-        for s in selectors.current_statuses(access.learner)
-        if s.consent is not None and s.consent.answer == Answer.GIVEN
-    ]
-
-
 def _manage_page(
     request: HttpRequest, access: ConsentAccess, token: str, form: LinkWithdrawForm | None
 ) -> HttpResponse:
-    given = _given(access)
+    statuses = selectors.current_statuses(access.learner)
+    given = selectors.given_purposes(statuses)
     if form is None:
         form = LinkWithdrawForm(
             given=given,
@@ -135,7 +128,7 @@ def _manage_page(
             "token": token,
             "organisation": access.organisation,
             "learner": access.learner,
-            "statuses": selectors.current_statuses(access.learner),
+            "statuses": statuses,
             "receipts": selectors.receipts_of(access),
             "form": form,
             "given": given,
@@ -160,7 +153,8 @@ def manage_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     access = _open_access(request, token)
     if isinstance(access, HttpResponse):
         return access
-    form = LinkWithdrawForm(request.POST, given=_given(access))
+    given = selectors.given_purposes(selectors.current_statuses(access.learner))
+    form = LinkWithdrawForm(request.POST, given=given)
     if form.is_valid():
         try:
             services.consent_withdraw_by_link(

@@ -16,7 +16,7 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound
 from chaperon.core.models import DeliveryStatus
 from chaperon.people.models import Guardian, Learner, User
-from chaperon.people.selectors import organisation_today
+from chaperon.people.selectors import organisation_today, year_groups_in
 
 from .answerers import Answerers, answerers_of
 from .models import (
@@ -280,14 +280,7 @@ class GroupRow:
 
 def year_groups_for(viewer: User) -> list[str]:
     require(viewer, ConsentPermission.VIEW_AND_REQUEST)
-    groups = (
-        Learner.objects.filter(organisation_id=viewer.organisation_id)
-        .exclude(year_group="")
-        .values_list("year_group", flat=True)
-        .distinct()
-        .order_by("year_group")
-    )
-    return list(groups)
+    return year_groups_in(viewer.organisation_id)
 
 
 def group_overview_for(viewer: User, *, year_group: str) -> list[GroupRow]:
@@ -334,6 +327,14 @@ def current_statuses(learner: Learner) -> list[PurposeStatus]:
     warning_days = consent_settings_of(learner.organisation_id).expiry_warning_days
     current = Consent.objects.filter(learner=learner, superseded_at__isnull=True)
     return _statuses(current, today=today, warning_days=warning_days)
+
+
+def given_purposes(statuses: Iterable[PurposeStatus]) -> list[str]:
+    """The purposes of ``statuses`` whose current answer is given, expired or not: those a
+    withdrawal can name."""
+    return [
+        s.purpose for s in statuses if s.consent is not None and s.consent.answer == Answer.GIVEN
+    ]
 
 
 def latest_evidence_id(learner_id: int) -> int:

@@ -21,7 +21,7 @@ from .forms import (
     StaffWithdrawForm,
     show_errors,
 )
-from .models import Answer, ConsentRequest, RequestStatus
+from .models import ConsentRequest, RequestStatus
 from .permissions import ConsentPermission, access_evidence, access_learner, can
 from .receipts import receipt_filename
 
@@ -49,9 +49,7 @@ def _learner_page(
             "send_form": send_form or _send_form(page.learner),
             "may_record": can(viewer, ConsentPermission.RECORD),
             "may_withdraw": can(viewer, ConsentPermission.WITHDRAW),
-            "any_given": any(
-                s.consent is not None and s.consent.answer == Answer.GIVEN for s in page.statuses
-            ),
+            "any_given": bool(selectors.given_purposes(page.statuses)),
         },
         status=200 if send_form is None else 400,
     )
@@ -162,11 +160,7 @@ def learner_record(request: HttpRequest, learner_id: int) -> HttpResponse:
 def learner_withdraw(request: HttpRequest, learner_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     learner = access_learner(viewer, learner_id, ConsentPermission.WITHDRAW)
-    given = [
-        s.purpose
-        for s in selectors.current_statuses(learner)
-        if s.consent is not None and s.consent.answer == Answer.GIVEN
-    ]
+    given = selectors.given_purposes(selectors.current_statuses(learner))
     form = StaffWithdrawForm(
         request.POST or None, given=given, guardians=selectors.guardians_of(learner)
     )

@@ -98,16 +98,21 @@ def learner_list_visible_to(
     return learners
 
 
-def year_groups_of(viewer: User) -> list[str]:
-    require(viewer, Permission.VIEW_LEARNERS)
+def year_groups_in(organisation_id: int) -> list[str]:
+    """The organisation's years and groups, in order; the caller checks permission."""
     groups = (
-        Learner.objects.filter(organisation_id=viewer.organisation_id)
+        Learner.objects.filter(organisation_id=organisation_id)
         .exclude(year_group="")
         .values_list("year_group", flat=True)
         .distinct()
         .order_by("year_group")
     )
     return list(groups)
+
+
+def year_groups_of(viewer: User) -> list[str]:
+    require(viewer, Permission.VIEW_LEARNERS)
+    return year_groups_in(viewer.organisation_id)
 
 
 def learner_detail_for(viewer: User, learner_id: int) -> Learner:

@@ -7,8 +7,9 @@ from typing import Any
 from chaperon.audit.actions import AuditAction
 
 from ..models import ContactMethod, Guardian, GuardianRelationship, Learner, Organisation, User
+from ..services import apply_changes
 from .formats import GUARDIANS, ParsedRow
-from .plans import Outcome, Plan, audit, changes, group_by, in_batches, report_repeats, validate
+from .plans import Outcome, Plan, audit, group_by, in_batches, report_repeats, validate
 from .report import RowError
 
 DETAILS = ("full_name", "email", "phone", "preferred_contact")
@@ -157,7 +158,7 @@ def _guardian(
     if guardian is None:
         guardian = Guardian(organisation=organisation, **wanted)
         result.new.append((row.line, guardian))
-    elif changed := changes(guardian, wanted):
+    elif changed := apply_changes(guardian, wanted):
         result.changed.append((row.line, guardian, changed))
     else:
         return guardian, False
@@ -231,7 +232,7 @@ def _link(
         validate(link, row.line, errors, columns=COLUMNS, exclude=_NOT_VALIDATED)
         result.new_links.append((row.line, link))
         result.step(row.line, Outcome.CREATED, operations + 1)
-    elif changed := changes(link, wanted):
+    elif changed := apply_changes(link, wanted):
         validate(link, row.line, errors, columns=COLUMNS, exclude=_NOT_VALIDATED)
         result.changed_links.append((row.line, link, changed))
         result.step(row.line, Outcome.UPDATED, operations + 1)

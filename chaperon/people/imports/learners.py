@@ -4,8 +4,9 @@ name and date of birth when exactly one such learner exists."""
 from chaperon.audit.actions import AuditAction
 
 from ..models import Learner, Organisation, User
+from ..services import apply_changes
 from .formats import LEARNERS, ParsedRow
-from .plans import Outcome, Plan, audit, changes, in_batches, report_repeats, validate
+from .plans import Outcome, Plan, audit, in_batches, report_repeats, validate
 from .report import RowError
 
 FIELDS = (
@@ -82,7 +83,7 @@ def _add(
         result.new.append((row.line, learner))
         result.step(row.line, Outcome.CREATED)
         return
-    changed = changes(learner, wanted)
+    changed = apply_changes(learner, wanted)
     if not changed:
         result.step(row.line, Outcome.UNCHANGED)
         return

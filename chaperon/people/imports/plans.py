@@ -87,16 +87,6 @@ def in_batches[T](items: Sequence[T]) -> Iterator[tuple[T, ...]]:
     return batched(items, BATCH)
 
 
-def changes(instance: Model, wanted: dict[str, Any]) -> list[str]:
-    """Set on ``instance`` the items of ``wanted`` that differ; return their names, sorted."""
-    changed = []
-    for name, value in wanted.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed.append(name)
-    return sorted(changed)
-
-
 def validate(
     instance: Model,
     line: int,

@@ -9,8 +9,9 @@ from chaperon.core import events
 
 from ..events import StaffChanged
 from ..models import Organisation, StaffMember, StaffRole, User
+from ..services import apply_changes
 from .formats import STAFF, ParsedRow
-from .plans import Outcome, Plan, audit, changes, in_batches, report_repeats, validate
+from .plans import Outcome, Plan, audit, in_batches, report_repeats, validate
 from .report import RowError
 
 USER_FIELDS = ("full_name", "email")
@@ -176,7 +177,7 @@ def _add(
         result.new.append((row.line, member, values["roles"]))
         result.step(row.line, Outcome.CREATED)
         return
-    changed = sorted(changes(member.user, user_wanted) + changes(member, staff_wanted))
+    changed = sorted(apply_changes(member.user, user_wanted) + apply_changes(member, staff_wanted))
     roles_before = sorted(member.role_set)
     roles = values["roles"] if values["roles"] != roles_before else None
     if not changed and roles is None:
