@@ -1,28 +1,19 @@
 """Forms of the concern pages. They parse and shape input; the services decide."""
 
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.forms import Boxes, Choices
 from chaperon.people.models import Learner, Organisation, User
 
 from .attachments import ConcernFile, concern_file
 from .checklist import AGENCY_LABELS, Illegal, NudeSharing, RiskToUser
 from .models import ConcernKind, ConcernType, FourCs, ReporterRelation
 from .services import RESPONSES
-
-
-class Choices(forms.RadioSelect):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        # The error summary links to the first choice, where keyboard focus can go.
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-class Boxes(forms.CheckboxSelectMultiple):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 class _OwnIds:
@@ -33,6 +24,26 @@ class _OwnIds:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+
+
+def _offer(
+    field: forms.Field,
+    records: Sequence[Any],
+    label: Callable[[Any], str],
+    *,
+    blank: str | None = None,
+) -> None:
+    """Offer ``records`` on a ``TypedChoiceField``: its cleaned value is the chosen record
+    (or None for ``blank``), so the view need not look it up again."""
+    choice = cast(forms.TypedChoiceField, field)
+    by_pk = {str(record.pk): record for record in records}
+    blank_choice = [("", blank)] if blank is not None else []
+    choice.choices = blank_choice + [(record.pk, label(record)) for record in records]
+    choice.coerce = by_pk.__getitem__
+
+
+def _full_name(record: Any) -> str:
+    return str(record.full_name)
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -169,23 +180,18 @@ class StaffReportForm(ReportForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["learner"] = forms.TypedChoiceField(
-            label="The learner, if they are on the list",
-            choices=[("", "Not listed or not known")]
-            + [
-                (learner.pk, f"{learner.full_name} ({learner.year_group or 'no group'})")
-                for learner in learners
-            ],
-            coerce=int,
-            empty_value=None,
-            required=False,
+            label="The learner, if they are on the list", empty_value=None, required=False
+        )
+        _offer(
+            self.fields["learner"],
+            learners,
+            lambda learner: f"{learner.full_name} ({learner.year_group or 'no group'})",
+            blank="Not listed or not known",
         )
         self.fields["subject_staff"] = forms.TypedChoiceField(
-            label="If it is about a member of staff: who",
-            choices=[("", "Not about staff")] + [(user.pk, user.full_name) for user in staff],
-            coerce=int,
-            empty_value=None,
-            required=False,
+            label="If it is about a member of staff: who", empty_value=None, required=False
         )
+        _offer(self.fields["subject_staff"], staff, _full_name, blank="Not about staff")
         self.fields["about_name"].label = "If the learner is not listed: their name"
         self.order_fields(["kind", "learner", "about_name", "subject_staff"])
         self.fields.pop("subject_staff_name")
@@ -225,13 +231,12 @@ class TriageForm(_OwnIds, forms.Form):
         initial=NudeSharing.NOT_INVOLVED,
     )
     risk_note = forms.CharField(label="Why: what you know of the risk", widget=_textarea(3))
-    owner = forms.TypedChoiceField(label="Who owns the steps", coerce=int)
+    owner = forms.TypedChoiceField(label="Who owns the steps")
 
     def __init__(self, *args: Any, staff: list[User], actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owner = cast(forms.TypedChoiceField, self.fields["owner"])
-        owner.choices = [(user.pk, user.full_name) for user in staff]
-        owner.initial = actor.pk
+        _offer(self.fields["owner"], staff, _full_name)
+        self.fields["owner"].initial = actor.pk
 
 
 class StepForm(_OwnIds, forms.Form):
@@ -273,24 +278,22 @@ class ChangeForm(_OwnIds, forms.Form):
         label="Category", choices=[("", "Unchanged"), *FourCs.choices], required=False
     )
     occurred_on = forms.DateField(label="Date it happened", required=False, widget=_date_input())
-    learner = forms.TypedChoiceField(label="Learner", coerce=int, empty_value=None, required=False)
+    learner = forms.TypedChoiceField(label="Learner", empty_value=None, required=False)
     reason = forms.CharField(label="Why it changes", widget=_textarea(2))
 
     def __init__(self, *args: Any, learners: list[Learner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        learner = cast(forms.TypedChoiceField, self.fields["learner"])
-        learner.choices = [("", "Unchanged")] + [(row.pk, row.full_name) for row in learners]
+        _offer(self.fields["learner"], learners, _full_name, blank="Unchanged")
 
 
 class GrantForm(_OwnIds, forms.Form):
     id_prefix = "grant"
 
-    user = forms.TypedChoiceField(label="Member of staff", coerce=int)
+    user = forms.TypedChoiceField(label="Member of staff")
 
     def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = cast(forms.TypedChoiceField, self.fields["user"])
-        user.choices = [(row.pk, row.full_name) for row in staff]
+        _offer(self.fields["user"], staff, _full_name)
 
 
 class CloseForm(forms.Form):

@@ -14,7 +14,13 @@ from chaperon.people.roles import Role
 from chaperon.people.selectors import staff_with_roles
 
 from .models import CaseAccess, Concern, ConcernAttachment, ConcernEntry, ConcernStep, Status
-from .permissions import access_concern, handles_concerns, may_grant_access, visible_concerns
+from .permissions import (
+    access_concern,
+    handles_concerns,
+    is_staff,
+    may_grant_access,
+    visible_concerns,
+)
 
 
 def concern_list_visible_to(viewer: User, *, show: str = "open") -> list[Concern]:
@@ -120,22 +126,19 @@ class Raised:
         return "Closed" if self.closed_at else "Received by the safeguarding team"
 
 
-def concerns_raised_by(viewer: User) -> list[Raised]:
+def concerns_raised_by(viewer: User, *, limit: int | None = None) -> list[Raised]:
+    """The concerns ``viewer`` raised, newest first (the latest ``limit`` of them)."""
     rows = Concern.objects.filter(raised_by=viewer, organisation_id=viewer.organisation_id)
-    return [
-        Raised(reference, created_at, closed_at)
-        for reference, created_at, closed_at in rows.order_by("-created_at").values_list(
-            "reference", "created_at", "closed_at"
-        )
-    ]
+    latest = rows.order_by("-created_at").values_list("reference", "created_at", "closed_at")
+    return [Raised(*row) for row in latest[:limit]]
 
 
 def dashboard_for(viewer: User) -> dict[str, Any] | None:
     """The dashboard panel: for the DSL and deputies, what waits; for anyone who raised a
     concern, where theirs stand; for every member of staff, the way to raise one."""
-    if not viewer.is_active or not viewer.roles:
+    if not is_staff(viewer):
         return None
-    context: dict[str, Any] = {"raised": concerns_raised_by(viewer)[:5]}
+    context: dict[str, Any] = {"raised": concerns_raised_by(viewer, limit=5)}
     if handles_any(viewer):
         open_cases = visible_concerns(viewer).exclude(status=Status.CLOSED)
         context["waiting"] = list(open_cases.filter(status=Status.RAISED).order_by("created_at"))

@@ -77,16 +77,13 @@ def new(request: HttpRequest) -> HttpResponse:
         initial=_initial(request, viewer, learners),
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        by_id = {row.pk: row for row in learners}
-        staff = {user.pk: user for user in _staff_for(viewer)}
         try:
             concern = services.concern_raise(
                 actor=viewer,
                 organisation=viewer.organisation,
                 session=session,
-                learner=by_id.get(data["learner"]) if data["learner"] else None,
-                subject_staff=staff.get(data["subject_staff"]) if data["subject_staff"] else None,
+                learner=form.cleaned_data["learner"],
+                subject_staff=form.cleaned_data["subject_staff"],
                 **form.service_arguments(),
             )
         except ValidationFailed as error:
@@ -212,15 +209,10 @@ def acknowledge(request: HttpRequest, concern_id: int) -> HttpResponse:
     return redirect("concerns:detail", concern_id=concern.pk)
 
 
-def _staff_of(concern: Any) -> list[User]:
-    return selectors.case_staff(concern)
-
-
 @login_required
 @require_POST
 def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
     def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
-        owner = next((user for user in _staff_of(concern) if user.pk == data["owner"]), None)
         opened = services.concern_triage(
             actor=viewer,
             concern=concern,
@@ -231,7 +223,7 @@ def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
                 nude_sharing=NudeSharing(data["nude_sharing"]),
             ),
             risk_note=data["risk_note"],
-            owner=owner,
+            owner=data["owner"],
         )
         return f"Triage recorded: {len(opened)} steps opened."
 
@@ -239,7 +231,9 @@ def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "triage_form",
-        lambda data, concern, viewer: TriageForm(data, staff=_staff_of(concern), actor=viewer),
+        lambda data, concern, viewer: TriageForm(
+            data, staff=selectors.case_staff(concern), actor=viewer
+        ),
         act,
     )
 
@@ -290,20 +284,13 @@ def change(request: HttpRequest, concern_id: int) -> HttpResponse:
         return list(Learner.objects.filter(organisation_id=concern.organisation_id))
 
     def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
-        chosen = (
-            Learner.objects.filter(
-                pk=data["learner"], organisation_id=concern.organisation_id
-            ).first()
-            if data["learner"]
-            else None
-        )
         changed = services.concern_change(
             actor=viewer,
             concern=concern,
             reason=data["reason"],
             category=data["category"] or None,
             occurred_on=data["occurred_on"],
-            learner=chosen,
+            learner=data["learner"],
         )
         names = {"learner_id": "the learner", "occurred_on": "the date", "category": "the category"}
         return (
@@ -325,9 +312,7 @@ def change(request: HttpRequest, concern_id: int) -> HttpResponse:
 @require_POST
 def grant(request: HttpRequest, concern_id: int) -> HttpResponse:
     def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
-        user = next((row for row in _staff_of(concern) if row.pk == data["user"]), None)
-        if user is None:
-            raise ValidationFailed({"user": "choose a member of staff of your organisation"})
+        user = data["user"]
         services.concern_access_grant(actor=viewer, concern=concern, user=user)
         return f"{user.full_name} can now see and handle this case."
 
@@ -335,7 +320,7 @@ def grant(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "grant_form",
-        lambda data, concern, viewer: GrantForm(data, staff=_staff_of(concern)),
+        lambda data, concern, viewer: GrantForm(data, staff=selectors.case_staff(concern)),
         act,
     )
 

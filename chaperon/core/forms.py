@@ -5,6 +5,21 @@ from django import forms
 from .exceptions import ValidationFailed
 
 
+class Choices(forms.RadioSelect):
+    """Radio buttons whose label points at the first choice: the error summary links there,
+    where keyboard focus can go."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class Boxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose label points at the first box, as ``Choices``."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 def show_errors(
     form: forms.BaseForm,
     error: ValidationFailed,

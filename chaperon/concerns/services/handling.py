@@ -12,7 +12,7 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.people.models import Learner, User
 
-from ..checklist import AGENCY_LABELS, Agency, Answers, steps_for
+from ..checklist import AGENCY_LABELS, Agency, Answers, steps_completed_by, steps_for
 from ..models import (
     CaseAccess,
     Concern,
@@ -211,11 +211,16 @@ def concern_referral_record(
             "without_consent": without_consent,
         },
     )
-    completed = []
-    for step in concern.steps.select_for_update().filter(done_at__isnull=True):
-        if agency in step.agencies:
-            _complete(step, actor=actor, outcome=f"Referral to {label}, ref. {reference.strip()}")
-            completed.append(step.key)
+    open_steps = {
+        step.key: step for step in concern.steps.select_for_update().filter(done_at__isnull=True)
+    }
+    completed = steps_completed_by(
+        Agency(agency), [(key, step.agencies) for key, step in open_steps.items()]
+    )
+    for key in completed:
+        _complete(
+            open_steps[key], actor=actor, outcome=f"Referral to {label}, ref. {reference.strip()}"
+        )
     record(
         action=AuditAction.CONCERN_REFERRAL_RECORDED,
         actor=actor,
