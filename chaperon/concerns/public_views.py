@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.core.forms import show_errors
+from chaperon.core.forms import form_status, show_errors
 from chaperon.core.rendering import render_in_zone
 from chaperon.people.models import Organisation
 from chaperon.sessions.invitations import invitation_for_token
@@ -83,7 +83,7 @@ def _take(
         "concerns/public/report.html",
         {"form": form, **template_context},
         organisation=organisation,
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
-from chaperon.core.forms import show_errors
+from chaperon.core.forms import form_status, show_errors
 from chaperon.people.models import Learner, User
 from chaperon.people.permissions import can, viewer_of
 from chaperon.people.roles import Permission
@@ -50,7 +50,7 @@ def _staff_for(viewer: User) -> list[User]:
     return [member.user for member in staff_list_visible_to(viewer) if member.user.is_active]
 
 
-def _initial(request: HttpRequest, viewer: User, learners: list[Learner]) -> dict[str, Any]:
+def _initial(request: HttpRequest, learners: list[Learner]) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     learner = request.GET.get("learner", "")
     if learner.isdigit() and any(row.pk == int(learner) for row in learners):
@@ -74,7 +74,7 @@ def new(request: HttpRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         learners=learners,
         staff=[user for user in _staff_for(viewer) if user.pk != viewer.pk],
-        initial=_initial(request, viewer, learners),
+        initial=_initial(request, learners),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +104,7 @@ def new(request: HttpRequest) -> HttpResponse:
             "session": session,
             "organisation": viewer.organisation,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -355,7 +355,7 @@ def close(request: HttpRequest, concern_id: int) -> HttpResponse:
             "form": form,
             "organisation": case.concern.organisation,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

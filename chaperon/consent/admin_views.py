@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.forms import form_status
 from chaperon.people.permissions import viewer_of
 
 from . import selectors, services, staff_selectors
@@ -157,7 +158,7 @@ def statement_edit(request: HttpRequest) -> HttpResponse:
         request,
         "consent/statement_edit.html",
         {"nav": "consent", "form": form, "draft": draft, "versions": versions},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -198,7 +199,7 @@ def staff_employer(request: HttpRequest, staff_id: int) -> HttpResponse:
         request,
         "consent/staff_employer.html",
         {"nav": "consent", "staff": staff, "current": current, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -229,5 +230,5 @@ def staff_mine(request: HttpRequest) -> HttpResponse:
             "form": form,
             "draft": statement_draft(staff.organisation),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )

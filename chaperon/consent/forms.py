@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from chaperon.core import forms as core_forms
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.forms import Boxes, Choices
 from chaperon.people.models import Guardian
 
 from . import conf
@@ -24,17 +25,6 @@ ANSWER_CHOICES = [
     (Answer.DECLINED.value, "No, I do not agree"),
 ]
 DAY_CHOICES = [(day, DAY_NAMES[day]) for day in DAYS]
-
-
-class Choices(forms.RadioSelect):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        # The error summary links to the first choice, where keyboard focus can go.
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-class Boxes(forms.CheckboxSelectMultiple):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 class TimeInput(forms.TextInput):

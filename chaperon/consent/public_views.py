@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.forms import form_status
 from chaperon.core.rendering import render_in_zone
 from chaperon.people.models import Organisation
 
@@ -99,7 +100,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
         },
         organisation=consent_request.organisation,
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -134,7 +135,7 @@ def _manage_page(
             "given": given,
         },
         organisation=access.organisation,
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -219,7 +220,7 @@ def manage_change(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
         },
         organisation=access.organisation,
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.forms import form_status
 from chaperon.people.models import Learner, User
 from chaperon.people.permissions import viewer_of
 from chaperon.people.selectors import organisation_today
@@ -151,7 +152,7 @@ def learner_record(request: HttpRequest, learner_id: int) -> HttpResponse:
             "rule": who.rule,
             "zone_label": learner.organisation.time_zone,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -189,7 +190,7 @@ def learner_withdraw(request: HttpRequest, learner_id: int) -> HttpResponse:
         request,
         "consent/withdraw.html",
         {"nav": "consent", "learner": learner, "form": form, "given": given},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -243,5 +244,5 @@ def learner_own_recording(request: HttpRequest, learner_id: int) -> HttpResponse
         request,
         "consent/own_recording.html",
         {"nav": "consent", "learner": learner, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )

@@ -31,3 +31,9 @@ def show_errors(
     for field, message in error.errors.items():
         target = field_for(field)
         form.add_error(target if target in form.fields else None, message)
+
+
+def form_status(form: forms.BaseForm) -> int:
+    """The status of a page showing ``form``: 400 when what was sent was refused, so that the
+    refusal is not mistaken for success (by a browser's history, a script, a test)."""
+    return 400 if form.is_bound and form.errors else 200

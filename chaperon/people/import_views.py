@@ -11,6 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chaperon.core.forms import Choices
+
 from .imports import UnreadableFile, decode_csv
 from .imports.formats import FORMATS
 from .imports.jobs import access_import_job, import_job_create, import_job_state, import_jobs_recent
@@ -19,16 +21,10 @@ from .permissions import require, viewer_of
 from .roles import Permission
 
 
-class _Choices(forms.RadioSelect):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        # The error summary links to the first choice, where keyboard focus can go.
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
 class ImportUploadForm(forms.Form):
     file_name = ""
     kind = forms.ChoiceField(
-        label="What does the file hold?", choices=ImportKind.choices, widget=_Choices
+        label="What does the file hold?", choices=ImportKind.choices, widget=Choices
     )
     file = forms.FileField(
         label="CSV file",
