@@ -22,6 +22,7 @@ from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFaile
 from chaperon.people.models import User
 from chaperon.people.roles import Role
 from chaperon.sessions.models import Session
+from chaperon.sessions.permissions import takes_part
 
 from . import destruction
 from .crypto import ChunkRejected
@@ -57,9 +58,7 @@ class Appearance:
 
 
 def _is_staff_on(actor: User, session: Session) -> bool:
-    return session.organisation_id == actor.organisation_id and (
-        session.organiser_id == actor.pk or session.staff.filter(pk=actor.pk).exists()
-    )
+    return session.organisation_id == actor.organisation_id and takes_part(actor, session)
 
 
 def _add_appearance(recording: Recording, appearance: Appearance) -> None:

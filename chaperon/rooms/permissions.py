@@ -7,7 +7,7 @@ from typing import Any
 from chaperon.accounts.session import SECOND_FACTOR_KEY
 from chaperon.people.models import User
 from chaperon.sessions.models import BUILTIN_PLATFORM, Invitation, Session, SessionStatus
-from chaperon.sessions.permissions import may_see
+from chaperon.sessions.permissions import may_see, takes_part
 
 from .models import Room
 
@@ -33,7 +33,7 @@ def is_session_staff(user: User, session: Session) -> bool:
     return (
         user.is_active
         and user.organisation_id == session.organisation_id
-        and (session.organiser_id == user.pk or session.staff.filter(pk=user.pk).exists())
+        and takes_part(user, session)
     )
 
 

@@ -24,14 +24,16 @@ def require_booker(user: User | None) -> None:
         raise PermissionDenied("Your role does not allow booking sessions.")
 
 
+def takes_part(user: User, session: Session) -> bool:
+    """The user organises the session or is one of its staff. Whether they belong to its
+    organisation is the caller's to check."""
+    return session.organiser_id == user.pk or session.staff.filter(pk=user.pk).exists()
+
+
 def may_see(user: User, session: Session) -> bool:
     if session.organisation_id != user.organisation_id:
         return False
-    return (
-        oversees(user)
-        or session.organiser_id == user.pk
-        or session.staff.filter(pk=user.pk).exists()
-    )
+    return oversees(user) or takes_part(user, session)
 
 
 def access_session(user: User, session_id: int) -> Session:

@@ -31,6 +31,7 @@ from .models import (
     Session,
     SessionStatus,
 )
+from .permissions import takes_part
 
 # These read every record of their organisation.
 RECORD_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL})
@@ -58,7 +59,7 @@ def may_read_record(user: User, session: Session) -> bool:
         return False
     if not user.roles.isdisjoint(RECORD_READERS):
         return True
-    if session.organiser_id == user.pk or session.staff.filter(pk=user.pk).exists():
+    if takes_part(user, session):
         return True
     manager = line_manager_of(session.organiser)
     return manager is not None and manager.pk == user.pk
