@@ -264,8 +264,12 @@ class TrackReader:
             wait([read])
 
 
-def open_track(track: Track) -> TrackReader:
-    return TrackReader(track=track, cipher=cipher_of(track.recording), store=chunk_store())
+def open_track(track: Track, *, cipher: AESGCM | None = None) -> TrackReader:
+    """A reader for ``track``; pass the recording's ``cipher`` when opening several of its
+    tracks, so that its data key is unwrapped once (with a KMS, one call each time)."""
+    if cipher is None:
+        cipher = cipher_of(track.recording)
+    return TrackReader(track=track, cipher=cipher, store=chunk_store())
 
 
 def ciphertext_digest(recording: Recording, store: ChunkStore) -> tuple[str, int]:

@@ -34,7 +34,7 @@ from .permissions import (
     require_may_play,
 )
 from .ranges import RangeNotSatisfiable, parse_range
-from .vault import RecordingGone, TrackReader, open_track
+from .vault import RecordingGone, TrackReader, cipher_of, open_track
 
 GRANTS = "recording_grants"
 GRANT_SECONDS = 2 * 60 * 60
@@ -154,9 +154,10 @@ def recording_player(request: HttpRequest, recording_id: int) -> HttpResponse:
         messages.info(request, "Say why you need to watch this recording first.")
         return redirect("recordings:detail", recording_id=recording_id)
     problems = []
+    cipher = cipher_of(detail.recording)
     for item in detail.tracks:
         try:
-            with open_track(item.track) as reader:
+            with open_track(item.track, cipher=cipher) as reader:
                 reader.check_end()
         except ChunkRejected as error:
             problems.append(f"{item.track.label}: {error}")
