@@ -70,7 +70,7 @@ def _environment(var_dir: str, smtp_port: int) -> dict[str, str]:
     }
 
 
-def _chaperon(env: dict[str, str], *args: str) -> list[str]:
+def _chaperon(*args: str) -> list[str]:
     return [sys.executable, "-c", "from chaperon.cli import main; main()", *args]
 
 
@@ -85,10 +85,10 @@ for email, role in (("dsl@bench-concerns.example", "dsl"),
     services.staff_create(actor=None, organisation=organisation, email=email,
         full_name=role.upper(), roles=[role], password=None)
 """
-    migrate = _chaperon(env, "migrate", "--verbosity", "0")
+    migrate = _chaperon("migrate", "--verbosity", "0")
     subprocess.run(migrate, env=env, check=True, cwd=ROOT)  # noqa: S603 (our own command)
     subprocess.run(  # noqa: S603
-        _chaperon(env, "shell", "-c", script),
+        _chaperon("shell", "-c", script),
         env=env,
         check=True,
         cwd=ROOT,
@@ -134,7 +134,7 @@ def _run(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     worker = subprocess.Popen(  # noqa: S603
-        _chaperon(env, "db_worker", "--interval", interval, "--no-startup-delay", "--no-reload"),
+        _chaperon("db_worker", "--interval", interval, "--no-startup-delay", "--no-reload"),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

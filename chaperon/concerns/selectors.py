@@ -13,7 +13,15 @@ from chaperon.people.models import Learner, User
 from chaperon.people.roles import Role
 from chaperon.people.selectors import staff_with_roles
 
-from .models import CaseAccess, Concern, ConcernAttachment, ConcernEntry, ConcernStep, Status
+from .models import (
+    CaseAccess,
+    Concern,
+    ConcernAttachment,
+    ConcernEntry,
+    ConcernStep,
+    EntryKind,
+    Status,
+)
 from .permissions import (
     access_concern,
     handles_concerns,
@@ -56,7 +64,7 @@ class Case:
 
     @property
     def referrals(self) -> list[ConcernEntry]:
-        return [entry for entry in self.entries if entry.kind == "referral"]
+        return [entry for entry in self.entries if entry.kind == EntryKind.REFERRAL]
 
 
 def concern_reference_exists(organisation_id: int, reference: str) -> bool:

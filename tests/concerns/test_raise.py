@@ -2,7 +2,7 @@
 told at once, senior leaders too out of hours (INC-1, INC-7)."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -63,6 +63,18 @@ def test_out_of_hours_senior_leaders_are_told_too(cast: Cast) -> None:
 
 
 @pytest.mark.clause("INC-7")
+def test_today_is_the_organisations_today_not_utcs(cast: Cast, monkeypatch) -> None:
+    # 23:30 UTC on 14 July is 00:30 on the 15th in London: a worry dated the 15th is today's.
+    late = datetime(2026, 7, 14, 23, 30, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    concern = public_concern(cast.organisation, occurred_on=late.date() + timedelta(days=1))
+    assert concern.occurred_on == date(2026, 7, 15)
+    with pytest.raises(ValidationFailed) as refused:
+        public_concern(cast.organisation, occurred_on=late.date() + timedelta(days=2))
+    assert refused.value.errors == {"occurred_on": "the date cannot be in the future"}
+    assert Concern.objects.count() == 1
+
+
 def test_staff_raise_with_the_four_cs_and_types(cast: Cast) -> None:
     concern = services.concern_raise(
         actor=cast.teacher,

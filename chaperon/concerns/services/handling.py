@@ -189,7 +189,7 @@ def concern_referral_record(
     if agency not in Agency.__members__.values():
         errors["agency"] = "choose who the referral went to"
     errors |= required(reference, "reference", "give the reference number they gave you")
-    if made_on > timezone.localdate():
+    if made_on > timezone.localdate(timezone=concern.organisation.zone):
         errors["made_on"] = "the date cannot be in the future"
     if without_consent:
         errors |= required(reason, "reason", "say why it could not wait for consent")

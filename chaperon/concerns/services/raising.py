@@ -71,7 +71,7 @@ def _check(
         errors["types"] = "choose from the types listed"
     if kind not in ConcernKind.values:
         errors["kind"] = "choose whether it is about a child or a member of staff"
-    if occurred_on is not None and occurred_on > timezone.now().date():
+    if occurred_on is not None and occurred_on > timezone.localdate(timezone=organisation.zone):
         errors["occurred_on"] = "the date cannot be in the future"
     for name, value in (
         ("learner", learner),
