@@ -90,10 +90,6 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} ({self.role}) in {self.room_id}"
 
-    @property
-    def in_room(self) -> bool:
-        return self.presence == Presence.ADMITTED
-
 
 class RoomEvent(models.Model):
     """Something that happened in a room: a join, an admission, a lock, a chat message."""
