@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.addresses import client_address
 from chaperon.core.exceptions import ChaperonError, NotFound, ValidationFailed
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
@@ -29,10 +30,6 @@ LOCKED_MESSAGE = (
     "Too many attempts. Signing in is paused for {minutes} minutes. "
     "If you have forgotten your password, reset it below."
 )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -50,7 +47,7 @@ def _complete_sign_in(request: HttpRequest, user: User, *, second_factor: bool) 
     request.session.pop(PENDING_SECRET_KEY, None)
     request.session[SECOND_FACTOR_KEY] = second_factor
     services.sign_in_succeeded(
-        user=user, ip_address=client_ip(request), second_factor=second_factor
+        user=user, ip_address=client_address(request), second_factor=second_factor
     )
     return redirect(_safe_next(request, destination))
 
@@ -62,7 +59,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        ip = client_ip(request)
+        ip = client_address(request)
         if services.sign_in_locked(email=email, ip_address=ip):
             form.add_error(None, LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
         else:
@@ -100,7 +97,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         request.session[PENDING_SECRET_KEY] = services.new_totp_secret()
     secret = request.session.get(PENDING_SECRET_KEY, "")
     if request.method == "POST" and form.is_valid():
-        ip = client_ip(request)
+        ip = client_address(request)
         if services.sign_in_locked(email=user.email, ip_address=ip):
             form.add_error(None, LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
         elif has_device:

@@ -139,5 +139,13 @@ class AuditAction(models.TextChoices):
     CONCERN_ACCESS_GRANTED = "concern_access_granted", "Someone named to handle a restricted case"
     CONCERN_CLOSED = "concern_closed", "Concern closed"
     CONCERN_ATTACHMENT_OPENED = "concern_attachment_opened", "Concern document opened"
+    CONCERN_ATTACHMENT_REBUILT = (
+        "concern_attachment_rebuilt",
+        "Concern document kept before documents were rebuilt: replaced by its words",
+    )
+    CONCERN_ATTACHMENT_REMOVED = (
+        "concern_attachment_removed",
+        "Concern document kept before documents were rebuilt: removed, it had no words to keep",
+    )
     CONCERN_CHRONOLOGY_VIEWED = "concern_chronology_viewed", "Learner chronology viewed"
     CONCERN_CHRONOLOGY_EXPORTED = "concern_chronology_exported", "Learner chronology exported"

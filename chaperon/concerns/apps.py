@@ -16,7 +16,11 @@ class ConcernsConfig(AppConfig):
 
         from .permissions import handles_concerns, is_staff
         from .selectors import concern_reference_exists, dashboard_for, handles_any
-        from .tasks import escalate_unacknowledged_concerns_task
+        from .tasks import (
+            escalate_unacknowledged_concerns_task,
+            forget_old_report_counts_task,
+            replay_spooled_reports_task,
+        )
 
         register_nav("concerns", "Concerns", "concerns:list", order=15, visible=handles_any)
         register_nav(
@@ -32,3 +36,6 @@ class ConcernsConfig(AppConfig):
         register_case_lookup(concern_reference_exists)
         # The scheduler looks every 30 seconds; a minute keeps escalation within a minute of due.
         register_periodic(escalate_unacknowledged_concerns_task, every=timedelta(minutes=1))
+        # Reports kept while the database was down reach the DSL within a minute of its return.
+        register_periodic(replay_spooled_reports_task, every=timedelta(minutes=1))
+        register_periodic(forget_old_report_counts_task, every=timedelta(hours=1))

@@ -1,172 +1,126 @@
-"""Documents given with a concern: PDF, plain text or Word (.docx) only, recognised by their
-content as well as their declared type, and never carrying an image or a video (INC-5).
+"""Documents given with a concern (INC-5): only their words are ever kept.
 
-A file that is, declares itself as, or contains an image or a video is refused whole, before
-anything is stored; so is anything not recognised. The person is told why (nobody stores,
-copies or shares such imagery: describe it and say where it is instead).
+Whatever a file pretends to be, nothing of it is stored but the text a real parser takes out of
+it (``extraction``), cleaned of anything a picture could be written as (``textonly``), and
+written afresh as a plain UTF-8 text file under a heading that names where it came from. The
+bytes that were sent are never written to storage, to a file or to the database: they live in
+memory for the request only. A file with no words to take (an image, a video, a scan, anything
+unknown) is refused whole, and the reporter is told to describe it instead.
 """
 
-import io
 import re
 import uuid
-import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 
-from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.exceptions import NotFound, ValidationFailed
 
 from . import conf
+from .extraction import NotText, docx_text, kind_of, pdf_text, plain_text, rtf_words
+from .imagery import is_imagery, named_or_typed_as_imagery
+from .textonly import ImageryInText, text_only
 
 ACCEPTED = "a PDF, a plain text file or a Word document (.docx)"
+DESCRIBE_INSTEAD = (
+    "Describe what you saw in words in the form instead, and say where it is and who has "
+    "seen it (see “If there are images or videos” on this page)"
+)
 IMAGERY_REFUSED = (
     "images and videos are never accepted: do not copy, save or send them, even to us. "
-    "Describe what you saw and say where it is instead; the DSL will secure it"
+    + DESCRIBE_INSTEAD
 )
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_ALLOWED_TYPES = {
-    "application/pdf": "pdf",
-    "text/plain": "txt",
-    DOCX_TYPE: "docx",
-    "application/octet-stream": "",  # some browsers say nothing useful: judged by content
-    "": "",
-}
-# Leading bytes of image and video formats.
-_IMAGERY_SIGNATURES = (
-    b"\x89PNG",
-    b"\xff\xd8\xff",  # JPEG
-    b"GIF87a",
-    b"GIF89a",
-    b"BM",  # BMP
-    b"II*\x00",  # TIFF
-    b"MM\x00*",
-    b"\x00\x00\x01\x00",  # ICO
-    b"\x1a\x45\xdf\xa3",  # Matroska / WebM
-    b"OggS",
-    b"FLV",
-    b"\x00\x00\x01\xba",  # MPEG
-    b"\x00\x00\x01\xb3",
-    b"8BPS",  # Photoshop
-)
-_RIFF_IMAGERY = (b"WEBP", b"AVI ", b"ANI ")
-_ISO_BMFF_BRANDS = (b"ftyp",)  # MP4, MOV, HEIC, AVIF: "ftyp" at offset 4
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-_PDF_IMAGE = re.compile(rb"/Subtype\s*/Image|/BI\b|/JPXDecode|/DCTDecode")
+TEXT_TYPE = "text/plain"
+# The first line of every document Chaperon keeps: what follows it is text it made.
+HEADING = "Text only, kept by Chaperon"
+_KIND_LABELS = {"pdf": "a PDF", "docx": "a Word document", "txt": "a text file"}
 
 
 @dataclass(frozen=True)
 class ConcernFile:
+    """A document as it is kept: its words only, as UTF-8 text."""
+
     name: str
     content: bytes
-    suffix: str
-    content_type: str
+    suffix: str = ".txt"
+    content_type: str = TEXT_TYPE
 
 
-def _is_imagery(content: bytes) -> bool:
-    head = content[:16]
-    if any(head.startswith(signature) for signature in _IMAGERY_SIGNATURES):
-        return True
-    if head[:4] == b"RIFF" and head[8:12] in _RIFF_IMAGERY:
-        return True
-    if b"<svg" in content[:4096].lower():  # an SVG image is text
-        return True
-    return head[4:8] in _ISO_BMFF_BRANDS
+def _refused(message: str) -> ValidationFailed:
+    return ValidationFailed({"attachment": message})
 
 
-def _pdf_has_images(content: bytes) -> bool:
-    if _PDF_IMAGE.search(content):
-        return True
-    for match in _PDF_STREAM.finditer(content):
-        try:
-            inflated = zlib.decompressobj().decompress(match.group(1), 50_000_000)
-        except zlib.error:
-            continue
-        if _PDF_IMAGE.search(inflated):
-            return True
-    return False
+def safe_name(name: str) -> str:
+    """A download name that cannot open as anything but text: the original stem, tamed, + .txt."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
+    stem = re.sub(r"[^A-Za-z0-9 _().-]+", "_", stem).strip(" ._")[:80]
+    return f"{stem or 'document'}.txt"
 
 
-def _docx_has_media(content: bytes) -> bool | None:
-    """True if the Word document embeds media, None if it is not a Word document."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile:
-        return None
-    if "word/document.xml" not in names:
-        return None
-    return any(
-        name.startswith(("word/media/", "word/embeddings/")) or "/media/" in name for name in names
+def _words_of(content: bytes) -> tuple[str, str]:
+    """The kind of document and its text; ``NotText`` if it has none to give."""
+    kind = kind_of(content)
+    if kind == "pdf":
+        return kind, pdf_text(content)
+    if kind == "docx":
+        return kind, docx_text(content)
+    if kind == "zip":
+        raise NotText(f"this kind of file is not accepted: save it as {ACCEPTED}")
+    text = plain_text(content)
+    return "txt", rtf_words(text) if text.lstrip().startswith("{\\rtf") else text
+
+
+def rebuild(*, name: str, content: bytes) -> ConcernFile:
+    """The text-only document made from ``content``; raise ``NotText`` or ``ImageryInText``."""
+    kind, words = _words_of(content)
+    if words.startswith(HEADING):  # one of our own copies: keep its words, not a second heading
+        words = words.split("\n\n", 1)[-1] if "\n\n" in words else ""
+    text = text_only(words, markup=True)
+    if not re.search(r"\w{2,}", text):
+        raise NotText(
+            "no words could be found in this file (a scan or a photo of a page is a picture)"
+        )
+    original = re.sub(r"[^\w .()-]+", "_", name)[:120]
+    heading = (
+        f"{HEADING} from “{original}” ({_KIND_LABELS[kind]}). Only its words were kept: "
+        "pictures, layout and everything else in the file were never stored.\n\n"
     )
-
-
-def _plain_text(content: bytes) -> bool:
-    if b"\x00" in content:
-        return False
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _kind_of(content: bytes) -> str:
-    """'pdf', 'docx' or 'txt' by content; raise if it is imagery or not recognised."""
-    refused = ValidationFailed({"attachment": IMAGERY_REFUSED})
-    if _is_imagery(content):
-        raise refused
-    if content.startswith(b"%PDF-"):
-        if _pdf_has_images(content):
-            raise refused
-        return "pdf"
-    if content.startswith(b"PK\x03\x04"):
-        media = _docx_has_media(content)
-        if media:
-            raise refused
-        if media is False:
-            return "docx"
-    elif _plain_text(content):
-        return "txt"
-    raise ValidationFailed({"attachment": f"this is not {ACCEPTED}; save it as a PDF"})
+    return ConcernFile(safe_name(name), (heading + text + "\n").encode("utf-8"))
 
 
 def concern_file(*, name: str, content: bytes, declared_type: str) -> ConcernFile:
-    """Check one uploaded file; raise ``ValidationFailed`` on the ``attachment`` field."""
-    declared = declared_type.split(";")[0].strip().lower()
-    if declared.startswith(("image/", "video/")):
-        raise ValidationFailed({"attachment": IMAGERY_REFUSED})
+    """The words of one uploaded file as the document to keep; raise ``ValidationFailed`` on
+    the ``attachment`` field with what to do instead."""
+    if named_or_typed_as_imagery(name, declared_type) or is_imagery(content):
+        raise _refused(IMAGERY_REFUSED)
     if not content:
-        raise ValidationFailed({"attachment": f"the file is empty; choose {ACCEPTED}"})
+        raise _refused(f"the file is empty; choose {ACCEPTED}")
     limit = conf.attachment_max_bytes()
     if len(content) > limit:
-        raise ValidationFailed(
-            {
-                "attachment": f"the file is {filesizeformat(len(content))}; the largest "
-                f"accepted is {filesizeformat(limit)}"
-            }
+        raise _refused(
+            f"the file is {filesizeformat(len(content))}; the largest accepted is "
+            f"{filesizeformat(limit)}"
         )
-    kind = _kind_of(content)
-    if declared not in _ALLOWED_TYPES or _ALLOWED_TYPES[declared] not in ("", kind):
-        raise ValidationFailed(
-            {
-                "attachment": f"the file's type ({declared}) does not match its content; "
-                f"choose {ACCEPTED}"
-            }
-        )
-    content_type = {"pdf": "application/pdf", "txt": "text/plain", "docx": DOCX_TYPE}[kind]
-    return ConcernFile(name[:255], content, f".{kind}", content_type)
+    try:
+        return rebuild(name=name, content=content)
+    except ImageryInText:
+        raise _refused(IMAGERY_REFUSED) from None
+    except NotText as reason:
+        raise _refused(
+            f"{reason}. Only the words of {ACCEPTED} are kept; you can also type them into "
+            f"the description. Never send a picture. {DESCRIBE_INSTEAD}."
+        ) from None
 
 
 @contextmanager
 def stored(upload: ConcernFile | None, *, organisation_id: int) -> Iterator[str]:
-    """Save the checked file under a name nobody can guess for the block that records it;
-    if the block fails, the file is removed again. Yields the path ('' for no file)."""
+    """Save the text-only document under a name nobody can guess for the block that records
+    it; if the block fails, the file is removed again. Yields the path ('' for no file)."""
     if upload is None:
         yield ""
         return
@@ -179,3 +133,27 @@ def stored(upload: ConcernFile | None, *, organisation_id: int) -> Iterator[str]
     except BaseException:
         default_storage.delete(path)
         raise
+
+
+def download(*, path: str, name: str) -> FileResponse:
+    """A kept document as a download: text, under a name ending in .txt, never shown inline.
+    A stored file that is not one of our text copies (kept before documents were rebuilt) is
+    rebuilt on the way out, never sent as it is."""
+    if not default_storage.exists(path):
+        raise NotFound("This document was removed: it could not be kept as text.")
+    with default_storage.open(path, "rb") as stored_file:
+        content = stored_file.read()
+    if not content.startswith(HEADING.encode()):
+        try:
+            content = rebuild(name=name, content=content).content
+        except (NotText, ImageryInText):
+            raise NotFound("This document could not be kept as text.") from None
+    response = FileResponse(
+        ContentFile(content),
+        as_attachment=True,
+        filename=safe_name(name),
+        content_type=f"{TEXT_TYPE}; charset=utf-8",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

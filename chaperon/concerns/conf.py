@@ -8,6 +8,13 @@ from django.conf import settings
 
 CEOP_URL = "https://www.ceop.police.uk/Safety-Centre/"
 
+# The most a reporter may write, in characters: what happened (about eight pages), where any
+# material is and who has seen it, names and contact details.
+DESCRIPTION_MAX_CHARS = 20_000
+DETAIL_MAX_CHARS = 4_000
+NAME_MAX_CHARS = 200
+CONTACT_MAX_CHARS = 254
+
 
 def acknowledge_within() -> timedelta:
     """How long a new concern may wait for the DSL before it is escalated, and between

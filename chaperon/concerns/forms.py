@@ -10,6 +10,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import Boxes, Choices
 from chaperon.people.models import Learner, Organisation, User
 
+from . import conf
 from .attachments import ConcernFile, concern_file
 from .checklist import AGENCY_LABELS, Illegal, NudeSharing, RiskToUser
 from .models import ConcernKind, ConcernType, FourCs, ReporterRelation
@@ -66,15 +67,20 @@ class ReportForm(forms.Form):
         widget=Choices,
         initial=ConcernKind.CONCERN.value,
     )
-    about_name = forms.CharField(label="Their name, if you know it", max_length=200, required=False)
+    about_name = forms.CharField(
+        label="Their name, if you know it", max_length=conf.NAME_MAX_CHARS, required=False
+    )
     subject_staff_name = forms.CharField(
-        label="If it is about a member of staff: their name", max_length=200, required=False
+        label="If it is about a member of staff: their name",
+        max_length=conf.NAME_MAX_CHARS,
+        required=False,
     )
     occurred_on = forms.DateField(
         label="When did it happen (or when did you find out)?", required=False, widget=_date_input()
     )
     description = forms.CharField(
         label="What happened, or what worries you",
+        max_length=conf.DESCRIPTION_MAX_CHARS,
         widget=_textarea(6),
         help_text="Say what you saw or were told, in the words used where you can. Do not "
         "investigate or ask leading questions.",
@@ -82,11 +88,17 @@ class ReportForm(forms.Form):
     material_location = forms.CharField(
         label="If there are images, videos or messages: where are they?",
         required=False,
+        max_length=conf.DETAIL_MAX_CHARS,
         widget=_textarea(2),
         help_text="For example: on a phone, in a chat group, on a website (give its address). "
         "Do not copy, save, send or delete them.",
     )
-    seen_by = forms.CharField(label="Who has seen them?", required=False, widget=_textarea(2))
+    seen_by = forms.CharField(
+        label="Who has seen them?",
+        required=False,
+        max_length=conf.DETAIL_MAX_CHARS,
+        widget=_textarea(2),
+    )
     category = forms.ChoiceField(
         label="Which kind of risk is it?",
         choices=FourCs.choices,
@@ -105,7 +117,8 @@ class ReportForm(forms.Form):
     attachment = forms.FileField(
         label="A document, if you have one (optional)",
         required=False,
-        help_text="A PDF, plain text or Word document only. Never an image or a video.",
+        help_text="A PDF, plain text or Word document only. Never an image or a video: only "
+        "the words of a document are kept.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.txt,.docx"}),
     )
 
@@ -140,13 +153,19 @@ class ReportForm(forms.Form):
 
 
 class PublicReportForm(ReportForm):
-    reporter_name = forms.CharField(label="Your name", max_length=200)
+    reporter_name = forms.CharField(
+        label="Your name (optional)",
+        max_length=conf.NAME_MAX_CHARS,
+        required=False,
+        help_text="You may report without giving your name: an anonymous report is welcome. "
+        "But without a name or a way to contact you, the school cannot get back to you.",
+    )
     reporter_relation = forms.ChoiceField(
         label="You are", choices=ReporterRelation.choices, widget=Choices
     )
     reporter_contact = forms.CharField(
         label="Your email address or phone number (optional)",
-        max_length=254,
+        max_length=conf.CONTACT_MAX_CHARS,
         required=False,
         help_text="So that the safeguarding team can reply and tell you it was dealt with.",
     )

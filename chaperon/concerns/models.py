@@ -12,9 +12,13 @@ from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 from chaperon.people.models import Learner, Organisation, OrganisationOwned
 from chaperon.sessions.models import Session
+
+from .conf import DESCRIPTION_MAX_CHARS, DETAIL_MAX_CHARS
 
 
 class AppendOnlyError(Exception):
@@ -163,7 +167,14 @@ class Concern(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "reference"], name="concern_reference_unique"
-            )
+            ),
+            # Made by migration 0003 without rebuilding the table (see there).
+            models.CheckConstraint(
+                condition=models.Q(LessThanOrEqual(Length("description"), DESCRIPTION_MAX_CHARS))
+                & models.Q(LessThanOrEqual(Length("material_location"), DETAIL_MAX_CHARS))
+                & models.Q(LessThanOrEqual(Length("seen_by"), DETAIL_MAX_CHARS)),
+                name="concern_text_bounded",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "status"], name="concern_org_status"),
@@ -303,3 +314,35 @@ class CaseAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.concern_id}"
+
+
+class ReportCount(models.Model):
+    """Reports sent from one address to the public page in one hour. The address is kept only
+    as a keyed hash; rows are forgotten after the hour (``ratelimit``)."""
+
+    address_key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    reports = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address_key", "window_start"], name="concern_report_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address_key[:8]} {self.window_start:%Y-%m-%d %H:%M}: {self.reports}"
+
+
+class SpooledReport(models.Model):
+    """A public report kept in the spool while the database was down, once raised: its receipt
+    is unique, so a report replayed twice is raised once (``spool``)."""
+
+    receipt = models.CharField(max_length=32, unique=True)
+    concern = models.OneToOneField(Concern, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+    replayed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.receipt} -> {self.concern_id}"

@@ -1,8 +1,13 @@
 """The public report pages: no sign-in, made for a phone. They take a report and give back its
-reference number, and nothing else: never a name, never whether a child is known here."""
+reference number, and nothing else: never a name, never whether a child is known here.
+
+When the database fails, the page still answers with what to do now (999, the safeguarding
+contacts, CEOP) and keeps the report in the encrypted spool to raise it once the database is
+back (``emergency``)."""
 
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -10,11 +15,12 @@ from django.views.decorators.http import require_http_methods
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.rendering import render_in_zone
+from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.models import Organisation
 from chaperon.sessions.invitations import invitation_for_token
 from chaperon.sessions.models import Invitation
 
-from . import conf, ratelimit, services
+from . import conf, emergency, ratelimit, services
 from .forms import InvitationReportForm, PublicReportForm, ReportForm
 
 
@@ -31,6 +37,8 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     context |= {"organisation": organisation, "public": True}
+    if organisation is not None:
+        emergency.remember_contacts(organisation)
     zone = organisation.zone if organisation is not None else None
     return render_in_zone(request, template, context, zone=zone, status=status)
 
@@ -54,22 +62,26 @@ def _take(
     template_context: dict[str, Any],
 ) -> HttpResponse:
     """Validate and raise; on success the reference page, otherwise the form again."""
+    if request.method == "POST":
+        refuse_oversized(request, form)
     if request.method == "POST" and form.is_valid():
         if organisation is None:
             slug = form.cleaned_data.get("organisation", "")
             organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is not None:
             try:
-                concern = services.concern_raise(
-                    actor=None,
-                    organisation=organisation,
-                    invitation=invitation,
-                    **form.service_arguments(),
-                )
+                with transaction.atomic():
+                    if not ratelimit.take_report(request):
+                        return _limited(request, organisation)
+                    concern = services.concern_raise(
+                        actor=None,
+                        organisation=organisation,
+                        invitation=invitation,
+                        **form.service_arguments(),
+                    )
             except ValidationFailed as error:
                 show_errors(form, error)
             else:
-                ratelimit.count_report(request)
                 return _page(
                     request,
                     "concerns/public/received.html",
@@ -87,8 +99,13 @@ def _take(
     )
 
 
+_ATTACHMENT_LIMIT = {"attachment": conf.attachment_max_bytes}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@emergency.on_database_fault
+@upload_limits(**_ATTACHMENT_LIMIT)
 def new(request: HttpRequest) -> HttpResponse:
     """/report/: the organisation is chosen on the form."""
     if request.method == "POST" and ratelimit.over_limit(request):
@@ -104,6 +121,8 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@emergency.on_database_fault
+@upload_limits(**_ATTACHMENT_LIMIT)
 def for_organisation(request: HttpRequest, slug: str) -> HttpResponse:
     """/report/<slug>/: the address an organisation publishes for its families."""
     organisation = Organisation.objects.filter(slug=slug).first()
@@ -120,6 +139,8 @@ def for_organisation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@emergency.on_database_fault
+@upload_limits(**_ATTACHMENT_LIMIT)
 def from_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """/report/session/<token>/: "leave and report" from a live session; the reporter and the
     session come from their invitation."""
@@ -133,6 +154,7 @@ def from_invitation(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     organisation = invitation.session.organisation
+    emergency.remember_contacts(organisation, invitation_token=token)
     if request.method == "POST" and ratelimit.over_limit(request):
         return _limited(request, organisation)
     form = InvitationReportForm(

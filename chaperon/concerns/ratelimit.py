@@ -1,29 +1,65 @@
-"""A limit on reports from one address to the public page, kept in the cache: enough for
-anyone with a real worry, too few to flood the DSL's inbox."""
+"""A limit on reports from one address to the public page: enough for anyone with a real
+worry, too few to flood the DSL's inbox.
+
+The count is a row per address and hour, taken with a conditional UPDATE inside the
+transaction that raises the concern: the UPDATE locks the row, so reports sent at the same
+moment queue on it and each sees the count the others left; a report that fails is not
+counted. The address is kept only as a keyed hash (``client_address``: X-Forwarded-For is
+believed only from ``TRUSTED_PROXIES``).
+"""
 
 import hashlib
+import hmac
+from datetime import datetime, timedelta
 
-from django.core.cache import cache
+from django.conf import settings
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
+
+from chaperon.core.addresses import client_address
 
 from . import conf
+from .models import ReportCount
 
-WINDOW_SECONDS = 60 * 60
+WINDOW = timedelta(hours=1)
 
 
 def _key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    return "concerns:report:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+    secret = f"concerns.report-count:{settings.SECRET_KEY}".encode()
+    address = client_address(request) or "unknown"
+    return hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()
+
+
+def _window(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
 
 
 def over_limit(request: HttpRequest) -> bool:
-    return int(cache.get(_key(request), 0)) >= conf.reports_per_hour()
+    """Whether this address has used its reports for the hour (a look, not a count: the page
+    can say so before the reporter writes anything more)."""
+    count = ReportCount.objects.filter(
+        address_key=_key(request), window_start=_window(timezone.now())
+    ).first()
+    return count is not None and count.reports >= conf.reports_per_hour()
 
 
-def count_report(request: HttpRequest) -> None:
-    key = _key(request)
-    if not cache.add(key, 1, WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, WINDOW_SECONDS)
+def take_report(request: HttpRequest) -> bool:
+    """Count one report from this address if the hour's limit allows it. Call inside the
+    transaction that raises the concern; False means the limit is reached (count nothing)."""
+    key, window = _key(request), _window(timezone.now())
+    ReportCount.objects.bulk_create(
+        [ReportCount(address_key=key, window_start=window)], ignore_conflicts=True
+    )
+    counted = ReportCount.objects.filter(
+        address_key=key, window_start=window, reports__lt=conf.reports_per_hour()
+    ).update(reports=F("reports") + 1)
+    return counted == 1
+
+
+def forget_old_counts() -> int:
+    """Remove the counts of hours that are over; returns how many rows went."""
+    deleted, _ = ReportCount.objects.filter(
+        window_start__lt=_window(timezone.now()) - WINDOW
+    ).delete()
+    return deleted

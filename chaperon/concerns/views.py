@@ -5,20 +5,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.forms import form_status, show_errors
+from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.models import Learner, User
 from chaperon.people.permissions import can, viewer_of
 from chaperon.people.roles import Permission
 from chaperon.people.selectors import learner_list_visible_to, staff_list_visible_to
 from chaperon.sessions.permissions import access_session
 
-from . import selectors, services
+from . import attachments, conf, selectors, services
 from .checklist import Answers, Illegal, NudeSharing, RiskToUser
 from .chronology import chronology_for
 from .forms import (
@@ -60,6 +60,7 @@ def _initial(request: HttpRequest, learners: list[Learner]) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_limits(attachment=conf.attachment_max_bytes)
 def new(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     _require_staff(viewer)
@@ -76,6 +77,7 @@ def new(request: HttpRequest) -> HttpResponse:
         staff=[user for user in _staff_for(viewer) if user.pk != viewer.pk],
         initial=_initial(request, learners),
     )
+    refuse_oversized(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.concern_raise(
@@ -363,12 +365,7 @@ def close(request: HttpRequest, concern_id: int) -> HttpResponse:
 @require_GET
 def attachment(request: HttpRequest, concern_id: int, attachment_id: int) -> FileResponse:
     found = selectors.attachment_for(viewer_of(request), concern_id, attachment_id)
-    return FileResponse(
-        default_storage.open(found.path, "rb"),
-        as_attachment=True,
-        filename=found.name,
-        content_type=found.content_type,
-    )
+    return attachments.download(path=found.path, name=found.name)
 
 
 @login_required

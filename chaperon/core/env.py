@@ -4,6 +4,7 @@ Every helper honours ``NAME_FILE`` as well as ``NAME`` (for secrets mounted as f
 No Django import here: settings modules import this before Django is configured.
 """
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -68,6 +69,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (``10.0.0.0/8``); empty when unset."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {network!r} is not an IP address or network (such as 10.0.0.5 or "
+                "10.0.0.0/24)"
+            ) from None
+    return networks
 
 
 def env_json_list(name: str, example: str) -> list[Any]:

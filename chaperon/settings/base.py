@@ -11,6 +11,7 @@ from chaperon.core.env import (
     env_int,
     env_json_list,
     env_list,
+    env_networks,
     env_str,
     env_url,
     mailers_from_env,
@@ -112,6 +113,11 @@ AUTH_PASSWORD_VALIDATORS = [
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5, minimum=1)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
 
+# Proxies whose X-Forwarded-For is believed (addresses or networks): the limits per address
+# (sign-in, public reports) use the client address they report. None by default: the address
+# that connected is the client's.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
@@ -175,7 +181,6 @@ CONSENT_ATTACHMENT_MAX_BYTES = env_int(
 
 # Largest CSV accepted by the people import, in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 LOGGING = {
     "version": 1,
@@ -236,3 +241,17 @@ CONCERN_REPORTS_PER_HOUR = env_int("CONCERN_REPORTS_PER_HOUR", 10, minimum=1)
 CONCERN_ATTACHMENT_MAX_BYTES = env_int(
     "CONCERN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
 )
+# Public reports kept while the database is down: encrypted under the vault's key, in this
+# folder, until replayed (docs/concerns.md, "When the database is down").
+CONCERN_SPOOL_DIR = Path(env_str("CONCERN_SPOOL_DIR", str(VAR_DIR / "spool" / "concerns")))
+
+# Uploads (chaperon.core.uploads): every file is counted as it arrives and held in memory only
+# up to the limit for its field (or UPLOAD_MAX_BYTES, the largest any page accepts); past it the
+# upload stops and the page names the field and the limit. Form fields other than files may
+# take DATA_UPLOAD_MAX_MEMORY_SIZE together. A request body is held in memory up to
+# FILE_UPLOAD_MAX_MEMORY_SIZE (a report with the largest document fits) and never read past
+# UPLOAD_MAX_BYTES plus that.
+UPLOAD_MAX_BYTES = max(IMPORT_MAX_BYTES, CONSENT_ATTACHMENT_MAX_BYTES, CONCERN_ATTACHMENT_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = ["chaperon.core.uploads.LimitedUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = CONCERN_ATTACHMENT_MAX_BYTES + 1024 * 1024

@@ -1,7 +1,7 @@
 """Raising a concern (INC-1, INC-5, INC-7): by staff, from the public page, or from a session."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -13,8 +13,8 @@ from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.people.models import GuardianRelationship, Learner, Organisation, User
 from chaperon.sessions.models import Invitation, Session
 
-from .. import alerts
-from ..attachments import ConcernFile, stored
+from .. import alerts, conf
+from ..attachments import IMAGERY_REFUSED, ConcernFile, stored
 from ..models import (
     Concern,
     ConcernAttachment,
@@ -27,9 +27,22 @@ from ..models import (
     Source,
 )
 from ..permissions import is_staff
+from ..textonly import ImageryInText, text_only
 from .common import add_entry
 
 PUBLIC_LABEL = "Public report page"
+ANONYMOUS = "Anonymous"
+# What a reporter may write in each field, in characters (forms say the same; so does the
+# database for the long ones, migration 0004).
+FIELD_LIMITS = {
+    "description": conf.DESCRIPTION_MAX_CHARS,
+    "material_location": conf.DETAIL_MAX_CHARS,
+    "seen_by": conf.DETAIL_MAX_CHARS,
+    "about_name": conf.NAME_MAX_CHARS,
+    "subject_staff_name": conf.NAME_MAX_CHARS,
+    "reporter_name": conf.NAME_MAX_CHARS,
+    "reporter_contact": conf.CONTACT_MAX_CHARS,
+}
 
 
 def _next_reference(organisation: Organisation, year: int) -> str:
@@ -48,6 +61,26 @@ def _next_reference(organisation: Organisation, year: int) -> str:
             continue  # another raise made it first: count on it
         return f"SG-{year}-0001"
     raise RuntimeError("could not number the concern")
+
+
+def checked_text(fields: dict[str, str]) -> dict[str, str]:
+    """The reporter's words, each within its limit and without anything that could carry a
+    picture (``textonly``); raise ``ValidationFailed`` naming each field that is too long or
+    holds an image written out as code."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    for name, value in fields.items():
+        limit = FIELD_LIMITS[name]
+        if len(value) > limit:
+            errors[name] = f"keep this to {limit:,} characters (it has {len(value):,})"
+            continue
+        try:
+            cleaned[name] = text_only(value).strip()
+        except ImageryInText:
+            errors[name] = "this holds a picture written out as code. " + IMAGERY_REFUSED
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
 
 
 def _check(
@@ -121,13 +154,15 @@ def concern_raise(
     reporter_contact: str = "",
     invitation: Invitation | None = None,
     attachment: ConcernFile | None = None,
+    spooled: tuple[str, datetime] | None = None,
 ) -> Concern:
     """Record a concern and tell the DSL and deputies (and, out of hours, senior leaders).
 
     ``actor`` is the member of staff raising it, or None for a report from the public page
     (``reporter_*``) or from a session's "leave and report" (``invitation``: the reporter's
     name, the session and, where clear, the learner come from it). ``attachment`` must come
-    from ``attachments.concern_file`` (never an image or video).
+    from ``attachments.concern_file`` (its words only, never an image or video). ``spooled``
+    is the receipt code and time of a report kept while the database was down (``spool``).
     """
     if actor is not None:
         if not is_staff(actor) or actor.organisation_id != organisation.pk:
@@ -143,15 +178,24 @@ def concern_raise(
         reporter_contact = reporter_contact or invitation.email
     else:
         source = Source.PUBLIC
-        if not reporter_name.strip():
-            raise ValidationFailed({"reporter_name": "give your name, so the DSL can reply"})
         if reporter_relation not in ReporterRelation.values:
             raise ValidationFailed({"reporter_relation": "say who you are"})
     if kind == ConcernKind.ALLEGATION:
         types = [value for value in types if value in ConcernType.values]
+    text = checked_text(
+        {
+            "description": description,
+            "material_location": material_location,
+            "seen_by": seen_by,
+            "about_name": about_name,
+            "subject_staff_name": subject_staff_name,
+            "reporter_name": reporter_name,
+            "reporter_contact": reporter_contact,
+        }
+    )
     _check(
         organisation=organisation,
-        description=description,
+        description=text["description"],
         category=category,
         types=types,
         kind=kind,
@@ -168,16 +212,16 @@ def concern_raise(
         kind=kind,
         source=source,
         raised_by=actor,
-        reporter_name=reporter_name.strip()[:200],
+        reporter_name=text["reporter_name"],
         reporter_relation=reporter_relation,
-        reporter_contact=reporter_contact.strip()[:254],
-        about_name=about_name.strip()[:200],
+        reporter_contact=text["reporter_contact"],
+        about_name=text["about_name"],
         subject_staff=subject_staff,
-        subject_staff_name=(subject_staff.full_name if subject_staff else subject_staff_name)[:200],
+        subject_staff_name=subject_staff.full_name if subject_staff else text["subject_staff_name"],
         session=session,
-        description=description.strip(),
-        material_location=material_location.strip(),
-        seen_by=seen_by.strip(),
+        description=text["description"],
+        material_location=text["material_location"],
+        seen_by=text["seen_by"],
         immediate_danger=immediate_danger,
         learner=learner,
         category=category,
@@ -185,9 +229,8 @@ def concern_raise(
         occurred_on=occurred_on,
         last_alerted_at=now,
     )
-    label = (
-        actor.full_name if actor else f"{concern.reporter_name} ({concern.get_source_display()})"
-    )
+    reporter = concern.reporter_name or ANONYMOUS
+    label = actor.full_name if actor else f"{reporter} ({concern.get_source_display()})"
     with stored(attachment, organisation_id=organisation.pk) as path:
         if attachment is not None:
             ConcernAttachment.objects.create(
@@ -197,15 +240,24 @@ def concern_raise(
                 content_type=attachment.content_type,
                 size=len(attachment.content),
             )
-        _record_raised(concern, actor=actor, label=label)
+        _record_raised(concern, actor=actor, label=label, spooled=spooled)
     return concern
 
 
-def _record_raised(concern: Concern, *, actor: User | None, label: str) -> None:
+def _record_raised(
+    concern: Concern, *, actor: User | None, label: str, spooled: tuple[str, datetime] | None
+) -> None:
+    summary = f"Raised by {label}"
+    if spooled is not None:
+        receipt, received_at = spooled
+        summary += (
+            f"; received {received_at.astimezone(concern.organisation.zone):%d %b %Y %H:%M} "
+            f"while the database was unavailable, receipt {receipt}"
+        )
     add_entry(
         concern,
         kind=EntryKind.RAISED,
-        summary=f"Raised by {label}",
+        summary=summary,
         author=actor,
         author_label=label,
         text=concern.description,
@@ -215,6 +267,7 @@ def _record_raised(concern: Concern, *, actor: User | None, label: str) -> None:
             "occurred_on": concern.occurred_on.isoformat() if concern.occurred_on else None,
             "learner_id": concern.learner_id,
             "about_name": concern.about_name,
+            **({"spool_receipt": spooled[0]} if spooled else {}),
         },
     )
     told = alerts.alert_new(concern, now=concern.created_at)
@@ -230,5 +283,10 @@ def _record_raised(concern: Concern, *, actor: User | None, label: str) -> None:
         actor=actor,
         actor_label="" if actor else PUBLIC_LABEL,
         obj=concern,
-        data={"source": concern.source, "kind": concern.kind, "alerted": len(told)},
+        data={
+            "source": concern.source,
+            "kind": concern.kind,
+            "alerted": len(told),
+            **({"spool_receipt": spooled[0]} if spooled else {}),
+        },
     )
