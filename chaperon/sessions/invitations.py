@@ -22,7 +22,14 @@ from chaperon.people.roles import Role
 from chaperon.people.selectors import staff_with_roles
 
 from . import ical
-from .models import Invitation, Session, SessionKind
+from .models import (
+    ExceptionStatus,
+    Invitation,
+    Session,
+    SessionException,
+    SessionKind,
+    SessionStatus,
+)
 
 _JOIN_SALT = "chaperon.sessions.join"
 
@@ -224,6 +231,33 @@ def notify_approvers(session: Session, approver_roles: set[str], requested_by: U
             obj=session,
         )
     return len(approvers)
+
+
+def notify_exception_decided(session: Session, exception: SessionException) -> int:
+    """The organiser, and whoever asked if someone else did, are told the decision and why."""
+    people = {session.organiser.pk: session.organiser}
+    people.setdefault(exception.requested_by_id, exception.requested_by)
+    approved = exception.status == ExceptionStatus.APPROVED
+    context = {
+        "session": session,
+        "when": _local(session),
+        "exception": exception,
+        "approved": approved,
+        "booked": session.status == SessionStatus.BOOKED,
+        "refused_session": session.status == SessionStatus.REFUSED,
+        "link": absolute_url(reverse("sessions:detail", args=[session.pk])),
+    }
+    for user in people.values():
+        queue_email(
+            to=user.email,
+            subject=f"Exception {'approved' if approved else 'refused'}: {session.title}",
+            text=render_to_string(
+                "sessions/email/exception_decided.txt", {**context, "name": user.full_name}
+            ),
+            purpose="session_exception_decided",
+            obj=session,
+        )
+    return len(people)
 
 
 def notify_flagged(sessions: list[Session], *, why: str) -> int:

@@ -225,6 +225,7 @@ def exception_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
     if exception is None:
         raise Http404("No such exception.")
     approve = request.POST.get("decision") == "approve"
+    was_waiting = exception.session.status == SessionStatus.AWAITING_EXCEPTION
     try:
         services.session_exception_decide(
             actor=viewer,
@@ -235,7 +236,9 @@ def exception_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
     except ValidationFailed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Approved and booked." if approve else "Refused.")
+        done = "Approved" if approve else "Refused"
+        booked = " and booked: everyone has been invited" if approve and was_waiting else ""
+        messages.success(request, f"{done}{booked}. The organiser has been emailed.")
     return redirect("sessions:detail", exception.session_id)
 
 
