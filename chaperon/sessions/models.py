@@ -80,6 +80,10 @@ class ApprovedPlatform(OrganisationOwned):
         return self.name
 
 
+# The longest a session may be booked for.
+LONGEST = timedelta(minutes=480)
+
+
 def new_passcode() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 

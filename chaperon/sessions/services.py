@@ -4,6 +4,7 @@ Each service checks who may act, judges the session with the organisation's poli
 must, writes its audit event and queues its email in one transaction.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from chaperon.policy.verdict import Decision, Outcome, Verdict
 from . import invitations
 from .judging import judge
 from .locks import lock_learners
-from .models import ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
+from .models import LONGEST, ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
 from .permissions import require_booker, require_host, require_may_change
 from .plans import PlanFacts, Proposal
 from .policies import organisation_policy
@@ -37,7 +38,9 @@ class BookingResult:
         return self.session is not None and self.session.status == SessionStatus.BOOKED
 
 
-def _validate(proposal: Proposal, title: str) -> None:
+def validate_proposal(proposal: Proposal, title: str) -> None:
+    """Refuse a proposal that is not a session at all (no title, no staff, in the past, people
+    of another organisation), naming the field."""
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "give the session a title people will recognise"
@@ -47,8 +50,9 @@ def _validate(proposal: Proposal, title: str) -> None:
         errors["learners"] = "a 1:1 session has exactly one learner"
     if not proposal.staff:
         errors["staff"] = "choose at least one member of staff"
-    if not 1 <= proposal.duration_minutes <= 480:
-        errors["duration_minutes"] = "a session lasts between 1 and 480 minutes"
+    longest = int(LONGEST.total_seconds() // 60)
+    if not 1 <= proposal.duration_minutes <= longest:
+        errors["duration_minutes"] = f"a session lasts between 1 and {longest} minutes"
     if proposal.start <= timezone.now():
         errors["start"] = "choose a time in the future"
     organisation_id = proposal.organisation.pk
@@ -76,7 +80,7 @@ def session_book(
     require_booker(actor)
     if proposal.organisation.pk != actor.organisation_id:
         raise PermissionDenied("You can only book sessions for your own organisation.")
-    _validate(proposal, title)
+    validate_proposal(proposal, title)
     with transaction.atomic():
         lock_learners(learner.pk for learner in proposal.learners)
         verdict = judge(proposal)
@@ -207,6 +211,18 @@ def session_exception_decide(
     return exception
 
 
+def open_to_decision(session: Session) -> bool:
+    """Whether deciding an exception for ``session`` still means something: it waits for its
+    exception, or it is booked and still to come, or open with its room not yet ended (an
+    open session runs until its room ends, which may be past its booked end: a longer session
+    is asked for near the end)."""
+    if session.status == SessionStatus.AWAITING_EXCEPTION:
+        return True
+    if session.status == SessionStatus.OPEN:
+        return session.ended_at is None
+    return session.status == SessionStatus.BOOKED and not session.has_ended()
+
+
 def _require_undecided(exception: SessionException, session: Session) -> None:
     if exception.status == ExceptionStatus.WITHDRAWN:
         raise ValidationFailed(
@@ -214,8 +230,7 @@ def _require_undecided(exception: SessionException, session: Session) -> None:
         )
     if exception.status != ExceptionStatus.PENDING:
         raise ValidationFailed({"decision": "this exception has already been decided"})
-    live = session.status in (SessionStatus.BOOKED, SessionStatus.OPEN) and not session.has_ended()
-    if session.status != SessionStatus.AWAITING_EXCEPTION and not live:
+    if not open_to_decision(session):
         raise ValidationFailed(
             {"decision": f"the session is {session.state_label.lower()}: nothing is left to decide"}
         )
@@ -256,7 +271,7 @@ def session_reschedule(
         if session.status != SessionStatus.BOOKED:
             raise ValidationFailed({"start": "only a booked session can be moved"})
         proposal = replace(Proposal.of(session), start=start, duration_minutes=duration_minutes)
-        _validate(proposal, session.title)
+        validate_proposal(proposal, session.title)
         lock_learners(learner.pk for learner in proposal.learners)
         verdict = judge(proposal)
         if verdict.decision != Decision.ALLOW:
@@ -374,13 +389,15 @@ def recheck_sessions(sessions: list[Session], *, why: str) -> int:
     return len(sessions)
 
 
-def recheck_neighbours(session: Session) -> None:
-    """After a booking or a move: the learners' other sessions that week may now exceed the
-    weekly limit."""
+def recheck_neighbours(session: Session, *, learner_ids: Iterable[int] = ()) -> None:
+    """After a booking, a move or a change: the other sessions that week of the session's
+    learners (and of ``learner_ids``, those just taken off it) may now exceed the weekly
+    limit, or be within it again."""
+    learners = {learner.pk for learner in session.learners.all()} | set(learner_ids)
     others = [
         other
         for other in upcoming_sessions(
-            learners__in=session.learners.all(),
+            learners__in=learners,
             start__range=(session.start - timedelta(days=7), session.start + timedelta(days=7)),
         )
         if other.pk != session.pk

@@ -1,13 +1,17 @@
 """Deciding an exception respects the session's state (SES-2, SES-3): a cancelled session
 stays cancelled, and the organiser hears of every decision."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.models import EmailDelivery
 from chaperon.sessions import services
+from chaperon.sessions.attendance import session_room_ended
 from chaperon.sessions.models import ExceptionStatus, Session, SessionException, SessionStatus
 from tests.conftest import Cast
 from tests.sessions.helpers import consent_for, one_to_one
@@ -141,3 +145,35 @@ def test_an_exception_asked_for_a_booked_session_is_decided_without_booking_agai
     assert exception.status == ExceptionStatus.APPROVED and exception.decided_role == "dsl"
     assert sent("session_invitation") == invitations
     assert AuditEvent.objects.filter(action=AuditAction.SESSION_EXCEPTION_APPROVED).count() == 1
+
+
+@pytest.mark.clause("SES-3")
+def test_a_longer_session_asked_for_after_the_booked_end_can_still_be_decided(cast: Cast) -> None:
+    """The room runs past the booked end while the host waits: the decision still counts,
+    until the room has ended."""
+    consent_for(cast.learner, cast.dsl)
+    session = services.session_book(
+        actor=cast.teacher, proposal=one_to_one(cast), title="Careers"
+    ).session
+    assert session is not None
+    started = timezone.now() - timedelta(minutes=42)  # 40 minutes booked
+    Session.objects.filter(pk=session.pk).update(
+        start=started, status=SessionStatus.OPEN, opened_at=started
+    )
+    asked, late = (
+        SessionException.objects.create(
+            session=session, requested_by=cast.teacher, reason=reason, covers=["duration.max"]
+        )
+        for reason in ("Disclosure", "Still talking")
+    )
+    services.session_exception_decide(
+        actor=cast.dsl, exception=asked, approve=True, reason="Stay with them"
+    )
+    assert SessionException.objects.get(pk=asked.pk).status == ExceptionStatus.APPROVED
+
+    session_room_ended(session_id=session.pk, at=timezone.now())
+    with pytest.raises(ValidationFailed, match="the session is ended"):
+        services.session_exception_decide(
+            actor=cast.dsl, exception=late, approve=True, reason="Too late"
+        )
+    assert SessionException.objects.get(pk=late.pk).status == ExceptionStatus.PENDING
