@@ -74,6 +74,7 @@ class AuditAction(models.TextChoices):
     SESSION_PREPARED = "session_prepared", "Session risk assessment and plan recorded"
     SESSION_OPENED = "session_opened", "Session opened"
     SESSION_OPEN_REFUSED = "session_open_refused", "Session could not open: the policy check failed"
+    SESSION_CHANGED = "session_changed", "Session changed (learners, staff, recording or platform)"
     POLICY_SAVED = "policy_saved", "Session policy saved"
     PLATFORM_REGISTERED = "platform_registered", "Platform approved after a risk assessment"
 

@@ -225,7 +225,7 @@ def staff_mine(request: HttpRequest) -> HttpResponse:
         request,
         "consent/staff_mine.html",
         {
-            "nav": "consent",
+            "nav": "own_recording_consent",
             "current": current,
             "form": form,
             "draft": statement_draft(staff.organisation),

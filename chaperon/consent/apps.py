@@ -28,6 +28,14 @@ class ConsentConfig(AppConfig):
             order=50,
             visible=lambda user: can(user, ConsentPermission.VIEW_AND_REQUEST),
         )
+        # Every member of staff answers for themself (REC-4); session findings link here too.
+        register_nav(
+            "own_recording_consent",
+            "My recording consent",
+            "consent:staff_mine",
+            order=55,
+            visible=lambda user: bool(user.is_active and user.roles),
+        )
 
         # Each reminder is at most one every few days; checking hourly sends it on time.
         register_periodic(send_consent_reminders_task, every=timedelta(hours=1))

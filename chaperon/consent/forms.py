@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from chaperon.core import forms as core_forms
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.core.forms import Boxes, Choices
+from chaperon.core.forms import Boxes, Choices, IsoDateInput
 from chaperon.people.models import Guardian
 
 from . import conf
@@ -247,9 +247,7 @@ class RecordConsentForm(forms.Form):
         choices=[(c.value, c.label) for c in Channel if c in WRITTEN_CHANNELS],
         widget=Choices,
     )
-    given_on = forms.DateField(
-        label="The day it was given", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    given_on = forms.DateField(label="The day it was given", widget=IsoDateInput())
     request = forms.TypedChoiceField(
         label="The request it answers", coerce=int, required=False, empty_value=None
     )
@@ -353,10 +351,8 @@ class OwnRecordingForm(forms.Form):
     purpose = forms.CharField(
         label="What the recording is for", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    agreed_on = forms.DateField(
-        label="Day of the agreement", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    kept_until = forms.DateField(label="Kept until", widget=forms.DateInput(attrs={"type": "date"}))
+    agreed_on = forms.DateField(label="Day of the agreement", widget=IsoDateInput())
+    kept_until = forms.DateField(label="Kept until", widget=IsoDateInput())
     attachment = attachment_field("The signed agreement, as a file")
 
     def clean_attachment(self) -> EvidenceFile | None:

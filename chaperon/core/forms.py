@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 
@@ -18,6 +19,16 @@ class Boxes(forms.CheckboxSelectMultiple):
 
     def id_for_label(self, id_: str, index: str | None = None) -> str:
         return super().id_for_label(id_, "0" if index is None else index)
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser's date picker: it reads and writes YYYY-MM-DD only, whatever the language's
+    own date format, so its value is written that way (else the field shows empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def show_errors(

@@ -5,6 +5,7 @@ same policy always gets the same verdict, wherever it is judged.
 """
 
 from .catalogue import CATALOGUE, RuleInfo
+from .describe import APPROVER_WORDS
 from .document import Policy
 from .plan import ExceptionApproval, Plan, Stage
 from .rules import CHECKS, Context, Failures
@@ -28,8 +29,9 @@ def evaluate(policy: Policy, plan: Plan) -> Verdict:
         note = (
             f" The exception given does not count: {problem}."
             if problem
-            else f" An exception approved by {exception.approved_by} "
-            f"({exception.approved_by_role}) covers it."
+            else f" An exception approved by {exception.approved_by}, "
+            f"{APPROVER_WORDS.get(exception.approved_by_role, exception.approved_by_role)}, "
+            "covers it."
         )
         excepting = problem is None
     findings: list[Finding] = []

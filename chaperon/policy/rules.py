@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from . import dates
 from .document import Policy
-from .plan import ConsentStatus, Kind, Learner, ParentInformation, Plan, Staff
+from .plan import ConsentStatus, Kind, Learner, ParentInformation, Plan, Slot, Staff
 
 Failures = Sequence[tuple[str | None, str]]
 PASS: Failures = ()
@@ -157,9 +157,20 @@ def time_agreed_slot(c: Context) -> Failures:
             failures.append((one.id, "No days and times are agreed for 1:1 sessions."))
         elif not _inside_a_slot(c, one):
             failures.append(
-                (one.id, f"The session ({c.when()}) is not within a day and time agreed.")
+                (
+                    one.id,
+                    f"The session ({c.when()}) is not within a day and time agreed "
+                    f"(agreed: {_slots_words(one.agreed_slots)}).",
+                )
             )
     return failures
+
+
+def _slots_words(slots: Sequence[Slot]) -> str:
+    """``Monday to Friday, 09:00 to 15:00; Saturday, 10:00 to 12:00``."""
+    return "; ".join(
+        f"{dates.days_words(slot.days)}, {slot.start:%H:%M} to {slot.end:%H:%M}" for slot in slots
+    )
 
 
 def time_working_hours(c: Context) -> Failures:

@@ -43,6 +43,13 @@ def attendance_left(*, stay_id: int, at: datetime) -> None:
     SessionAttendance.objects.filter(pk=stay_id, left_at__isnull=True).update(left_at=at)
 
 
+def session_room_ended(*, session_id: int, at: datetime) -> None:
+    """The live room ended at ``at`` (the host ended it, or its time ran out): the session
+    shows as ended and its meeting record may be written from then (LOG-1), even before its
+    booked end. Called by the room when it ends; the first end counts."""
+    Session.objects.filter(pk=session_id, ended_at__isnull=True).update(ended_at=at)
+
+
 def session_attendance(*, session: Session) -> list[AttendanceEntry]:
     """Every stay in the session's room, in the order people came in."""
     return [

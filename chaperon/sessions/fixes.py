@@ -1,4 +1,25 @@
-"""What would fix each finding, in plain words, for the person booking."""
+"""What would fix each finding, in plain words, and where to do it.
+
+Every fix the policy suggests leads to a page that does it: the session's own change page
+(learners, staff, the adult in the house, recording, platform), its Move form (the time), its
+preparation page, or the record a fix depends on elsewhere (a learner's consents, a member of
+staff's checks, one's own consent to being recorded). A page offers only what its viewer may
+do.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from chaperon.consent.permissions import ConsentPermission
+from chaperon.consent.permissions import can as can_consent
+from chaperon.people.models import StaffMember, User
+from chaperon.people.permissions import can
+from chaperon.people.roles import Permission
+
+from .models import Session, SessionStatus
+from .permissions import oversees
 
 FIXES: dict[str, str] = {
     "consent.participation": (
@@ -38,6 +59,118 @@ FIXES: dict[str, str] = {
     "session.risk_assessment": "Record the risk assessment and the plan for the session.",
 }
 
+# The part of the session (a section of its change page, or of the booking form) that fixes
+# each rule, with what the link says.
+_PART: dict[str, tuple[str, str]] = {
+    "consent.participation": ("learners", "Change the learners"),
+    "consent.parent_information": ("learners", "Change the learners"),
+    "consent.recording": ("recording", "Turn recording off"),
+    "recording.purpose": ("recording", "Say what the recording is for, or turn it off"),
+    "time.agreed_slot": ("move", "Move the session"),
+    "time.working_hours": ("move", "Move the session"),
+    "duration.max": ("move", "Shorten or move the session"),
+    "frequency.weekly": ("move", "Move the session to another week"),
+    "attendance.two_staff": ("staff", "Add a member of staff"),
+    "attendance.adult_present": ("named_adult", "Name the adult in the house"),
+    "attendance.facilitator_invited": ("staff", "Invite parents or another member of staff"),
+    "staff.dbs": ("staff", "Change the staff"),
+    "staff.training": ("staff", "Change the staff"),
+    "staff.aup": ("staff", "Change the staff"),
+}
+for _rule in FIXES:
+    if _rule.startswith("platform."):
+        _PART[_rule] = ("platform", "Use Chaperon's own room or another platform")
+
+# Where each part is on the booking form.
+_BOOKING_FIELD = {
+    "learners": "learners",
+    "recording": "id_recording_enabled",
+    "move": "id_day",
+    "staff": "staff",
+    "named_adult": "id_named_adult",
+    "platform": "id_platform",
+}
+
+
+@dataclass(frozen=True)
+class FixLink:
+    label: str
+    url: str
+
 
 def fix_for(rule: str) -> str:
     return FIXES.get(rule, "")
+
+
+def _session_link(session: Session, part: str, label: str) -> FixLink:
+    if part == "move":
+        return FixLink(label, reverse("sessions:detail", args=[session.pk]) + "#move")
+    return FixLink(label, reverse("sessions:change", args=[session.pk]) + f"#{part}")
+
+
+def may_change_parts(viewer: User, session: Session) -> bool:
+    """The viewer may change this session's learners, staff, recording, platform and time."""
+    return (
+        session.status == SessionStatus.BOOKED
+        and not session.has_ended()
+        and (session.organiser_id == viewer.pk or oversees(viewer))
+    )
+
+
+def _learner_fixes(rule: str, learner_id: int, viewer: User, who: str) -> list[FixLink]:
+    if not (rule.startswith("consent.") or rule == "time.agreed_slot"):
+        return []
+    if not can_consent(viewer, ConsentPermission.VIEW_AND_REQUEST):
+        return []
+    url = reverse("consent:learner", args=[learner_id])
+    return [FixLink(f"Ask for consent or agreed times on {who}'s consent page", url)]
+
+
+def _staff_fixes(rule: str, user_id: int, viewer: User, who: str) -> list[FixLink]:
+    if rule == "consent.recording":
+        if user_id == viewer.pk:
+            return [FixLink("Give your consent to being recorded", reverse("consent:staff_mine"))]
+        if can_consent(viewer, ConsentPermission.RECORD):
+            return [FixLink("Staff consent to being recorded", reverse("consent:staff_list"))]
+    if rule.startswith("staff.") and can(viewer, Permission.MANAGE_STAFF):
+        member = StaffMember.objects.filter(user_id=user_id).first()
+        if member is not None:
+            url = reverse("people:staff_detail", args=[member.pk])
+            return [FixLink(f"Record the check on {who}'s staff page", url)]
+    return []
+
+
+def _elsewhere(rule: str, subject: str, viewer: User, names: Mapping[str, str]) -> list[FixLink]:
+    """Fixes on another record: the learner's consents, the member of staff's checks, the
+    platform register."""
+    who, number = names.get(subject, ""), subject[2:]
+    if subject.startswith("ln") and number.isdigit():
+        return _learner_fixes(rule, int(number), viewer, who)
+    if subject.startswith("st") and number.isdigit():
+        return _staff_fixes(rule, int(number), viewer, who)
+    if rule.startswith("platform.") and rule != "platform.approved":
+        return [FixLink("The approved platforms and their settings", reverse("sessions:platforms"))]
+    return []
+
+
+def fix_links(
+    rule: str,
+    subject: str | None,
+    *,
+    viewer: User,
+    names: Mapping[str, str],
+    session: Session | None = None,
+) -> list[FixLink]:
+    """Links to the pages that fix a finding, for ``viewer``: on the booking form itself
+    while booking (``session`` None), else on the session's pages where they may change it."""
+    links: list[FixLink] = []
+    part = _PART.get(rule)
+    if part is not None and session is None:
+        links.append(FixLink(part[1], f"#{_BOOKING_FIELD[part[0]]}"))
+    elif part is not None and session is not None and may_change_parts(viewer, session):
+        links.append(_session_link(session, *part))
+    host = session is not None and session.organiser_id == viewer.pk
+    if session is not None and host and rule == "session.risk_assessment":
+        url = reverse("sessions:prepare", args=[session.pk])
+        links.append(FixLink("Record the risk assessment", url))
+    return links + _elsewhere(rule, subject or "", viewer, names)

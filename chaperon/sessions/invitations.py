@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 
@@ -22,7 +23,14 @@ from chaperon.people.roles import Role
 from chaperon.people.selectors import staff_with_roles
 
 from . import ical
-from .models import Invitation, Session, SessionKind
+from .models import (
+    ExceptionStatus,
+    Invitation,
+    Session,
+    SessionException,
+    SessionKind,
+    SessionStatus,
+)
 
 _JOIN_SALT = "chaperon.sessions.join"
 
@@ -108,59 +116,104 @@ def _calendar(session: Session, people: list[Recipient], link: str, *, cancelled
 
 
 def send_invitations(session: Session, *, update: bool = False) -> int:
-    """Invite (or, with ``update``, send the changed details to) everyone; returns how many."""
+    """Invite everyone taking part; returns how many. With ``update`` (the session moved or
+    changed), those already invited get the changed details, anyone new gets an invitation,
+    and anyone no longer taking part has their invitation withdrawn (their link stops
+    working) and is sent a cancellation for their calendar."""
     people = recipients(session)
+    standing = {(i.role, i.person_id) for i in session.invitations.all()} if update else set()
+    now = timezone.now()
     for person in people:
-        invitation, _ = Invitation.objects.update_or_create(
+        invitation, _ = Invitation.every.update_or_create(
             session=session,
             role=person.role,
             person_id=person.person_id,
-            defaults={"display_name": person.name, "email": person.email},
+            defaults={"display_name": person.name, "email": person.email, "withdrawn_at": None},
         )
-        link = absolute_url(reverse("sessions:join", args=[join_token(invitation)]))
-        context = {
-            "session": session,
-            "person": person,
-            "when": _local(session),
-            "link": link,
-            "update": update,
-            "is_staff": person.role == Invitation.Role.STAFF,
-            "is_guardian": person.role == Invitation.Role.GUARDIAN,
-            "one_to_one": session.kind == SessionKind.ONE_TO_ONE,
-        }
-        subject = (
-            "Changed: " if update else "Invitation: "
-        ) + f"{session.title}, {_local(session)}"
-        queue_email(
-            to=person.email,
-            subject=subject,
-            text=render_to_string("sessions/email/invitation.txt", context),
-            purpose="session_update" if update else "session_invitation",
-            obj=session,
-            attachments=[
-                Attachment(
-                    "invitation.ics",
-                    "text/calendar; method=REQUEST; charset=utf-8",
-                    _calendar(session, people, link, cancelled=False),
-                )
-            ],
+        _send_invitation(
+            session, person, invitation, people, update=(person.role, person.person_id) in standing
         )
+    if update:
+        taking_part = {(person.role, person.person_id) for person in people}
+        gone = [
+            invitation
+            for invitation in session.invitations.all()
+            if (invitation.role, invitation.person_id) not in taking_part
+        ]
+        for invitation in gone:
+            invitation.withdrawn_at = now
+            invitation.save(update_fields=["withdrawn_at", "updated_at"])
+        _send_cancellations(session, gone, purpose="session_invitation_withdrawn")
     return len(people)
 
 
+def _send_invitation(
+    session: Session,
+    person: Recipient,
+    invitation: Invitation,
+    people: list[Recipient],
+    *,
+    update: bool,
+) -> None:
+    link = absolute_url(reverse("sessions:join", args=[join_token(invitation)]))
+    is_staff = person.role == Invitation.Role.STAFF
+    context = {
+        "session": session,
+        "person": person,
+        "when": _local(session),
+        "link": link,
+        "update": update,
+        "is_staff": is_staff,
+        "is_host": is_staff and person.person_id == session.organiser_id,
+        "is_guardian": person.role == Invitation.Role.GUARDIAN,
+        "one_to_one": session.kind == SessionKind.ONE_TO_ONE,
+        "session_link": absolute_url(reverse("sessions:detail", args=[session.pk])),
+        "prepare_link": absolute_url(reverse("sessions:prepare", args=[session.pk])),
+    }
+    subject = ("Changed: " if update else "Invitation: ") + f"{session.title}, {_local(session)}"
+    queue_email(
+        to=person.email,
+        subject=subject,
+        text=render_to_string("sessions/email/invitation.txt", context),
+        purpose="session_update" if update else "session_invitation",
+        obj=session,
+        attachments=[
+            Attachment(
+                "invitation.ics",
+                "text/calendar; method=REQUEST; charset=utf-8",
+                _calendar(session, people, link, cancelled=False),
+            )
+        ],
+    )
+
+
 def send_cancellations(session: Session) -> int:
-    invited = list(session.invitations.all())
+    return _send_cancellations(
+        session, list(session.invitations.all()), purpose="session_cancelled"
+    )
+
+
+def _send_cancellations(session: Session, invited: list[Invitation], *, purpose: str) -> int:
+    """Tell each of ``invited`` that the session is cancelled (``session_cancelled``) or that
+    they no longer take part in it, with a calendar cancellation."""
     people = [
         Recipient(invitation.role, invitation.person_id, invitation.display_name, invitation.email)
         for invitation in invited
     ]
+    withdrawn = purpose == "session_invitation_withdrawn"
     for invitation in invited:
-        context = {"session": session, "when": _local(session), "name": invitation.display_name}
+        context = {
+            "session": session,
+            "when": _local(session),
+            "name": invitation.display_name,
+            "withdrawn": withdrawn,
+        }
         queue_email(
             to=invitation.email,
-            subject=f"Cancelled: {session.title}, {_local(session)}",
+            subject=f"{'No longer taking part' if withdrawn else 'Cancelled'}: "
+            f"{session.title}, {_local(session)}",
             text=render_to_string("sessions/email/cancelled.txt", context),
-            purpose="session_cancelled",
+            purpose=purpose,
             obj=session,
             attachments=[
                 Attachment(
@@ -224,6 +277,33 @@ def notify_approvers(session: Session, approver_roles: set[str], requested_by: U
             obj=session,
         )
     return len(approvers)
+
+
+def notify_exception_decided(session: Session, exception: SessionException) -> int:
+    """The organiser, and whoever asked if someone else did, are told the decision and why."""
+    people = {session.organiser.pk: session.organiser}
+    people.setdefault(exception.requested_by_id, exception.requested_by)
+    approved = exception.status == ExceptionStatus.APPROVED
+    context = {
+        "session": session,
+        "when": _local(session),
+        "exception": exception,
+        "approved": approved,
+        "booked": session.status == SessionStatus.BOOKED,
+        "refused_session": session.status == SessionStatus.REFUSED,
+        "link": absolute_url(reverse("sessions:detail", args=[session.pk])),
+    }
+    for user in people.values():
+        queue_email(
+            to=user.email,
+            subject=f"Exception {'approved' if approved else 'refused'}: {session.title}",
+            text=render_to_string(
+                "sessions/email/exception_decided.txt", {**context, "name": user.full_name}
+            ),
+            purpose="session_exception_decided",
+            obj=session,
+        )
+    return len(people)
 
 
 def notify_flagged(sessions: list[Session], *, why: str) -> int:

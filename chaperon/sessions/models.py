@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from chaperon.core.models import TimestampedModel
 from chaperon.people.models import Learner, OrganisationOwned
+from chaperon.people.roles import Role
 
 BUILTIN_PLATFORM = "builtin"
 # What the built-in room enforces itself (see the live rooms): the settings the policy asks for.
@@ -78,6 +80,10 @@ class ApprovedPlatform(OrganisationOwned):
         return self.name
 
 
+# The longest a session may be booked for.
+LONGEST = timedelta(minutes=480)
+
+
 def new_passcode() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
@@ -108,6 +114,9 @@ class Session(OrganisationOwned):
     risk_assessed_at = models.DateTimeField(null=True, blank=True)
     ical_sequence = models.PositiveIntegerField(default=0)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # When the live room ended (set by the room through ``attendance.session_room_ended``); a
+    # room ended early lets the meeting record be written from then.
+    ended_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
@@ -125,6 +134,26 @@ class Session(OrganisationOwned):
         return self.start + timedelta(minutes=self.duration_minutes)
 
     @property
+    def finished_at(self) -> datetime:
+        """When the session really finished: when its room ended, or else its booked end."""
+        return self.ended_at or self.end
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        return self.finished_at <= (now or timezone.now())
+
+    @property
+    def state_label(self) -> str:
+        """The state as people should read it, from the stored status and the clock: a
+        session whose time has passed is not "Booked" or "Open" any more."""
+        if self.status in (SessionStatus.BOOKED, SessionStatus.OPEN) and self.has_ended():
+            return "Ended" if self.opened_at or self.ended_at else "Ended (never opened)"
+        if self.status == SessionStatus.AWAITING_EXCEPTION and self.has_ended():
+            return "Not held: no exception was approved in time"
+        if self.status == SessionStatus.OPEN:
+            return "Open now"
+        return str(self.get_status_display())
+
+    @property
     def ical_uid(self) -> str:
         return f"session-{self.pk}@chaperon"
 
@@ -138,6 +167,8 @@ class ExceptionStatus(models.TextChoices):
     PENDING = "pending", "Waiting for a decision"
     APPROVED = "approved", "Approved"
     REFUSED = "refused", "Refused"
+    # The session was cancelled before anyone decided: there is nothing left to decide.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class SessionException(TimestampedModel):
@@ -165,15 +196,33 @@ class SessionException(TimestampedModel):
     def __str__(self) -> str:
         return f"exception for {self.session}: {self.status}"
 
+    @property
+    def decided_role_label(self) -> str:
+        """The role the decision was made in, as people read it."""
+        if self.decided_role in Role.values:
+            return str(Role(self.decided_role).label)
+        return "host of the live session" if self.decided_role else ""
+
 
 def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
+class StandingInvitations(models.Manager["Invitation"]):
+    """Invitations not withdrawn: the default, so that a person taken off a session is no
+    longer invited, waited for in the room, or let in by their old link."""
+
+    def get_queryset(self) -> models.QuerySet["Invitation"]:
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Invitation(TimestampedModel):
     """One person's place in a session and the address their invitation went to. Their
     personal join link is made from the row and its nonce with the site's secret key
-    (``invitations.join_token``), so it is the same in every update and never stored."""
+    (``invitations.join_token``), so it is the same in every update and never stored.
+
+    Someone taken off the session keeps their row (the room's records may point at it) with
+    ``withdrawn_at`` set; ``objects`` leaves them out, ``every`` includes them."""
 
     class Role(models.TextChoices):
         STAFF = "staff", "Staff"
@@ -186,6 +235,10 @@ class Invitation(TimestampedModel):
     display_name = models.CharField(max_length=200)
     email = models.EmailField()
     nonce = models.CharField(max_length=32, default=new_nonce)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StandingInvitations()
+    every = models.Manager()
 
     class Meta:
         constraints = [

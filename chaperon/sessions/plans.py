@@ -210,7 +210,8 @@ def _exception(proposal: Proposal) -> dict[str, Any] | None:
         return None
     return {
         "approved_by_role": exception.decided_role,
-        "approved_by": str(exception.decided_by_id),
+        # The approver's name: the engine's findings quote it to people.
+        "approved_by": exception.decided_by.full_name if exception.decided_by else "",
         "reason": exception.decision_reason,
         "covers": list(exception.covers),
     }

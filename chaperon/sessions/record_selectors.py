@@ -137,7 +137,9 @@ def is_held(session: Session) -> bool:
 
 
 def has_ended(session: Session, *, now: datetime | None = None) -> bool:
-    return session.end <= (now or timezone.now())
+    """The room ended (the record may be written from then, early or late), or else the
+    booked end has passed."""
+    return session.has_ended(now)
 
 
 def working_day(organisation: Organisation) -> timedelta:
@@ -170,7 +172,7 @@ def add_working_time(moment: datetime, amount: timedelta, organisation: Organisa
 def reminder_due_at(session: Session, stage: str) -> datetime:
     organisation = session.organisation
     days = REMINDER_AFTER_WORKING_DAYS[ReminderStage(stage)]
-    return add_working_time(session.end, working_day(organisation) * days, organisation)
+    return add_working_time(session.finished_at, working_day(organisation) * days, organisation)
 
 
 def record_due_by(session: Session) -> datetime:

@@ -241,7 +241,7 @@ def meeting_record_write(
     if not is_held(session):
         raise ValidationFailed({"session": "this session did not take place, so has no record"})
     if not has_ended(session):
-        end = session.end.astimezone(session.organisation.zone)
+        end = session.finished_at.astimezone(session.organisation.zone)
         raise ValidationFailed(
             {"session": f"write the record once the session has ended, after {end:%H:%M}"}
         )

@@ -1,25 +1,69 @@
 """Reads of sessions, scoped to what the viewer may see."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from chaperon.people.models import User
 
-from .models import ApprovedPlatform, ExceptionStatus, Session, SessionException, SessionStatus
+from .models import (
+    LONGEST,
+    ApprovedPlatform,
+    ExceptionStatus,
+    Session,
+    SessionException,
+    SessionStatus,
+)
 from .permissions import oversees
 from .services import approver_role
 
+# Sessions still to take place (or taking place now), unless their time has passed.
+UPCOMING = (SessionStatus.AWAITING_EXCEPTION, SessionStatus.BOOKED, SessionStatus.OPEN)
+RECENT_DAYS = 30
+RECENT_LIMIT = 20
 
-def session_list_visible_to(viewer: User, *, include_past: bool = False) -> QuerySet[Session]:
-    """Sessions the viewer organises or takes part in; all of them for those who oversee."""
+
+def _visible(viewer: User) -> QuerySet[Session]:
     sessions = Session.objects.filter(organisation_id=viewer.organisation_id)
     if not oversees(viewer):
         sessions = sessions.filter(Q(organiser=viewer) | Q(staff=viewer)).distinct()
+    return sessions
+
+
+def _not_finished(sessions: QuerySet[Session], now: datetime) -> QuerySet[Session]:
+    """Those whose room has not ended and whose booked end has not passed (as
+    ``Session.has_ended``). Only sessions that started within the longest length a session
+    may have can be under way: their ends are worked out here."""
+    candidates = sessions.filter(start__gt=now - LONGEST).exclude(ended_at__lte=now)
+    started = candidates.filter(start__lte=now).values_list("pk", "start", "duration_minutes")
+    ended = [pk for pk, start, minutes in started if start + timedelta(minutes=minutes) <= now]
+    return candidates.exclude(pk__in=ended)
+
+
+def session_list_visible_to(viewer: User, *, include_past: bool = False) -> QuerySet[Session]:
+    """Sessions the viewer organises or takes part in; all of them for those who oversee.
+    Without ``include_past``, only those still to come or under way: none cancelled, refused
+    or ended."""
+    sessions = _visible(viewer)
     if not include_past:
-        sessions = sessions.filter(start__gte=timezone.now() - timedelta(hours=2))
+        sessions = _not_finished(sessions.filter(status__in=UPCOMING), timezone.now())
     return sessions.select_related("organiser").prefetch_related("learners").order_by("start")
+
+
+def recent_sessions_for(viewer: User) -> list[Session]:
+    """The viewer's sessions of the last ``RECENT_DAYS`` days (or later) that have ended, were
+    cancelled or were refused, newest first (at most ``RECENT_LIMIT``)."""
+    now = timezone.now()
+    visible = _visible(viewer).filter(start__gte=now - timedelta(days=RECENT_DAYS))
+    upcoming = _not_finished(visible.filter(status__in=UPCOMING), now)
+    sessions = (
+        visible.exclude(pk__in=upcoming.values("pk"))
+        .select_related("organiser", "organisation")
+        .prefetch_related("learners")
+        .order_by("-start")
+    )
+    return list(sessions[:RECENT_LIMIT])
 
 
 def flagged_sessions_for(viewer: User) -> QuerySet[Session]:

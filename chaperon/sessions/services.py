@@ -4,6 +4,7 @@ Each service checks who may act, judges the session with the organisation's poli
 must, writes its audit event and queues its email in one transaction.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -18,7 +19,8 @@ from chaperon.policy.verdict import Decision, Outcome, Verdict
 
 from . import invitations
 from .judging import judge
-from .models import ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
+from .locks import lock_learners
+from .models import LONGEST, ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
 from .permissions import require_booker, require_host, require_may_change
 from .plans import PlanFacts, Proposal
 from .policies import organisation_policy
@@ -36,7 +38,9 @@ class BookingResult:
         return self.session is not None and self.session.status == SessionStatus.BOOKED
 
 
-def _validate(proposal: Proposal, title: str) -> None:
+def validate_proposal(proposal: Proposal, title: str) -> None:
+    """Refuse a proposal that is not a session at all (no title, no staff, in the past, people
+    of another organisation), naming the field."""
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "give the session a title people will recognise"
@@ -46,8 +50,9 @@ def _validate(proposal: Proposal, title: str) -> None:
         errors["learners"] = "a 1:1 session has exactly one learner"
     if not proposal.staff:
         errors["staff"] = "choose at least one member of staff"
-    if not 1 <= proposal.duration_minutes <= 480:
-        errors["duration_minutes"] = "a session lasts between 1 and 480 minutes"
+    longest = int(LONGEST.total_seconds() // 60)
+    if not 1 <= proposal.duration_minutes <= longest:
+        errors["duration_minutes"] = f"a session lasts between 1 and {longest} minutes"
     if proposal.start <= timezone.now():
         errors["start"] = "choose a time in the future"
     organisation_id = proposal.organisation.pk
@@ -69,17 +74,20 @@ def session_book(
     *, actor: User, proposal: Proposal, title: str, exception_reason: str = ""
 ) -> BookingResult:
     """Book if the policy allows; ask for an exception if it needs one and ``exception_reason``
-    is given; otherwise (and whenever it blocks) book nothing and return the verdict."""
+    is given; otherwise (and whenever it blocks) book nothing and return the verdict. The
+    learners are locked while the policy is checked and the session written (``locks``), so
+    two bookings at the same moment cannot both pass the weekly limit."""
     require_booker(actor)
     if proposal.organisation.pk != actor.organisation_id:
         raise PermissionDenied("You can only book sessions for your own organisation.")
-    _validate(proposal, title)
-    verdict = judge(proposal)
-    if verdict.decision == Decision.BLOCK:
-        return BookingResult(verdict, None)
-    if verdict.decision == Decision.NEEDS_EXCEPTION and not exception_reason.strip():
-        return BookingResult(verdict, None)
+    validate_proposal(proposal, title)
     with transaction.atomic():
+        lock_learners(learner.pk for learner in proposal.learners)
+        verdict = judge(proposal)
+        if verdict.decision == Decision.BLOCK or (
+            verdict.decision == Decision.NEEDS_EXCEPTION and not exception_reason.strip()
+        ):
+            return BookingResult(verdict, None)
         session = _create(actor, proposal, title, verdict)
         if verdict.decision == Decision.ALLOW:
             _confirm(session, actor=actor, action=AuditAction.SESSION_BOOKED)
@@ -150,8 +158,12 @@ def approver_role(user: User, session: Session) -> str | None:
 def session_exception_decide(
     *, actor: User, exception: SessionException, approve: bool, reason: str
 ) -> SessionException:
-    """Approve or refuse an exception, with a reason (audited). Approval books the session if,
-    with the exception, the policy now allows it."""
+    """Approve or refuse an exception, with a reason (audited); the organiser and whoever asked
+    are emailed the decision. For a session waiting for its exception, approval books it if,
+    with the exception, the policy now allows it, and refusal marks it refused. An exception
+    asked for a session already booked or open (a longer session, asked for in the live
+    room) is only decided: the caller acts on it. A session cancelled, refused or ended has
+    nothing left to decide: refused, nothing changed."""
     session = exception.session
     if session.organisation_id != actor.organisation_id:
         raise PermissionDenied("This exception is not for your organisation.")
@@ -163,35 +175,74 @@ def session_exception_decide(
     if not reason.strip():
         raise ValidationFailed({"reason": "say why you approve or refuse the exception"})
     with transaction.atomic():
+        # The session first, then the exception: the order cancelling takes them in.
+        session = (
+            Session.objects.select_for_update()
+            .select_related("organisation", "organiser")
+            .get(pk=exception.session_id)
+        )
         exception = SessionException.objects.select_for_update().get(pk=exception.pk)
-        if exception.status != ExceptionStatus.PENDING:
-            raise ValidationFailed({"reason": "this exception has already been decided"})
+        _require_undecided(exception, session)
         exception.status = ExceptionStatus.APPROVED if approve else ExceptionStatus.REFUSED
         exception.decided_by = actor
         exception.decided_role = role
         exception.decision_reason = reason.strip()
         exception.decided_at = timezone.now()
         exception.save()
-        if approve:
+        booking = session.status == SessionStatus.AWAITING_EXCEPTION
+        if approve and booking:
             _book_with_exception(session, exception, actor)
         else:
-            Session.objects.filter(pk=session.pk).update(status=SessionStatus.REFUSED)
+            if booking:
+                session.status = SessionStatus.REFUSED
+                session.save(update_fields=["status", "updated_at"])
             record(
-                action=AuditAction.SESSION_EXCEPTION_REFUSED,
+                action=(
+                    AuditAction.SESSION_EXCEPTION_APPROVED
+                    if approve
+                    else AuditAction.SESSION_EXCEPTION_REFUSED
+                ),
                 actor=actor,
                 obj=session,
                 reason=exception.decision_reason,
-                data={"exception": exception.pk},
+                data={"exception": exception.pk, "covers": exception.covers},
             )
+        invitations.notify_exception_decided(session, exception)
     return exception
 
 
+def open_to_decision(session: Session) -> bool:
+    """Whether deciding an exception for ``session`` still means something: it waits for its
+    exception, or it is booked and still to come, or open with its room not yet ended (an
+    open session runs until its room ends, which may be past its booked end: a longer session
+    is asked for near the end)."""
+    if session.status == SessionStatus.AWAITING_EXCEPTION:
+        return True
+    if session.status == SessionStatus.OPEN:
+        return session.ended_at is None
+    return session.status == SessionStatus.BOOKED and not session.has_ended()
+
+
+def _require_undecided(exception: SessionException, session: Session) -> None:
+    if exception.status == ExceptionStatus.WITHDRAWN:
+        raise ValidationFailed(
+            {"decision": "this exception was withdrawn when the session was cancelled"}
+        )
+    if exception.status != ExceptionStatus.PENDING:
+        raise ValidationFailed({"decision": "this exception has already been decided"})
+    if not open_to_decision(session):
+        raise ValidationFailed(
+            {"decision": f"the session is {session.state_label.lower()}: nothing is left to decide"}
+        )
+
+
 def _book_with_exception(session: Session, exception: SessionException, actor: User) -> None:
+    lock_learners(session.learners.values_list("pk", flat=True))
     verdict = judge(replace(Proposal.of(session), exception=exception))
     if verdict.decision != Decision.ALLOW:
         raise ValidationFailed(
             {
-                "reason": "even with this exception the session is not allowed now: "
+                "decision": "even with this exception the session is not allowed now: "
                 + "; ".join(f.message for f in verdict.findings if f.outcome == Outcome.BLOCK)
             }
         )
@@ -211,18 +262,20 @@ def _book_with_exception(session: Session, exception: SessionException, actor: U
 def session_reschedule(
     *, actor: User, session: Session, start: datetime, duration_minutes: int
 ) -> BookingResult:
-    """Move a booked session. Only if the policy allows it at the new time; everyone gets the
-    updated invitation (same UID, higher SEQUENCE)."""
+    """Move a booked session. Only if the policy allows it at the new time (judged with the
+    session and its learners locked); everyone gets the updated invitation (same UID, higher
+    SEQUENCE)."""
     require_may_change(actor, session)
-    if session.status not in (SessionStatus.BOOKED,):
-        raise ValidationFailed({"start": "only a booked session can be moved"})
-    proposal = replace(Proposal.of(session), start=start, duration_minutes=duration_minutes)
-    _validate(proposal, session.title)
-    verdict = judge(proposal)
-    if verdict.decision != Decision.ALLOW:
-        return BookingResult(verdict, None)
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.status != SessionStatus.BOOKED:
+            raise ValidationFailed({"start": "only a booked session can be moved"})
+        proposal = replace(Proposal.of(session), start=start, duration_minutes=duration_minutes)
+        validate_proposal(proposal, session.title)
+        lock_learners(learner.pk for learner in proposal.learners)
+        verdict = judge(proposal)
+        if verdict.decision != Decision.ALLOW:
+            return BookingResult(verdict, None)
         before = session.start
         session.start = start
         session.duration_minutes = duration_minutes
@@ -243,6 +296,8 @@ def session_reschedule(
 
 
 def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
+    """Cancel, with a reason sent to everyone invited. An exception still waiting for a
+    decision is withdrawn with it: nobody can later approve it and bring the session back."""
     require_may_change(actor, session)
     if not reason.strip():
         raise ValidationFailed({"reason": "say why the session is cancelled; it goes to everyone"})
@@ -255,9 +310,23 @@ def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
         session.cancel_reason = reason.strip()
         session.ical_sequence += 1
         session.save()
+        withdrawn = list(
+            SessionException.objects.select_for_update()
+            .filter(session=session, status=ExceptionStatus.PENDING)
+            .values_list("pk", flat=True)
+        )
+        SessionException.objects.filter(pk__in=withdrawn).update(
+            status=ExceptionStatus.WITHDRAWN, updated_at=timezone.now()
+        )
         invitations.send_cancellations(session)
         invitations.notify_senior_leaders(session, what="cancelled")
-        record(action=AuditAction.SESSION_CANCELLED, actor=actor, obj=session, reason=reason)
+        record(
+            action=AuditAction.SESSION_CANCELLED,
+            actor=actor,
+            obj=session,
+            reason=reason,
+            data={"exceptions_withdrawn": withdrawn},
+        )
     return session
 
 
@@ -304,7 +373,7 @@ def upcoming_sessions(**filters: object) -> list[Session]:
         Session.objects.filter(status__in=RECHECKED, start__gt=timezone.now(), **filters)
         .distinct()
         .select_related("organisation", "organiser")
-        .prefetch_related("staff", "learners", "exceptions")
+        .prefetch_related("staff", "learners", "exceptions__decided_by")
     )
     return list(sessions)
 
@@ -320,13 +389,15 @@ def recheck_sessions(sessions: list[Session], *, why: str) -> int:
     return len(sessions)
 
 
-def recheck_neighbours(session: Session) -> None:
-    """After a booking or a move: the learners' other sessions that week may now exceed the
-    weekly limit."""
+def recheck_neighbours(session: Session, *, learner_ids: Iterable[int] = ()) -> None:
+    """After a booking, a move or a change: the other sessions that week of the session's
+    learners (and of ``learner_ids``, those just taken off it) may now exceed the weekly
+    limit, or be within it again."""
+    learners = {learner.pk for learner in session.learners.all()} | set(learner_ids)
     others = [
         other
         for other in upcoming_sessions(
-            learners__in=session.learners.all(),
+            learners__in=learners,
             start__range=(session.start - timedelta(days=7), session.start + timedelta(days=7)),
         )
         if other.pk != session.pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_policy, views_records
+from . import views, views_change, views_policy, views_records
 
 app_name = "sessions"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("book/", views.session_book, name="book"),
     path("platforms/", views_policy.platforms, name="platforms"),
     path("<int:session_id>/", views.session_detail, name="detail"),
+    path("<int:session_id>/change/", views_change.session_change_page, name="change"),
     path("<int:session_id>/reschedule/", views.session_reschedule, name="reschedule"),
     path("<int:session_id>/cancel/", views.session_cancel, name="cancel"),
     path("<int:session_id>/prepare/", views.session_prepare, name="prepare"),

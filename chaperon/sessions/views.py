@@ -13,14 +13,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.core.forms import show_errors
+from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
+from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.verdict import Decision, Verdict
 
 from . import selectors, services
-from .fixes import fix_for
-from .forms import BookingForm, PrepareForm, ReasonForm, RescheduleForm, local_datetime
+from .fixes import fix_for, fix_links, may_change_parts
+from .forms import (
+    BookingForm,
+    PrepareForm,
+    ReasonForm,
+    RescheduleForm,
+    kept_input,
+    local_datetime,
+    searching,
+)
 from .invitations import invitation_for_token
 from .models import (
     ExceptionStatus,
@@ -35,15 +44,28 @@ from .plans import Proposal, learner_subject, staff_subject
 
 
 def explained(
-    verdict: Verdict | dict[str, Any], session_people: dict[str, str]
+    verdict: Verdict | dict[str, Any],
+    session_people: dict[str, str],
+    *,
+    viewer: User,
+    session: Session | None = None,
 ) -> list[dict[str, Any]]:
-    """The findings as people read them: who they are about, and what would fix each."""
+    """The findings as people read them: who they are about, what would fix each, and links
+    to the pages where ``viewer`` can fix it (the booking form itself when ``session`` is
+    None)."""
     data = verdict.to_dict() if isinstance(verdict, Verdict) else verdict
     return [
         {
             **finding,
             "who": session_people.get(str(finding.get("subject")), ""),
             "fix": fix_for(str(finding["rule"])),
+            "links": fix_links(
+                str(finding["rule"]),
+                finding.get("subject"),
+                viewer=viewer,
+                names=session_people,
+                session=session,
+            ),
         }
         for finding in data.get("findings", [])
     ]
@@ -65,6 +87,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
         {
             "nav": "sessions",
             "sessions": selectors.session_list_visible_to(viewer),
+            "recent": selectors.recent_sessions_for(viewer),
+            "recent_days": selectors.RECENT_DAYS,
             "may_book": may_book(viewer),
             "exceptions": selectors.exceptions_awaiting(viewer),
         },
@@ -78,6 +102,13 @@ def session_book(request: HttpRequest) -> HttpResponse:
     if not may_book(viewer):
         raise Http404("Your role does not book sessions.")
     organisation = viewer.organisation
+    if request.method == "POST" and searching(request.POST):
+        form = BookingForm(
+            initial=kept_input(request.POST, BookingForm),
+            organisation=organisation,
+            organiser=viewer,
+        )
+        return render(request, "sessions/book.html", {"nav": "sessions", "form": form})
     form = BookingForm(request.POST or None, organisation=organisation, organiser=viewer)
     context: dict[str, Any] = {"nav": "sessions", "form": form}
     if request.method == "POST" and form.is_valid():
@@ -113,10 +144,10 @@ def session_book(request: HttpRequest) -> HttpResponse:
                 return redirect("sessions:detail", result.session.pk)
             context["verdict"] = result.verdict
             context["findings"] = explained(
-                result.verdict, _names(proposal.staff, proposal.learners)
+                result.verdict, _names(proposal.staff, proposal.learners), viewer=viewer
             )
             context["needs_exception"] = result.verdict.decision == Decision.NEEDS_EXCEPTION
-    return render(request, "sessions/book.html", context)
+    return render(request, "sessions/book.html", context, status=form_status(form))
 
 
 @login_required
@@ -136,15 +167,20 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "staff": staff,
             "learners": learners,
-            "findings": explained(session.last_verdict, _names(staff, learners)),
+            "findings": explained(
+                session.last_verdict, _names(staff, learners), viewer=viewer, session=session
+            ),
             "exceptions": session.exceptions.select_related("requested_by", "decided_by"),
             "pending": pending,
             "may_decide": pending is not None
+            and services.open_to_decision(session)
             and viewer.pk not in (pending.requested_by_id, session.organiser_id)
             and services.approver_role(viewer, session) is not None,
             "may_change": session.organiser_id == viewer.pk or oversees(viewer),
+            "may_change_parts": may_change_parts(viewer, session),
             "is_host": session.organiser_id == viewer.pk,
-            "is_active": session.status in (SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION),
+            "is_active": session.status in (SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION)
+            and not session.has_ended(),
             "one_to_one": session.kind == SessionKind.ONE_TO_ONE,
             "reschedule_form": RescheduleForm(
                 initial={
@@ -225,6 +261,7 @@ def exception_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
     if exception is None:
         raise Http404("No such exception.")
     approve = request.POST.get("decision") == "approve"
+    was_waiting = exception.session.status == SessionStatus.AWAITING_EXCEPTION
     try:
         services.session_exception_decide(
             actor=viewer,
@@ -235,7 +272,9 @@ def exception_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
     except ValidationFailed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Approved and booked." if approve else "Refused.")
+        done = "Approved" if approve else "Refused"
+        booked = " and booked: everyone has been invited" if approve and was_waiting else ""
+        messages.success(request, f"{done}{booked}. The organiser has been emailed.")
     return redirect("sessions:detail", exception.session_id)
 
 
@@ -298,7 +337,9 @@ def session_open(request: HttpRequest, session_id: int) -> HttpResponse:
         if verdict.decision == Decision.ALLOW:
             messages.success(request, "The session is open.")
             return redirect("sessions:detail", session.pk)
-        context["findings"] = explained(verdict, _names(session.staff.all(), learners))
+        context["findings"] = explained(
+            verdict, _names(session.staff.all(), learners), viewer=viewer, session=session
+        )
     return render(request, "sessions/open.html", context)
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
-from chaperon.core.forms import show_errors
+from chaperon.core.forms import IsoDateInput, show_errors
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 
@@ -69,9 +69,7 @@ class ActionForm(forms.Form):
     owner_name = forms.CharField(
         label="Or the name of someone else", max_length=200, required=False
     )
-    due_on = forms.DateField(
-        label="Due by", widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    due_on = forms.DateField(label="Due by", widget=IsoDateInput(), required=False)
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

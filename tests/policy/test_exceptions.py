@@ -25,13 +25,15 @@ def long_session(**fields: object) -> dict:
 
 
 @pytest.mark.clause("SES-3")
-@pytest.mark.parametrize("role", ["slt", "dsl"])
-def test_a_valid_exception_lets_a_long_session_go_ahead(role: str) -> None:
+@pytest.mark.parametrize(
+    ("role", "words"), [("slt", "a senior leader"), ("dsl", "the Designated Safeguarding Lead")]
+)
+def test_a_valid_exception_lets_a_long_session_go_ahead(role: str, words: str) -> None:
     verdict = judge(long_session(approved_by_role=role))
     assert verdict.decision == "allow"
     assert failed(verdict) == [("duration.max", "excepted", None)]
     assert verdict.findings[0].message == (
-        f"The session lasts 60 minutes; the limit is 45. An exception approved by st9 ({role}) "
+        f"The session lasts 60 minutes; the limit is 45. An exception approved by st9, {words}, "
         "covers it."
     )
 

@@ -30,7 +30,23 @@ def test_a_1_to_1_with_a_minor_outside_the_agreed_slot_is_blocked() -> None:
     assert failed(verdict) == [("time.agreed_slot", "block", "ln1")]
     assert verdict.findings[0].clause == "SES-1"
     assert verdict.findings[0].message == (
-        "The session (Monday 14:30 to 15:10) is not within a day and time agreed."
+        "The session (Monday 14:30 to 15:10) is not within a day and time agreed "
+        "(agreed: Monday to Friday, 09:00 to 15:00)."
+    )
+
+
+@pytest.mark.clause("SES-1")
+def test_the_refusal_names_every_time_agreed() -> None:
+    plan = changed(
+        one_to_one(start="2026-11-23T16:00:00Z"),
+        learners__0__agreed_slots=[
+            {"days": ["mon", "thu"], "from": "09:00", "to": "12:00"},
+            {"days": ["sat"], "from": "10:00", "to": "11:30"},
+        ],
+    )
+    [finding] = [f for f in judge(plan).findings if f.rule == "time.agreed_slot"]
+    assert finding.message.endswith(
+        "(agreed: Monday and Thursday, 09:00 to 12:00; Saturday, 10:00 to 11:30)."
     )
 
 
