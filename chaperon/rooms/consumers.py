@@ -16,6 +16,7 @@ from chaperon.core.exceptions import ChaperonError, PermissionDenied, Validation
 
 from . import recorder, selectors, services
 from .broadcast import room_group
+from .devices import device_of, scope_cookies
 from .permissions import entrant_for
 
 TICK_SECONDS = 1.0
@@ -46,7 +47,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(room_group(self.session_id), self.channel_name)
         try:
             participant = await database_sync_to_async(services.room_connect)(
-                entrant=entrant, channel_name=self.channel_name
+                entrant=entrant,
+                channel_name=self.channel_name,
+                device=device_of(scope_cookies(self.scope)),
             )
         except services.RoomRefused as refusal:
             await self._send({"type": "refused", "code": refusal.code, "message": str(refusal)})

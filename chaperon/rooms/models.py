@@ -53,8 +53,14 @@ class Presence(models.TextChoices):
 
 
 class Participant(models.Model):
-    """One person's place in one room. The name comes from the invitation (or the staff
-    record) and is never changed by the room (ROOM-5)."""
+    """One person on one device in one room. The name comes from the invitation (or the staff
+    record) and is never changed by the room (ROOM-5).
+
+    Someone who comes by a join link is bound to the browser that came to the door: a secret
+    kept in that browser (``device_hash`` is its SHA-256). The same link opened on another
+    device is another row, ``second_device``, that waits for the host whatever the lock; only
+    one row of an invitation is in the room at a time (ROOM-1, ROOM-6). Staff sign in, so
+    their row is their account's."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="participants")
     invitation = models.ForeignKey(
@@ -63,6 +69,8 @@ class Participant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    device_hash = models.CharField(max_length=64, blank=True)
+    second_device = models.BooleanField(default=False)
     display_name = models.CharField(max_length=200)
     role = models.CharField(max_length=10, choices=Invitation.Role.choices)
     is_host = models.BooleanField(default=False)
@@ -82,7 +90,13 @@ class Participant(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["room", "invitation"], name="room_participant_invitation_once"
+                fields=["room", "invitation", "device_hash"],
+                name="room_participant_invitation_device_once",
+            ),
+            models.UniqueConstraint(
+                fields=["room", "invitation"],
+                condition=models.Q(presence="admitted"),
+                name="room_participant_invitation_admitted_once",
             ),
             models.UniqueConstraint(fields=["room", "user"], name="room_participant_user_once"),
         ]

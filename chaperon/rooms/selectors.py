@@ -73,6 +73,7 @@ def _person(p: Participant, linked: dict[int, str], *, host_view: bool) -> dict[
     if host_view:
         person["linked_to"] = linked.get(p.pk, "")
         person["gap"] = p.gap_since is not None
+        person["second_device"] = p.second_device
     return person
 
 
@@ -100,6 +101,7 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             "agreed": me.agreed_at is not None,
             "in_call": in_call(me),
             "epoch": me.epoch,
+            "second_device": me.second_device,
             "report_url": report_url(me),
         },
         "session": {

@@ -7,8 +7,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from chaperon.people.models import Learner, User
 from chaperon.sessions.models import Session
+from tests.conftest import Cast
 
-from .helpers import learner_token, staff_cookie
+from .helpers import booked, learner_token, staff_cookie
 
 # The bytes each of this page's peer connections has received.
 INBOUND_BYTES = """async () => {
@@ -100,3 +101,17 @@ def eventually(check: object, *, timeout: float = 10, step: float = 0.1) -> None
         if time.monotonic() > deadline:
             raise AssertionError("the condition did not come true in time")
         time.sleep(step)
+
+
+def in_a_call(
+    browser: Browser, base: str, cast: Cast, *, recording: bool = False
+) -> tuple[Page, Page]:
+    """A 1:1 with Robin, started, media flowing both ways."""
+    session = booked(cast, recording=recording)
+    host = host_page(browser, base, cast.teacher, session)
+    learner = learner_waiting(browser, base, session, cast.learner)
+    admit_and_agree(host, learner, "Robin Alder", comfortable=True)
+    start(host, named_adult="Morgan Alder")
+    receiving(host)
+    receiving(learner)
+    return host, learner

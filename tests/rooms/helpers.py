@@ -19,6 +19,7 @@ from django.test import Client
 
 from chaperon.consent.services.agreements import staff_recording_consent_answer
 from chaperon.people.models import Learner, User
+from chaperon.rooms.devices import DEVICE_COOKIE
 from chaperon.rooms.permissions import ENTRIES_KEY
 from chaperon.sessions import services
 from chaperon.sessions.invitations import join_token
@@ -105,12 +106,22 @@ def entered_client(session: Session, learner: Learner) -> Client:
     return client
 
 
-def communicator(session: Session, cookie: str | None) -> WebsocketCommunicator:
+def device_secret(cookie: str) -> str:
+    """The device secret of the browser whose session cookie is ``cookie``."""
+    return f"device-of-the-browser-with-{cookie}"
+
+
+def communicator(
+    session: Session, cookie: str | None, *, device: str | None = None
+) -> WebsocketCommunicator:
+    """A WebSocket client with the browser session ``cookie`` and that browser's device
+    secret (another ``device`` stands for the same session cookie on another browser)."""
     from chaperon.asgi import application
 
     headers = [ORIGIN]
     if cookie:
-        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        secret = device or device_secret(cookie)
+        headers.append((b"cookie", f"sessionid={cookie}; {DEVICE_COOKIE}={secret}".encode()))
     return WebsocketCommunicator(application, f"/ws/rooms/{session.pk}/", headers=headers)
 
 

@@ -16,6 +16,7 @@ from chaperon.audit.models import AuditEvent
 from chaperon.consent.services.answers import consent_withdraw
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.rooms import recorder, services
+from chaperon.rooms.devices import device_hash
 from chaperon.rooms.models import Participant, Presence, RecordingState, Room, RoomEvent
 from chaperon.rooms.permissions import Entrant
 from chaperon.sessions.live import ROOM_EXTENSION_ROLE
@@ -24,11 +25,14 @@ from tests.conftest import Cast, signed_in
 
 from .helpers import booked, invitation, learner_token
 
+PHONE = device_hash("the-secret-of-the-phone-that-came-to-the-door")
+
 
 def _host_in(session: Session, cast: Cast) -> Participant:
     return services.room_connect(
         entrant=Entrant(session, cast.teacher.full_name, "staff", user=cast.teacher),
         channel_name="",
+        device="",
     )
 
 
@@ -37,6 +41,7 @@ def _learner_waiting(session: Session, cast: Cast) -> Participant:
     return services.room_connect(
         entrant=Entrant(session, found.display_name, "learner", invitation=found),
         channel_name="",
+        device=PHONE,
     )
 
 
@@ -254,6 +259,7 @@ def test_someone_without_consent_joining_pauses_the_recording(cast: Cast, vault:
     guardian = services.room_connect(
         entrant=Entrant(session, "Morgan Alder", "guardian", invitation=guardian_invitation),
         channel_name="",
+        device=PHONE,
     )
     consent_withdraw(
         actor=cast.dsl,

@@ -273,7 +273,8 @@
     var detail = document.createElement("span");
     detail.textContent = " · " + person.role_label + (person.linked_to ? " · " + person.linked_to : "") +
       (person.host ? " · host" : "") + (person.in_call || person.host ? "" : (person.agreed ? "" : " · reading the agreement")) +
-      (person.gap ? " · recording interrupted" : "");
+      (person.gap ? " · recording interrupted" : "") +
+      (person.second_device ? " · second device: this link is already in use on another device" : "");
     item.appendChild(detail);
     actions.forEach(function (b) { item.appendChild(b); });
     return item;
@@ -284,7 +285,7 @@
     waiting.replaceChildren();
     view.waiting.forEach(function (person) {
       waiting.appendChild(personLine(person, [
-        button("Admit " + person.name, "admit", person.id),
+        button("Admit " + person.name + (person.second_device ? " on the second device" : ""), "admit", person.id),
         button("Refuse", "refuse", person.id, "button--secondary"),
       ]));
     });
@@ -324,6 +325,7 @@
     show("connecting-panel", false);
     show("ended-panel", r.ended || me.presence === "left");
     show("waiting-panel", me.presence === "waiting" && !r.ended);
+    show("second-device-note", !!me.second_device);
     show("agreement-panel", admitted && !me.host && !me.agreed && !r.ended);
     show("prestart-panel", admitted && (me.host || me.agreed) && !r.started_at && !r.ended && !me.host);
     show("host-panel", me.host && admitted && !r.ended);
