@@ -22,12 +22,16 @@ from .services import in_call
 def report_url(participant: Participant) -> str:
     """Where "leave and report" goes: learners and guardians to the report form of their
     invitation, staff to a new concern about the session (ROOM-8)."""
+    return report_url_for(participant.invitation, participant.room_id)
+
+
+def report_url_for(invitation: Invitation | None, session_id: int) -> str:
     try:
-        if participant.invitation is not None:
-            return reverse("report:from_invitation", args=[join_token(participant.invitation)])
-        return reverse("concerns:new") + f"?session={participant.room_id}"
+        if invitation is not None:
+            return reverse("report:from_invitation", args=[join_token(invitation)])
+        return reverse("concerns:new") + f"?session={session_id}"
     except NoReverseMatch:
-        return reverse("rooms:left", args=[participant.room_id])
+        return reverse("rooms:left", args=[session_id])
 
 
 def _linked(participants: list[Participant]) -> dict[int, str]:

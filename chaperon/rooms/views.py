@@ -65,6 +65,8 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             "concern_url": reverse("concerns:new") + f"?session={session_id}"
             if entrant.user is not None
             else "",
+            # ROOM-8: everyone reports a worry from the screen the call ends on.
+            "report_url": selectors.report_url_for(entrant.invitation, session_id),
         },
     )
     return keep_device(request, page) if entrant.invitation is not None else page

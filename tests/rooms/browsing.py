@@ -27,6 +27,12 @@ INBOUND_BYTES = """async () => {
   return totals;
 }"""
 
+# This page's own camera and microphone: each track's state, and whether the preview shows.
+LOCAL_MEDIA = """() => ({
+  tracks: window.chaperonRoom.local.getTracks().map((track) => track.readyState),
+  preview: document.getElementById("local-video").srcObject !== null,
+})"""
+
 # The connection state of each of this page's peer connections.
 PEER_STATES = """() => Array.from(window.chaperonRoom.peers.values())
   .map((peer) => peer.pc.connectionState)"""
@@ -59,7 +65,12 @@ def learner_at_door(browser: Browser, base: str, token: str) -> Page:
 
 def learner_waiting(browser: Browser, base: str, session: Session, learner: Learner) -> Page:
     """The learner opened their link and entered the passcode: they wait to be let in."""
-    page = learner_at_door(browser, base, learner_token(session, learner))
+    return waiting_on_link(browser, base, session, learner_token(session, learner))
+
+
+def waiting_on_link(browser: Browser, base: str, session: Session, token: str) -> Page:
+    """Someone opened the join link ``token`` and entered the passcode: they wait."""
+    page = learner_at_door(browser, base, token)
     page.get_by_label("Passcode").fill(session.passcode)
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#waiting-panel")).to_be_visible()

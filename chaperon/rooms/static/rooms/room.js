@@ -317,28 +317,38 @@
     if ($("screen-button")) { show("screen-button", !!r.started_at); }
   }
 
+  var CLOSED_HEADINGS = {
+    ended: "The session has ended",
+    left: "You have left the session",
+    removed: "You are no longer in the session",
+    refused: "You were not let in",
+  };
+
   function render(view) {
     room.view = view;
     room.skew = Date.parse(view.server_time) - Date.now();
     var me = view.me, r = view.room;
     var admitted = me.presence === "admitted";
     show("connecting-panel", false);
-    show("ended-panel", r.ended || me.presence === "left");
-    show("waiting-panel", me.presence === "waiting" && !r.ended);
-    show("second-device-note", !!me.second_device);
-    show("agreement-panel", admitted && !me.host && !me.agreed && !r.ended);
-    show("prestart-panel", admitted && (me.host || me.agreed) && !r.started_at && !r.ended && !me.host);
-    show("host-panel", me.host && admitted && !r.ended);
-    show("chat", admitted && !r.ended);
-    show("controls", !r.ended);
     if (r.ended) {
-      $("ended-text").textContent = r.end_reason === "time" ?
-        "The time for this session is up." : "The host has ended the session.";
+      closeCall("ended", r.end_reason === "time" ?
+        "The time for this session is up." : "The host has ended the session.");
+      return;
     }
+    if (me.presence === "left" || me.presence === "removed" || me.presence === "refused") {
+      closeCall(me.presence, "");
+      return;
+    }
+    show("waiting-panel", me.presence === "waiting");
+    show("second-device-note", !!me.second_device);
+    show("agreement-panel", admitted && !me.host && !me.agreed);
+    show("prestart-panel", admitted && (me.host || me.agreed) && !r.started_at && !me.host);
+    show("host-panel", me.host && admitted);
+    show("chat", admitted);
+    show("controls", true);
     if (me.host && admitted) { renderHost(view); }
     syncPeers(view);
     syncRecorder(view);
-    if (r.ended) { stopAll(); }
   }
 
   function stopAll() {
@@ -346,10 +356,27 @@
     if (room.recorder) { room.recorder.stop(); room.recorder = null; }
   }
 
+  // The call is over for this page (ended, left, removed, refused): every peer connection,
+  // the recorder, the camera and microphone and their preview stop, and the page offers to
+  // report a worry (ROOM-8).
+  function closeCall(why, text) {
+    room.closedFor = room.closedFor || why;
+    stopAll();
+    stopScreen();
+    if (room.local) { room.local.getTracks().forEach(function (track) { track.stop(); }); }
+    $("local-video").srcObject = null;
+    ["connecting-panel", "waiting-panel", "agreement-panel", "prestart-panel", "host-panel",
+      "chat", "controls"].forEach(function (id) { show(id, false); });
+    $("ended-heading").textContent = CLOSED_HEADINGS[why] || CLOSED_HEADINGS.ended;
+    if (text) { $("ended-text").textContent = text; }
+    show("ended-panel", true);
+    show("rec-indicator", false);
+  }
+
   // The countdown is the server's: it ends the session whatever this page shows (SES-3).
   setInterval(function () {
     var view = room.view;
-    if (!view || !view.room.ends_at || view.room.ended) { show("timer", false); return; }
+    if (!view || !view.room.ends_at || view.room.ended || room.closedFor) { show("timer", false); return; }
     var left = Math.max(0, Math.round((Date.parse(view.room.ends_at) - Date.now() - room.skew) / 1000));
     var minutes = Math.floor(left / 60), seconds = left % 60;
     $("timer-value").textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
@@ -401,11 +428,9 @@
   });
   // ROOM-8: leave at once, then the concern form for this session.
   $("leave-button").addEventListener("click", function () {
-    var target = room.view ? room.view.me.report_url : "/";
-    room.closedFor = "left";
+    var target = $("report-link").getAttribute("href");
     send({ type: "leave" });
-    stopAll();
-    if (room.local) { room.local.getTracks().forEach(function (track) { track.stop(); }); }
+    closeCall("left", "");
     if (room.socket) { room.socket.close(1000); }
     window.location.assign(target);
   });
@@ -423,10 +448,7 @@
       case "screen": notice(message.on ? "The host is sharing their screen." : "Screen sharing stopped."); break;
       case "refused":
       case "removed":
-        room.closedFor = message.type;
-        stopAll();
-        show("waiting-panel", false);
-        show("controls", false);
+        closeCall(message.type, message.message);
         alertText(message.message);
         break;
       case "error": notice(message.message); break;
@@ -442,7 +464,8 @@
     socket.addEventListener("message", onMessage);
     socket.addEventListener("close", function (event) {
       stopAll();
-      if (room.closedFor || event.code === 4403 || event.code === 4423 || (room.view && room.view.room.ended)) { return; }
+      if (room.closedFor || (room.view && room.view.room.ended)) { return; }
+      if (event.code === 4403 || event.code === 4423) { closeCall("refused", ""); return; }
       if (event.code === 1006 || event.code === 1001 || event.code === 1011) {
         notice("Connection lost. Reconnecting…");
         setTimeout(connect, 2000);
