@@ -27,6 +27,12 @@ CLOSE_NOT_ALLOWED = 4403
 CLOSE_REFUSED = 4423
 
 
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("a yes or no answer is true or false")
+    return value
+
+
 class RoomConsumer(AsyncWebsocketConsumer):
     session_id: int
     participant_id: int | None = None
@@ -125,6 +131,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 participant_id=self._me(), on=bool(m.get("on", True))
             ),
             "rename": self._rename,
+            "comfort": lambda m: services.room_comfort_answer(
+                participant_id=self._me(),
+                learner_id=int(m["learner"]),
+                comfortable=_boolean(m["comfortable"]),
+            ),
+            "ask-comfort": lambda m: services.room_ask_comfort(
+                actor=self._user(), session_id=self.session_id, learner_id=int(m["learner"])
+            ),
             "admit": self._host_action(services.room_admit),
             "refuse": self._host_action(services.room_refuse),
             "remove": self._host_action(services.room_remove),

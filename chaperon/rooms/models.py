@@ -7,6 +7,7 @@ agree, and a reconnect (or a second server process) sees the same room.
 from django.conf import settings
 from django.db import models
 
+from chaperon.people.models import Learner
 from chaperon.sessions.models import Invitation, Session
 
 
@@ -80,7 +81,6 @@ class Participant(models.Model):
     # Rises with each connection, so peers know to negotiate afresh after a reconnect.
     epoch = models.PositiveIntegerField(default=0)
     agreed_at = models.DateTimeField(null=True, blank=True)
-    comfortable_recording = models.BooleanField(null=True, blank=True)
     stay_id = models.BigIntegerField(null=True, blank=True)  # the open SessionAttendance
     track_id = models.BigIntegerField(null=True, blank=True)
     last_chunk_at = models.DateTimeField(null=True, blank=True)
@@ -103,6 +103,32 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.role}) in {self.room_id}"
+
+
+class RecordingComfort(models.Model):
+    """Whether a learner is comfortable being recorded (REC-6), as said in this room: in the
+    agreement or when the host asked, on the learner's own device or on the device of the
+    parent or carer they joined with. ``comfortable`` is None while a question is open."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="comfort")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="+")
+    comfortable = models.BooleanField(null=True, blank=True)
+    asked_at = models.DateTimeField(null=True, blank=True)
+    asked_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["room", "learner"], name="room_comfort_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"comfort of learner {self.learner_id} in {self.room_id}: {self.comfortable}"
 
 
 class RoomEvent(models.Model):

@@ -8,6 +8,8 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import uvicorn
@@ -43,13 +45,16 @@ def booked(
     learners: Sequence[Learner] = (),
     recording: bool = False,
     prepared: bool = True,
+    own_links: bool = True,
     **changes: Any,
 ) -> Session:
     """A session booked by the teacher (and prepared), everyone invited, learners with an
-    email address so that they get their own join link."""
+    email address so that they get their own join link (without ``own_links`` they have
+    none, and join on a parent's or carer's link)."""
     chosen = list(learners) or [cast.learner]
     for learner in chosen:
-        with_email(learner)
+        if own_links:
+            with_email(learner)
         consent_for(learner, cast.dsl, recording=recording)
     if recording:
         changes.update(recording_enabled=True, recording_purpose="Reviewing the coaching")
@@ -188,3 +193,45 @@ def run_async(scenario: Any) -> Any:
     in the run may have left an event loop in this one)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(async_to_sync(scenario)).result()
+
+
+@dataclass
+class FakeWriter:
+    track_id: int
+    chunks: list[bytes] = field(default_factory=list)
+    closed: bool = False
+
+    def write(self, data: bytes) -> None:
+        self.chunks.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeVault:
+    """Stands in for the vault's services: the interface the recorder is written against."""
+
+    def __init__(self) -> None:
+        self.begun: list[dict[str, Any]] = []
+        self.tracks: list[FakeWriter] = []
+        self.gaps: list[dict[str, Any]] = []
+        self.finished: list[Any] = []
+
+    def Appearance(self, label: str, **ids: Any) -> SimpleNamespace:
+        return SimpleNamespace(label=label, **ids)
+
+    def recording_begin(self, **kwargs: Any) -> SimpleNamespace:
+        self.begun.append(kwargs)
+        return SimpleNamespace(pk=77)
+
+    def recording_add_appearance(self, **kwargs: Any) -> None: ...
+
+    def track_open(self, **kwargs: Any) -> FakeWriter:
+        self.tracks.append(FakeWriter(track_id=len(self.tracks) + 1))
+        return self.tracks[-1]
+
+    def track_gap(self, **kwargs: Any) -> None:
+        self.gaps.append(kwargs)
+
+    def recording_finish(self, **kwargs: Any) -> None:
+        self.finished.append(kwargs)

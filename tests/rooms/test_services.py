@@ -1,9 +1,7 @@
 """Room services without a connection: the policy at the door, time, extension, recording,
 the passcode, and the room log (ROOM-2, ROOM-9, SES-3, REC-4, REC-6, REC-10)."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,13 +15,20 @@ from chaperon.consent.services.answers import consent_withdraw
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.rooms import recorder, services
 from chaperon.rooms.devices import device_hash
-from chaperon.rooms.models import Participant, Presence, RecordingState, Room, RoomEvent
+from chaperon.rooms.models import (
+    Participant,
+    Presence,
+    RecordingComfort,
+    RecordingState,
+    Room,
+    RoomEvent,
+)
 from chaperon.rooms.permissions import Entrant
 from chaperon.sessions.live import ROOM_EXTENSION_ROLE
 from chaperon.sessions.models import Invitation, Session, SessionException
 from tests.conftest import Cast, signed_in
 
-from .helpers import booked, invitation, learner_token
+from .helpers import FakeVault, booked, invitation, learner_token
 
 PHONE = device_hash("the-secret-of-the-phone-that-came-to-the-door")
 
@@ -134,56 +139,6 @@ def test_the_host_extends_with_a_reason_recorded_as_an_exception(cast: Cast) -> 
     assert AuditEvent.objects.filter(action=AuditAction.ROOM_EXTENDED).count() == 1
 
 
-@dataclass
-class FakeWriter:
-    track_id: int
-    chunks: list[bytes] = field(default_factory=list)
-    closed: bool = False
-
-    def write(self, data: bytes) -> None:
-        self.chunks.append(data)
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeVault:
-    """Stands in for the vault's services: the interface the recorder is written against."""
-
-    def __init__(self) -> None:
-        self.begun: list[dict[str, Any]] = []
-        self.tracks: list[FakeWriter] = []
-        self.gaps: list[dict[str, Any]] = []
-        self.finished: list[Any] = []
-
-    def Appearance(self, label: str, **ids: Any) -> SimpleNamespace:
-        return SimpleNamespace(label=label, **ids)
-
-    def recording_begin(self, **kwargs: Any) -> SimpleNamespace:
-        self.begun.append(kwargs)
-        return SimpleNamespace(pk=77)
-
-    def recording_add_appearance(self, **kwargs: Any) -> None: ...
-
-    def track_open(self, **kwargs: Any) -> FakeWriter:
-        self.tracks.append(FakeWriter(track_id=len(self.tracks) + 1))
-        return self.tracks[-1]
-
-    def track_gap(self, **kwargs: Any) -> None:
-        self.gaps.append(kwargs)
-
-    def recording_finish(self, **kwargs: Any) -> None:
-        self.finished.append(kwargs)
-
-
-@pytest.fixture
-def vault(monkeypatch: pytest.MonkeyPatch) -> FakeVault:
-    fake = FakeVault()
-    monkeypatch.setattr(recorder, "_vault", lambda: fake)
-    monkeypatch.setattr(recorder, "_recording", lambda pk: SimpleNamespace(pk=pk))
-    return fake
-
-
 @pytest.mark.django_db
 @pytest.mark.clause("REC-6")
 def test_a_recorded_session_asks_the_learner_in_the_agreement(cast: Cast, vault: FakeVault) -> None:
@@ -191,14 +146,16 @@ def test_a_recorded_session_asks_the_learner_in_the_agreement(cast: Cast, vault:
     does not let a recorded session open, so nothing can be recorded."""
     with pytest.raises(ValidationFailed) as refused:
         _started(cast, comfortable=False, recording=True)
-    assert "not confirmed comfortable being recorded" in str(refused.value)
+    assert "Robin Alder said they are not comfortable being recorded" in str(refused.value)
     room = Room.objects.get()
     assert room.started_at is None and room.recording_state == RecordingState.OFF
     with pytest.raises(ValidationFailed):
         recorder.recording_start(actor=cast.teacher, session_id=room.pk)
     assert vault.begun == []
     assert AuditEvent.objects.filter(action=AuditAction.ROOM_START_REFUSED).count() == 1
-    assert RoomEvent.objects.filter(kind="agreed", data__comfortable_recording=False).exists()
+    assert RoomEvent.objects.filter(kind="comfort_answered", data__comfortable=False).exists()
+    assert RecordingComfort.objects.get().comfortable is False
+    assert AuditEvent.objects.filter(action=AuditAction.ROOM_RECORDING_COMFORT).count() == 1
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ one transaction; connections are told only after it commits (``broadcast``).
 """
 
 from .calls import room_chat, room_screen_share, signal_target
+from .comfort import room_ask_comfort, room_comfort_answer
 from .common import RoomRefused, in_call, staff_in_room
 from .door import door_hours, door_shut, room_enter
 from .presence import (
@@ -30,7 +31,9 @@ __all__ = [
     "in_call",
     "room_admit",
     "room_agree",
+    "room_ask_comfort",
     "room_chat",
+    "room_comfort_answer",
     "room_connect",
     "room_disconnect",
     "room_end",

@@ -15,6 +15,7 @@ from chaperon.sessions.models import Invitation, SessionKind
 from .. import broadcast
 from ..models import Participant, Presence, Room
 from ..permissions import Entrant
+from . import comfort
 from .common import (
     RoomRefused,
     audit,
@@ -333,20 +334,24 @@ def room_lock(*, actor: User, session_id: int, locked: bool) -> Room:
 
 
 def room_agree(*, participant_id: int, comfortable_recording: bool | None) -> Participant:
-    """ROOM-7 and REC-6: the participant accepted the opening agreement, and said whether
-    they are comfortable being recorded."""
+    """ROOM-7 and REC-6: the participant accepted the opening agreement; in a session booked
+    to be recorded, a learner also said whether they are comfortable being recorded (a parent
+    or carer answers for a child who joined on their link)."""
     with transaction.atomic():
-        participant = Participant.objects.select_related("room").get(pk=participant_id)
+        participant = Participant.objects.select_related("room", "invitation").get(
+            pk=participant_id
+        )
+        room = locked_room(participant.room_id)
+        participant.room = room
         if participant.presence != Presence.ADMITTED:
             raise PermissionDenied("Wait until the host lets you in.")
         participant.agreed_at = timezone.now()
-        participant.comfortable_recording = comfortable_recording
-        participant.save(update_fields=["agreed_at", "comfortable_recording"])
-        event(
-            participant.room,
-            "agreed",
-            participant=participant,
-            comfortable_recording=comfortable_recording,
-        )
-        broadcast.room_changed(participant.room_id)
+        participant.save(update_fields=["agreed_at"])
+        event(room, "agreed", participant=participant)
+        if room.session.recording_enabled and comfortable_recording is not None:
+            learners = comfort.answers_for(participant, present=comfort.in_the_room(room))
+            comfort.record_comfort(
+                room, participant, learners, comfortable_recording, how="agreement"
+            )
+        broadcast.room_changed(room.pk)
     return participant

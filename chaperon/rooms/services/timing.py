@@ -9,13 +9,18 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import User
+from chaperon.policy.verdict import Outcome, Verdict
 from chaperon.sessions import live
-from chaperon.sessions.models import Invitation, SessionKind, SessionStatus
+from chaperon.sessions.models import SessionKind, SessionStatus
+from chaperon.sessions.plans import learner_subject
 from chaperon.sessions.services import session_open
 
 from .. import broadcast
 from ..models import Participant, Presence, RecordingState, Room
+from .comfort import comfort_answers
 from .common import audit, close_stay, event, host_of, locked_room, staff_in_room
+
+COMFORT_RULE = "recording.comfort_check"
 
 WARNING_BEFORE = timedelta(minutes=5)
 
@@ -51,13 +56,9 @@ def room_start(*, actor: User, session_id: int, adult_present: bool) -> Room:
                 actor=actor,
                 session=session,
                 adult_present=_adult_present(room, adult_present),
-                comfortable_being_recorded=_comfort(room),
+                comfortable_being_recorded=comfort_answers(room),
             )
-            problems = [
-                finding.message
-                for finding in verdict.findings
-                if finding.outcome in ("block", "needs_exception")
-            ]
+            problems = _policy_problems(room, verdict)
         if problems:
             event(room, "start_refused", by=host, problems=problems)
             audit(AuditAction.ROOM_START_REFUSED, room, host, data={"count": len(problems)})
@@ -88,15 +89,26 @@ def _adult_present(room: Room, confirmed: bool) -> dict[int, bool]:
     return dict.fromkeys(_learner_ids(room), confirmed)
 
 
-def _comfort(room: Room) -> dict[int, bool]:
-    """Each learner's answer in the agreement; a learner not in the room is not asked."""
-    answers: dict[int, bool] = {}
-    for participant in Participant.objects.filter(
-        room=room, role=Invitation.Role.LEARNER, agreed_at__isnull=False
-    ).select_related("invitation"):
-        if participant.invitation is not None and participant.comfortable_recording is not None:
-            answers[participant.invitation.person_id] = participant.comfortable_recording
-    return answers
+def _policy_problems(room: Room, verdict: Verdict) -> list[str]:
+    """What the policy at the start refuses, in words for the host: a learner not confirmed
+    comfortable being recorded is named, with the way to ask them."""
+    learners = {learner_subject(learner.pk): learner for learner in room.session.learners.all()}
+    answers = comfort_answers(room)
+    problems = []
+    for finding in verdict.findings:
+        if finding.outcome not in (Outcome.BLOCK, Outcome.NEEDS_EXCEPTION):
+            continue
+        learner = learners.get(finding.subject or "")
+        if finding.rule != COMFORT_RULE or learner is None:
+            problems.append(finding.message)
+        elif answers.get(learner.pk) is False:
+            problems.append(f"{learner.full_name} said they are not comfortable being recorded.")
+        else:
+            problems.append(
+                f"{learner.full_name} has not said whether they are comfortable being "
+                f"recorded: use “Ask {learner.full_name} if they are comfortable being recorded”."
+            )
+    return problems
 
 
 def room_extend(*, actor: User, session_id: int, minutes: int, reason: str) -> Room:

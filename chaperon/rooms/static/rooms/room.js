@@ -17,6 +17,7 @@
     screen: null,
     skew: 0,
     closedFor: null,
+    question: null,
   };
   // For tests and diagnostics: the peer connections by participant id, and the last state.
   window.chaperonRoom = room;
@@ -280,6 +281,65 @@
     return item;
   }
 
+  // REC-6: each learner's answer, and the host's way to ask a learner who has not said yes.
+  function renderComfort(view) {
+    var list = $("comfort-list");
+    list.replaceChildren();
+    (view.comfort || []).forEach(function (learner) {
+      var item = document.createElement("li");
+      var name = document.createElement("strong");
+      name.textContent = learner.name;
+      item.appendChild(name);
+      var said = learner.answer === true ? "comfortable being recorded" :
+        (learner.answer === false ? "not comfortable being recorded" :
+          (learner.asked ? "asked: waiting for the answer" : "not asked yet"));
+      if (learner.answered_by && learner.answer !== null) { said += " (answered on " + learner.answered_by + "'s device)"; }
+      item.appendChild(document.createTextNode(" · " + said));
+      if (learner.answer !== true && !learner.asked && learner.in_room) {
+        var ask = document.createElement("button");
+        ask.type = "button";
+        ask.className = "button button--secondary";
+        ask.textContent = "Ask " + learner.name + " if they are comfortable being recorded";
+        ask.addEventListener("click", function () { send({ type: "ask-comfort", learner: learner.learner }); });
+        item.appendChild(ask);
+      }
+      list.appendChild(item);
+    });
+    show("comfort-box", (view.comfort || []).length > 0);
+  }
+
+  // The agreement asks whoever answers for a learner: the learner, or the parent or carer
+  // they joined with; the host's question comes up on the same device.
+  function renderQuestions(view) {
+    var me = view.me, answering = me.answers_for || [];
+    var parent = me.role !== "learner";
+    if ($("comfort-fieldset")) {
+      show("comfort-fieldset", answering.length > 0);
+      if (parent && answering.length) {
+        var names = answering.map(function (learner) { return learner.name; }).join(" and ");
+        var are = answering.length > 1 ? "are" : "is";
+        $("comfort-legend").textContent = (answering.length > 1 ? "Are " : "Is ") + names +
+          " comfortable with this session being recorded? Ask, then answer for them.";
+        $("comfort-yes").textContent = "Yes, " + names + " " + are + " comfortable being recorded";
+        $("comfort-no").textContent = "No, please do not record " + names;
+      }
+    }
+    var question = (me.comfort_questions || [])[0];
+    show("comfort-question", !!question && me.agreed);
+    if (question) {
+      room.question = question.learner;
+      $("comfort-question-text").textContent = parent ?
+        "Is " + question.name + " comfortable with this session being recorded? Ask them, then answer." :
+        "Are you comfortable with this session being recorded?";
+    }
+  }
+
+  function answerQuestion(comfortable) {
+    if (room.question) { send({ type: "comfort", learner: room.question, comfortable: comfortable }); }
+  }
+  $("comfort-question-yes").addEventListener("click", function () { answerQuestion(true); });
+  $("comfort-question-no").addEventListener("click", function () { answerQuestion(false); });
+
   function renderHost(view) {
     var waiting = $("waiting-list");
     waiting.replaceChildren();
@@ -299,6 +359,7 @@
       ];
       people.appendChild(personLine(person, actions));
     });
+    renderComfort(view);
     var r = view.room;
     $("lock-button").textContent = r.locked ? "Unlock the room" : "Lock the room";
     show("lock-prompt", view.all_arrived && !r.locked);
@@ -347,6 +408,7 @@
     show("chat", admitted);
     show("controls", true);
     if (me.host && admitted) { renderHost(view); }
+    if (admitted && !me.host) { renderQuestions(view); }
     syncPeers(view);
     syncRecorder(view);
   }
@@ -366,7 +428,7 @@
     if (room.local) { room.local.getTracks().forEach(function (track) { track.stop(); }); }
     $("local-video").srcObject = null;
     ["connecting-panel", "waiting-panel", "agreement-panel", "prestart-panel", "host-panel",
-      "chat", "controls"].forEach(function (id) { show(id, false); });
+      "comfort-question", "chat", "controls"].forEach(function (id) { show(id, false); });
     $("ended-heading").textContent = CLOSED_HEADINGS[why] || CLOSED_HEADINGS.ended;
     if (text) { $("ended-text").textContent = text; }
     show("ended-panel", true);
@@ -402,7 +464,8 @@
   $("agreement-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var choice = document.querySelector("input[name=comfortable]:checked");
-    send({ type: "agree", comfortable_recording: choice ? choice.value === "yes" : null });
+    var asked = $("comfort-fieldset") && !$("comfort-fieldset").hidden;
+    send({ type: "agree", comfortable_recording: asked && choice ? choice.value === "yes" : null });
   });
   $("start-form").addEventListener("submit", function (event) {
     event.preventDefault();
