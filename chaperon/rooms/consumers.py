@@ -14,7 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from chaperon.core.exceptions import ChaperonError, PermissionDenied, ValidationFailed
 
-from . import recorder, selectors, services
+from . import limits, recorder, selectors, services
 from .broadcast import room_group
 from .devices import device_of, scope_cookies
 from .permissions import entrant_for
@@ -25,6 +25,7 @@ MAX_CHUNK = 2 * 1024 * 1024
 # Codes the server closes with (docs/rooms.md).
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_REFUSED = 4423
+CLOSE_TOO_MANY = 4429
 
 
 def _boolean(value: object) -> bool:
@@ -41,6 +42,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.holder = recorder.TrackHolder()
+        self.budget = limits.MessageBudget()
         entrant = await database_sync_to_async(entrant_for)(
             user=self.scope.get("user"),
             django_session=self.scope.get("session"),
@@ -86,6 +88,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.participant_id is None:
             return
+        if not self.budget.take():
+            await self._dropped()
+            return
         if bytes_data is not None:
             if len(bytes_data) <= MAX_CHUNK:
                 await database_sync_to_async(recorder.recording_chunk)(
@@ -118,6 +123,30 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._send({"type": "error", "for": kind, "message": str(error)})
         except (KeyError, TypeError, ValueError):
             await self._send({"type": "error", "for": kind, "message": "Malformed message."})
+
+    async def _dropped(self) -> None:
+        """Beyond the connection's limit: dropped, said once per run; closed at the bound."""
+        if self.budget.dropped == limits.DROPPED_BEFORE_CLOSE:
+            await database_sync_to_async(services.room_flooded)(participant_id=self._me())
+            await self._send(
+                {
+                    "type": "error",
+                    "code": "too_many",
+                    "message": "Too many messages: this connection is closed. "
+                    "Reload the page to come back.",
+                }
+            )
+            await self.close(code=CLOSE_TOO_MANY)
+        elif not self.budget.exhausted and not self.budget.dropping:
+            self.budget.dropping = True
+            await self._send(
+                {
+                    "type": "error",
+                    "code": "too_many",
+                    "message": "Too many messages: some were dropped. A connection may send "
+                    f"{limits.MESSAGES_PER_SECOND} a second.",
+                }
+            )
 
     def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
         return {

@@ -131,6 +131,20 @@ class RecordingComfort(models.Model):
         return f"comfort of learner {self.learner_id} in {self.room_id}: {self.comfortable}"
 
 
+class PasscodeAttempts(models.Model):
+    """Wrong passcodes given with one join link in the current window (ROOM-2). Counted by a
+    conditional UPDATE, so that tries sent at the same moment cannot pass the limit."""
+
+    invitation = models.OneToOneField(
+        Invitation, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    window_started = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.failures} wrong passcodes for invitation {self.invitation_id}"
+
+
 class RoomEvent(models.Model):
     """Something that happened in a room: a join, an admission, a lock, a chat message."""
 

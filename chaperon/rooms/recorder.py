@@ -25,7 +25,7 @@ from chaperon.sessions.models import Invitation
 from . import broadcast
 from .models import Participant, Presence, RecordingState, Room
 from .services import comfort
-from .services.common import audit, event, host_of, in_call, locked_room
+from .services.common import audit, event, host_of, in_call, locked_room, refused_once
 
 GIVEN = "given"
 
@@ -126,8 +126,13 @@ def recording_start(*, actor: User, session_id: int) -> Room:
             else ["This session was not booked to be recorded."]
         )
         if problems:
-            event(room, "recording_refused", by=host, problems=problems)
-            audit(AuditAction.ROOM_RECORDING_REFUSED, room, host, data={"count": len(problems)})
+            refused_once(
+                room,
+                host,
+                "recording_refused",
+                AuditAction.ROOM_RECORDING_REFUSED,
+                problems=problems,
+            )
         else:
             _begin(room, host, actor, people)
     if problems:

@@ -5,7 +5,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -236,7 +235,6 @@ def test_someone_without_consent_joining_pauses_the_recording(cast: Cast, vault:
 @pytest.mark.django_db
 @pytest.mark.clause("ROOM-2")
 def test_wrong_passcodes_are_limited(cast: Cast, settings: Any) -> None:
-    cache.clear()
     settings.ROOM_PASSCODE_ATTEMPTS = 2
     session = booked(cast)
     token = learner_token(session, cast.learner)
@@ -248,12 +246,10 @@ def test_wrong_passcodes_are_limited(cast: Cast, settings: Any) -> None:
     assert response.status_code == 403 and b"Too many wrong passcodes" in response.content
     assert "room_entries" not in client.session
     assert RoomEvent.objects.filter(kind="passcode_refused").count() == 2
-    cache.clear()
 
 
 @pytest.mark.django_db
 def test_the_right_passcode_opens_the_door(cast: Cast) -> None:
-    cache.clear()
     session = booked(cast)
     client = Client()
     response = client.post(

@@ -5,7 +5,7 @@ the room's state and its events, and the audit row where the change matters to s
 one transaction; connections are told only after it commits (``broadcast``).
 """
 
-from .calls import room_chat, room_screen_share, signal_target
+from .calls import room_chat, room_flooded, room_screen_share, signal_target
 from .comfort import room_ask_comfort, room_comfort_answer
 from .common import RoomRefused, in_call, staff_in_room
 from .door import door_hours, door_shut, room_enter
@@ -39,6 +39,7 @@ __all__ = [
     "room_end",
     "room_enter",
     "room_extend",
+    "room_flooded",
     "room_leave",
     "room_lock",
     "room_mute",

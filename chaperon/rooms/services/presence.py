@@ -24,6 +24,7 @@ from .common import (
     host_of,
     locked_room,
     open_stay,
+    refused_once,
     staff_in_room,
     target_of,
 )
@@ -205,12 +206,14 @@ def room_admit(*, actor: User, session_id: int, participant_id: int) -> Particip
             )
         if problems:
             # Recorded and committed; the refusal is raised once the transaction is over.
-            event(room, "admission_blocked", participant=target, by=host, problems=problems)
-            audit(
-                AuditAction.ROOM_ADMISSION_REFUSED,
+            refused_once(
                 room,
                 host,
-                data={"participant": target.pk, "policy": True},
+                "admission_blocked",
+                AuditAction.ROOM_ADMISSION_REFUSED,
+                target=target,
+                problems=problems,
+                policy=True,
             )
         else:
             _admit(room, host, target)

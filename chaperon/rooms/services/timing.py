@@ -18,7 +18,15 @@ from chaperon.sessions.services import session_open
 from .. import broadcast
 from ..models import Participant, Presence, RecordingState, Room
 from .comfort import comfort_answers
-from .common import audit, close_stay, event, host_of, locked_room, staff_in_room
+from .common import (
+    audit,
+    close_stay,
+    event,
+    host_of,
+    locked_room,
+    refused_once,
+    staff_in_room,
+)
 
 COMFORT_RULE = "recording.comfort_check"
 
@@ -60,8 +68,9 @@ def room_start(*, actor: User, session_id: int, adult_present: bool) -> Room:
             )
             problems = _policy_problems(room, verdict)
         if problems:
-            event(room, "start_refused", by=host, problems=problems)
-            audit(AuditAction.ROOM_START_REFUSED, room, host, data={"count": len(problems)})
+            refused_once(
+                room, host, "start_refused", AuditAction.ROOM_START_REFUSED, problems=problems
+            )
         else:
             _start(room, host, adult_present)
     if problems:
