@@ -2,8 +2,6 @@
 call. Nothing here changes state or decides who may do what; the services do, and they
 broadcast after committing. The protocol is in docs/rooms.md."""
 
-import asyncio
-import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,12 +12,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from chaperon.core.exceptions import ChaperonError, PermissionDenied, ValidationFailed
 
-from . import limits, recorder, selectors, services
+from . import limits, recorder, selectors, services, ticker
 from .broadcast import room_group
 from .devices import device_of, scope_cookies
 from .permissions import entrant_for
 
-TICK_SECONDS = 1.0
 MAX_TEXT_FRAME = 64 * 1024
 MAX_CHUNK = 2 * 1024 * 1024
 # Codes the server closes with (docs/rooms.md).
@@ -37,7 +34,6 @@ def _boolean(value: object) -> bool:
 class RoomConsumer(AsyncWebsocketConsumer):
     session_id: int
     participant_id: int | None = None
-    ticker: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
@@ -64,24 +60,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_REFUSED)
             return
         self.participant_id = participant.pk
+        ticker.join(self.session_id)
         await self.send_state()
-        self.ticker = asyncio.create_task(self._tick())
 
     async def disconnect(self, code: int) -> None:
-        if self.ticker is not None:
-            self.ticker.cancel()
+        if self.participant_id is not None:
+            ticker.leave(self.session_id)
         await self.channel_layer.group_discard(room_group(self.session_id), self.channel_name)
         if self.participant_id is not None:
             await database_sync_to_async(self.holder.close)()
             await database_sync_to_async(services.room_disconnect)(
                 participant_id=self.participant_id, channel_name=self.channel_name
             )
-
-    async def _tick(self) -> None:
-        while True:
-            await asyncio.sleep(TICK_SECONDS)
-            with contextlib.suppress(Exception):
-                await database_sync_to_async(services.room_tick)(session_id=self.session_id)
 
     # From the browser ---------------------------------------------------------------------------
 
@@ -93,9 +83,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if bytes_data is not None:
             if len(bytes_data) <= MAX_CHUNK:
-                await database_sync_to_async(recorder.recording_chunk)(
-                    participant_id=self.participant_id, data=bytes_data, holder=self.holder
-                )
+                await self._chunk(bytes_data)
             return
         if not text_data or len(text_data) > MAX_TEXT_FRAME:
             return
@@ -123,6 +111,27 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._send({"type": "error", "for": kind, "message": str(error)})
         except (KeyError, TypeError, ValueError):
             await self._send({"type": "error", "for": kind, "message": "Malformed message."})
+
+    async def _chunk(self, data: bytes) -> None:
+        """A media chunk; one refused (not recording, or the recording closed) is said once
+        until a chunk is kept again."""
+        kept = await database_sync_to_async(recorder.recording_chunk)(
+            participant_id=self._me(), data=data, holder=self.holder
+        )
+        if kept or self.chunk_refused:
+            self.chunk_refused = not kept
+            return
+        self.chunk_refused = True
+        await self._send(
+            {
+                "type": "error",
+                "for": "chunk",
+                "message": "The recording is not running, so this video was not kept. "
+                "The recording indicator shows when it is.",
+            }
+        )
+
+    chunk_refused = False
 
     async def _dropped(self) -> None:
         """Beyond the connection's limit: dropped, said once per run; closed at the bound."""

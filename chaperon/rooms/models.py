@@ -36,6 +36,9 @@ class Room(models.Model):
     recording_id = models.BigIntegerField(null=True, blank=True)
     # Who caused the pause, shown to the host.
     recording_paused_for = models.CharField(max_length=200, blank=True)
+    # Written by the room's ticker every second while any server process holds a connection
+    # to it: a room not ticked for a while has no live connection, whatever its rows say.
+    ticked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"room of session {self.session_id}"

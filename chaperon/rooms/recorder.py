@@ -175,6 +175,10 @@ def stop(room: Room, *, by: Participant | None) -> None:
     event(room, "recording_stopped", by=by)
     audit(AuditAction.ROOM_RECORDING_STOPPED, room, by, data={"recording": room.recording_id})
     broadcast.room_changed(room.pk)
+    finish_after_commit(room)
+
+
+def finish_after_commit(room: Room) -> None:
     transaction.on_commit(lambda: finish_if_done(session_id=room.pk))
 
 
@@ -218,7 +222,8 @@ class TrackHolder:
 
 def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) -> bool:
     """Append a chunk of the participant's own media to their track. False (and the track
-    closed) when the room is not recording them now."""
+    closed) when the room is not recording them now, or the recording has closed: a chunk
+    that comes late is refused, never an error."""
     person = Participant.objects.select_related("room__session").get(pk=participant_id)
     room = person.room
     if (
@@ -229,14 +234,18 @@ def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) ->
         holder.close()
         return False
     now = timezone.now()
-    if holder.writer is None:
-        holder.participant_id = person.pk
-        holder.writer = _vault().track_open(
-            recording=_recording(room.recording_id), label=track_label(person), started_at=now
-        )
-        person.track_id = holder.writer.track_id
-        person.save(update_fields=["track_id"])
-    holder.writer.write(data)
+    try:
+        if holder.writer is None:
+            holder.participant_id = person.pk
+            holder.writer = _vault().track_open(
+                recording=_recording(room.recording_id), label=track_label(person), started_at=now
+            )
+            person.track_id = holder.writer.track_id
+            person.save(update_fields=["track_id"])
+        holder.writer.write(data)
+    except (ValidationFailed, ValueError):  # the recording or the track has closed
+        holder.close()
+        return False
     gap_since = person.gap_since or _late(person.last_chunk_at, now)
     if gap_since is not None and person.track_id is not None:
         _record_gap(room, person, gap_since, now)

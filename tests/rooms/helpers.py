@@ -21,8 +21,10 @@ from django.test import Client
 
 from chaperon.consent.services.agreements import staff_recording_consent_answer
 from chaperon.people.models import Learner, User
-from chaperon.rooms.devices import DEVICE_COOKIE
-from chaperon.rooms.permissions import ENTRIES_KEY
+from chaperon.rooms import services as room_services
+from chaperon.rooms.devices import DEVICE_COOKIE, device_hash
+from chaperon.rooms.models import Participant
+from chaperon.rooms.permissions import ENTRIES_KEY, Entrant
 from chaperon.sessions import services
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session
@@ -235,3 +237,34 @@ class FakeVault:
 
     def recording_finish(self, **kwargs: Any) -> None:
         self.finished.append(kwargs)
+
+
+PHONE = device_hash("the-secret-of-the-phone-that-came-to-the-door")
+
+
+def host_in(session: Session, cast: Cast) -> Participant:
+    return room_services.room_connect(
+        entrant=Entrant(session, cast.teacher.full_name, "staff", user=cast.teacher),
+        channel_name="",
+        device="",
+    )
+
+
+def learner_waiting_in(session: Session, cast: Cast) -> Participant:
+    found = invitation(session, Invitation.Role.LEARNER, cast.learner.pk)
+    return room_services.room_connect(
+        entrant=Entrant(session, found.display_name, "learner", invitation=found),
+        channel_name="",
+        device=PHONE,
+    )
+
+
+def started(cast: Cast, *, comfortable: bool = True, **booking: Any) -> tuple[Session, Participant]:
+    """A 1:1 booked, the host in, the learner admitted and agreed, the session started."""
+    session = booked(cast, **booking)
+    host_in(session, cast)
+    learner = learner_waiting_in(session, cast)
+    room_services.room_admit(actor=cast.teacher, session_id=session.pk, participant_id=learner.pk)
+    room_services.room_agree(participant_id=learner.pk, comfortable_recording=comfortable)
+    room_services.room_start(actor=cast.teacher, session_id=session.pk, adult_present=True)
+    return session, learner

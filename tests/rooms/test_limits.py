@@ -28,10 +28,10 @@ from .helpers import (
     learner_token,
     run_async,
     staff_cookie,
+    started,
     state,
     until,
 )
-from .test_services import _started
 
 
 def test_a_connections_budget_refills_with_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +96,7 @@ def test_a_flood_from_a_waiting_guest_is_audited_once_and_its_connection_closed(
 def test_the_chat_has_a_length_and_a_rate_limit(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, learner = _started(cast)
+    _, learner = started(cast)
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now)
     with pytest.raises(ValidationFailed) as too_long:

@@ -13,7 +13,6 @@ from chaperon.audit.models import AuditEvent
 from chaperon.consent.services.answers import consent_withdraw
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.rooms import recorder, services
-from chaperon.rooms.devices import device_hash
 from chaperon.rooms.models import (
     Participant,
     Presence,
@@ -24,49 +23,27 @@ from chaperon.rooms.models import (
 )
 from chaperon.rooms.permissions import Entrant
 from chaperon.sessions.live import ROOM_EXTENSION_ROLE
-from chaperon.sessions.models import Invitation, Session, SessionException
+from chaperon.sessions.models import Invitation, SessionException
 from tests.conftest import Cast, signed_in
 
-from .helpers import FakeVault, booked, invitation, learner_token
-
-PHONE = device_hash("the-secret-of-the-phone-that-came-to-the-door")
-
-
-def _host_in(session: Session, cast: Cast) -> Participant:
-    return services.room_connect(
-        entrant=Entrant(session, cast.teacher.full_name, "staff", user=cast.teacher),
-        channel_name="",
-        device="",
-    )
-
-
-def _learner_waiting(session: Session, cast: Cast) -> Participant:
-    found = invitation(session, Invitation.Role.LEARNER, cast.learner.pk)
-    return services.room_connect(
-        entrant=Entrant(session, found.display_name, "learner", invitation=found),
-        channel_name="",
-        device=PHONE,
-    )
-
-
-def _started(
-    cast: Cast, *, comfortable: bool = True, **booking: Any
-) -> tuple[Session, Participant]:
-    session = booked(cast, **booking)
-    _host_in(session, cast)
-    learner = _learner_waiting(session, cast)
-    services.room_admit(actor=cast.teacher, session_id=session.pk, participant_id=learner.pk)
-    services.room_agree(participant_id=learner.pk, comfortable_recording=comfortable)
-    services.room_start(actor=cast.teacher, session_id=session.pk, adult_present=True)
-    return session, learner
+from .helpers import (
+    PHONE,
+    FakeVault,
+    booked,
+    host_in,
+    invitation,
+    learner_token,
+    learner_waiting_in,
+    started,
+)
 
 
 @pytest.mark.django_db
 @pytest.mark.clause("ROOM-1")
 def test_a_learner_whose_consent_was_withdrawn_is_not_admitted(cast: Cast) -> None:
     session = booked(cast)
-    _host_in(session, cast)
-    learner = _learner_waiting(session, cast)
+    host_in(session, cast)
+    learner = learner_waiting_in(session, cast)
     consent_withdraw(
         actor=cast.dsl,
         learner=cast.learner,
@@ -87,8 +64,8 @@ def test_a_learner_whose_consent_was_withdrawn_is_not_admitted(cast: Cast) -> No
 @pytest.mark.django_db
 def test_only_the_host_admits(cast: Cast) -> None:
     session = booked(cast)
-    _host_in(session, cast)
-    learner = _learner_waiting(session, cast)
+    host_in(session, cast)
+    learner = learner_waiting_in(session, cast)
     with pytest.raises(PermissionDenied):
         services.room_admit(actor=cast.dsl, session_id=session.pk, participant_id=learner.pk)
     learner.refresh_from_db()
@@ -99,7 +76,7 @@ def test_only_the_host_admits(cast: Cast) -> None:
 @pytest.mark.django_db
 @pytest.mark.clause("SES-3")
 def test_the_server_warns_then_ends_the_session_at_its_limit(cast: Cast) -> None:
-    session, learner = _started(cast)
+    session, learner = started(cast)
     room = Room.objects.get(pk=session.pk)
     assert room.started_at is not None
     assert room.ends_at == room.started_at + timedelta(minutes=40)
@@ -119,7 +96,7 @@ def test_the_server_warns_then_ends_the_session_at_its_limit(cast: Cast) -> None
 @pytest.mark.django_db
 @pytest.mark.clause("SES-3")
 def test_the_host_extends_with_a_reason_recorded_as_an_exception(cast: Cast) -> None:
-    session, _ = _started(cast)
+    session, _ = started(cast)
     before = Room.objects.get(pk=session.pk).ends_at
     assert before is not None
     with pytest.raises(ValidationFailed):
@@ -144,7 +121,7 @@ def test_a_recorded_session_asks_the_learner_in_the_agreement(cast: Cast, vault:
     """A learner who says they are not comfortable being recorded: the policy at the start
     does not let a recorded session open, so nothing can be recorded."""
     with pytest.raises(ValidationFailed) as refused:
-        _started(cast, comfortable=False, recording=True)
+        started(cast, comfortable=False, recording=True)
     assert "Robin Alder said they are not comfortable being recorded" in str(refused.value)
     room = Room.objects.get()
     assert room.started_at is None and room.recording_state == RecordingState.OFF
@@ -160,7 +137,7 @@ def test_a_recorded_session_asks_the_learner_in_the_agreement(cast: Cast, vault:
 @pytest.mark.django_db
 @pytest.mark.clause("REC-4")
 def test_recording_is_refused_without_written_consent(cast: Cast, vault: FakeVault) -> None:
-    session, _ = _started(cast, recording=True)
+    session, _ = started(cast, recording=True)
     consent_withdraw(
         actor=cast.dsl,
         learner=cast.learner,
@@ -180,7 +157,7 @@ def test_recording_is_refused_without_written_consent(cast: Cast, vault: FakeVau
 def test_recording_takes_each_persons_chunks_and_notices_a_gap(
     cast: Cast, vault: FakeVault, settings: Any
 ) -> None:
-    session, learner = _started(cast, recording=True)
+    session, learner = started(cast, recording=True)
     Participant.objects.update(connected=True)
     recorder.recording_start(actor=cast.teacher, session_id=session.pk)
     assert Room.objects.get(pk=session.pk).recording_state == RecordingState.ON
@@ -208,7 +185,7 @@ def test_recording_takes_each_persons_chunks_and_notices_a_gap(
 @pytest.mark.django_db
 @pytest.mark.clause("REC-4")
 def test_someone_without_consent_joining_pauses_the_recording(cast: Cast, vault: FakeVault) -> None:
-    session, _ = _started(cast, recording=True)
+    session, _ = started(cast, recording=True)
     Participant.objects.update(connected=True)
     recorder.recording_start(actor=cast.teacher, session_id=session.pk)
     guardian_invitation = invitation(session, Invitation.Role.GUARDIAN, cast.guardian.pk)
@@ -267,7 +244,7 @@ def test_the_right_passcode_opens_the_door(cast: Cast) -> None:
 def test_the_room_log_shows_chat_escaped_to_staff_and_the_dsl(
     cast: Cast, who: str, status: int
 ) -> None:
-    session, learner = _started(cast)
+    session, learner = started(cast)
     services.room_chat(participant_id=learner.pk, text="<script>alert(1)</script>")
     client = Client() if who == "anonymous" else signed_in(cast.user(who))
     response = client.get(f"/rooms/{session.pk}/log/")
@@ -284,7 +261,7 @@ def test_a_recording_reaches_the_vault(cast: Cast, settings: Any, tmp_path: Any)
     from chaperon.recordings.models import Recording
 
     settings.VAULT_DIR = tmp_path / "vault"
-    session, learner = _started(cast, recording=True)
+    session, learner = started(cast, recording=True)
     Participant.objects.update(connected=True)
     recorder.recording_start(actor=cast.teacher, session_id=session.pk)
     recording = Recording.objects.get(session=session)

@@ -29,6 +29,7 @@ from .common import (
     target_of,
 )
 from .door import door_shut
+from .recovery import recover_if_silent
 
 
 def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Participant:
@@ -41,6 +42,7 @@ def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Partici
     with transaction.atomic():
         Room.objects.get_or_create(session=session)
         room = locked_room(session.pk)
+        recover_if_silent(room)
         if room.ended_at is not None:
             raise RoomRefused("ended", "This session has ended.")
         shut = door_shut(session, room)

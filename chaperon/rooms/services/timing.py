@@ -166,10 +166,12 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
 
 
 def room_tick(*, session_id: int) -> None:
-    """Called every few seconds by each connection: the server, not the page, warns five
-    minutes before the limit and ends the session at it; it also notices gaps in recorded
-    tracks. Idempotent: several connections ticking at once do each thing once."""
+    """Called every second by the room's ticker in each server process that holds one of its
+    connections: it marks the room alive (``ticked_at``); the server, not the page, warns
+    five minutes before the limit and ends the session at it; it also notices gaps in
+    recorded tracks. Idempotent: several processes ticking at once do each thing once."""
     now = timezone.now()
+    Room.objects.filter(pk=session_id).update(ticked_at=now)
     room = Room.objects.filter(pk=session_id).first()
     if room is None or room.ends_at is None or room.ended_at is not None:
         return

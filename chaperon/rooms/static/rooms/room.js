@@ -514,7 +514,10 @@
         closeCall(message.type, message.message);
         alertText(message.message);
         break;
-      case "error": notice(message.message); break;
+      case "error":
+        // A last media chunk after the recording stopped is expected; anything else is said.
+        if (message.for !== "chunk" || room.recorder) { notice(message.message); }
+        break;
       default: break;
     }
   }
