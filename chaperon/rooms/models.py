@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from chaperon.people.models import Learner
-from chaperon.sessions.models import Invitation, Session
+from chaperon.sessions.models import Invitation, Session, SessionException
 
 
 class RecordingState(models.TextChoices):
@@ -146,6 +146,40 @@ class PasscodeAttempts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} wrong passcodes for invitation {self.invitation_id}"
+
+
+class RoomExtension(models.Model):
+    """The host asked for more time (SES-3), and what became of it. The decision is the
+    session's exception: approved at once by the host within the policy's allowance for the
+    host (``by_host``), or decided by one of the policy's approvers, wherever they decide it;
+    the room's clock settles it (``services.extensions.settle_extensions``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an approver"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        LAPSED = "lapsed", "Not decided before the session ended"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="extensions")
+    exception = models.OneToOneField(SessionException, on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveSmallIntegerField()
+    by_host = models.BooleanField(default=False)
+    asked_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room"],
+                condition=models.Q(status="pending"),
+                name="room_extension_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} more minutes for {self.room_id}: {self.status}"
 
 
 class RoomEvent(models.Model):

@@ -18,6 +18,7 @@ from chaperon.sessions.permissions import access_session
 from .models import Participant, Presence, RecordingComfort, RecordingState, Room, RoomEvent
 from .services import in_call
 from .services.comfort import answers_for, in_the_room
+from .services.extensions import extension_view
 
 
 def report_url(participant: Participant) -> str:
@@ -152,6 +153,7 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             if p.presence == Presence.WAITING and p.connected
         ]
         view["all_arrived"] = all_arrived(room, everyone)
+        view["room"]["extension"] = extension_view(room)
         view["room"]["recording_gaps"] = [
             p.display_name
             for p in everyone

@@ -28,6 +28,11 @@ from chaperon.rooms.permissions import ENTRIES_KEY, Entrant
 from chaperon.sessions import services
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session
+from chaperon.sessions.policies import (
+    organisation_policy_document,
+    organisation_policy_save,
+    policy_as_yaml,
+)
 from tests.conftest import Cast, signed_in
 from tests.sessions.helpers import consent_for, group, one_to_one
 
@@ -268,3 +273,12 @@ def started(cast: Cast, *, comfortable: bool = True, **booking: Any) -> tuple[Se
     room_services.room_agree(participant_id=learner.pk, comfortable_recording=comfortable)
     room_services.room_start(actor=cast.teacher, session_id=session.pk, adult_present=True)
     return session, learner
+
+
+def host_may_extend(cast: Cast, minutes: int) -> None:
+    """The organisation's policy lets the host add ``minutes`` in all without an approver."""
+    document = organisation_policy_document(cast.organisation)
+    document["host_extension_minutes"] = minutes
+    organisation_policy_save(
+        actor=cast.dsl, organisation=cast.organisation, text=policy_as_yaml(document)
+    )

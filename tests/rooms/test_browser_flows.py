@@ -31,7 +31,7 @@ from .browsing import (
     staff_page,
     start,
 )
-from .helpers import booked
+from .helpers import booked, host_may_extend
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -203,6 +203,7 @@ def test_a_group_session_starts_only_with_two_staff_in_the_room(
 def test_the_countdown_warns_and_the_server_ends_the_session_at_the_limit(
     browser: Browser, asgi_live_server: str, cast: Cast
 ) -> None:
+    host_may_extend(cast, 10)
     host, learner = in_a_call(browser, asgi_live_server, cast)
     rooms = Room.objects.all()
 
@@ -214,9 +215,11 @@ def test_the_countdown_warns_and_the_server_ends_the_session_at_the_limit(
         expect(page.locator("#timer-value")).to_have_text(re.compile(r"^4:\d\d$"))
     eventually(lambda: rooms.get().warned_at is not None)
 
-    # The host extends, with a reason (kept as an approved exception): the limit moves.
+    # The host extends, within what the policy lets the host add, with a reason (kept as an
+    # exception approved under that allowance): the limit moves.
     limit = rooms.get().ends_at
     assert limit is not None
+    host.get_by_text("Extend the session").click()
     host.get_by_label("Extra minutes").fill("10")
     host.get_by_role("button", name="Extend").click()  # no reason: the browser asks for one
     assert not SessionException.objects.exists()
@@ -228,6 +231,10 @@ def test_the_countdown_warns_and_the_server_ends_the_session_at_the_limit(
         expect(page.locator("#timer-value")).to_have_text(re.compile(r"^14:\d\d$"))
     assert rooms.get().ends_at == limit + timedelta(minutes=10)
     assert SessionException.objects.get().reason.startswith("Robin is in the middle")
+    expect(host.locator("#extension-status")).to_have_text(
+        "You added 10 minutes, within what the policy lets the host add; "
+        "the approvers have been told."
+    )
 
     # At the limit the server ends it for everyone, whatever the pages do.
     rooms.update(ends_at=timezone.now() + timedelta(seconds=1))

@@ -22,8 +22,7 @@ from chaperon.rooms.models import (
     RoomEvent,
 )
 from chaperon.rooms.permissions import Entrant
-from chaperon.sessions.live import ROOM_EXTENSION_ROLE
-from chaperon.sessions.models import Invitation, SessionException
+from chaperon.sessions.models import Invitation
 from tests.conftest import Cast, signed_in
 
 from .helpers import (
@@ -91,28 +90,6 @@ def test_the_server_warns_then_ends_the_session_at_its_limit(cast: Cast) -> None
     learner.refresh_from_db()
     assert learner.presence == Presence.LEFT
     assert AuditEvent.objects.filter(action=AuditAction.ROOM_ENDED).count() == 1
-
-
-@pytest.mark.django_db
-@pytest.mark.clause("SES-3")
-def test_the_host_extends_with_a_reason_recorded_as_an_exception(cast: Cast) -> None:
-    session, _ = started(cast)
-    before = Room.objects.get(pk=session.pk).ends_at
-    assert before is not None
-    with pytest.raises(ValidationFailed):
-        services.room_extend(actor=cast.teacher, session_id=session.pk, minutes=10, reason=" ")
-    assert Room.objects.get(pk=session.pk).ends_at == before
-    assert not SessionException.objects.exists()
-    services.room_extend(
-        actor=cast.teacher,
-        session_id=session.pk,
-        minutes=10,
-        reason="The learner disclosed something and needs time to finish.",
-    )
-    assert Room.objects.get(pk=session.pk).ends_at == before + timedelta(minutes=10)
-    exception = SessionException.objects.get()
-    assert exception.status == "approved" and exception.decided_role == ROOM_EXTENSION_ROLE
-    assert AuditEvent.objects.filter(action=AuditAction.ROOM_EXTENDED).count() == 1
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from .calls import room_chat, room_flooded, room_screen_share, signal_target
 from .comfort import room_ask_comfort, room_comfort_answer
 from .common import RoomRefused, in_call, staff_in_room
 from .door import door_hours, door_shut, room_enter
+from .extensions import room_extend
 from .presence import (
     AdmissionBlocked,
     room_admit,
@@ -21,7 +22,7 @@ from .presence import (
     room_refuse,
     room_remove,
 )
-from .timing import room_end, room_extend, room_start, room_tick, start_problems
+from .timing import room_end, room_start, room_tick, start_problems
 
 __all__ = [
     "AdmissionBlocked",

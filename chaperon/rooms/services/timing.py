@@ -27,6 +27,7 @@ from .common import (
     refused_once,
     staff_in_room,
 )
+from .extensions import lapse_extensions, settle_extensions
 
 COMFORT_RULE = "recording.comfort_check"
 
@@ -120,25 +121,6 @@ def _policy_problems(room: Room, verdict: Verdict) -> list[str]:
     return problems
 
 
-def room_extend(*, actor: User, session_id: int, minutes: int, reason: str) -> Room:
-    """SES-3: the host runs past the limit, with a reason, recorded as an exception."""
-    with transaction.atomic():
-        room, host = host_of(session_id, actor)
-        if room.started_at is None or room.ends_at is None:
-            raise ValidationFailed({"minutes": "the session has not started"})
-        exception = live.session_extension_record(
-            actor=actor, session=room.session, minutes=minutes, reason=reason
-        )
-        room.ends_at += timedelta(minutes=minutes)
-        room.warned_at = None
-        room.save(update_fields=["ends_at", "warned_at"])
-        event(
-            room, "extended", by=host, text=reason.strip(), minutes=minutes, exception=exception.pk
-        )
-        broadcast.room_changed(room.pk)
-    return room
-
-
 def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
     """End for everyone: by the host, or by the server when the time is up."""
     with transaction.atomic():
@@ -146,7 +128,8 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
             room, host = host_of(session_id, actor)
         else:
             room, host = locked_room(session_id), None
-            if room.ended_at is not None:
+            over = room.ends_at is not None and timezone.now() >= room.ends_at
+            if room.ended_at is not None or (reason == "time" and not over):
                 return room
         room.ended_at = timezone.now()
         room.end_reason = reason
@@ -154,6 +137,7 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
         from .. import recorder
 
         recorder.stop(room, by=host)
+        lapse_extensions(room)
         for participant in Participant.objects.filter(room=room, presence=Presence.ADMITTED):
             participant.room = room
             close_stay(participant)
@@ -174,6 +158,10 @@ def room_tick(*, session_id: int) -> None:
     Room.objects.filter(pk=session_id).update(ticked_at=now)
     room = Room.objects.filter(pk=session_id).first()
     if room is None or room.ends_at is None or room.ended_at is not None:
+        return
+    settle_extensions(room)  # an approval that has come in moves the end first
+    room.refresh_from_db()
+    if room.ends_at is None or room.ended_at is not None:
         return
     if now >= room.ends_at:
         room_end(session_id=session_id, actor=None, reason="time")

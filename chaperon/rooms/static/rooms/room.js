@@ -340,6 +340,27 @@
   $("comfort-question-yes").addEventListener("click", function () { answerQuestion(true); });
   $("comfort-question-no").addEventListener("click", function () { answerQuestion(false); });
 
+  // SES-3: more time is an exception: the host's page says where the latest request stands.
+  function renderExtension(r) {
+    var extension = r.extension, text = "";
+    var pending = !!extension && extension.status === "pending";
+    show("extend-box", !!r.started_at && !pending);
+    if (extension && extension.status === "pending") {
+      text = "Waiting for " + extension.approvers + " to approve " + extension.minutes +
+        " more minutes. They have been emailed; the session ends at its time unless one of them approves.";
+    } else if (extension && extension.status === "approved") {
+      text = extension.by_host ?
+        "You added " + extension.minutes + " minutes, within what the policy lets the host add; the approvers have been told." :
+        extension.decided_by + " approved " + extension.minutes + " more minutes.";
+    } else if (extension && extension.status === "refused") {
+      text = extension.decided_by + " did not approve more time" +
+        (extension.decision_reason ? ": “" + extension.decision_reason + "”" : ".");
+    }
+    $("extension-status").textContent = text;
+    show("extension-status", !!text);
+    if (pending && $("extend-box").open) { $("extend-box").open = false; }
+  }
+
   function renderHost(view) {
     var waiting = $("waiting-list");
     waiting.replaceChildren();
@@ -365,7 +386,7 @@
     show("lock-prompt", view.all_arrived && !r.locked);
     show("start-form", !r.started_at);
     show("adult-box", view.session.needs_named_adult);
-    show("extend-form", !!r.started_at);
+    renderExtension(r);
     show("record-button", !!r.started_at && view.session.recording_enabled);
     $("record-button").textContent = r.recording === "on" ? "Stop recording" :
       (r.recording === "paused" ? "Resume recording" : "Start recording");
@@ -474,6 +495,7 @@
   $("extend-form").addEventListener("submit", function (event) {
     event.preventDefault();
     send({ type: "extend", minutes: parseInt($("extend-minutes").value, 10), reason: $("extend-reason").value });
+    $("extend-reason").value = "";
   });
   $("lock-button").addEventListener("click", function () {
     send({ type: "lock", locked: !(room.view && room.view.room.locked) });
