@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from chaperon.accounts.session import SECOND_FACTOR_KEY
 from chaperon.people.models import Guardian, Learner, Organisation, User
@@ -15,6 +16,11 @@ from chaperon.people.roles import Role
 from . import factories
 from .browser_support import browser, page  # noqa: F401 (fixtures for every folder)
 from .mail_support import smtp_server  # noqa: F401
+
+# Property tests judge behaviour, not speed: on a busy machine an example may take longer than
+# Hypothesis's default deadline without anything being wrong.
+hypothesis_settings.register_profile("chaperon", deadline=None)
+hypothesis_settings.load_profile("chaperon")
 
 
 @dataclass

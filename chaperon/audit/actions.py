@@ -108,6 +108,16 @@ class AuditAction(models.TextChoices):
     ROOM_RECORDING_PAUSED = "room_recording_paused", "Live session recording paused"
     ROOM_RECORDING_STOPPED = "room_recording_stopped", "Live session recording stopped"
     ROOM_TRACK_GAP = "room_track_gap", "Gap in a recorded track"
+    ROOM_SECOND_DEVICE = "room_second_device", "Join link opened on a second device"
+    ROOM_RECORDING_INTERRUPTED = (
+        "room_recording_interrupted",
+        "Live session recording stopped: the server stopped",
+    )
+    ROOM_TOO_MANY_MESSAGES = "room_too_many_messages", "Room connection closed: too many messages"
+    ROOM_RECORDING_COMFORT = (
+        "room_recording_comfort",
+        "Learner said whether they are comfortable being recorded",
+    )
 
     RECORDING_STARTED = "recording_started", "Recording started"
     RECORDING_FINISHED = "recording_finished", "Recording finished"

@@ -39,6 +39,8 @@ FIELDS = (
     "approved_platforms",
     "exception_approvers",
 )
+# Fields a policy may leave out, with the value it then has.
+OPTIONAL_FIELDS = {"host_extension_minutes": 0}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PLATFORM = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
@@ -58,6 +60,9 @@ class Policy:
     aup_valid_years: int
     approved_platforms: tuple[str, ...]
     exception_approvers: tuple[str, ...]  # role values, see APPROVER_ROLES
+    # SES-3: minutes in all that the host of a live session may add, with a reason, without
+    # waiting for an approver (who is told at once); 0: every extension waits for one.
+    host_extension_minutes: int = 0
     # Derived once, so that judging a plan does no lookups.
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
     working_day_set: frozenset[int] = field(init=False, repr=False, compare=False)
@@ -81,7 +86,7 @@ def parse_policy(data: object) -> Policy:
     values = reading.mapping(
         data,
         "",
-        fields=FIELDS,
+        fields=(*FIELDS, *OPTIONAL_FIELDS),
         error=InvalidPolicy,
         what="a YAML mapping of fields (name: ..., version: ..., ...)",
         document="policy",
@@ -107,6 +112,9 @@ def parse_policy(data: object) -> Policy:
         aup_valid_years=_whole(values, "aup_valid_years", 1, 10, unit="years"),
         approved_platforms=_platforms(values["approved_platforms"]),
         exception_approvers=_approvers(values["exception_approvers"]),
+        host_extension_minutes=_whole(
+            {**OPTIONAL_FIELDS, **values}, "host_extension_minutes", 0, 60, unit="minutes"
+        ),
     )
 
 

@@ -2,8 +2,6 @@
 call. Nothing here changes state or decides who may do what; the services do, and they
 broadcast after committing. The protocol is in docs/rooms.md."""
 
-import asyncio
-import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,26 +12,33 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from chaperon.core.exceptions import ChaperonError, PermissionDenied, ValidationFailed
 
-from . import recorder, selectors, services
+from . import limits, recorder, selectors, services, ticker
 from .broadcast import room_group
+from .devices import device_of, scope_cookies
 from .permissions import entrant_for
 
-TICK_SECONDS = 1.0
 MAX_TEXT_FRAME = 64 * 1024
 MAX_CHUNK = 2 * 1024 * 1024
 # Codes the server closes with (docs/rooms.md).
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_REFUSED = 4423
+CLOSE_TOO_MANY = 4429
+
+
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("a yes or no answer is true or false")
+    return value
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
     session_id: int
     participant_id: int | None = None
-    ticker: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.holder = recorder.TrackHolder()
+        self.budget = limits.MessageBudget()
         entrant = await database_sync_to_async(entrant_for)(
             user=self.scope.get("user"),
             django_session=self.scope.get("session"),
@@ -46,19 +51,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(room_group(self.session_id), self.channel_name)
         try:
             participant = await database_sync_to_async(services.room_connect)(
-                entrant=entrant, channel_name=self.channel_name
+                entrant=entrant,
+                channel_name=self.channel_name,
+                device=device_of(scope_cookies(self.scope)),
             )
         except services.RoomRefused as refusal:
             await self._send({"type": "refused", "code": refusal.code, "message": str(refusal)})
             await self.close(code=CLOSE_REFUSED)
             return
         self.participant_id = participant.pk
+        ticker.join(self.session_id)
         await self.send_state()
-        self.ticker = asyncio.create_task(self._tick())
 
     async def disconnect(self, code: int) -> None:
-        if self.ticker is not None:
-            self.ticker.cancel()
+        if self.participant_id is not None:
+            ticker.leave(self.session_id)
         await self.channel_layer.group_discard(room_group(self.session_id), self.channel_name)
         if self.participant_id is not None:
             await database_sync_to_async(self.holder.close)()
@@ -66,22 +73,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 participant_id=self.participant_id, channel_name=self.channel_name
             )
 
-    async def _tick(self) -> None:
-        while True:
-            await asyncio.sleep(TICK_SECONDS)
-            with contextlib.suppress(Exception):
-                await database_sync_to_async(services.room_tick)(session_id=self.session_id)
-
     # From the browser ---------------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.participant_id is None:
             return
+        if not self.budget.take():
+            await self._dropped()
+            return
         if bytes_data is not None:
             if len(bytes_data) <= MAX_CHUNK:
-                await database_sync_to_async(recorder.recording_chunk)(
-                    participant_id=self.participant_id, data=bytes_data, holder=self.holder
-                )
+                await self._chunk(bytes_data)
             return
         if not text_data or len(text_data) > MAX_TEXT_FRAME:
             return
@@ -110,6 +112,51 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except (KeyError, TypeError, ValueError):
             await self._send({"type": "error", "for": kind, "message": "Malformed message."})
 
+    async def _chunk(self, data: bytes) -> None:
+        """A media chunk; one refused (not recording, or the recording closed) is said once
+        until a chunk is kept again."""
+        kept = await database_sync_to_async(recorder.recording_chunk)(
+            participant_id=self._me(), data=data, holder=self.holder
+        )
+        if kept or self.chunk_refused:
+            self.chunk_refused = not kept
+            return
+        self.chunk_refused = True
+        await self._send(
+            {
+                "type": "error",
+                "for": "chunk",
+                "message": "The recording is not running, so this video was not kept. "
+                "The recording indicator shows when it is.",
+            }
+        )
+
+    chunk_refused = False
+
+    async def _dropped(self) -> None:
+        """Beyond the connection's limit: dropped, said once per run; closed at the bound."""
+        if self.budget.dropped == limits.DROPPED_BEFORE_CLOSE:
+            await database_sync_to_async(services.room_flooded)(participant_id=self._me())
+            await self._send(
+                {
+                    "type": "error",
+                    "code": "too_many",
+                    "message": "Too many messages: this connection is closed. "
+                    "Reload the page to come back.",
+                }
+            )
+            await self.close(code=CLOSE_TOO_MANY)
+        elif not self.budget.exhausted and not self.budget.dropping:
+            self.budget.dropping = True
+            await self._send(
+                {
+                    "type": "error",
+                    "code": "too_many",
+                    "message": "Too many messages: some were dropped. A connection may send "
+                    f"{limits.MESSAGES_PER_SECOND} a second.",
+                }
+            )
+
     def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
         return {
             "signal": self._signal,
@@ -122,6 +169,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 participant_id=self._me(), on=bool(m.get("on", True))
             ),
             "rename": self._rename,
+            "comfort": lambda m: services.room_comfort_answer(
+                participant_id=self._me(),
+                learner_id=int(m["learner"]),
+                comfortable=_boolean(m["comfortable"]),
+            ),
+            "ask-comfort": lambda m: services.room_ask_comfort(
+                actor=self._user(), session_id=self.session_id, learner_id=int(m["learner"])
+            ),
             "admit": self._host_action(services.room_admit),
             "refuse": self._host_action(services.room_refuse),
             "remove": self._host_action(services.room_remove),

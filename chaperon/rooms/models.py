@@ -7,7 +7,8 @@ agree, and a reconnect (or a second server process) sees the same room.
 from django.conf import settings
 from django.db import models
 
-from chaperon.sessions.models import Invitation, Session
+from chaperon.people.models import Learner
+from chaperon.sessions.models import Invitation, Session, SessionException
 
 
 class RecordingState(models.TextChoices):
@@ -35,6 +36,9 @@ class Room(models.Model):
     recording_id = models.BigIntegerField(null=True, blank=True)
     # Who caused the pause, shown to the host.
     recording_paused_for = models.CharField(max_length=200, blank=True)
+    # Written by the room's ticker every second while any server process holds a connection
+    # to it: a room not ticked for a while has no live connection, whatever its rows say.
+    ticked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"room of session {self.session_id}"
@@ -53,8 +57,14 @@ class Presence(models.TextChoices):
 
 
 class Participant(models.Model):
-    """One person's place in one room. The name comes from the invitation (or the staff
-    record) and is never changed by the room (ROOM-5)."""
+    """One person on one device in one room. The name comes from the invitation (or the staff
+    record) and is never changed by the room (ROOM-5).
+
+    Someone who comes by a join link is bound to the browser that came to the door: a secret
+    kept in that browser (``device_hash`` is its SHA-256). The same link opened on another
+    device is another row, ``second_device``, that waits for the host whatever the lock; only
+    one row of an invitation is in the room at a time (ROOM-1, ROOM-6). Staff sign in, so
+    their row is their account's."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="participants")
     invitation = models.ForeignKey(
@@ -63,6 +73,8 @@ class Participant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    device_hash = models.CharField(max_length=64, blank=True)
+    second_device = models.BooleanField(default=False)
     display_name = models.CharField(max_length=200)
     role = models.CharField(max_length=10, choices=Invitation.Role.choices)
     is_host = models.BooleanField(default=False)
@@ -72,7 +84,6 @@ class Participant(models.Model):
     # Rises with each connection, so peers know to negotiate afresh after a reconnect.
     epoch = models.PositiveIntegerField(default=0)
     agreed_at = models.DateTimeField(null=True, blank=True)
-    comfortable_recording = models.BooleanField(null=True, blank=True)
     stay_id = models.BigIntegerField(null=True, blank=True)  # the open SessionAttendance
     track_id = models.BigIntegerField(null=True, blank=True)
     last_chunk_at = models.DateTimeField(null=True, blank=True)
@@ -82,13 +93,93 @@ class Participant(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["room", "invitation"], name="room_participant_invitation_once"
+                fields=["room", "invitation", "device_hash"],
+                name="room_participant_invitation_device_once",
+            ),
+            models.UniqueConstraint(
+                fields=["room", "invitation"],
+                condition=models.Q(presence="admitted"),
+                name="room_participant_invitation_admitted_once",
             ),
             models.UniqueConstraint(fields=["room", "user"], name="room_participant_user_once"),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.role}) in {self.room_id}"
+
+
+class RecordingComfort(models.Model):
+    """Whether a learner is comfortable being recorded (REC-6), as said in this room: in the
+    agreement or when the host asked, on the learner's own device or on the device of the
+    parent or carer they joined with. ``comfortable`` is None while a question is open."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="comfort")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="+")
+    comfortable = models.BooleanField(null=True, blank=True)
+    asked_at = models.DateTimeField(null=True, blank=True)
+    asked_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["room", "learner"], name="room_comfort_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"comfort of learner {self.learner_id} in {self.room_id}: {self.comfortable}"
+
+
+class PasscodeAttempts(models.Model):
+    """Wrong passcodes given with one join link in the current window (ROOM-2). Counted by a
+    conditional UPDATE, so that tries sent at the same moment cannot pass the limit."""
+
+    invitation = models.OneToOneField(
+        Invitation, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    window_started = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.failures} wrong passcodes for invitation {self.invitation_id}"
+
+
+class RoomExtension(models.Model):
+    """The host asked for more time (SES-3), and what became of it. The decision is the
+    session's exception: approved at once by the host within the policy's allowance for the
+    host (``by_host``), or decided by one of the policy's approvers, wherever they decide it;
+    the room's clock settles it (``services.extensions.settle_extensions``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an approver"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        LAPSED = "lapsed", "Not decided before the session ended"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="extensions")
+    exception = models.OneToOneField(SessionException, on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveSmallIntegerField()
+    by_host = models.BooleanField(default=False)
+    asked_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room"],
+                condition=models.Q(status="pending"),
+                name="room_extension_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} more minutes for {self.room_id}: {self.status}"
 
 
 class RoomEvent(models.Model):

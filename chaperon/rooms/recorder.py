@@ -24,7 +24,8 @@ from chaperon.sessions.models import Invitation
 
 from . import broadcast
 from .models import Participant, Presence, RecordingState, Room
-from .services.common import audit, event, host_of, in_call, locked_room
+from .services import comfort
+from .services.common import audit, event, host_of, in_call, locked_room, refused_once
 
 GIVEN = "given"
 
@@ -51,14 +52,17 @@ def _learner_recording(room: Room, learner_ids: list[int]) -> dict[int, str]:
 
 def why_not_recordable(room: Room, people: list[Participant]) -> list[str]:
     """Why each of ``people`` may not be recorded: staff need their own (and any employer's)
-    consent; a learner their consent and to have said in the agreement that they are
-    comfortable; a parent or carer the consent they gave for their child."""
+    consent; a learner their consent and to have said they are comfortable (REC-6); a parent
+    or carer the consent they gave for their child, and the comfort of a child who joined on
+    their device."""
     problems: list[str] = []
     users = [p.user for p in people if p.user is not None]
     members = {m.user_id: m.pk for m in StaffMember.objects.filter(user__in=users)}
     staff_ok = staff_recording_consent(staff_ids=list(members.values()))
-    learner_ids = [learner.pk for learner in room.session.learners.all()]
-    consent = _learner_recording(room, learner_ids)
+    learners = {learner.pk: learner for learner in room.session.learners.all()}
+    consent = _learner_recording(room, list(learners))
+    answers = comfort.comfort_answers(room)
+    present = comfort.in_the_room(room)
     for person in people:
         person_id = person.invitation.person_id if person.invitation else None
         if person.user is not None:
@@ -67,15 +71,28 @@ def why_not_recordable(room: Room, people: list[Participant]) -> list[str]:
         elif person.role == Invitation.Role.LEARNER and person_id is not None:
             if consent.get(person_id) != GIVEN:
                 problems.append(f"{person.display_name} has no written consent to recording.")
-            elif person.comfortable_recording is not True:
-                problems.append(f"{person.display_name} is not comfortable being recorded.")
+            else:
+                problems += _comfort_problem(person.display_name, answers.get(person_id))
         elif person.role == Invitation.Role.GUARDIAN and person_id is not None:
             children = GuardianRelationship.objects.filter(
-                guardian_id=person_id, learner_id__in=learner_ids
+                guardian_id=person_id, learner_id__in=learners
             ).values_list("learner_id", flat=True)
             if not children or any(consent.get(child) != GIVEN for child in children):
                 problems.append(f"{person.display_name} has not consented to recording.")
-    return problems
+            for child in comfort.answers_for(person, present=present):
+                problems += _comfort_problem(learners[child].full_name, answers.get(child))
+    return list(dict.fromkeys(problems))  # two parents of one child: said once
+
+
+def _comfort_problem(name: str, answer: bool | None) -> list[str]:
+    if answer is True:
+        return []
+    if answer is False:
+        return [f"{name} is not comfortable being recorded."]
+    return [
+        f"{name} has not said whether they are comfortable being recorded: use “Ask {name} "
+        "if they are comfortable being recorded”."
+    ]
 
 
 def _appearance(person: Participant) -> Any:
@@ -109,8 +126,13 @@ def recording_start(*, actor: User, session_id: int) -> Room:
             else ["This session was not booked to be recorded."]
         )
         if problems:
-            event(room, "recording_refused", by=host, problems=problems)
-            audit(AuditAction.ROOM_RECORDING_REFUSED, room, host, data={"count": len(problems)})
+            refused_once(
+                room,
+                host,
+                "recording_refused",
+                AuditAction.ROOM_RECORDING_REFUSED,
+                problems=problems,
+            )
         else:
             _begin(room, host, actor, people)
     if problems:
@@ -153,6 +175,10 @@ def stop(room: Room, *, by: Participant | None) -> None:
     event(room, "recording_stopped", by=by)
     audit(AuditAction.ROOM_RECORDING_STOPPED, room, by, data={"recording": room.recording_id})
     broadcast.room_changed(room.pk)
+    finish_after_commit(room)
+
+
+def finish_after_commit(room: Room) -> None:
     transaction.on_commit(lambda: finish_if_done(session_id=room.pk))
 
 
@@ -196,7 +222,8 @@ class TrackHolder:
 
 def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) -> bool:
     """Append a chunk of the participant's own media to their track. False (and the track
-    closed) when the room is not recording them now."""
+    closed) when the room is not recording them now, or the recording has closed: a chunk
+    that comes late is refused, never an error."""
     person = Participant.objects.select_related("room__session").get(pk=participant_id)
     room = person.room
     if (
@@ -207,14 +234,18 @@ def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) ->
         holder.close()
         return False
     now = timezone.now()
-    if holder.writer is None:
-        holder.participant_id = person.pk
-        holder.writer = _vault().track_open(
-            recording=_recording(room.recording_id), label=track_label(person), started_at=now
-        )
-        person.track_id = holder.writer.track_id
-        person.save(update_fields=["track_id"])
-    holder.writer.write(data)
+    try:
+        if holder.writer is None:
+            holder.participant_id = person.pk
+            holder.writer = _vault().track_open(
+                recording=_recording(room.recording_id), label=track_label(person), started_at=now
+            )
+            person.track_id = holder.writer.track_id
+            person.save(update_fields=["track_id"])
+        holder.writer.write(data)
+    except (ValidationFailed, ValueError):  # the recording or the track has closed
+        holder.close()
+        return False
     gap_since = person.gap_since or _late(person.last_chunk_at, now)
     if gap_since is not None and person.track_id is not None:
         _record_gap(room, person, gap_since, now)

@@ -15,19 +15,25 @@ from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session, SessionKind
 from chaperon.sessions.permissions import access_session
 
-from .models import Participant, Presence, RecordingState, Room, RoomEvent
+from .models import Participant, Presence, RecordingComfort, RecordingState, Room, RoomEvent
 from .services import in_call
+from .services.comfort import answers_for, in_the_room
+from .services.extensions import extension_view
 
 
 def report_url(participant: Participant) -> str:
     """Where "leave and report" goes: learners and guardians to the report form of their
     invitation, staff to a new concern about the session (ROOM-8)."""
+    return report_url_for(participant.invitation, participant.room_id)
+
+
+def report_url_for(invitation: Invitation | None, session_id: int) -> str:
     try:
-        if participant.invitation is not None:
-            return reverse("report:from_invitation", args=[join_token(participant.invitation)])
-        return reverse("concerns:new") + f"?session={participant.room_id}"
+        if invitation is not None:
+            return reverse("report:from_invitation", args=[join_token(invitation)])
+        return reverse("concerns:new") + f"?session={session_id}"
     except NoReverseMatch:
-        return reverse("rooms:left", args=[participant.room_id])
+        return reverse("rooms:left", args=[session_id])
 
 
 def _linked(participants: list[Participant]) -> dict[int, str]:
@@ -73,6 +79,7 @@ def _person(p: Participant, linked: dict[int, str], *, host_view: bool) -> dict[
     if host_view:
         person["linked_to"] = linked.get(p.pk, "")
         person["gap"] = p.gap_since is not None
+        person["second_device"] = p.second_device
     return person
 
 
@@ -100,6 +107,7 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             "agreed": me.agreed_at is not None,
             "in_call": in_call(me),
             "epoch": me.epoch,
+            "second_device": me.second_device,
             "report_url": report_url(me),
         },
         "session": {
@@ -129,6 +137,8 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
     }
     if me.presence != Presence.ADMITTED:
         return view
+    if session.recording_enabled:
+        _comfort_view(view, room, me)
     everyone = list(room.participants.select_related("invitation"))
     linked = _linked(everyone) if me.is_host else {}
     view["people"] = [
@@ -143,12 +153,49 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             if p.presence == Presence.WAITING and p.connected
         ]
         view["all_arrived"] = all_arrived(room, everyone)
+        view["room"]["extension"] = extension_view(room)
         view["room"]["recording_gaps"] = [
             p.display_name
             for p in everyone
             if p.gap_since is not None and room.recording_state == RecordingState.ON
         ]
     return view
+
+
+def _comfort_view(view: dict[str, Any], room: Room, me: Participant) -> None:
+    """REC-6: whose comfort with being recorded this device answers for, and the host's
+    questions waiting for its answer; the host sees each learner's answer and may ask."""
+    present = in_the_room(room)
+    learners = {learner.pk: learner for learner in room.session.learners.all()}
+    answers = {answer.learner_id: answer for answer in room.comfort.select_related("answered_by")}
+    mine = answers_for(me, present=present)
+    view["me"]["answers_for"] = [{"id": pk, "name": learners[pk].full_name} for pk in mine]
+    view["me"]["comfort_questions"] = [
+        {"learner": pk, "name": learners[pk].full_name}
+        for pk in mine
+        if pk in answers and answers[pk].asked_at is not None and answers[pk].comfortable is None
+    ]
+    if not me.is_host:
+        return
+    answerable = {pk for p in present for pk in answers_for(p, present=present)}
+    view["comfort"] = [
+        _comfort_line(pk, learner.full_name, answers.get(pk), in_room=pk in answerable)
+        for pk, learner in learners.items()
+    ]
+
+
+def _comfort_line(
+    pk: int, name: str, answer: RecordingComfort | None, *, in_room: bool
+) -> dict[str, Any]:
+    by = answer.answered_by if answer is not None else None
+    return {
+        "learner": pk,
+        "name": name,
+        "answer": answer.comfortable if answer is not None else None,
+        "asked": answer is not None and answer.comfortable is None,
+        "answered_by": by.display_name if by is not None else "",
+        "in_room": in_room,
+    }
 
 
 def all_arrived(room: Room, everyone: list[Participant]) -> bool:

@@ -12,6 +12,7 @@ from chaperon.sessions.models import Invitation
 from chaperon.sessions.views import join_page
 
 from . import selectors, services
+from .devices import keep_device
 from .models import Room
 from .permissions import ENTRIES_KEY, entrant_for
 
@@ -32,7 +33,7 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     entries = dict(request.session.get(ENTRIES_KEY, {}))
     entries[str(invitation.session_id)] = invitation.pk
     request.session[ENTRIES_KEY] = entries
-    return redirect("rooms:room", invitation.session_id)
+    return keep_device(request, redirect("rooms:room", invitation.session_id))
 
 
 @require_GET
@@ -53,7 +54,7 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             },
             status=403,
         )
-    return render(
+    page = render(
         request,
         "rooms/room.html",
         {
@@ -64,8 +65,11 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             "concern_url": reverse("concerns:new") + f"?session={session_id}"
             if entrant.user is not None
             else "",
+            # ROOM-8: everyone reports a worry from the screen the call ends on.
+            "report_url": selectors.report_url_for(entrant.invitation, session_id),
         },
     )
+    return keep_device(request, page) if entrant.invitation is not None else page
 
 
 @require_GET

@@ -4,9 +4,11 @@ leave, read by the meeting record (LOG-1) and the learner's chronology."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
 from chaperon.people.models import User
 
-from .models import Invitation, Session, SessionAttendance
+from .models import ExceptionStatus, Invitation, Session, SessionAttendance, SessionException
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,13 @@ def attendance_left(*, stay_id: int, at: datetime) -> None:
 def session_room_ended(*, session_id: int, at: datetime) -> None:
     """The live room ended at ``at`` (the host ended it, or its time ran out): the session
     shows as ended and its meeting record may be written from then (LOG-1), even before its
-    booked end. Called by the room when it ends; the first end counts."""
+    booked end. An exception still waiting for a decision (more time asked for in the room)
+    is withdrawn: nothing is left to decide. Called by the room, in its transaction, when it
+    ends; the first end counts."""
     Session.objects.filter(pk=session_id, ended_at__isnull=True).update(ended_at=at)
+    SessionException.objects.filter(session_id=session_id, status=ExceptionStatus.PENDING).update(
+        status=ExceptionStatus.WITHDRAWN, updated_at=timezone.now()
+    )
 
 
 def session_attendance(*, session: Session) -> list[AttendanceEntry]:

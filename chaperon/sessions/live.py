@@ -1,5 +1,7 @@
 """What the live room asks of sessions: the policy at the door and at the start, and time
-extensions recorded as exceptions (SES-3)."""
+extensions, which are exceptions (SES-3): approved by the host within the policy's allowance
+for the host (``host_extension_minutes``), or asked of the policy's approvers, who decide them
+like any exception (``services.session_exception_decide``)."""
 
 from dataclasses import replace
 from datetime import date
@@ -18,20 +20,28 @@ from .models import ExceptionStatus, Session, SessionException, SessionKind
 from .permissions import require_host
 from .plans import Proposal, learner_subject
 
-# Extensions granted by the host in the room carry this role, so that re-judging the session
-# keeps using the exception it was booked with (if any), not an extension.
+# Extensions the host approves in the room, within the policy's allowance, carry this role.
 ROOM_EXTENSION_ROLE = "room_host"
 # Decided in the room itself when the host starts: not a reason to keep someone waiting.
 _DECIDED_AT_START = frozenset({"attendance.adult_present", "recording.comfort_check"})
 
 
+def is_extension(exception: SessionException, session: Session) -> bool:
+    """Asked in the live room: approved by the host there, or asked once the session had
+    opened (an exception for booking is always asked before)."""
+    return exception.decided_role == ROOM_EXTENSION_ROLE or (
+        session.opened_at is not None and exception.created_at >= session.opened_at
+    )
+
+
 def _proposal(session: Session) -> Proposal:
+    """The session as booked: re-judging it keeps using the exception it was booked with (if
+    any), not an extension."""
     booked_with = next(
         (
             exception
             for exception in session.exceptions.all()
-            if exception.status == ExceptionStatus.APPROVED
-            and exception.decided_role != ROOM_EXTENSION_ROLE
+            if exception.status == ExceptionStatus.APPROVED and not is_extension(exception, session)
         ),
         None,
     )
@@ -65,11 +75,7 @@ def needs_named_adult(session: Session) -> bool:
     return any(is_protected(learner, on) for learner in session.learners.all())
 
 
-def session_extension_record(
-    *, actor: User, session: Session, minutes: int, reason: str
-) -> SessionException:
-    """The host runs the session past its time (SES-3: only in exceptional circumstances): an
-    approved exception with the host's reason, audited. The caller moves the room's end."""
+def _check_extension(actor: User, session: Session, minutes: int, reason: str) -> None:
     require_host(actor, session)
     errors = {}
     if not reason.strip():
@@ -78,7 +84,16 @@ def session_extension_record(
         errors["minutes"] = "extend by between 1 and 60 minutes"
     if errors:
         raise ValidationFailed(errors)
-    now = timezone.now()
+
+
+def session_extension_by_host(
+    *, actor: User, session: Session, minutes: int, reason: str, allowance: int
+) -> SessionException:
+    """The host runs the session longer within the policy's allowance for the host
+    (``allowance`` minutes in all, which the caller has checked): an exception approved by
+    the host under that allowance, with their reason, audited. The caller moves the room's
+    end and tells the approvers at once."""
+    _check_extension(actor, session, minutes, reason)
     with transaction.atomic():
         exception = SessionException.objects.create(
             session=session,
@@ -88,14 +103,40 @@ def session_extension_record(
             status=ExceptionStatus.APPROVED,
             decided_by=actor,
             decided_role=ROOM_EXTENSION_ROLE,
-            decision_reason=f"Extended by {minutes} minutes in the live room.",
-            decided_at=now,
+            decision_reason=f"Extended by {minutes} minutes in the live room by the host, within "
+            f"the policy's allowance of {allowance} minutes without an approver; the approvers "
+            "were told at once.",
+            decided_at=timezone.now(),
         )
         record(
             action=AuditAction.ROOM_EXTENDED,
             actor=actor,
             obj=session,
             reason=reason.strip(),
-            data={"minutes": minutes, "exception": exception.pk},
+            data={"minutes": minutes, "exception": exception.pk, "within_allowance": allowance},
+        )
+    return exception
+
+
+def session_extension_request(
+    *, actor: User, session: Session, minutes: int, reason: str
+) -> SessionException:
+    """The host asks to run the session longer than the policy lets them alone: a pending
+    exception, audited, for the policy's approvers to decide as any exception is decided. The
+    caller tells the approvers, and moves the room's end once it is approved."""
+    _check_extension(actor, session, minutes, reason)
+    with transaction.atomic():
+        exception = SessionException.objects.create(
+            session=session,
+            requested_by=actor,
+            reason=f"Run the live session {minutes} minutes longer: {reason.strip()}",
+            covers=["duration.max"],
+        )
+        record(
+            action=AuditAction.SESSION_EXCEPTION_REQUESTED,
+            actor=actor,
+            obj=session,
+            reason=reason.strip(),
+            data={"covers": exception.covers, "exception": exception.pk, "minutes": minutes},
         )
     return exception

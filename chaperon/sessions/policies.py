@@ -54,6 +54,7 @@ def _document_values(policy: Policy) -> dict[str, Any]:
         "max_sessions_per_week": policy.max_sessions_per_week,
         "approved_platforms": list(policy.approved_platforms),
         "exception_approvers": list(policy.exception_approvers),
+        "host_extension_minutes": policy.host_extension_minutes,
     }
 
 

@@ -260,3 +260,16 @@ def test_the_yaml_is_read_as_policies_are_before_validation() -> None:
 
 def test_the_approver_roles_are_staff_roles_of_chaperon() -> None:
     assert set(APPROVER_ROLES) <= {role.value for role in Role}
+
+
+@pytest.mark.clause("SES-3")
+def test_the_hosts_extension_allowance_is_optional_and_bounded() -> None:
+    assert policy_from_yaml(TRUST_POLICY).host_extension_minutes == 0
+    assert default_policy().host_extension_minutes == 0
+    given = policy_from_yaml(TRUST_POLICY + "host_extension_minutes: 5\n")
+    assert given.host_extension_minutes == 5
+    with pytest.raises(InvalidPolicy) as refused:
+        policy_from_yaml(TRUST_POLICY + "host_extension_minutes: 61\n")
+    assert str(refused.value) == (
+        "host_extension_minutes: must be a whole number of minutes between 0 and 60"
+    )

@@ -7,8 +7,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from chaperon.people.models import Learner, User
 from chaperon.sessions.models import Session
+from tests.conftest import Cast
 
-from .helpers import learner_token, staff_cookie
+from .helpers import booked, learner_token, staff_cookie
 
 # The bytes each of this page's peer connections has received.
 INBOUND_BYTES = """async () => {
@@ -25,6 +26,12 @@ INBOUND_BYTES = """async () => {
   }
   return totals;
 }"""
+
+# This page's own camera and microphone: each track's state, and whether the preview shows.
+LOCAL_MEDIA = """() => ({
+  tracks: window.chaperonRoom.local.getTracks().map((track) => track.readyState),
+  preview: document.getElementById("local-video").srcObject !== null,
+})"""
 
 # The connection state of each of this page's peer connections.
 PEER_STATES = """() => Array.from(window.chaperonRoom.peers.values())
@@ -58,7 +65,12 @@ def learner_at_door(browser: Browser, base: str, token: str) -> Page:
 
 def learner_waiting(browser: Browser, base: str, session: Session, learner: Learner) -> Page:
     """The learner opened their link and entered the passcode: they wait to be let in."""
-    page = learner_at_door(browser, base, learner_token(session, learner))
+    return waiting_on_link(browser, base, session, learner_token(session, learner))
+
+
+def waiting_on_link(browser: Browser, base: str, session: Session, token: str) -> Page:
+    """Someone opened the join link ``token`` and entered the passcode: they wait."""
+    page = learner_at_door(browser, base, token)
     page.get_by_label("Passcode").fill(session.passcode)
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#waiting-panel")).to_be_visible()
@@ -100,3 +112,17 @@ def eventually(check: object, *, timeout: float = 10, step: float = 0.1) -> None
         if time.monotonic() > deadline:
             raise AssertionError("the condition did not come true in time")
         time.sleep(step)
+
+
+def in_a_call(
+    browser: Browser, base: str, cast: Cast, *, recording: bool = False
+) -> tuple[Page, Page]:
+    """A 1:1 with Robin, started, media flowing both ways."""
+    session = booked(cast, recording=recording)
+    host = host_page(browser, base, cast.teacher, session)
+    learner = learner_waiting(browser, base, session, cast.learner)
+    admit_and_agree(host, learner, "Robin Alder", comfortable=True)
+    start(host, named_adult="Morgan Alder")
+    receiving(host)
+    receiving(learner)
+    return host, learner

@@ -1,9 +1,12 @@
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.conf import LazySettings
 
-from .helpers import asgi_server, reset_channel_layer
+from chaperon.rooms import recorder
+
+from .helpers import FakeVault, asgi_server, reset_channel_layer
 
 # Sessions in these tests are booked a week or two ahead (inside the learners' consented
 # hours); the door's hours are tested on their own in test_door.py.
@@ -27,3 +30,11 @@ def fresh_channel_layer() -> None:
 @pytest.fixture(autouse=True)
 def door_open_now(settings: LazySettings) -> None:
     settings.ROOM_OPENS_MINUTES_BEFORE = DOOR_OPEN_FOR_WEEKS
+
+
+@pytest.fixture
+def vault(monkeypatch: pytest.MonkeyPatch) -> FakeVault:
+    fake = FakeVault()
+    monkeypatch.setattr(recorder, "_vault", lambda: fake)
+    monkeypatch.setattr(recorder, "_recording", lambda pk: SimpleNamespace(pk=pk))
+    return fake

@@ -8,6 +8,8 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import uvicorn
@@ -19,10 +21,18 @@ from django.test import Client
 
 from chaperon.consent.services.agreements import staff_recording_consent_answer
 from chaperon.people.models import Learner, User
-from chaperon.rooms.permissions import ENTRIES_KEY
+from chaperon.rooms import services as room_services
+from chaperon.rooms.devices import DEVICE_COOKIE, device_hash
+from chaperon.rooms.models import Participant
+from chaperon.rooms.permissions import ENTRIES_KEY, Entrant
 from chaperon.sessions import services
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session
+from chaperon.sessions.policies import (
+    organisation_policy_document,
+    organisation_policy_save,
+    policy_as_yaml,
+)
 from tests.conftest import Cast, signed_in
 from tests.sessions.helpers import consent_for, group, one_to_one
 
@@ -42,13 +52,16 @@ def booked(
     learners: Sequence[Learner] = (),
     recording: bool = False,
     prepared: bool = True,
+    own_links: bool = True,
     **changes: Any,
 ) -> Session:
     """A session booked by the teacher (and prepared), everyone invited, learners with an
-    email address so that they get their own join link."""
+    email address so that they get their own join link (without ``own_links`` they have
+    none, and join on a parent's or carer's link)."""
     chosen = list(learners) or [cast.learner]
     for learner in chosen:
-        with_email(learner)
+        if own_links:
+            with_email(learner)
         consent_for(learner, cast.dsl, recording=recording)
     if recording:
         changes.update(recording_enabled=True, recording_purpose="Reviewing the coaching")
@@ -105,12 +118,22 @@ def entered_client(session: Session, learner: Learner) -> Client:
     return client
 
 
-def communicator(session: Session, cookie: str | None) -> WebsocketCommunicator:
+def device_secret(cookie: str) -> str:
+    """The device secret of the browser whose session cookie is ``cookie``."""
+    return f"device-of-the-browser-with-{cookie}"
+
+
+def communicator(
+    session: Session, cookie: str | None, *, device: str | None = None
+) -> WebsocketCommunicator:
+    """A WebSocket client with the browser session ``cookie`` and that browser's device
+    secret (another ``device`` stands for the same session cookie on another browser)."""
     from chaperon.asgi import application
 
     headers = [ORIGIN]
     if cookie:
-        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        secret = device or device_secret(cookie)
+        headers.append((b"cookie", f"sessionid={cookie}; {DEVICE_COOKIE}={secret}".encode()))
     return WebsocketCommunicator(application, f"/ws/rooms/{session.pk}/", headers=headers)
 
 
@@ -177,3 +200,85 @@ def run_async(scenario: Any) -> Any:
     in the run may have left an event loop in this one)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(async_to_sync(scenario)).result()
+
+
+@dataclass
+class FakeWriter:
+    track_id: int
+    chunks: list[bytes] = field(default_factory=list)
+    closed: bool = False
+
+    def write(self, data: bytes) -> None:
+        self.chunks.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeVault:
+    """Stands in for the vault's services: the interface the recorder is written against."""
+
+    def __init__(self) -> None:
+        self.begun: list[dict[str, Any]] = []
+        self.tracks: list[FakeWriter] = []
+        self.gaps: list[dict[str, Any]] = []
+        self.finished: list[Any] = []
+
+    def Appearance(self, label: str, **ids: Any) -> SimpleNamespace:
+        return SimpleNamespace(label=label, **ids)
+
+    def recording_begin(self, **kwargs: Any) -> SimpleNamespace:
+        self.begun.append(kwargs)
+        return SimpleNamespace(pk=77)
+
+    def recording_add_appearance(self, **kwargs: Any) -> None: ...
+
+    def track_open(self, **kwargs: Any) -> FakeWriter:
+        self.tracks.append(FakeWriter(track_id=len(self.tracks) + 1))
+        return self.tracks[-1]
+
+    def track_gap(self, **kwargs: Any) -> None:
+        self.gaps.append(kwargs)
+
+    def recording_finish(self, **kwargs: Any) -> None:
+        self.finished.append(kwargs)
+
+
+PHONE = device_hash("the-secret-of-the-phone-that-came-to-the-door")
+
+
+def host_in(session: Session, cast: Cast) -> Participant:
+    return room_services.room_connect(
+        entrant=Entrant(session, cast.teacher.full_name, "staff", user=cast.teacher),
+        channel_name="",
+        device="",
+    )
+
+
+def learner_waiting_in(session: Session, cast: Cast) -> Participant:
+    found = invitation(session, Invitation.Role.LEARNER, cast.learner.pk)
+    return room_services.room_connect(
+        entrant=Entrant(session, found.display_name, "learner", invitation=found),
+        channel_name="",
+        device=PHONE,
+    )
+
+
+def started(cast: Cast, *, comfortable: bool = True, **booking: Any) -> tuple[Session, Participant]:
+    """A 1:1 booked, the host in, the learner admitted and agreed, the session started."""
+    session = booked(cast, **booking)
+    host_in(session, cast)
+    learner = learner_waiting_in(session, cast)
+    room_services.room_admit(actor=cast.teacher, session_id=session.pk, participant_id=learner.pk)
+    room_services.room_agree(participant_id=learner.pk, comfortable_recording=comfortable)
+    room_services.room_start(actor=cast.teacher, session_id=session.pk, adult_present=True)
+    return session, learner
+
+
+def host_may_extend(cast: Cast, minutes: int) -> None:
+    """The organisation's policy lets the host add ``minutes`` in all without an approver."""
+    document = organisation_policy_document(cast.organisation)
+    document["host_extension_minutes"] = minutes
+    organisation_policy_save(
+        actor=cast.dsl, organisation=cast.organisation, text=policy_as_yaml(document)
+    )

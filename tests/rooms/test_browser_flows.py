@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from chaperon.concerns.models import Concern
 from chaperon.consent.services.answers import consent_withdraw
@@ -27,12 +27,11 @@ from .browsing import (
     admit_and_agree,
     eventually,
     host_page,
-    learner_waiting,
-    receiving,
+    in_a_call,
     staff_page,
     start,
 )
-from .helpers import booked
+from .helpers import booked, host_may_extend
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,20 +48,6 @@ WATCH_THE_LEAVING = """() => {
 }"""
 
 
-def _in_a_call(
-    browser: Browser, base: str, cast: Cast, *, recording: bool = False
-) -> tuple[Page, Page]:
-    """A 1:1 with Robin, started, media flowing both ways."""
-    session = booked(cast, recording=recording)
-    host = host_page(browser, base, cast.teacher, session)
-    learner = learner_waiting(browser, base, session, cast.learner)
-    admit_and_agree(host, learner, "Robin Alder", comfortable=True)
-    start(host, named_adult="Morgan Alder")
-    receiving(host)
-    receiving(learner)
-    return host, learner
-
-
 @pytest.mark.clause("ROOM-8")
 @pytest.mark.clause("ROOM-9")
 @pytest.mark.clause("INC-1")
@@ -72,7 +57,7 @@ def test_leave_and_report_ends_the_call_and_the_dsl_is_emailed(
     base = asgi_live_server
     settings.SITE_URL = base
     always_in_hours(cast.organisation)
-    host, learner = _in_a_call(browser, base, cast)
+    host, learner = in_a_call(browser, base, cast)
     session_id = Room.objects.get().pk
     assert_accessible(host)
 
@@ -124,7 +109,7 @@ def test_leave_and_report_ends_the_call_and_the_dsl_is_emailed(
 def test_recording_is_refused_naming_who_has_not_consented(
     browser: Browser, asgi_live_server: str, cast: Cast
 ) -> None:
-    host, learner = _in_a_call(browser, asgi_live_server, cast, recording=True)
+    host, learner = in_a_call(browser, asgi_live_server, cast, recording=True)
     # During the session, the parent withdraws consent to recording by phone.
     consent_withdraw(
         actor=cast.dsl,
@@ -153,7 +138,7 @@ def test_with_everyones_consent_each_persons_track_reaches_the_vault(
     browser: Browser, asgi_live_server: str, cast: Cast, settings: Any, tmp_path: Path
 ) -> None:
     settings.VAULT_DIR = tmp_path / "vault"
-    host, learner = _in_a_call(browser, asgi_live_server, cast, recording=True)
+    host, learner = in_a_call(browser, asgi_live_server, cast, recording=True)
     host.get_by_role("button", name="Start recording").click()
     expect(host.locator("#rec-indicator")).to_be_visible()
     expect(learner.locator("#rec-indicator")).to_be_visible()
@@ -218,7 +203,8 @@ def test_a_group_session_starts_only_with_two_staff_in_the_room(
 def test_the_countdown_warns_and_the_server_ends_the_session_at_the_limit(
     browser: Browser, asgi_live_server: str, cast: Cast
 ) -> None:
-    host, learner = _in_a_call(browser, asgi_live_server, cast)
+    host_may_extend(cast, 10)
+    host, learner = in_a_call(browser, asgi_live_server, cast)
     rooms = Room.objects.all()
 
     # Five minutes before the end: everyone is warned.
@@ -229,9 +215,11 @@ def test_the_countdown_warns_and_the_server_ends_the_session_at_the_limit(
         expect(page.locator("#timer-value")).to_have_text(re.compile(r"^4:\d\d$"))
     eventually(lambda: rooms.get().warned_at is not None)
 
-    # The host extends, with a reason (kept as an approved exception): the limit moves.
+    # The host extends, within what the policy lets the host add, with a reason (kept as an
+    # exception approved under that allowance): the limit moves.
     limit = rooms.get().ends_at
     assert limit is not None
+    host.get_by_text("Extend the session").click()
     host.get_by_label("Extra minutes").fill("10")
     host.get_by_role("button", name="Extend").click()  # no reason: the browser asks for one
     assert not SessionException.objects.exists()
@@ -243,6 +231,10 @@ def test_the_countdown_warns_and_the_server_ends_the_session_at_the_limit(
         expect(page.locator("#timer-value")).to_have_text(re.compile(r"^14:\d\d$"))
     assert rooms.get().ends_at == limit + timedelta(minutes=10)
     assert SessionException.objects.get().reason.startswith("Robin is in the middle")
+    expect(host.locator("#extension-status")).to_have_text(
+        "You added 10 minutes, within what the policy lets the host add; "
+        "the approvers have been told."
+    )
 
     # At the limit the server ends it for everyone, whatever the pages do.
     rooms.update(ends_at=timezone.now() + timedelta(seconds=1))

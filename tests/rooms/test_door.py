@@ -58,6 +58,7 @@ def test_too_early_the_door_says_when_it_opens(cast: Cast) -> None:
         services.room_connect(
             entrant=Entrant(session, cast.teacher.full_name, "staff", user=cast.teacher),
             channel_name="",
+            device="",
         )
     assert refused.value.code == "early"
     # Nothing changed: no room state, nobody at the door, no wrong passcode counted.

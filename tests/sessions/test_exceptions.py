@@ -171,9 +171,13 @@ def test_a_longer_session_asked_for_after_the_booked_end_can_still_be_decided(ca
     )
     assert SessionException.objects.get(pk=asked.pk).status == ExceptionStatus.APPROVED
 
+    # The room ends with the second still waiting: it is withdrawn, and nobody can decide it.
     session_room_ended(session_id=session.pk, at=timezone.now())
-    with pytest.raises(ValidationFailed, match="the session is ended"):
+    assert SessionException.objects.get(pk=late.pk).status == ExceptionStatus.WITHDRAWN
+    with pytest.raises(ValidationFailed, match="withdrawn when the session was cancelled or its"):
         services.session_exception_decide(
             actor=cast.dsl, exception=late, approve=True, reason="Too late"
         )
-    assert SessionException.objects.get(pk=late.pk).status == ExceptionStatus.PENDING
+    late.refresh_from_db()
+    assert late.status == ExceptionStatus.WITHDRAWN and late.decided_by is None
+    assert SessionException.objects.get(pk=asked.pk).status == ExceptionStatus.APPROVED

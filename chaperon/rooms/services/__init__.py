@@ -5,9 +5,11 @@ the room's state and its events, and the audit row where the change matters to s
 one transaction; connections are told only after it commits (``broadcast``).
 """
 
-from .calls import room_chat, room_screen_share, signal_target
+from .calls import room_chat, room_flooded, room_screen_share, signal_target
+from .comfort import room_ask_comfort, room_comfort_answer
 from .common import RoomRefused, in_call, staff_in_room
 from .door import door_hours, door_shut, room_enter
+from .extensions import room_extend
 from .presence import (
     AdmissionBlocked,
     room_admit,
@@ -20,7 +22,7 @@ from .presence import (
     room_refuse,
     room_remove,
 )
-from .timing import room_end, room_extend, room_start, room_tick, start_problems
+from .timing import room_end, room_start, room_tick, start_problems
 
 __all__ = [
     "AdmissionBlocked",
@@ -30,12 +32,15 @@ __all__ = [
     "in_call",
     "room_admit",
     "room_agree",
+    "room_ask_comfort",
     "room_chat",
+    "room_comfort_answer",
     "room_connect",
     "room_disconnect",
     "room_end",
     "room_enter",
     "room_extend",
+    "room_flooded",
     "room_leave",
     "room_lock",
     "room_mute",

@@ -1,31 +1,49 @@
 """In the call: chat kept with the session, screen sharing (the host's only, ROOM-4), and
 checking signalling before it is relayed."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 
 from .. import broadcast
 from ..models import Participant, Presence, Room, RoomEvent
-from .common import audit, event, in_call
+from .common import audit, event, in_call, refused_once
 
 CHAT_MAX = 2000
+CHAT_PER_MINUTE = 20
 
 
 def room_chat(*, participant_id: int, text: str) -> RoomEvent:
-    """A chat message, kept with the session (the DSL reads it on the room log)."""
+    """A chat message, kept with the session (the DSL reads it on the room log). At most
+    ``CHAT_MAX`` characters, and ``CHAT_PER_MINUTE`` messages a minute from one person."""
     text = text.strip()
     if not text:
         raise ValidationFailed({"text": "write a message"})
     if len(text) > CHAT_MAX:
-        raise ValidationFailed({"text": f"keep a message under {CHAT_MAX} characters"})
+        raise ValidationFailed(
+            {"text": f"keep a message to {CHAT_MAX} characters; this one has {len(text)}"}
+        )
     with transaction.atomic():
-        participant = Participant.objects.select_related("room").get(pk=participant_id)
+        participant = (
+            Participant.objects.select_for_update().select_related("room").get(pk=participant_id)
+        )
         if participant.presence != Presence.ADMITTED or participant.room.ended_at is not None:
             raise PermissionDenied("Only people in the room can chat.")
+        recent = RoomEvent.objects.filter(
+            kind="chat", participant=participant, at__gt=timezone.now() - timedelta(minutes=1)
+        )
+        if recent.count() >= CHAT_PER_MINUTE:
+            raise ValidationFailed(
+                {
+                    "text": f"you have sent {CHAT_PER_MINUTE} messages in the last minute, the "
+                    "most the chat takes: wait a moment, then send it again"
+                }
+            )
         message = event(participant.room, "chat", participant=participant, text=text)
         broadcast.room_relay(
             participant.room_id,
@@ -53,11 +71,32 @@ def room_screen_share(*, participant_id: int, on: bool) -> None:
         broadcast.room_relay(room.pk, {"type": "screen", "from": participant.pk, "on": on})
 
 
-def refuse_screen_share(room: Room, participant: Participant, *, how: str) -> None:
-    """Record the attempt (committed), then refuse. Call it outside any transaction."""
+def room_flooded(*, participant_id: int) -> None:
+    """A connection that kept sending beyond its limit is being closed (docs/rooms.md):
+    recorded once, as it closes once."""
     with transaction.atomic():
-        event(room, "screen_share_refused", participant=participant, how=how)
-        audit(AuditAction.ROOM_SCREEN_SHARE_REFUSED, room, participant, data={"how": how})
+        participant = Participant.objects.select_related("room__session").get(pk=participant_id)
+        room = participant.room
+        event(room, "too_many_messages", participant=participant, epoch=participant.epoch)
+        audit(
+            AuditAction.ROOM_TOO_MANY_MESSAGES,
+            room,
+            participant,
+            data={"participant": participant.pk},
+        )
+
+
+def refuse_screen_share(room: Room, participant: Participant, *, how: str) -> None:
+    """Record the attempt (committed; once per connection and way), then refuse. Call it
+    outside any transaction."""
+    with transaction.atomic():
+        refused_once(
+            room,
+            participant,
+            "screen_share_refused",
+            AuditAction.ROOM_SCREEN_SHARE_REFUSED,
+            how=how,
+        )
     raise PermissionDenied("Participants cannot share their screen in this room.")
 
 

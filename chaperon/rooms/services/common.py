@@ -50,6 +50,34 @@ def audit(action: AuditAction, room: Room, who: Participant | None, **kwargs: An
     record(action=action, actor=actor, actor_label=label, obj=room.session, **kwargs)
 
 
+def refused_once(
+    room: Room,
+    who: Participant,
+    kind: str,
+    action: AuditAction,
+    *,
+    target: Participant | None = None,
+    how: str = "",
+    **data: Any,
+) -> None:
+    """An action of ``who`` (on ``target``, by way of ``how``) refused: on the room log and in
+    the audit log once per connection of theirs (``epoch``), kind, target and way. A repeat
+    only counts on that entry and keeps its latest details, so that a flood of one refused
+    message leaves one audit row. Call it inside the transaction."""
+    Participant.objects.select_for_update().filter(pk=who.pk).exists()  # one at a time
+    seen = RoomEvent.objects.filter(
+        room=room, kind=kind, by=who, participant=target, data__epoch=who.epoch, data__how=how
+    ).first()
+    if seen is not None:
+        seen.data = {**seen.data, **data, "count": seen.data.get("count", 1) + 1}
+        seen.save(update_fields=["data"])
+        return
+    event(room, kind, by=who, participant=target, epoch=who.epoch, how=how, count=1, **data)
+    about = {"participant": target.pk} if target is not None else {}
+    details = {key: value for key, value in data.items() if key != "problems"}
+    audit(action, room, who, data={**about, **({"how": how} if how else {}), **details})
+
+
 def locked_room(session_id: int) -> Room:
     return (
         Room.objects.select_for_update().select_related("session__organisation").get(pk=session_id)

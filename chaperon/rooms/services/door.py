@@ -4,13 +4,13 @@ import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from chaperon.sessions.models import Invitation, Session, SessionStatus
 
-from ..models import Participant, Presence, Room
+from ..models import Participant, PasscodeAttempts, Presence, Room
 from .common import RoomRefused, event
 
 
@@ -52,8 +52,25 @@ def door_shut(
     return None
 
 
-def _attempts_key(invitation: Invitation) -> str:
-    return f"rooms:passcode:{invitation.pk}"
+def _claim_a_try(invitation: Invitation) -> bool:
+    """Take one of the link's passcode tries for this window, atomically: a conditional
+    UPDATE of its counter (which the database serialises), never a read then a write."""
+    now = timezone.now()
+    PasscodeAttempts.objects.get_or_create(invitation=invitation, defaults={"window_started": now})
+    window = timedelta(minutes=settings.ROOM_PASSCODE_WINDOW_MINUTES)
+    attempts = PasscodeAttempts.objects.filter(invitation=invitation)
+    attempts.filter(window_started__lte=now - window).update(window_started=now, failures=0)
+    claimed = attempts.filter(failures__lt=settings.ROOM_PASSCODE_ATTEMPTS).update(
+        failures=F("failures") + 1
+    )
+    return claimed == 1
+
+
+def _give_back_the_try(invitation: Invitation) -> None:
+    """The passcode was right: it does not count against the link."""
+    PasscodeAttempts.objects.filter(invitation=invitation, failures__gt=0).update(
+        failures=F("failures") - 1
+    )
 
 
 def room_enter(*, invitation: Invitation, passcode: str) -> None:
@@ -66,9 +83,7 @@ def room_enter(*, invitation: Invitation, passcode: str) -> None:
     shut = door_shut(session, Room.objects.filter(pk=session.pk).first())
     if shut is not None:
         raise shut
-    key = _attempts_key(invitation)
-    failures = cache.get(key, 0)
-    if failures >= settings.ROOM_PASSCODE_ATTEMPTS:
+    if not _claim_a_try(invitation):
         raise RoomRefused(
             "attempts",
             "Too many wrong passcodes. Wait "
@@ -76,11 +91,11 @@ def room_enter(*, invitation: Invitation, passcode: str) -> None:
         )
     room, _ = Room.objects.get_or_create(session=session)
     if not constant_time_equal(passcode.strip(), session.passcode):
-        cache.set(key, failures + 1, settings.ROOM_PASSCODE_WINDOW_MINUTES * 60)
         event(room, "passcode_refused", invitation=invitation.pk)
         raise RoomRefused(
             "passcode", "That passcode is not right. Check the passcode in your invitation."
         )
+    _give_back_the_try(invitation)
     if room.ended_at is not None:
         raise RoomRefused("ended", "This session has ended.")
     admitted = Participant.objects.filter(

@@ -1,6 +1,8 @@
 """Who is in the room: arriving, waiting, admitted or refused, removed, leaving, the lock,
 and the opening agreement (ROOM-1, ROOM-5..ROOM-8, SES-4)."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from chaperon.sessions.models import Invitation, SessionKind
 from .. import broadcast
 from ..models import Participant, Presence, Room
 from ..permissions import Entrant
+from . import comfort
 from .common import (
     RoomRefused,
     audit,
@@ -21,39 +24,33 @@ from .common import (
     host_of,
     locked_room,
     open_stay,
+    refused_once,
     staff_in_room,
     target_of,
 )
 from .door import door_shut
+from .recovery import recover_if_silent
 
 
-def room_connect(*, entrant: Entrant, channel_name: str) -> Participant:
+def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Participant:
     """A connection arrives: the host goes straight in, anyone else waits for the host
     (ROOM-1). A locked room lets nobody new in (ROOM-6); someone admitted who lost their
-    connection comes back in."""
+    connection comes back in, on the device they were admitted on (``device``, the hash of
+    the secret their browser holds). Their link opened on any other device waits as a second
+    device, whatever the lock, and the host is told; the first device keeps its place."""
     session = entrant.session
     with transaction.atomic():
         Room.objects.get_or_create(session=session)
         room = locked_room(session.pk)
+        recover_if_silent(room)
         if room.ended_at is not None:
             raise RoomRefused("ended", "This session has ended.")
         shut = door_shut(session, room)
         if shut is not None:
             raise shut
-        lookup = {"user": entrant.user} if entrant.user else {"invitation": entrant.invitation}
-        participant, _ = Participant.objects.get_or_create(
-            room=room,
-            **lookup,
-            defaults={
-                "display_name": entrant.display_name,
-                "role": entrant.role,
-                "is_host": entrant.is_host,
-                "presence": Presence.WAITING,
-            },
-        )
-        participant.room = room
+        participant = _arriving(room, entrant, device)
         back_in = participant.presence == Presence.ADMITTED
-        if room.locked and not (entrant.is_host or back_in):
+        if room.locked and not (entrant.is_host or back_in or participant.second_device):
             event(room, "refused_locked", participant=participant)
             raise RoomRefused("locked", "The room is locked: nobody else can join now.")
         participant.connected = True
@@ -67,10 +64,63 @@ def room_connect(*, entrant: Entrant, channel_name: str) -> Participant:
         else:
             participant.presence = Presence.WAITING
             participant.agreed_at = None
-            event(room, "waiting", participant=participant)
+            event(
+                room,
+                "second_device" if participant.second_device else "waiting",
+                participant=participant,
+            )
         participant.save()
+        if participant.second_device and not back_in:
+            _second_device_arrived(room, participant)
         broadcast.room_changed(room.pk)
     return participant
+
+
+def _arriving(room: Room, entrant: Entrant, device: str) -> Participant:
+    """The row of this person on this device: staff by their account; someone with a join
+    link by the link and the device, marked a second device while another device of the same
+    link is in the room or connected."""
+    defaults = {
+        "display_name": entrant.display_name,
+        "role": entrant.role,
+        "is_host": entrant.is_host,
+        "presence": Presence.WAITING,
+    }
+    if entrant.user is not None:
+        participant, _ = Participant.objects.get_or_create(
+            room=room, user=entrant.user, defaults=defaults
+        )
+        participant.room = room
+        return participant
+    same_link = list(Participant.objects.filter(room=room, invitation=entrant.invitation))
+    mine = next((p for p in same_link if p.device_hash == device), None)
+    if mine is None:
+        mine = Participant(room=room, invitation=entrant.invitation, device_hash=device, **defaults)
+    mine.room = room
+    held_elsewhere = any(
+        p.presence == Presence.ADMITTED or p.connected for p in same_link if p is not mine
+    )
+    mine.second_device = mine.presence != Presence.ADMITTED and held_elsewhere
+    if mine.pk is None:
+        mine.save()
+    return mine
+
+
+def _second_device_arrived(room: Room, participant: Participant) -> None:
+    """The same link on another device: recorded, and the host told at once."""
+    audit(AuditAction.ROOM_SECOND_DEVICE, room, participant, data={"participant": participant.pk})
+    name = participant.display_name
+    for host in Participant.objects.filter(room=room, is_host=True, presence=Presence.ADMITTED):
+        broadcast.tell(
+            host.channel_name,
+            {
+                "type": "warning",
+                "code": "second_device",
+                "message": f"{name}'s join link was opened on a second device. It is waiting, "
+                f"marked “second device”. {name} keeps their place on the first device unless "
+                "you let the second one in instead; refuse it if you do not know who it is.",
+            },
+        )
 
 
 def room_disconnect(*, participant_id: int, channel_name: str) -> None:
@@ -149,7 +199,7 @@ def room_admit(*, actor: User, session_id: int, participant_id: int) -> Particip
         target = target_of(room, participant_id)
         if target.presence != Presence.WAITING:
             raise ValidationFailed({"participant": f"{target.display_name} is not waiting"})
-        if room.locked:
+        if room.locked and not target.second_device:
             raise ValidationFailed({"room": "the room is locked: unlock it to admit anyone"})
         problems = []
         if target.role == Invitation.Role.LEARNER and target.invitation is not None:
@@ -158,12 +208,14 @@ def room_admit(*, actor: User, session_id: int, participant_id: int) -> Particip
             )
         if problems:
             # Recorded and committed; the refusal is raised once the transaction is over.
-            event(room, "admission_blocked", participant=target, by=host, problems=problems)
-            audit(
-                AuditAction.ROOM_ADMISSION_REFUSED,
+            refused_once(
                 room,
                 host,
-                data={"participant": target.pk, "policy": True},
+                "admission_blocked",
+                AuditAction.ROOM_ADMISSION_REFUSED,
+                target=target,
+                problems=problems,
+                policy=True,
             )
         else:
             _admit(room, host, target)
@@ -173,15 +225,48 @@ def room_admit(*, actor: User, session_id: int, participant_id: int) -> Particip
 
 
 def _admit(room: Room, host: Participant, target: Participant) -> None:
+    replaced = _device_replaced(room, host, target)
     target.presence = Presence.ADMITTED
     open_stay(target)
     target.save()
-    event(room, "admitted", participant=target, by=host)
-    audit(AuditAction.ROOM_ADMITTED, room, host, data={"participant": target.pk})
+    instead: dict[str, Any] = {"instead_of": replaced} if replaced is not None else {}
+    event(room, "admitted", participant=target, by=host, **instead)
+    audit(AuditAction.ROOM_ADMITTED, room, host, data={"participant": target.pk, **instead})
     from .. import recorder  # the recorder builds on these services
 
     recorder.pause_unless_consented(room, target)
     broadcast.room_changed(room.pk)
+
+
+def _device_replaced(room: Room, host: Participant, target: Participant) -> int | None:
+    """The host chose a second device: the device of the same link that was in the room
+    leaves it, and is told why. Returns its id."""
+    if target.invitation_id is None:
+        return None
+    first = (
+        Participant.objects.filter(
+            room=room, invitation_id=target.invitation_id, presence=Presence.ADMITTED
+        )
+        .exclude(pk=target.pk)
+        .first()
+    )
+    if first is None:
+        return None
+    first.room = room
+    first.presence = Presence.REMOVED
+    close_stay(first)
+    first.save()
+    event(room, "device_replaced", participant=first, by=host, by_device=target.pk)
+    broadcast.tell(
+        first.channel_name,
+        {
+            "type": "removed",
+            "message": f"The host has let {first.display_name} in on another device instead "
+            "of this one.",
+        },
+        close=4403,
+    )
+    return first.pk
 
 
 class AdmissionBlocked(ValidationFailed):
@@ -254,20 +339,24 @@ def room_lock(*, actor: User, session_id: int, locked: bool) -> Room:
 
 
 def room_agree(*, participant_id: int, comfortable_recording: bool | None) -> Participant:
-    """ROOM-7 and REC-6: the participant accepted the opening agreement, and said whether
-    they are comfortable being recorded."""
+    """ROOM-7 and REC-6: the participant accepted the opening agreement; in a session booked
+    to be recorded, a learner also said whether they are comfortable being recorded (a parent
+    or carer answers for a child who joined on their link)."""
     with transaction.atomic():
-        participant = Participant.objects.select_related("room").get(pk=participant_id)
+        participant = Participant.objects.select_related("room", "invitation").get(
+            pk=participant_id
+        )
+        room = locked_room(participant.room_id)
+        participant.room = room
         if participant.presence != Presence.ADMITTED:
             raise PermissionDenied("Wait until the host lets you in.")
         participant.agreed_at = timezone.now()
-        participant.comfortable_recording = comfortable_recording
-        participant.save(update_fields=["agreed_at", "comfortable_recording"])
-        event(
-            participant.room,
-            "agreed",
-            participant=participant,
-            comfortable_recording=comfortable_recording,
-        )
-        broadcast.room_changed(participant.room_id)
+        participant.save(update_fields=["agreed_at"])
+        event(room, "agreed", participant=participant)
+        if room.session.recording_enabled and comfortable_recording is not None:
+            learners = comfort.answers_for(participant, present=comfort.in_the_room(room))
+            comfort.record_comfort(
+                room, participant, learners, comfortable_recording, how="agreement"
+            )
+        broadcast.room_changed(room.pk)
     return participant

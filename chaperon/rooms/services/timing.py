@@ -9,13 +9,28 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import User
+from chaperon.policy.verdict import Outcome, Verdict
 from chaperon.sessions import live
-from chaperon.sessions.models import Invitation, SessionKind, SessionStatus
+from chaperon.sessions.attendance import session_room_ended
+from chaperon.sessions.models import SessionKind, SessionStatus
+from chaperon.sessions.plans import learner_subject
 from chaperon.sessions.services import session_open
 
 from .. import broadcast
 from ..models import Participant, Presence, RecordingState, Room
-from .common import audit, close_stay, event, host_of, locked_room, staff_in_room
+from .comfort import comfort_answers
+from .common import (
+    audit,
+    close_stay,
+    event,
+    host_of,
+    locked_room,
+    refused_once,
+    staff_in_room,
+)
+from .extensions import lapse_extensions, settle_extensions
+
+COMFORT_RULE = "recording.comfort_check"
 
 WARNING_BEFORE = timedelta(minutes=5)
 
@@ -51,16 +66,13 @@ def room_start(*, actor: User, session_id: int, adult_present: bool) -> Room:
                 actor=actor,
                 session=session,
                 adult_present=_adult_present(room, adult_present),
-                comfortable_being_recorded=_comfort(room),
+                comfortable_being_recorded=comfort_answers(room),
             )
-            problems = [
-                finding.message
-                for finding in verdict.findings
-                if finding.outcome in ("block", "needs_exception")
-            ]
+            problems = _policy_problems(room, verdict)
         if problems:
-            event(room, "start_refused", by=host, problems=problems)
-            audit(AuditAction.ROOM_START_REFUSED, room, host, data={"count": len(problems)})
+            refused_once(
+                room, host, "start_refused", AuditAction.ROOM_START_REFUSED, problems=problems
+            )
         else:
             _start(room, host, adult_present)
     if problems:
@@ -88,34 +100,26 @@ def _adult_present(room: Room, confirmed: bool) -> dict[int, bool]:
     return dict.fromkeys(_learner_ids(room), confirmed)
 
 
-def _comfort(room: Room) -> dict[int, bool]:
-    """Each learner's answer in the agreement; a learner not in the room is not asked."""
-    answers: dict[int, bool] = {}
-    for participant in Participant.objects.filter(
-        room=room, role=Invitation.Role.LEARNER, agreed_at__isnull=False
-    ).select_related("invitation"):
-        if participant.invitation is not None and participant.comfortable_recording is not None:
-            answers[participant.invitation.person_id] = participant.comfortable_recording
-    return answers
-
-
-def room_extend(*, actor: User, session_id: int, minutes: int, reason: str) -> Room:
-    """SES-3: the host runs past the limit, with a reason, recorded as an exception."""
-    with transaction.atomic():
-        room, host = host_of(session_id, actor)
-        if room.started_at is None or room.ends_at is None:
-            raise ValidationFailed({"minutes": "the session has not started"})
-        exception = live.session_extension_record(
-            actor=actor, session=room.session, minutes=minutes, reason=reason
-        )
-        room.ends_at += timedelta(minutes=minutes)
-        room.warned_at = None
-        room.save(update_fields=["ends_at", "warned_at"])
-        event(
-            room, "extended", by=host, text=reason.strip(), minutes=minutes, exception=exception.pk
-        )
-        broadcast.room_changed(room.pk)
-    return room
+def _policy_problems(room: Room, verdict: Verdict) -> list[str]:
+    """What the policy at the start refuses, in words for the host: a learner not confirmed
+    comfortable being recorded is named, with the way to ask them."""
+    learners = {learner_subject(learner.pk): learner for learner in room.session.learners.all()}
+    answers = comfort_answers(room)
+    problems = []
+    for finding in verdict.findings:
+        if finding.outcome not in (Outcome.BLOCK, Outcome.NEEDS_EXCEPTION):
+            continue
+        learner = learners.get(finding.subject or "")
+        if finding.rule != COMFORT_RULE or learner is None:
+            problems.append(finding.message)
+        elif answers.get(learner.pk) is False:
+            problems.append(f"{learner.full_name} said they are not comfortable being recorded.")
+        else:
+            problems.append(
+                f"{learner.full_name} has not said whether they are comfortable being "
+                f"recorded: use “Ask {learner.full_name} if they are comfortable being recorded”."
+            )
+    return problems
 
 
 def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
@@ -125,7 +129,8 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
             room, host = host_of(session_id, actor)
         else:
             room, host = locked_room(session_id), None
-            if room.ended_at is not None:
+            over = room.ends_at is not None and timezone.now() >= room.ends_at
+            if room.ended_at is not None or (reason == "time" and not over):
                 return room
         room.ended_at = timezone.now()
         room.end_reason = reason
@@ -133,6 +138,8 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
         from .. import recorder
 
         recorder.stop(room, by=host)
+        lapse_extensions(room)
+        session_room_ended(session_id=room.pk, at=room.ended_at)
         for participant in Participant.objects.filter(room=room, presence=Presence.ADMITTED):
             participant.room = room
             close_stay(participant)
@@ -145,12 +152,18 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
 
 
 def room_tick(*, session_id: int) -> None:
-    """Called every few seconds by each connection: the server, not the page, warns five
-    minutes before the limit and ends the session at it; it also notices gaps in recorded
-    tracks. Idempotent: several connections ticking at once do each thing once."""
+    """Called every second by the room's ticker in each server process that holds one of its
+    connections: it marks the room alive (``ticked_at``); the server, not the page, warns
+    five minutes before the limit and ends the session at it; it also notices gaps in
+    recorded tracks. Idempotent: several processes ticking at once do each thing once."""
     now = timezone.now()
+    Room.objects.filter(pk=session_id).update(ticked_at=now)
     room = Room.objects.filter(pk=session_id).first()
     if room is None or room.ends_at is None or room.ended_at is not None:
+        return
+    settle_extensions(room)  # an approval that has come in moves the end first
+    room.refresh_from_db()
+    if room.ends_at is None or room.ended_at is not None:
         return
     if now >= room.ends_at:
         room_end(session_id=session_id, actor=None, reason="time")

@@ -17,6 +17,7 @@
     screen: null,
     skew: 0,
     closedFor: null,
+    question: null,
   };
   // For tests and diagnostics: the peer connections by participant id, and the last state.
   window.chaperonRoom = room;
@@ -273,10 +274,91 @@
     var detail = document.createElement("span");
     detail.textContent = " · " + person.role_label + (person.linked_to ? " · " + person.linked_to : "") +
       (person.host ? " · host" : "") + (person.in_call || person.host ? "" : (person.agreed ? "" : " · reading the agreement")) +
-      (person.gap ? " · recording interrupted" : "");
+      (person.gap ? " · recording interrupted" : "") +
+      (person.second_device ? " · second device: this link is already in use on another device" : "");
     item.appendChild(detail);
     actions.forEach(function (b) { item.appendChild(b); });
     return item;
+  }
+
+  // REC-6: each learner's answer, and the host's way to ask a learner who has not said yes.
+  function renderComfort(view) {
+    var list = $("comfort-list");
+    list.replaceChildren();
+    (view.comfort || []).forEach(function (learner) {
+      var item = document.createElement("li");
+      var name = document.createElement("strong");
+      name.textContent = learner.name;
+      item.appendChild(name);
+      var said = learner.answer === true ? "comfortable being recorded" :
+        (learner.answer === false ? "not comfortable being recorded" :
+          (learner.asked ? "asked: waiting for the answer" : "not asked yet"));
+      if (learner.answered_by && learner.answer !== null) { said += " (answered on " + learner.answered_by + "'s device)"; }
+      item.appendChild(document.createTextNode(" · " + said));
+      if (learner.answer !== true && !learner.asked && learner.in_room) {
+        var ask = document.createElement("button");
+        ask.type = "button";
+        ask.className = "button button--secondary";
+        ask.textContent = "Ask " + learner.name + " if they are comfortable being recorded";
+        ask.addEventListener("click", function () { send({ type: "ask-comfort", learner: learner.learner }); });
+        item.appendChild(ask);
+      }
+      list.appendChild(item);
+    });
+    show("comfort-box", (view.comfort || []).length > 0);
+  }
+
+  // The agreement asks whoever answers for a learner: the learner, or the parent or carer
+  // they joined with; the host's question comes up on the same device.
+  function renderQuestions(view) {
+    var me = view.me, answering = me.answers_for || [];
+    var parent = me.role !== "learner";
+    if ($("comfort-fieldset")) {
+      show("comfort-fieldset", answering.length > 0);
+      if (parent && answering.length) {
+        var names = answering.map(function (learner) { return learner.name; }).join(" and ");
+        var are = answering.length > 1 ? "are" : "is";
+        $("comfort-legend").textContent = (answering.length > 1 ? "Are " : "Is ") + names +
+          " comfortable with this session being recorded? Ask, then answer for them.";
+        $("comfort-yes").textContent = "Yes, " + names + " " + are + " comfortable being recorded";
+        $("comfort-no").textContent = "No, please do not record " + names;
+      }
+    }
+    var question = (me.comfort_questions || [])[0];
+    show("comfort-question", !!question && me.agreed);
+    if (question) {
+      room.question = question.learner;
+      $("comfort-question-text").textContent = parent ?
+        "Is " + question.name + " comfortable with this session being recorded? Ask them, then answer." :
+        "Are you comfortable with this session being recorded?";
+    }
+  }
+
+  function answerQuestion(comfortable) {
+    if (room.question) { send({ type: "comfort", learner: room.question, comfortable: comfortable }); }
+  }
+  $("comfort-question-yes").addEventListener("click", function () { answerQuestion(true); });
+  $("comfort-question-no").addEventListener("click", function () { answerQuestion(false); });
+
+  // SES-3: more time is an exception: the host's page says where the latest request stands.
+  function renderExtension(r) {
+    var extension = r.extension, text = "";
+    var pending = !!extension && extension.status === "pending";
+    show("extend-box", !!r.started_at && !pending);
+    if (extension && extension.status === "pending") {
+      text = "Waiting for " + extension.approvers + " to approve " + extension.minutes +
+        " more minutes. They have been emailed; the session ends at its time unless one of them approves.";
+    } else if (extension && extension.status === "approved") {
+      text = extension.by_host ?
+        "You added " + extension.minutes + " minutes, within what the policy lets the host add; the approvers have been told." :
+        extension.decided_by + " approved " + extension.minutes + " more minutes.";
+    } else if (extension && extension.status === "refused") {
+      text = extension.decided_by + " did not approve more time" +
+        (extension.decision_reason ? ": “" + extension.decision_reason + "”" : ".");
+    }
+    $("extension-status").textContent = text;
+    show("extension-status", !!text);
+    if (pending && $("extend-box").open) { $("extend-box").open = false; }
   }
 
   function renderHost(view) {
@@ -284,7 +366,7 @@
     waiting.replaceChildren();
     view.waiting.forEach(function (person) {
       waiting.appendChild(personLine(person, [
-        button("Admit " + person.name, "admit", person.id),
+        button("Admit " + person.name + (person.second_device ? " on the second device" : ""), "admit", person.id),
         button("Refuse", "refuse", person.id, "button--secondary"),
       ]));
     });
@@ -298,12 +380,13 @@
       ];
       people.appendChild(personLine(person, actions));
     });
+    renderComfort(view);
     var r = view.room;
     $("lock-button").textContent = r.locked ? "Unlock the room" : "Lock the room";
     show("lock-prompt", view.all_arrived && !r.locked);
     show("start-form", !r.started_at);
     show("adult-box", view.session.needs_named_adult);
-    show("extend-form", !!r.started_at);
+    renderExtension(r);
     show("record-button", !!r.started_at && view.session.recording_enabled);
     $("record-button").textContent = r.recording === "on" ? "Stop recording" :
       (r.recording === "paused" ? "Resume recording" : "Start recording");
@@ -316,27 +399,39 @@
     if ($("screen-button")) { show("screen-button", !!r.started_at); }
   }
 
+  var CLOSED_HEADINGS = {
+    ended: "The session has ended",
+    left: "You have left the session",
+    removed: "You are no longer in the session",
+    refused: "You were not let in",
+  };
+
   function render(view) {
     room.view = view;
     room.skew = Date.parse(view.server_time) - Date.now();
     var me = view.me, r = view.room;
     var admitted = me.presence === "admitted";
     show("connecting-panel", false);
-    show("ended-panel", r.ended || me.presence === "left");
-    show("waiting-panel", me.presence === "waiting" && !r.ended);
-    show("agreement-panel", admitted && !me.host && !me.agreed && !r.ended);
-    show("prestart-panel", admitted && (me.host || me.agreed) && !r.started_at && !r.ended && !me.host);
-    show("host-panel", me.host && admitted && !r.ended);
-    show("chat", admitted && !r.ended);
-    show("controls", !r.ended);
     if (r.ended) {
-      $("ended-text").textContent = r.end_reason === "time" ?
-        "The time for this session is up." : "The host has ended the session.";
+      closeCall("ended", r.end_reason === "time" ?
+        "The time for this session is up." : "The host has ended the session.");
+      return;
     }
+    if (me.presence === "left" || me.presence === "removed" || me.presence === "refused") {
+      closeCall(me.presence, "");
+      return;
+    }
+    show("waiting-panel", me.presence === "waiting");
+    show("second-device-note", !!me.second_device);
+    show("agreement-panel", admitted && !me.host && !me.agreed);
+    show("prestart-panel", admitted && (me.host || me.agreed) && !r.started_at && !me.host);
+    show("host-panel", me.host && admitted);
+    show("chat", admitted);
+    show("controls", true);
     if (me.host && admitted) { renderHost(view); }
+    if (admitted && !me.host) { renderQuestions(view); }
     syncPeers(view);
     syncRecorder(view);
-    if (r.ended) { stopAll(); }
   }
 
   function stopAll() {
@@ -344,10 +439,27 @@
     if (room.recorder) { room.recorder.stop(); room.recorder = null; }
   }
 
+  // The call is over for this page (ended, left, removed, refused): every peer connection,
+  // the recorder, the camera and microphone and their preview stop, and the page offers to
+  // report a worry (ROOM-8).
+  function closeCall(why, text) {
+    room.closedFor = room.closedFor || why;
+    stopAll();
+    stopScreen();
+    if (room.local) { room.local.getTracks().forEach(function (track) { track.stop(); }); }
+    $("local-video").srcObject = null;
+    ["connecting-panel", "waiting-panel", "agreement-panel", "prestart-panel", "host-panel",
+      "comfort-question", "chat", "controls"].forEach(function (id) { show(id, false); });
+    $("ended-heading").textContent = CLOSED_HEADINGS[why] || CLOSED_HEADINGS.ended;
+    if (text) { $("ended-text").textContent = text; }
+    show("ended-panel", true);
+    show("rec-indicator", false);
+  }
+
   // The countdown is the server's: it ends the session whatever this page shows (SES-3).
   setInterval(function () {
     var view = room.view;
-    if (!view || !view.room.ends_at || view.room.ended) { show("timer", false); return; }
+    if (!view || !view.room.ends_at || view.room.ended || room.closedFor) { show("timer", false); return; }
     var left = Math.max(0, Math.round((Date.parse(view.room.ends_at) - Date.now() - room.skew) / 1000));
     var minutes = Math.floor(left / 60), seconds = left % 60;
     $("timer-value").textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
@@ -373,7 +485,8 @@
   $("agreement-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var choice = document.querySelector("input[name=comfortable]:checked");
-    send({ type: "agree", comfortable_recording: choice ? choice.value === "yes" : null });
+    var asked = $("comfort-fieldset") && !$("comfort-fieldset").hidden;
+    send({ type: "agree", comfortable_recording: asked && choice ? choice.value === "yes" : null });
   });
   $("start-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -382,6 +495,7 @@
   $("extend-form").addEventListener("submit", function (event) {
     event.preventDefault();
     send({ type: "extend", minutes: parseInt($("extend-minutes").value, 10), reason: $("extend-reason").value });
+    $("extend-reason").value = "";
   });
   $("lock-button").addEventListener("click", function () {
     send({ type: "lock", locked: !(room.view && room.view.room.locked) });
@@ -399,11 +513,9 @@
   });
   // ROOM-8: leave at once, then the concern form for this session.
   $("leave-button").addEventListener("click", function () {
-    var target = room.view ? room.view.me.report_url : "/";
-    room.closedFor = "left";
+    var target = $("report-link").getAttribute("href");
     send({ type: "leave" });
-    stopAll();
-    if (room.local) { room.local.getTracks().forEach(function (track) { track.stop(); }); }
+    closeCall("left", "");
     if (room.socket) { room.socket.close(1000); }
     window.location.assign(target);
   });
@@ -421,13 +533,13 @@
       case "screen": notice(message.on ? "The host is sharing their screen." : "Screen sharing stopped."); break;
       case "refused":
       case "removed":
-        room.closedFor = message.type;
-        stopAll();
-        show("waiting-panel", false);
-        show("controls", false);
+        closeCall(message.type, message.message);
         alertText(message.message);
         break;
-      case "error": notice(message.message); break;
+      case "error":
+        // A last media chunk after the recording stopped is expected; anything else is said.
+        if (message.for !== "chunk" || room.recorder) { notice(message.message); }
+        break;
       default: break;
     }
   }
@@ -440,7 +552,8 @@
     socket.addEventListener("message", onMessage);
     socket.addEventListener("close", function (event) {
       stopAll();
-      if (room.closedFor || event.code === 4403 || event.code === 4423 || (room.view && room.view.room.ended)) { return; }
+      if (room.closedFor || (room.view && room.view.room.ended)) { return; }
+      if (event.code === 4403 || event.code === 4423) { closeCall("refused", ""); return; }
       if (event.code === 1006 || event.code === 1001 || event.code === 1011) {
         notice("Connection lost. Reconnecting…");
         setTimeout(connect, 2000);
