@@ -225,11 +225,8 @@ def open_to_decision(session: Session) -> bool:
 
 def _require_undecided(exception: SessionException, session: Session) -> None:
     if exception.status == ExceptionStatus.WITHDRAWN:
-        raise ValidationFailed(
-            {
-                "decision": "this exception was withdrawn when the session was cancelled or its room ended"
-            }
-        )
+        withdrawn = "this exception was withdrawn when the session was cancelled or its room ended"
+        raise ValidationFailed({"decision": withdrawn})
     if exception.status != ExceptionStatus.PENDING:
         raise ValidationFailed({"decision": "this exception has already been decided"})
     if not open_to_decision(session):
