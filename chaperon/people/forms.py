@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import WEEKDAY_NAMES, Organisation, Site
+from .selectors import learner_search_problem
 
 
 class OrganisationSettingsForm(forms.ModelForm):
@@ -83,3 +84,10 @@ class LearnerFilterForm(forms.Form):
         field = self.fields["year_group"]
         if isinstance(field, forms.ChoiceField):
             field.choices = [("", "All"), *[(group, group) for group in year_groups]]
+
+    def clean_q(self) -> str:
+        search: str = self.cleaned_data["q"]
+        problem = learner_search_problem(search)
+        if problem is not None:
+            raise forms.ValidationError(f"Your search {problem}.")
+        return search
