@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     GUARDIAN_UPDATED = "guardian_updated", "Guardian changed"
     GUARDIAN_LINKED = "guardian_linked", "Guardian linked to learner"
     GUARDIAN_LINK_UPDATED = "guardian_link_updated", "Guardian relationship changed"
+    GUARDIAN_UNLINKED = "guardian_unlinked", "Guardian no longer linked to learner"
     PEOPLE_IMPORTED = "people_imported", "People imported from CSV"
     PEOPLE_IMPORT_REFUSED = "people_import_refused", "People import refused"
 

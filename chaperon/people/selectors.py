@@ -11,6 +11,7 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 
 from .compliance import Fact, needs_attention, staff_facts
+from .emails import normalise_email
 from .models import (
     Guardian,
     GuardianRelationship,
@@ -150,6 +151,26 @@ def learner_detail_for(viewer: User, learner_id: int) -> Learner:
     ).get(pk=learner.pk)
     record(action=AuditAction.LEARNER_VIEWED, actor=viewer, obj=learner)
     return learner
+
+
+def guardian_search_visible_to(viewer: User, *, search: str) -> QuerySet[Guardian]:
+    """Guardians whose name holds every word of ``search``, or whose email address or MIS id
+    is ``search``: for linking one already recorded to another learner."""
+    require(viewer, Permission.VIEW_LEARNERS)
+    problem = learner_search_problem(search)
+    if problem is not None:
+        raise ValidationFailed({"search": problem})
+    by_name = Q()
+    for word in search.split():
+        by_name &= Q(full_name__icontains=word)
+    exact = Q(email=normalise_email(search)) | Q(external_id=search.strip())
+    return Guardian.objects.filter(organisation_id=viewer.organisation_id).filter(by_name | exact)
+
+
+def guardian_link_between(guardian: Guardian, learner: Learner) -> GuardianRelationship | None:
+    """How ``guardian`` is related to ``learner``, if they are linked; the caller has
+    accessed both."""
+    return GuardianRelationship.objects.filter(guardian=guardian, learner=learner).first()
 
 
 def guardian_list_visible_to(viewer: User) -> QuerySet[Guardian]:

@@ -478,3 +478,55 @@ def guardian_link(
                 data={"changed": changed},
             )
     return link
+
+
+def guardian_unlink(*, actor: User | None, guardian: Guardian, learner: Learner) -> None:
+    """Remove the link between a guardian and a learner (a mistaken link, or a carer who no
+    longer cares for them). Both records stay; so does any consent the guardian gave, which
+    is withdrawn on its own page if it should end too."""
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, guardian)
+    require_same_organisation(actor, learner)
+    with transaction.atomic():
+        link = (
+            GuardianRelationship.objects.select_for_update()
+            .filter(guardian=guardian, learner=learner)
+            .first()
+        )
+        if link is None:
+            raise ValidationFailed({"guardian": f"{guardian} is not linked to {learner}"})
+        facts = {
+            "guardian": guardian.pk,
+            "learner": learner.pk,
+            "relationship": link.relationship,
+            "parental_responsibility": link.parental_responsibility,
+        }
+        GuardianRelationship.objects.filter(pk=link.pk).delete()
+        record(action=AuditAction.GUARDIAN_UNLINKED, actor=actor, obj=link, data=facts)
+
+
+def guardian_create_for_learner(
+    *,
+    actor: User | None,
+    learner: Learner,
+    relationship: str,
+    parental_responsibility: bool,
+    full_name: str,
+    **fields: Any,
+) -> Guardian:
+    """Add a guardian and link them to ``learner`` at once: both are written, or neither."""
+    with transaction.atomic():
+        guardian = guardian_create(
+            actor=actor,
+            organisation=Organisation.objects.get(pk=learner.organisation_id),
+            full_name=full_name,
+            **fields,
+        )
+        guardian_link(
+            actor=actor,
+            guardian=guardian,
+            learner=learner,
+            relationship=relationship,
+            parental_responsibility=parental_responsibility,
+        )
+    return guardian

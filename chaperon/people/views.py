@@ -70,6 +70,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
             "nav": "learners",
             "form": form,
             "learners": learners,
+            "may_manage": can(viewer, Permission.MANAGE_LEARNERS),
         },
         status=form_status(form),
     )
@@ -91,6 +92,7 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
             "age": learner.age_on(today),
             "relationships": learner.relationships.all(),
             "record_links": record_links_for(viewer, learner),
+            "may_manage": can(viewer, Permission.MANAGE_LEARNERS),
         },
     )
 

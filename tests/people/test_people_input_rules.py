@@ -5,6 +5,7 @@ phoned or texted, checks not dated in the future, and a learner search of sane s
 from datetime import date, timedelta
 
 import pytest
+from django.utils.html import escape
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people import services
@@ -35,6 +36,7 @@ def test_a_date_of_birth_that_cannot_be_true_is_refused_everywhere(
     cast: Cast, born: date, message: str
 ) -> None:
     api = api_as(cast.dsl)
+    client = signed_in(cast.dsl)
     before, seq = people_state(), last_seq()
 
     with pytest.raises(ValidationFailed) as error:
@@ -45,10 +47,16 @@ def test_a_date_of_birth_that_cannot_be_true_is_refused_everywhere(
         {"first_name": "Alex", "last_name": "Tern", "date_of_birth": born.isoformat()},
     )
     changed = api.patch(f"/api/learners/{cast.learner.pk}", {"date_of_birth": born.isoformat()})
+    page = client.post(
+        "/learners/new/",
+        {"first_name": "Alex", "last_name": "Tern", "date_of_birth": born.isoformat()},
+    )
 
     for response in (added, changed):
         assert response.status_code == 422
         assert response.json()["errors"] == {"date_of_birth": message}
+    assert page.status_code == 400
+    assert escape(message) in page.content.decode()
     assert people_state() == before
     assert events_since(seq) == []
 
@@ -86,15 +94,22 @@ def test_the_limit_is_judged_by_the_organisations_date(cast: Cast) -> None:
 @pytest.mark.parametrize("way", ["sms", "phone"])
 def test_a_guardian_who_prefers_phone_or_text_needs_a_number(cast: Cast, way: str) -> None:
     api = api_as(cast.dsl)
+    client = signed_in(cast.dsl)
     before, seq = people_state(), last_seq()
 
     added = api.post("/api/guardians", {"full_name": "Jordan Tern", "preferred_contact": way})
     changed = api.patch(f"/api/guardians/{cast.guardian.pk}", {"preferred_contact": way})
+    page = client.post(
+        f"/guardians/{cast.guardian.pk}/edit/",
+        {"full_name": "Morgan Alder", "email": cast.guardian.email, "preferred_contact": way},
+    )
 
     for response in (added, changed):
         assert response.status_code == 422
         assert list(response.json()["errors"]) == ["phone"]
         assert "give a phone number or choose email" in response.json()["errors"]["phone"]
+    assert page.status_code == 400
+    assert 'href="#id_phone"' in page.content.decode()
     assert people_state() == before
     assert events_since(seq) == []
 

@@ -162,6 +162,46 @@ def test_an_administrator_cannot_reset_the_dsls_authenticator(cast: Cast) -> Non
     assert _refusal_since(seq).details["asked"] == ["authenticator"]
 
 
+def test_the_roles_page_refuses_an_administrator_and_changes_nothing(cast: Cast) -> None:
+    member = factories.staff_member(cast.teacher)
+    client = signed_in(cast.admin)
+    before, seq = people_state(), last_seq()
+
+    response = client.post(f"/staff/{member.pk}/roles/", {"roles": ["teacher", "deputy_dsl"]})
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "only the DSL or a deputy DSL may give or remove the roles" in body
+    assert people_state() == before
+    assert _refusal_since(seq).actor_id == cast.admin.pk
+
+
+def test_the_dsl_changes_roles_on_the_roles_page(cast: Cast) -> None:
+    member = factories.staff_member(cast.teacher)
+    client = signed_in(cast.dsl)
+    page = client.get(f"/staff/{member.pk}/roles/")
+    assert page.status_code == 200
+    assert 'value="teacher"' in page.content.decode()
+
+    response = client.post(f"/staff/{member.pk}/roles/", {"roles": ["teacher", "deputy_dsl"]})
+
+    assert response["Location"] == f"/staff/{member.pk}/"
+    assert _roles(cast.teacher) == {"teacher", "deputy_dsl"}
+    event = AuditEvent.objects.filter(action=AuditAction.STAFF_ROLES_CHANGED).last()
+    assert event is not None and event.actor_id == cast.dsl.pk
+
+
+@pytest.mark.parametrize("who", ["teacher", "deputy", "slt", "ict", "board"])
+def test_only_those_who_manage_staff_open_the_roles_page(cast: Cast, who: str) -> None:
+    member = factories.staff_member(cast.teacher)
+    client = signed_in(cast.user(who))
+    assert client.get(f"/staff/{member.pk}/roles/").status_code == 403
+    before = people_state()
+    assert client.post(f"/staff/{member.pk}/roles/", {"roles": ["dsl"]}).status_code == 403
+    assert people_state() == before
+
+
 def test_an_administrators_import_cannot_give_privileged_roles(cast: Cast) -> None:
     services.staff_update(actor=None, staff=factories.staff_member(cast.dsl), external_id="S205")
     seq = last_seq()

@@ -144,6 +144,22 @@ def test_the_import_refuses_a_name_with_a_line_break(cast: Cast) -> None:
     assert [event.action for event in events_since(seq)] == ["people_import_refused"]
 
 
+def test_the_learner_form_refuses_a_name_with_a_line_break(cast: Cast) -> None:
+    client = signed_in(cast.dsl)
+    before, seq = people_state(), last_seq()
+
+    response = client.post(
+        "/learners/new/",
+        {"first_name": "Alex", "last_name": INJECTED, "date_of_birth": "2013-02-01"},
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'href="#id_last_name"' in body and "holds a line break (U+000D)" in body
+    assert people_state() == before
+    assert events_since(seq) == []
+
+
 def test_an_api_token_name_is_one_line(cast: Cast) -> None:
     client = signed_in(cast.dsl)
     response = client.post("/accounts/tokens/", {"name": "MIS sync\r\nBcc: x"})
