@@ -3,11 +3,12 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from chaperon.people.emails import normalise_email
 from chaperon.people.models import User
 
 
 class EmailBackend(ModelBackend):
-    """Sign in with an email address, matched without regard to case."""
+    """Sign in with an email address, matched in its normal form (``normalise_email``)."""
 
     def authenticate(
         self,
@@ -18,7 +19,7 @@ class EmailBackend(ModelBackend):
     ) -> User | None:
         if not username or not password:
             return None
-        user = User.objects.filter(email__iexact=username.strip()).first()
+        user = User.objects.filter(email=normalise_email(username)).first()
         if user is None:
             User().set_password(password)  # same work whether or not the account exists
             return None

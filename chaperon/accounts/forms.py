@@ -4,6 +4,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
+from chaperon.core.validators import single_line
+from chaperon.people.emails import normalise_email
 from chaperon.people.models import User
 
 
@@ -17,6 +19,10 @@ class SignInForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def clean_email(self) -> str:
+        # The account and its lockout are found by the one normal form of the address.
+        return normalise_email(self.cleaned_data["email"])
 
 
 class CodeForm(forms.Form):
@@ -38,6 +44,7 @@ class TokenForm(forms.Form):
         label="What will use this token?",
         max_length=100,
         help_text="For example: the school's MIS sync.",
+        validators=[single_line],
     )
 
 
@@ -45,4 +52,4 @@ class PasswordSetupForm(PasswordResetForm):
     """Django's reset form, also for staff who have never had a password (imported accounts)."""
 
     def get_users(self, email: str) -> Iterator[Any]:
-        return iter(User.objects.filter(email__iexact=email, is_active=True))
+        return iter(User.objects.filter(email=normalise_email(email), is_active=True))

@@ -19,15 +19,19 @@ class TotpDevice(models.Model):
         return f"authenticator of user {self.user_id}"
 
 
-class SignInFailure(models.Model):
-    """One refused password or code; enough of them in a window lock the account or address."""
+class SignInCounter(models.Model):
+    """How many tries at a password or code one account, or one network address, has used in
+    its current window. A try is counted before the password or code is checked, by one
+    conditional ``UPDATE`` that only succeeds below the limit, so tries made at the same moment
+    can never add up to more than the limit (``services.sign_in_try``)."""
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(db_index=True)
+    # "account:<SHA-256 of the address in its normal form>" or "address:<IP address>"
+    key = models.CharField(max_length=100, unique=True)
+    tries = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.tries} since {self.window_started:%Y-%m-%d %H:%M}"
 
 
 def token_digest(token: str) -> str:

@@ -20,6 +20,7 @@ from chaperon.core.addresses import client_address
 from chaperon.core.exceptions import ChaperonError, NotFound, ValidationFailed
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
+from chaperon.people.privileges import NeedsSafeguardingLead
 
 from . import services
 from .forms import CodeForm, SignInForm, TokenForm
@@ -40,14 +41,16 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("people:dashboard")
 
 
-def _complete_sign_in(request: HttpRequest, user: User, *, second_factor: bool) -> HttpResponse:
+def _complete_sign_in(
+    request: HttpRequest, user: User, attempt: services.SignInTry, *, second_factor: bool
+) -> HttpResponse:
     destination = request.session.get(NEXT_KEY)
     login(request, user, backend="chaperon.accounts.backends.EmailBackend")
     request.session.pop(PENDING_USER_KEY, None)
     request.session.pop(PENDING_SECRET_KEY, None)
     request.session[SECOND_FACTOR_KEY] = second_factor
     services.sign_in_succeeded(
-        user=user, ip_address=client_address(request), second_factor=second_factor
+        user=user, ip_address=client_address(request), second_factor=second_factor, attempt=attempt
     )
     return redirect(_safe_next(request, destination))
 
@@ -59,21 +62,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        ip = client_address(request)
-        if services.sign_in_locked(email=email, ip_address=ip):
+        attempt = services.sign_in_try(email=email, ip_address=client_address(request))
+        if attempt is None:
             form.add_error(None, LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
         else:
             user = authenticate(request, username=email, password=form.cleaned_data["password"])
             if not isinstance(user, User):
-                services.sign_in_failed(email=email, ip_address=ip, what="password")
+                services.sign_in_failed(attempt=attempt, what="password")
                 form.add_error(None, "That email address and password do not match an account.")
             else:
                 request.session.cycle_key()
                 request.session[NEXT_KEY] = request.GET.get("next", "")
                 if user.needs_second_factor or TotpDevice.objects.filter(user=user).exists():
+                    services.sign_in_password_accepted(attempt)
                     request.session[PENDING_USER_KEY] = user.pk
                     return redirect("accounts:second_factor")
-                return _complete_sign_in(request, user, second_factor=False)
+                return _complete_sign_in(request, user, attempt, second_factor=False)
     return render(request, "accounts/sign_in.html", {"form": form}, status=200)
 
 
@@ -97,22 +101,22 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         request.session[PENDING_SECRET_KEY] = services.new_totp_secret()
     secret = request.session.get(PENDING_SECRET_KEY, "")
     if request.method == "POST" and form.is_valid():
-        ip = client_address(request)
-        if services.sign_in_locked(email=user.email, ip_address=ip):
+        attempt = services.sign_in_try(email=user.email, ip_address=client_address(request))
+        if attempt is None:
             form.add_error(None, LOCKED_MESSAGE.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
         elif has_device:
             if services.totp_check(user=user, code=form.cleaned_data["code"]):
-                return _complete_sign_in(request, user, second_factor=True)
-            services.sign_in_failed(email=user.email, ip_address=ip, what="code")
+                return _complete_sign_in(request, user, attempt, second_factor=True)
+            services.sign_in_failed(attempt=attempt, what="code")
             form.add_error("code", "That code is not right, or was already used. Try the next one.")
         else:
             try:
                 services.totp_enroll(user=user, secret=secret, code=form.cleaned_data["code"])
             except ValidationFailed as error:
-                services.sign_in_failed(email=user.email, ip_address=ip, what="code")
+                services.sign_in_failed(attempt=attempt, what="code")
                 form.add_error("code", error.errors["code"])
             else:
-                return _complete_sign_in(request, user, second_factor=True)
+                return _complete_sign_in(request, user, attempt, second_factor=True)
     context: dict[str, object] = {"form": form, "pending": user, "setting_up": not has_device}
     if not has_device:
         uri = services.totp_provisioning_uri(user=user, secret=secret)
@@ -190,7 +194,7 @@ def second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
         services.totp_reset(actor=actor, user=target, reason=request.POST.get("reason", ""))
     except ValidationFailed as error:
         messages.error(request, error.errors.get("reason", str(error)))
-    except NotFound as error:
+    except (NotFound, NeedsSafeguardingLead) as error:
         messages.error(request, str(error))
     else:
         messages.success(

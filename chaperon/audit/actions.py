@@ -22,6 +22,10 @@ class AuditAction(models.TextChoices):
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"
     STAFF_ROLES_CHANGED = "staff_roles_changed", "Staff roles changed"
+    STAFF_CHANGE_REFUSED = (
+        "staff_change_refused",
+        "Change to roles or sign-in refused: it needs a safeguarding lead",
+    )
     STAFF_COMPLIANCE_VIEWED = "staff_compliance_viewed", "Staff compliance records viewed"
     LEARNER_CREATED = "learner_created", "Learner added"
     LEARNER_UPDATED = "learner_updated", "Learner changed"
@@ -30,6 +34,7 @@ class AuditAction(models.TextChoices):
     GUARDIAN_UPDATED = "guardian_updated", "Guardian changed"
     GUARDIAN_LINKED = "guardian_linked", "Guardian linked to learner"
     GUARDIAN_LINK_UPDATED = "guardian_link_updated", "Guardian relationship changed"
+    GUARDIAN_UNLINKED = "guardian_unlinked", "Guardian no longer linked to learner"
     PEOPLE_IMPORTED = "people_imported", "People imported from CSV"
     PEOPLE_IMPORT_REFUSED = "people_import_refused", "People import refused"
 

@@ -402,3 +402,22 @@ def guardian_link_set(
         relationship=payload.relationship.value,
         parental_responsibility=payload.parental_responsibility,
     )
+
+
+@router.delete(
+    "/learners/{learner_id}/guardians/{guardian_id}",
+    response={204: None, **errors(403, 404, 422)},
+    summary="Unlink a guardian from a learner",
+    tags=["guardians"],
+)
+def guardian_link_remove(
+    request: HttpRequest, learner_id: LearnerId, guardian_id: GuardianId
+) -> Status[None]:
+    """Needs `manage_learners`. Both records stay; only the relationship between them ends."""
+    viewer = viewer_of(request)
+    services.guardian_unlink(
+        actor=viewer,
+        learner=access_learner(viewer, learner_id),
+        guardian=access_guardian(viewer, guardian_id),
+    )
+    return Status(204, None)

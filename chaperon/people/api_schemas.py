@@ -6,10 +6,12 @@ from typing import Any
 from ninja import Field, Schema
 
 from chaperon.core.api_schemas import Input, RecordId, Text, patch_field
+from chaperon.core.validators import SingleLineText as Line
 
 from .compliance import Status as FactStatus
 from .models import ContactMethod, DbsType, Guardian, Learner, Relationship
 from .roles import Role
+from .selectors import SEARCH_MAX_CHARACTERS, SEARCH_MAX_WORDS
 
 WORKING_DAYS = 'ISO weekday digits, Monday = 1: "12345" is Monday to Friday.'
 
@@ -40,7 +42,7 @@ class OrganisationOut(Schema):
 
 
 class OrganisationPatch(Input):
-    name: str = patch_field()
+    name: Line = patch_field()
     time_zone: str = patch_field(description="A time zone name such as Europe/London.")
     working_days: str = patch_field(description=WORKING_DAYS)
     working_hours_start: time = patch_field()
@@ -84,10 +86,10 @@ class StaffOut(Schema):
 
 class StaffIn(Input):
     email: str = Field(description="Unique across Chaperon; the staff member signs in with it.")
-    full_name: str
+    full_name: Line
     roles: list[Role]
-    external_id: str = ""
-    job_title: str = ""
+    external_id: Line = ""
+    job_title: Line = ""
     site_id: RecordId | None = None
     line_manager_id: RecordId | None = Field(None, description="A staff member's id.")
     dbs_checked_on: date | None = None
@@ -98,9 +100,9 @@ class StaffIn(Input):
 
 class StaffPatch(Input):
     email: str = patch_field()
-    full_name: str = patch_field()
-    external_id: str = patch_field()
-    job_title: str = patch_field()
+    full_name: Line = patch_field()
+    external_id: Line = patch_field()
+    job_title: Line = patch_field()
     site_id: RecordId | None = patch_field()
     line_manager_id: RecordId | None = patch_field(description="A staff member's id.")
     dbs_checked_on: date | None = patch_field()
@@ -155,23 +157,23 @@ class LearnerDetailOut(LearnerOut):
 
 
 class LearnerIn(Input):
-    first_name: str
-    last_name: str
+    first_name: Line
+    last_name: Line
     date_of_birth: date
-    external_id: str = ""
+    external_id: Line = ""
     adult_at_risk: bool = False
-    year_group: str = ""
+    year_group: Line = ""
     email: str = ""
     site_id: RecordId | None = None
 
 
 class LearnerPatch(Input):
-    first_name: str = patch_field()
-    last_name: str = patch_field()
+    first_name: Line = patch_field()
+    last_name: Line = patch_field()
     date_of_birth: date = patch_field()
-    external_id: str = patch_field()
+    external_id: Line = patch_field()
     adult_at_risk: bool = patch_field()
-    year_group: str = patch_field()
+    year_group: Line = patch_field()
     email: str = patch_field()
     site_id: RecordId | None = patch_field()
 
@@ -179,7 +181,8 @@ class LearnerPatch(Input):
 class LearnerFilters(Schema):
     search: Text = Field(
         "",
-        description="Every word must match a first or last name, or be an exact external id.",
+        description="Every word must match a first or last name, or be an exact external id. "
+        f"At most {SEARCH_MAX_CHARACTERS} characters and {SEARCH_MAX_WORDS} words.",
     )
     year_group: Text = Field("", description="Exactly this year or group.")
 
@@ -214,18 +217,18 @@ class GuardianOut(Schema):
 
 
 class GuardianIn(Input):
-    full_name: str
-    external_id: str = ""
+    full_name: Line
+    external_id: Line = ""
     email: str = ""
-    phone: str = ""
+    phone: Line = ""
     preferred_contact: ContactMethod = ContactMethod.EMAIL
 
 
 class GuardianPatch(Input):
-    full_name: str = patch_field()
-    external_id: str = patch_field()
+    full_name: Line = patch_field()
+    external_id: Line = patch_field()
     email: str = patch_field()
-    phone: str = patch_field()
+    phone: Line = patch_field()
     preferred_contact: ContactMethod = patch_field()
 
 

@@ -1,6 +1,14 @@
-from django import forms
+from typing import Any
 
-from .models import WEEKDAY_NAMES, Organisation, Site
+from django import forms
+from django.db.models import QuerySet
+
+from chaperon.core.forms import Boxes, Choices
+from chaperon.core.validators import single_line
+
+from .models import WEEKDAY_NAMES, ContactMethod, DbsType, Organisation, Relationship, Site
+from .roles import Role
+from .selectors import learner_search_problem
 
 
 class OrganisationSettingsForm(forms.ModelForm):
@@ -83,3 +91,122 @@ class LearnerFilterForm(forms.Form):
         field = self.fields["year_group"]
         if isinstance(field, forms.ChoiceField):
             field.choices = [("", "All"), *[(group, group) for group in year_groups]]
+
+    def clean_q(self) -> str:
+        search: str = self.cleaned_data["q"]
+        problem = learner_search_problem(search)
+        if problem is not None:
+            raise forms.ValidationError(f"Your search {problem}.")
+        return search
+
+
+# Forms for the people services. Plain forms, not model forms: the services validate the
+# records, and their refusals are shown on these fields by ``core.forms.show_errors``.
+
+
+def _text(label: str, max_length: int, *, required: bool = True, **options: Any) -> forms.Field:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        validators=[single_line],
+        error_messages={"required": f"Give the {label.lower()}."},
+        **options,
+    )
+
+
+def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": f"Give the {label.lower()}.",
+            "invalid": "Give a date such as 17/05/2012.",
+        },
+    )
+
+
+class StaffChecksForm(forms.Form):
+    """The compliance facts of one member of staff (SES-10, ORG-2, ORG-3)."""
+
+    dbs_checked_on = _date(
+        "Date of the DBS certificate", help_text="Leave empty if no check is recorded."
+    )
+    dbs_type = forms.ChoiceField(
+        label="Type of DBS check",
+        required=False,
+        choices=[("", "Not recorded"), *DbsType.choices],
+    )
+    safeguarding_training_on = _date("Date safeguarding training was last completed")
+    aup_signed_on = _date("Date the acceptable use agreement was signed")
+
+
+class StaffRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        choices=Role.choices,
+        widget=Boxes,
+        help_text="Only the DSL or a deputy DSL gives or removes the roles of DSL, deputy DSL "
+        "and senior leader. Nobody changes their own roles.",
+    )
+
+
+class LearnerForm(forms.Form):
+    first_name = _text("First name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    last_name = _text("Last name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    date_of_birth = _date("Date of birth", required=True)
+    year_group = _text("Year or group", 50, required=False, help_text="For example Year 7 or 10B.")
+    adult_at_risk = forms.BooleanField(label="An adult at risk", required=False)
+    email = forms.EmailField(
+        label="The learner's own email address",
+        required=False,
+        help_text="Only where the organisation gives learners one: invitations go to it.",
+    )
+    site = forms.ModelChoiceField(
+        label="Site", queryset=Site.objects.none(), required=False, empty_label="None"
+    )
+    external_id = _text(
+        "MIS id", 64, required=False, help_text="The id your management information system uses."
+    )
+
+    def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site = self.fields["site"]
+        if isinstance(site, forms.ModelChoiceField):
+            site.queryset = sites
+
+
+class GuardianForm(forms.Form):
+    full_name = _text("Full name", 200)
+    email = forms.EmailField(label="Email address", required=False)
+    phone = _text("Phone number", 32, required=False)
+    preferred_contact = forms.ChoiceField(
+        label="Preferred way to contact them",
+        choices=ContactMethod.choices,
+        initial=ContactMethod.EMAIL,
+        widget=Choices,
+    )
+    external_id = _text("MIS id", 64, required=False)
+
+
+class RelationshipForm(forms.Form):
+    relationship = forms.ChoiceField(
+        label="Relationship to the learner",
+        choices=[("", "Choose one"), *Relationship.choices],
+        error_messages={"required": "Choose how they are related to the learner."},
+    )
+    parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility for the learner", required=False
+    )
+
+
+class NewGuardianForm(GuardianForm, RelationshipForm):
+    """A new parent or carer and how they are related to the learner whose page it is."""
+
+    field_order = [*GuardianForm.base_fields, *RelationshipForm.base_fields]
+
+
+class GuardianSearchForm(forms.Form):
+    q = _text("Name, email address or MIS id", 100, required=False)

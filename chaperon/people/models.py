@@ -8,12 +8,17 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from chaperon.core.models import TimestampedModel
+from chaperon.core.validators import single_line
 
+from .emails import normalise_email
 from .roles import SECOND_FACTOR_ROLES, Role
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# Nobody alive is older: a date of birth before this many years ago is a typing mistake.
+OLDEST_AGE_YEARS = 120
 
 
 def validate_time_zone(value: str) -> None:
@@ -27,7 +32,7 @@ def validate_working_days(value: str) -> None:
 
 
 class Organisation(TimestampedModel):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_time_zone]
@@ -74,6 +79,10 @@ class Organisation(TimestampedModel):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def today(self) -> date:
+        """Today's date where the organisation is: dates people give are judged by it."""
+        return timezone.now().astimezone(self.zone).date()
+
     @property
     def working_day_names(self) -> list[str]:
         return [WEEKDAY_NAMES[int(day) - 1] for day in sorted(self.working_days)]
@@ -81,6 +90,40 @@ class Organisation(TimestampedModel):
     def clean(self) -> None:
         if self.working_hours_start >= self.working_hours_end:
             raise ValidationError({"working_hours_end": "must be later than the start of the day"})
+
+
+def years_before(day: date, years: int) -> date:
+    """The same date ``years`` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def refuse_future(instance: models.Model, today: date, fields: dict[str, str]) -> None:
+    """Refuse each of ``fields`` (name: what it holds) whose date is after ``today``."""
+    errors = {
+        name: f"{value:%d/%m/%Y} is in the future; give {what}"
+        for name, what in fields.items()
+        if isinstance(value := getattr(instance, name), date) and value > today
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+EMAIL_MAX_LENGTH = 254  # every email column's length, as RFC 5321 allows
+
+
+def normalise_email_of(instance: "User | Learner | Guardian") -> None:
+    """Put ``instance.email`` in its normal form, which must still fit its column."""
+    instance.email = normalise_email(instance.email)
+    if len(instance.email) > EMAIL_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "email": f"is {len(instance.email)} characters long; an email address has "
+                f"{EMAIL_MAX_LENGTH} at most"
+            }
+        )
 
 
 class OrganisationOwned(TimestampedModel):
@@ -91,7 +134,7 @@ class OrganisationOwned(TimestampedModel):
 
 
 class Site(OrganisationOwned):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     address = models.TextField(blank=True)
 
     class Meta:
@@ -105,12 +148,12 @@ class Site(OrganisationOwned):
 
 class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username or "")
+        return self.get(email=normalise_email(username or ""))
 
     def create_user(
         self, *, email: str, organisation: Organisation, full_name: str, password: str | None
     ) -> "User":
-        user = self.model(email=self.normalize_email(email).lower(), organisation=organisation)
+        user = self.model(email=normalise_email(email), organisation=organisation)
         user.full_name = full_name
         user.set_password(password)
         user.save()
@@ -120,8 +163,10 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser):
     """Someone who signs in. Staff have a ``StaffMember`` record with their roles."""
 
-    email = models.EmailField(max_length=254, unique=True)  # always stored in lower case
-    full_name = models.CharField(max_length=200)
+    # Always stored in its normal form (``normalise_email``), so unique means unique as people
+    # read it: no second account differs from another by capitals or a look-alike letter.
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH, unique=True)
+    full_name = models.CharField(max_length=200, validators=[single_line])
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(auto_now_add=True)
@@ -135,8 +180,12 @@ class User(AbstractBaseUser):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def clean(self) -> None:
+        super().clean()
+        normalise_email_of(self)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.email = self.email.strip().lower()
+        self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
 
     @property
@@ -162,8 +211,8 @@ class DbsType(models.TextChoices):
 
 class StaffMember(OrganisationOwned):
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="staff")
-    external_id = models.CharField(max_length=64, blank=True)
-    job_title = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=64, blank=True, validators=[single_line])
+    job_title = models.CharField(max_length=200, blank=True, validators=[single_line])
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
     line_manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
@@ -184,6 +233,19 @@ class StaffMember(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.user.full_name
+
+    def clean(self) -> None:
+        super().clean()
+        today = self.organisation.today()
+        refuse_future(
+            self,
+            today,
+            {
+                "dbs_checked_on": "the date of the DBS certificate",
+                "safeguarding_training_on": "the date the training was completed",
+                "aup_signed_on": "the date the agreement was signed",
+            },
+        )
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -208,12 +270,12 @@ class StaffRole(models.Model):
 
 
 class Learner(OrganisationOwned):
-    external_id = models.CharField(max_length=64, blank=True)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    external_id = models.CharField(max_length=64, blank=True, validators=[single_line])
+    first_name = models.CharField(max_length=100, validators=[single_line])
+    last_name = models.CharField(max_length=100, validators=[single_line])
     date_of_birth = models.DateField()
     adult_at_risk = models.BooleanField(default=False)
-    year_group = models.CharField(max_length=50, blank=True)
+    year_group = models.CharField(max_length=50, blank=True, validators=[single_line])
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
     # The learner's own address, where the organisation uses one: session invitations go to it.
     email = models.EmailField(blank=True)
@@ -235,6 +297,20 @@ class Learner(OrganisationOwned):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def clean(self) -> None:
+        super().clean()
+        normalise_email_of(self)
+        if isinstance(self.date_of_birth, date):
+            today = self.organisation.today()
+            refuse_future(self, today, {"date_of_birth": "the learner's date of birth"})
+            if self.date_of_birth < years_before(today, OLDEST_AGE_YEARS):
+                raise ValidationError(
+                    {
+                        "date_of_birth": f"{self.date_of_birth:%d/%m/%Y} is more than "
+                        f"{OLDEST_AGE_YEARS} years ago; check the year"
+                    }
+                )
+
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -249,10 +325,10 @@ class ContactMethod(models.TextChoices):
 class Guardian(OrganisationOwned):
     """A parent, carer or other adult with a relationship to one or more learners."""
 
-    external_id = models.CharField(max_length=64, blank=True)
-    full_name = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=64, blank=True, validators=[single_line])
+    full_name = models.CharField(max_length=200, validators=[single_line])
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=32, blank=True)
+    phone = models.CharField(max_length=32, blank=True, validators=[single_line])
     preferred_contact = models.CharField(
         max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
     )
@@ -269,6 +345,18 @@ class Guardian(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        super().clean()
+        normalise_email_of(self)
+        if self.preferred_contact in (ContactMethod.PHONE, ContactMethod.SMS) and not self.phone:
+            way = ContactMethod(self.preferred_contact).label.lower()
+            raise ValidationError(
+                {
+                    "phone": f"is needed: the preferred way to contact them is {way}; give a "
+                    "phone number or choose email"
+                }
+            )
 
 
 class Relationship(models.TextChoices):

@@ -17,6 +17,10 @@ class Role(models.TextChoices):
 
 # Roles that see or change safeguarding-sensitive data sign in with a second factor.
 SECOND_FACTOR_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER, Role.ADMINISTRATOR})
+# Roles that open concerns, allegations, recordings and exceptions to the policy. Only a
+# safeguarding lead gives or removes them, or changes how their holders sign in (ORG-1).
+PRIVILEGED_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER})
+SAFEGUARDING_LEAD_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
 
 
 class Permission(StrEnum):

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.exceptions import ValidationFailed
 
 from .compliance import Fact, needs_attention, staff_facts
+from .emails import normalise_email
 from .models import (
     Guardian,
     GuardianRelationship,
@@ -25,7 +26,7 @@ from .roles import Permission, Role
 
 
 def organisation_today(organisation: Organisation) -> date:
-    return timezone.now().astimezone(organisation.zone).date()
+    return organisation.today()
 
 
 def organisation_for(viewer: User) -> Organisation:
@@ -82,10 +83,34 @@ def compliance_summary_for(viewer: User) -> dict[str, int]:
     return summary
 
 
+# Each word of a search is one more condition on every learner: a bound keeps a search cheap.
+SEARCH_MAX_CHARACTERS = 100
+SEARCH_MAX_WORDS = 8
+
+
+def learner_search_problem(search: str) -> str | None:
+    """Why ``search`` is too long to run, or None."""
+    if len(search) > SEARCH_MAX_CHARACTERS:
+        return (
+            f"is {len(search)} characters long; search with at most {SEARCH_MAX_CHARACTERS} "
+            "(a name or part of one, or an MIS id)"
+        )
+    if len(search.split()) > SEARCH_MAX_WORDS:
+        return (
+            f"has {len(search.split())} words; search with at most {SEARCH_MAX_WORDS} "
+            "(a name or part of one, or an MIS id)"
+        )
+    return None
+
+
 def learner_list_visible_to(
     viewer: User, *, search: str = "", year_group: str = ""
 ) -> QuerySet[Learner]:
+    """The viewer's learners, those matching every word of ``search`` when one is given."""
     require(viewer, Permission.VIEW_LEARNERS)
+    problem = learner_search_problem(search)
+    if problem is not None:
+        raise ValidationFailed({"search": problem})
     learners = Learner.objects.filter(organisation_id=viewer.organisation_id)
     for word in search.split():
         learners = learners.filter(
@@ -126,6 +151,26 @@ def learner_detail_for(viewer: User, learner_id: int) -> Learner:
     ).get(pk=learner.pk)
     record(action=AuditAction.LEARNER_VIEWED, actor=viewer, obj=learner)
     return learner
+
+
+def guardian_search_visible_to(viewer: User, *, search: str) -> QuerySet[Guardian]:
+    """Guardians whose name holds every word of ``search``, or whose email address or MIS id
+    is ``search``: for linking one already recorded to another learner."""
+    require(viewer, Permission.VIEW_LEARNERS)
+    problem = learner_search_problem(search)
+    if problem is not None:
+        raise ValidationFailed({"search": problem})
+    by_name = Q()
+    for word in search.split():
+        by_name &= Q(full_name__icontains=word)
+    exact = Q(email=normalise_email(search)) | Q(external_id=search.strip())
+    return Guardian.objects.filter(organisation_id=viewer.organisation_id).filter(by_name | exact)
+
+
+def guardian_link_between(guardian: Guardian, learner: Learner) -> GuardianRelationship | None:
+    """How ``guardian`` is related to ``learner``, if they are linked; the caller has
+    accessed both."""
+    return GuardianRelationship.objects.filter(guardian=guardian, learner=learner).first()
 
 
 def guardian_list_visible_to(viewer: User) -> QuerySet[Guardian]:

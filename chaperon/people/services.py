@@ -16,6 +16,7 @@ from chaperon.audit.services import record
 from chaperon.core import events
 from chaperon.core.exceptions import ValidationFailed
 
+from .emails import normalise_email
 from .events import OrganisationSettingsChanged, StaffChanged
 from .models import (
     Guardian,
@@ -28,6 +29,12 @@ from .models import (
     User,
 )
 from .permissions import require, require_same_organisation
+from .privileges import (
+    Refusal,
+    refuse_staff_change,
+    role_change_refusal,
+    sign_in_change_refusal,
+)
 from .roles import Permission, Role
 
 
@@ -200,10 +207,15 @@ def staff_create(
     require(actor, Permission.MANAGE_STAFF)
     require_same_organisation(actor, organisation)
     role_list = _clean_roles(roles)
-    email = email.strip().lower()
+    why = role_change_refusal(actor, holder=None, before=[], after=role_list)
+    if why:
+        raise refuse_staff_change(
+            actor=actor, refusal=Refusal(organisation, why, {"asked": role_list})
+        )
+    email = normalise_email(email)
     user = User(email=email, full_name=full_name.strip(), organisation=organisation)
     user.set_password(password)
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email=email).exists():
         raise ValidationFailed({"email": f"{email} already belongs to another account"})
     full_clean_or_fail(user, exclude=["password"])
     staff = StaffMember(organisation=organisation, user=user, **fields)
@@ -233,9 +245,25 @@ def staff_update(
     email: str | None = None,
     **fields: Any,
 ) -> StaffMember:
+    """Change a staff member's details. Changing the email address of someone who holds a
+    privileged role needs a safeguarding lead (``privileges``); a refusal is audited."""
     require(actor, Permission.MANAGE_STAFF)
     require_same_organisation(actor, staff)
     _refuse_unknown(fields, STAFF_FIELDS, "a staff field")
+    outcome = _staff_update(actor, staff, full_name=full_name, email=email, fields=fields)
+    if isinstance(outcome, Refusal):
+        raise refuse_staff_change(actor=actor, refusal=outcome)
+    return outcome
+
+
+def _staff_update(
+    actor: User | None,
+    staff: StaffMember,
+    *,
+    full_name: str | None,
+    email: str | None,
+    fields: dict[str, Any],
+) -> StaffMember | Refusal:
     with transaction.atomic():
         staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
         user = staff.user
@@ -243,15 +271,19 @@ def staff_update(
         if full_name is not None:
             user_changes["full_name"] = full_name.strip()
         if email is not None:
-            user_changes["email"] = email.strip().lower()
+            user_changes["email"] = normalise_email(email)
         changed_user = apply_changes(user, user_changes)
         changed = apply_changes(staff, fields)
         if not changed and not changed_user:
             return staff
-        if "email" in changed_user and (
-            User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists()
-        ):
-            raise ValidationFailed({"email": f"{user.email} already belongs to another account"})
+        if "email" in changed_user:
+            if User.objects.filter(email=user.email).exclude(pk=user.pk).exists():
+                raise ValidationFailed(
+                    {"email": f"{user.email} already belongs to another account"}
+                )
+            why = sign_in_change_refusal(actor, holder=user, roles=staff.role_set)
+            if why:
+                return Refusal(staff, why, {"asked": ["email"]})
         full_clean_or_fail(user, exclude=["password"])
         _validate_person(staff, exclude=["user"])
         user.save()
@@ -267,22 +299,35 @@ def staff_update(
 
 
 def staff_set_roles(*, actor: User | None, staff: StaffMember, roles: Iterable[str]) -> StaffMember:
+    """Give ``staff`` exactly ``roles``. Privileged roles need a safeguarding lead, and nobody
+    changes their own (``privileges``); a refusal is audited and changes nothing."""
     require(actor, Permission.MANAGE_STAFF)
     require_same_organisation(actor, staff)
-    role_list = _clean_roles(roles)
+    outcome = _set_roles(actor, staff, _clean_roles(roles))
+    if isinstance(outcome, Refusal):
+        raise refuse_staff_change(actor=actor, refusal=outcome)
+    return outcome
+
+
+def _set_roles(actor: User | None, staff: StaffMember, roles: list[str]) -> StaffMember | Refusal:
     with transaction.atomic():
+        # Changes to one person's roles take turns, each judged on the roles as they are.
+        staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
         before = sorted(staff.roles.values_list("role", flat=True))
-        if before == role_list:
+        if before == roles:
             return staff
-        staff.roles.exclude(role__in=role_list).delete()
+        why = role_change_refusal(actor, holder=staff.user, before=before, after=roles)
+        if why:
+            return Refusal(staff, why, {"before": before, "asked": roles})
+        staff.roles.exclude(role__in=roles).delete()
         StaffRole.objects.bulk_create(
-            [StaffRole(staff=staff, role=role) for role in role_list if role not in before]
+            [StaffRole(staff=staff, role=role) for role in roles if role not in before]
         )
         record(
             action=AuditAction.STAFF_ROLES_CHANGED,
             actor=actor,
             obj=staff,
-            data={"before": before, "after": role_list},
+            data={"before": before, "after": roles},
         )
     return staff
 
@@ -433,3 +478,55 @@ def guardian_link(
                 data={"changed": changed},
             )
     return link
+
+
+def guardian_unlink(*, actor: User | None, guardian: Guardian, learner: Learner) -> None:
+    """Remove the link between a guardian and a learner (a mistaken link, or a carer who no
+    longer cares for them). Both records stay; so does any consent the guardian gave, which
+    is withdrawn on its own page if it should end too."""
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, guardian)
+    require_same_organisation(actor, learner)
+    with transaction.atomic():
+        link = (
+            GuardianRelationship.objects.select_for_update()
+            .filter(guardian=guardian, learner=learner)
+            .first()
+        )
+        if link is None:
+            raise ValidationFailed({"guardian": f"{guardian} is not linked to {learner}"})
+        facts = {
+            "guardian": guardian.pk,
+            "learner": learner.pk,
+            "relationship": link.relationship,
+            "parental_responsibility": link.parental_responsibility,
+        }
+        GuardianRelationship.objects.filter(pk=link.pk).delete()
+        record(action=AuditAction.GUARDIAN_UNLINKED, actor=actor, obj=link, data=facts)
+
+
+def guardian_create_for_learner(
+    *,
+    actor: User | None,
+    learner: Learner,
+    relationship: str,
+    parental_responsibility: bool,
+    full_name: str,
+    **fields: Any,
+) -> Guardian:
+    """Add a guardian and link them to ``learner`` at once: both are written, or neither."""
+    with transaction.atomic():
+        guardian = guardian_create(
+            actor=actor,
+            organisation=Organisation.objects.get(pk=learner.organisation_id),
+            full_name=full_name,
+            **fields,
+        )
+        guardian_link(
+            actor=actor,
+            guardian=guardian,
+            learner=learner,
+            relationship=relationship,
+            parental_responsibility=parental_responsibility,
+        )
+    return guardian

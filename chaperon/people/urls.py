@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import edit_views, views
 
 app_name = "people"
 
@@ -12,6 +12,35 @@ urlpatterns = [
     path("learners/<int:learner_id>/", views.learner_detail, name="learner_detail"),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/sites/", views.site_add, name="site_add"),
+]
+
+urlpatterns += [
+    path("staff/<int:staff_id>/checks/", edit_views.staff_checks, name="staff_checks"),
+    path("staff/<int:staff_id>/roles/", edit_views.staff_roles, name="staff_roles"),
+    path("learners/new/", edit_views.learner_add, name="learner_add"),
+    path("learners/<int:learner_id>/edit/", edit_views.learner_edit, name="learner_edit"),
+    path(
+        "learners/<int:learner_id>/guardians/new/",
+        edit_views.learner_guardian_add,
+        name="learner_guardian_add",
+    ),
+    path(
+        "learners/<int:learner_id>/guardians/find/",
+        edit_views.learner_guardian_find,
+        name="learner_guardian_find",
+    ),
+    path(
+        "learners/<int:learner_id>/guardians/<int:guardian_id>/",
+        edit_views.relationship_edit,
+        name="relationship_edit",
+    ),
+    path(
+        "learners/<int:learner_id>/guardians/<int:guardian_id>/unlink/",
+        edit_views.relationship_remove,
+        name="relationship_remove",
+    ),
+    path("guardians/<int:guardian_id>/", edit_views.guardian_detail, name="guardian_detail"),
+    path("guardians/<int:guardian_id>/edit/", edit_views.guardian_edit, name="guardian_edit"),
 ]
 
 from . import import_views  # noqa: E402

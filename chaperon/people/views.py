@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.core.forms import show_errors
+from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
 from chaperon.core.panels import panels_for
 
@@ -56,15 +56,23 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def learner_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     form = LearnerFilterForm(request.GET or None, year_groups=selectors.year_groups_of(viewer))
-    search, year_group = "", ""
-    if form.is_valid():
-        search = form.cleaned_data["q"]
-        year_group = form.cleaned_data["year_group"]
-    learners = selectors.learner_list_visible_to(viewer, search=search, year_group=year_group)
+    learners = selectors.learner_list_visible_to(viewer)
+    if form.is_bound and not form.is_valid():
+        learners = learners.none()  # a search that cannot run shows its error, not everyone
+    elif form.is_valid():
+        learners = selectors.learner_list_visible_to(
+            viewer, search=form.cleaned_data["q"], year_group=form.cleaned_data["year_group"]
+        )
     return render(
         request,
         "people/learner_list.html",
-        {"nav": "learners", "form": form, "learners": learners},
+        {
+            "nav": "learners",
+            "form": form,
+            "learners": learners,
+            "may_manage": can(viewer, Permission.MANAGE_LEARNERS),
+        },
+        status=form_status(form),
     )
 
 
@@ -84,6 +92,7 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
             "age": learner.age_on(today),
             "relationships": learner.relationships.all(),
             "record_links": record_links_for(viewer, learner),
+            "may_manage": can(viewer, Permission.MANAGE_LEARNERS),
         },
     )
 

@@ -135,8 +135,8 @@ def _staff_fixes(rule: str, user_id: int, viewer: User, who: str) -> list[FixLin
     if rule.startswith("staff.") and can(viewer, Permission.MANAGE_STAFF):
         member = StaffMember.objects.filter(user_id=user_id).first()
         if member is not None:
-            url = reverse("people:staff_detail", args=[member.pk])
-            return [FixLink(f"Record the check on {who}'s staff page", url)]
+            url = reverse("people:staff_checks", args=[member.pk])
+            return [FixLink(f"Record {who}'s checks", url)]
     return []
 
 

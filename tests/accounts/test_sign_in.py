@@ -2,7 +2,7 @@ import pyotp
 import pytest
 from django.test import Client, override_settings
 
-from chaperon.accounts.models import SignInFailure, TotpDevice
+from chaperon.accounts.models import SignInCounter, TotpDevice
 from chaperon.accounts.services import new_totp_secret
 from chaperon.accounts.session import PENDING_SECRET_KEY
 from chaperon.audit.actions import AuditAction
@@ -83,7 +83,7 @@ def test_the_lock_lifts_after_the_window(cast: Cast) -> None:
     client = Client()
     for _ in range(2):
         _sign_in(client, cast.teacher.email, "wrong guess")
-    SignInFailure.objects.update(at="2000-01-01T00:00:00Z")
+    SignInCounter.objects.update(window_started="2000-01-01T00:00:00Z")
     assert _sign_in(client, cast.teacher.email).status_code == 302
 
 

@@ -52,7 +52,7 @@ def test_the_docs_page_works_with_a_token_and_nothing_from_elsewhere(
 
     assert status == 200
     assert "Harbour View School" in shown
-    assert listed == 17
+    assert listed == 18
     assert violations == []
     assert problems == []
     origin = urlsplit(live_server.url).netloc

@@ -110,12 +110,14 @@ def test_line_numbers_count_lines_of_the_file_even_inside_quoted_values(cast: Ca
     )
 
     assert [error.split(":")[0] for error in problems(cast, text)] == [
+        "line 2, column year_group",  # the record starts on line 2; a year is one line
         "line 5, column date_of_birth",
         "line 6",
         "line 7",
     ]
-    assert "has 6 values but the header names 5 columns" in problems(cast, text)[1]
-    assert "cannot be read as CSV" in problems(cast, text)[2]
+    assert "holds a line break (U+000D)" in problems(cast, text)[0]
+    assert "has 6 values but the header names 5 columns" in problems(cast, text)[2]
+    assert "cannot be read as CSV" in problems(cast, text)[3]
 
 
 def test_a_value_under_a_nameless_column_is_refused_but_empty_ones_are_ignored(

@@ -265,3 +265,39 @@ def test_the_learner_list_shows_only_the_chosen_and_those_searched_for(cast: Cas
     assert "Pupil" not in body
     assert 'value="Careers"' in body  # what was typed is kept
     assert "There is a problem" not in body  # a search is not a refused booking
+
+
+@pytest.mark.clause("SES-10")
+def test_a_lapsed_dbs_check_links_the_dsl_to_the_page_that_records_it(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    consent_for(cast.learner, cast.dsl)
+    session = services.session_book(
+        actor=cast.teacher, proposal=one_to_one(cast), title="Careers"
+    ).session
+    assert session is not None
+    member = factories.staff_member(cast.teacher)
+    people_services.staff_update(actor=cast.dsl, staff=member, dbs_checked_on=date(2020, 1, 6))
+    services.recheck_sessions(services.upcoming_sessions(pk=session.pk), why="DBS lapsed")
+    session.refresh_from_db()
+    assert session.flagged
+
+    checks = f"/staff/{member.pk}/checks/"
+    page = signed_in(cast.dsl).get(f"/sessions/{session.pk}/").content.decode()
+    assert f'href="{checks}"' in page
+    # The teacher, who may not record checks, is not sent there.
+    assert checks not in signed_in(cast.teacher).get(f"/sessions/{session.pk}/").content.decode()
+
+    today = date.today().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(cast.dsl).post(
+            checks,
+            {
+                "dbs_checked_on": today,
+                "dbs_type": "enhanced_barred",
+                "safeguarding_training_on": today,
+                "aup_signed_on": today,
+            },
+        )
+    session.refresh_from_db()
+    assert not session.flagged

@@ -47,7 +47,10 @@ class LearnerPlan(Plan):
 
 def plan(*, organisation: Organisation, rows: list[ParsedRow], errors: list[RowError]) -> Plan:
     report_repeats(rows, "external_id", errors, why="each learner must appear once")
-    learners = list(Learner.objects.filter(organisation=organisation))
+    # With their organisation, by whose date each learner's date of birth is checked.
+    learners = list(
+        Learner.objects.filter(organisation=organisation).select_related("organisation")
+    )
     by_external_id = {learner.external_id: learner for learner in learners if learner.external_id}
     without_id: dict[_Key, list[Learner]] = {}
     for hand_made in learners:

@@ -24,6 +24,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 
 from ..models import User
+from ..privileges import Refusal
 from .formats import ParsedRow
 from .report import RowError
 
@@ -48,6 +49,8 @@ class Plan:
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
+        # Rows refused because only a safeguarding lead may make their change (``privileges``).
+        self.refusals: list[Refusal] = []
         self._pending: Counter[int] = Counter()
         self._written = 0
         self._progress: Callable[[int], None] = lambda written: None
@@ -68,6 +71,9 @@ class Plan:
 
     def write(self, actor: User | None) -> None:
         raise NotImplementedError
+
+    def check_allowed(self, actor: User | None, errors: list[RowError]) -> None:
+        """Report each row that ``actor`` may not write although they may import the file."""
 
     def done(self, line: int) -> None:
         """One operation of the row on ``line`` is written."""

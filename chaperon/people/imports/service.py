@@ -10,6 +10,7 @@ from chaperon.audit.services import record
 
 from ..models import ImportKind, Organisation, User
 from ..permissions import require, require_same_organisation
+from ..privileges import record_refusal
 from ..roles import Permission
 from ..selectors import organisation_today
 from . import guardians, learners, staff
@@ -41,6 +42,10 @@ CHANGED_MEANWHILE = (
 
 class _Refused(Exception):
     """Leave the write transaction, rolling it back; the errors are already collected."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
 
 
 class _Tracker:
@@ -95,13 +100,14 @@ def people_import(
     if errors or dry_run:
         # Repeats within the file and conflicts with the database are reported too.
         plan = PLANNERS[kind](organisation=organisation, rows=rows, errors=errors)
-        return outcome.refuse(errors) if errors else outcome.done(plan)
+        plan.check_allowed(actor, errors)
+        return outcome.refuse(errors, plan) if errors else outcome.done(plan)
     try:
         with transaction.atomic():
             plan = _plan_and_write(actor, organisation, kind, rows, errors, tracker)
             outcome.record_done(plan)
-    except _Refused:
-        return outcome.refuse(errors)
+    except _Refused as refused:
+        return outcome.refuse(errors, refused.plan)
     return outcome.done(plan)
 
 
@@ -140,13 +146,14 @@ def _plan_and_write(
     # before it wrote.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     plan = PLANNERS[kind](organisation=organisation, rows=rows, errors=errors)
+    plan.check_allowed(actor, errors)
     if errors:
-        raise _Refused
+        raise _Refused(plan)
     try:
         plan.write_all(actor, lambda done: tracker.report("writing", done))
     except IntegrityError as error:
         errors.append(RowError(0, "", CHANGED_MEANWHILE))
-        raise _Refused from error
+        raise _Refused(plan) from error
     return plan
 
 
@@ -181,8 +188,10 @@ class _Outcome:
             data=data,
         )
 
-    def refuse(self, errors: list[RowError]) -> ImportResult:
+    def refuse(self, errors: list[RowError], plan: Plan | None = None) -> ImportResult:
         if not self.dry_run:
+            for refusal in plan.refusals if plan else []:
+                record_refusal(actor=self.actor, refusal=refusal)
             self._record(AuditAction.PEOPLE_IMPORT_REFUSED, errors=len(errors))
         return ImportResult(
             self.kind.value,

@@ -4,11 +4,14 @@ and not yet given one, by email address). New staff have no password: they choos
 
 from dataclasses import dataclass
 
+from django.db.models import Model
+
 from chaperon.audit.actions import AuditAction
 from chaperon.core import events
 
 from ..events import StaffChanged
 from ..models import Organisation, StaffMember, StaffRole, User
+from ..privileges import Refusal, role_change_refusal, sign_in_change_refusal
 from ..services import apply_changes
 from .formats import STAFF, ParsedRow
 from .plans import Outcome, Plan, audit, in_batches, report_repeats, validate
@@ -64,6 +67,28 @@ class StaffPlan(Plan):
             self._update(actor, change)
             self.done(change.line)
 
+    def check_allowed(self, actor: User | None, errors: list[RowError]) -> None:
+        for line, member, roles in self.new:
+            why = role_change_refusal(actor, holder=None, before=[], after=roles)
+            self._refuse(line, "roles", why, member.organisation, errors)
+        for change in self.changed:
+            holder = change.member.user
+            if change.roles is not None:
+                why = role_change_refusal(
+                    actor, holder=holder, before=change.roles_before, after=change.roles
+                )
+                self._refuse(change.line, "roles", why, change.member, errors)
+            if "email" in change.changed:
+                why = sign_in_change_refusal(actor, holder=holder, roles=change.roles_before)
+                self._refuse(change.line, "email", why, change.member, errors)
+
+    def _refuse(
+        self, line: int, column: str, why: str | None, obj: Model, errors: list[RowError]
+    ) -> None:
+        if why:
+            errors.append(RowError(line, column, why))
+            self.refusals.append(Refusal(obj, why, {"line": line, "asked": [column]}))
+
     @staticmethod
     def _update(actor: User | None, change: _Change) -> None:
         member = change.member
@@ -96,7 +121,7 @@ def plan(*, organisation: Organisation, rows: list[ParsedRow], errors: list[RowE
     report_repeats(rows, "email", errors, why="each person needs their own email address")
     members = list(
         StaffMember.objects.filter(organisation=organisation)
-        .select_related("user")
+        .select_related("user", "organisation")  # checks' dates are judged by its date
         .prefetch_related("roles")
     )
     by_external_id = {member.external_id: member for member in members if member.external_id}

@@ -9,6 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 
+from chaperon.core.validators import single_line_problem
+
+from ..emails import normalise_email
+
 type Parser = Callable[[str], object]
 
 TRUE_WORDS = ("yes", "y", "true", "1")
@@ -33,6 +37,9 @@ def normalise(name: str) -> str:
 def _at_most(raw: str, max_length: int) -> str:
     if len(raw) > max_length:
         raise BadValue(f"is {len(raw)} characters long; shorten it to {max_length} at most")
+    problem = single_line_problem(raw)
+    if problem is not None:
+        raise BadValue(problem)
     return raw
 
 
@@ -123,7 +130,7 @@ def choices_list(choices: type[models.TextChoices], noun: str, separator: str = 
 
 
 def parse_email(raw: str) -> str:
-    value = raw.lower()
+    value = normalise_email(raw)
     if len(value) > EMAIL_MAX_LENGTH:
         raise BadValue(
             f"is {len(value)} characters long; an email address has {EMAIL_MAX_LENGTH} at most"
