@@ -74,6 +74,7 @@ def staff(number: int) -> st.SearchStrategy[Staff]:
         safeguarding_training_on=known_dates,
         aup_signed_on=known_dates,
         recording_consent=flags,
+        suspended=flags,
     )
 
 

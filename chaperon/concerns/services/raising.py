@@ -27,7 +27,9 @@ from ..models import (
     Source,
 )
 from ..permissions import is_staff
+from .allegations import open_lado_step
 from .common import add_entry
+from .evidence import hold_evidence_for
 
 PUBLIC_LABEL = "Public report page"
 
@@ -198,6 +200,8 @@ def concern_raise(
                 size=len(attachment.content),
             )
         _record_raised(concern, actor=actor, label=label)
+    hold_evidence_for(concern, actor=actor)
+    open_lado_step(concern, owner=None)
     return concern
 
 
