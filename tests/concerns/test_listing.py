@@ -42,7 +42,7 @@ def _allegation(cast: Cast) -> Concern:
 
 
 def _rows(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode()
+    body = response.content.decode()
     return list(csv.reader(io.StringIO(body)))
 
 
