@@ -70,6 +70,7 @@ def _staff(number: int) -> dict[str, Any]:
         "safeguarding_training_on": "2026-09-01",
         "aup_signed_on": "2026-09-01",
         "recording_consent": True,
+        "suspended": False,
     }
 
 

@@ -165,3 +165,15 @@ class AuditAction(models.TextChoices):
     )
     CONCERN_CHRONOLOGY_VIEWED = "concern_chronology_viewed", "Learner chronology viewed"
     CONCERN_CHRONOLOGY_EXPORTED = "concern_chronology_exported", "Learner chronology exported"
+    CONCERN_LIST_EXPORTED = "concern_list_exported", "Concerns list exported (CSV)"
+    CONCERN_TASKS_VIEWED = "concern_tasks_viewed", "Concern steps and tasks list viewed"
+    CONCERN_RECLASSIFIED = (
+        "concern_reclassified",
+        "Concern re-classified as an allegation about staff",
+    )
+    CONCERN_TASK_ADDED = "concern_task_added", "Task added to a concern"
+    CONCERN_STEP_ASSIGNED = "concern_step_assigned", "Concern step or task assigned"
+    CONCERN_LINKED = "concern_linked", "Concern shown on another learner's chronology"
+    CONCERN_LINK_ENDED = "concern_link_ended", "Concern no longer shown for another learner"
+    STAFF_SUSPENDED = "staff_suspended", "Member of staff suspended from sessions"
+    STAFF_SUSPENSION_LIFTED = "staff_suspension_lifted", "Suspension from sessions lifted"

@@ -2,7 +2,8 @@
 
 Every concern reaches the DSL and deputies at once; out of the organisation's working hours the
 senior leaders too. A restricted case (an allegation about staff) goes to the DSL, or to the
-senior leaders where the DSL is the one it is about, never to the person it is about. Emails
+senior leaders where the DSL is the one it is about, never to the person it is about, and out
+of hours only to senior leaders who may open it. Emails
 name the reference and the link, never the child or what happened: the case is read in
 Chaperon, where every read is audited.
 """
@@ -20,6 +21,7 @@ from chaperon.people.selectors import staff_with_roles
 
 from . import conf
 from .models import Concern, ConcernKind
+from .permissions import may_open
 
 
 def in_hours(organisation: Organisation, at: datetime) -> bool:
@@ -52,8 +54,13 @@ def leads_for(concern: Concern) -> list[User]:
 
 
 def senior_addresses(concern: Concern) -> list[str]:
-    """The senior leaders, and the organisation's senior leadership address if it has one."""
-    addresses = [user.email for user in _people(concern, [Role.SENIOR_LEADER])]
+    """The senior leaders, and the organisation's senior leadership address if it has one.
+    For a restricted case only those who may open it: an allegation about a DSL reaches the
+    senior leaders, one about anyone else only those the DSL named on it."""
+    seniors = _people(concern, [Role.SENIOR_LEADER])
+    if concern.restricted:
+        seniors = [user for user in seniors if may_open(user, concern)]
+    addresses = [user.email for user in seniors]
     shared = concern.organisation.senior_leadership_email
     if shared and shared not in addresses and concern.kind == ConcernKind.CONCERN:
         addresses.append(shared)

@@ -9,13 +9,14 @@ class ConcernsConfig(AppConfig):
     verbose_name = "Concerns and incidents"
 
     def ready(self) -> None:
-        from chaperon.core.cases import register_case_lookup
+        from chaperon.core.cases import register_case_lookup, register_suspension_lookup
         from chaperon.core.navigation import register_nav, register_record_link
         from chaperon.core.panels import register_panel
         from chaperon.core.scheduling import register_periodic
 
         from .permissions import handles_concerns, is_staff
         from .selectors import concern_reference_exists, dashboard_for, handles_any
+        from .services.allegations import suspended_among
         from .tasks import (
             escalate_unacknowledged_concerns_task,
             forget_old_report_counts_task,
@@ -34,6 +35,7 @@ class ConcernsConfig(AppConfig):
         )
         register_panel("concerns/_dashboard_panel.html", dashboard_for, order=5)
         register_case_lookup(concern_reference_exists)
+        register_suspension_lookup(suspended_among)
         # The scheduler looks every 30 seconds; a minute keeps escalation within a minute of due.
         register_periodic(escalate_unacknowledged_concerns_task, every=timedelta(minutes=1))
         # Reports kept while the database was down reach the DSL within a minute of its return.

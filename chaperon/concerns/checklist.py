@@ -5,7 +5,7 @@ answers. The services turn each ``StepSpec`` into a row with an owner and a due 
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 
@@ -56,6 +56,8 @@ class Answers:
     immediate_risk: bool
     risk_to_user: RiskToUser
     nude_sharing: NudeSharing = NudeSharing.NOT_INVOLVED
+    # INC-10: the concern is an allegation about a member of staff.
+    allegation: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class StepSpec:
     due_in: timedelta
     # A referral to any of these agencies completes the step.
     agencies: tuple[Agency, ...] = ()
+    # Due by the end of this many working days after the day it opens, instead of ``due_in``.
+    working_days: int = 0
 
 
 NOW = timedelta(hours=1)
@@ -158,6 +162,17 @@ EXPERIMENTAL = StepSpec(
 )
 
 
+LADO = StepSpec(
+    "refer_lado",
+    "Allegation about a member of staff: refer to the local authority designated officer "
+    "(LADO) within one working day, before any investigation of your own",
+    "INC-10",
+    TODAY,
+    (Agency.LADO,),
+    working_days=1,
+)
+
+
 def steps_for(answers: Answers) -> list[StepSpec]:
     """The steps Annex 1 and INC-2..INC-8 ask for, given the triage answers: each once, the
     most urgent version of a step where two branches ask for it."""
@@ -176,6 +191,8 @@ def steps_for(answers: Answers) -> list[StepSpec]:
         steps.append(AGGRAVATED)
     elif answers.nude_sharing is NudeSharing.EXPERIMENTAL:
         steps.append(EXPERIMENTAL)
+    if answers.allegation:
+        steps.append(LADO)
     return _most_urgent_each(steps)
 
 
@@ -190,3 +207,20 @@ def _most_urgent_each(steps: list[StepSpec]) -> list[StepSpec]:
 def steps_completed_by(agency: Agency, open_steps: list[tuple[str, list[str]]]) -> list[str]:
     """Keys of the open steps (key, agencies) that a referral to ``agency`` completes."""
     return [key for key, agencies in open_steps if agency in agencies]
+
+
+def due_at(
+    spec: StepSpec, *, now: datetime, zone: tzinfo, working_days: str, working_end: time
+) -> datetime:
+    """When a step opened at ``now`` is due. A step counted in working days is due at the end
+    of working hours (``working_end``, in ``zone``) of the Nth working day after the day it
+    opens (``working_days``: ISO weekday digits, "12345" for Monday to Friday); with no
+    working days at all, ``due_in`` from now."""
+    if not spec.working_days or not any(str(day) in working_days for day in range(1, 8)):
+        return now + spec.due_in
+    day, left = now.astimezone(zone).date(), spec.working_days
+    while left:
+        day += timedelta(days=1)
+        if str(day.isoweekday()) in working_days:
+            left -= 1
+    return datetime.combine(day, working_end, tzinfo=zone)

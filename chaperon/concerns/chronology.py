@@ -1,24 +1,43 @@
 """A learner's safeguarding chronology (KCSIE): every concern, decision and its reason,
-referral, session and consent event, in time order, for the DSL and deputies; as a page and
-as a PDF for a referral or a transfer. Each read is audited."""
+referral, session, consent event, room event and hold on a recording, in time order, for the
+DSL and deputies; as a page and as a PDF for a referral or a transfer. Each read is audited.
+
+Concerns about the learner, and concerns the DSL chose to show here too (about a brother or
+sister, another family member: ``ConcernLink``), appear only for a viewer who may open them,
+so a restricted allegation never shows to anyone else. The live room and the vault add their
+entries through ``chaperon.core.chronology`` (concerns import neither); an entry naming a case
+the viewer may not open is left out.
+
+Whatever came from a session (a concern raised from it, what happened in its room) is placed
+after the session itself, even when it happened a little before the booked start.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.selectors import learner_consents_for
+from chaperon.core.chronology import chronology_entries
 from chaperon.core.exceptions import NotFound
 from chaperon.people.models import Learner, User
 from chaperon.sessions.selectors import session_list_visible_to
 
-from .models import ConcernEntry, EntryKind
+from .models import ConcernEntry, ConcernLink, EntryKind
 from .permissions import require_handler, visible_concerns
 
-# Entries that are bookkeeping rather than part of the child's story.
-_LEFT_OUT = {EntryKind.ALERTED, EntryKind.ACCESS_GRANTED}
+# Entries that are bookkeeping rather than part of the child's story; holds are told by the
+# vault's own entries.
+_LEFT_OUT = {
+    EntryKind.ALERTED,
+    EntryKind.ACCESS_GRANTED,
+    EntryKind.EVIDENCE_HELD,
+    EntryKind.TASK_ADDED,
+    EntryKind.ASSIGNED,
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,8 @@ class Item:
     detail: str = ""
     reason: str = ""
     reference: str = ""
+    session_id: int | None = None  # the session it came from, if any
+    session_start: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,7 @@ class Chronology:
 
 
 def _entry_item(entry: ConcernEntry, reference: str) -> Item:
+    concern = entry.concern
     kinds = {
         EntryKind.RAISED: "Concern",
         EntryKind.REFERRAL: "Referral",
@@ -59,17 +81,31 @@ def _entry_item(entry: ConcernEntry, reference: str) -> Item:
         detail=detail,
         reason=entry.reason,
         reference=reference,
+        session_id=concern.session_id,
+        session_start=concern.session.start if concern.session else None,
     )
 
 
 def _concern_items(viewer: User, learner: Learner) -> list[Item]:
-    concerns = visible_concerns(viewer).filter(learner=learner)
+    """The learner's own concerns, and those linked to them, that the viewer may open."""
+    linked = {
+        link.concern_id: link
+        for link in ConcernLink.objects.filter(learner=learner, ended_at__isnull=True)
+    }
+    concerns = visible_concerns(viewer).filter(Q(learner=learner) | Q(pk__in=list(linked)))
     entries = (
         ConcernEntry.objects.filter(concern__in=concerns)
         .exclude(kind__in=_LEFT_OUT)
-        .select_related("concern")
+        .select_related("concern__session")
     )
-    return [_entry_item(entry, entry.concern.reference) for entry in entries]
+    items = []
+    for entry in entries:
+        reference = entry.concern.reference
+        link = linked.get(entry.concern_id) if entry.concern.learner_id != learner.pk else None
+        if link is not None:
+            reference += f" (linked: {link.get_relation_display().lower()})"
+        items.append(_entry_item(entry, reference))
+    return items
 
 
 def _session_items(viewer: User, learner: Learner) -> list[Item]:
@@ -81,9 +117,43 @@ def _session_items(viewer: User, learner: Learner) -> list[Item]:
             title=f"{session.get_kind_display()}: {session.title}",
             detail=f"{session.get_status_display()}; organiser {session.organiser.full_name}; "
             f"{session.duration_minutes} minutes",
+            session_id=session.pk,
+            session_start=session.start,
         )
         for session in sessions
     ]
+
+
+def _registered_items(viewer: User, learner: Learner, starts: dict[int, datetime]) -> list[Item]:
+    """What the room and the vault add, less entries naming a case the viewer may not open."""
+    entries = chronology_entries(viewer, learner.pk)
+    named = {entry.case_reference for entry in entries if entry.case_reference}
+    may_open = set(
+        visible_concerns(viewer).filter(reference__in=named).values_list("reference", flat=True)
+    )
+    return [
+        Item(
+            at=entry.at,
+            kind=entry.kind,
+            title=entry.title,
+            detail=entry.detail,
+            reference=entry.case_reference,
+            session_id=entry.session_id,
+            session_start=starts.get(entry.session_id) if entry.session_id else None,
+        )
+        for entry in entries
+        if not entry.case_reference or entry.case_reference in may_open
+    ]
+
+
+def _in_order(items: list[Item]) -> list[Item]:
+    """Oldest first; whatever came from a session after the session itself."""
+
+    def key(item: Item) -> tuple[datetime, int, datetime]:
+        placed = max(item.at, item.session_start) if item.session_start else item.at
+        return placed, 0 if item.kind == "Session" else 1, item.at
+
+    return sorted(items, key=key)
 
 
 def _consent_items(viewer: User, learner: Learner) -> list[Item]:
@@ -121,12 +191,16 @@ def chronology_for(viewer: User, learner_id: int, *, export: bool = False) -> Ch
     learner = Learner.objects.filter(pk=learner_id, organisation_id=viewer.organisation_id).first()
     if learner is None:
         raise NotFound("No such learner.")
-    items = [
-        *_concern_items(viewer, learner),
-        *_session_items(viewer, learner),
-        *_consent_items(viewer, learner),
-    ]
-    items.sort(key=lambda item: item.at)
+    sessions = _session_items(viewer, learner)
+    starts = {item.session_id: item.at for item in sessions if item.session_id is not None}
+    items = _in_order(
+        [
+            *_concern_items(viewer, learner),
+            *sessions,
+            *_consent_items(viewer, learner),
+            *_registered_items(viewer, learner, starts),
+        ]
+    )
     record(
         action=AuditAction.CONCERN_CHRONOLOGY_EXPORTED
         if export

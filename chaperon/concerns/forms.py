@@ -13,7 +13,8 @@ from chaperon.people.models import Learner, Organisation, User
 from . import conf
 from .attachments import ConcernFile, concern_file
 from .checklist import AGENCY_LABELS, Illegal, NudeSharing, RiskToUser
-from .models import ConcernKind, ConcernType, FourCs, ReporterRelation
+from .listing import ConcernFilters
+from .models import ConcernKind, ConcernType, FourCs, LinkRelation, ReporterRelation, Status
 from .services import RESPONSES
 
 
@@ -336,3 +337,134 @@ class CloseForm(forms.Form):
 
     def responses(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(key) or "" for key in RESPONSES}
+
+
+class ConcernFilterForm(forms.Form):
+    """The concerns list's search and filters (GET). Each field names what it filters."""
+
+    q = forms.CharField(
+        label="Search",
+        max_length=200,
+        required=False,
+        help_text="A reference, a learner's name, or words from the report or the case.",
+    )
+    show = forms.ChoiceField(
+        label="Open or closed",
+        choices=[("open", "Open"), ("closed", "Closed"), ("all", "All")],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label="State", choices=[("", "Any"), *Status.choices], required=False
+    )
+    category = forms.ChoiceField(
+        label="Category", choices=[("", "Any"), *FourCs.choices], required=False
+    )
+    raised_from = forms.DateField(label="Raised from", required=False, widget=_date_input())
+    raised_to = forms.DateField(label="Raised until", required=False, widget=_date_input())
+    mine = forms.BooleanField(label="With a step or task of mine to do", required=False)
+    awaiting = forms.BooleanField(
+        label="Awaiting action (not yet triaged, or a step overdue)", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("raised_from"), data.get("raised_to")
+        if start and end and end < start:
+            self.add_error("raised_to", "the end of the range comes before its start")
+        return data
+
+    def filters(self) -> ConcernFilters:
+        """What to show: the valid filters (an invalid form shows open concerns)."""
+        if not self.is_valid():
+            return ConcernFilters()
+        data = self.cleaned_data
+        return ConcernFilters(
+            q=data["q"].strip(),
+            show=data["show"] or "open",
+            status=data["status"],
+            category=data["category"],
+            raised_from=data["raised_from"],
+            raised_to=data["raised_to"],
+            mine=data["mine"],
+            awaiting=data["awaiting"],
+        )
+
+
+class ReclassifyForm(_OwnIds, forms.Form):
+    id_prefix = "reclassify"
+
+    subject_staff = forms.TypedChoiceField(label="The member of staff it is about")
+    reason = forms.CharField(
+        label="Why it is an allegation about them", widget=_textarea(2), max_length=5000
+    )
+
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["subject_staff"], staff, _full_name, blank="Choose a member of staff")
+        self.fields["subject_staff"].required = True
+
+
+class SuspendForm(_OwnIds, forms.Form):
+    id_prefix = "suspend"
+
+    reason = forms.CharField(
+        label="Why they may not run or join sessions while it is looked into",
+        widget=_textarea(2),
+        max_length=5000,
+    )
+
+
+class LiftForm(_OwnIds, forms.Form):
+    id_prefix = "lift"
+
+    lift_reason = forms.CharField(
+        label="Why they may run and join sessions again", widget=_textarea(2), max_length=5000
+    )
+
+
+class TaskForm(_OwnIds, forms.Form):
+    id_prefix = "task"
+
+    title = forms.CharField(label="What is to be done", max_length=300)
+    owner = forms.TypedChoiceField(label="Who does it")
+    due_on = forms.DateField(label="Due by (the end of that working day)", widget=_date_input())
+
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["owner"], staff, _full_name)
+
+
+class AssignForm(forms.Form):
+    """Give one step to someone else: its fields are named per step on the case page."""
+
+    owner = forms.TypedChoiceField(label="Give it to")
+    due_on = forms.DateField(label="New due date (optional)", required=False, widget=_date_input())
+
+    def __init__(self, *args: Any, staff: list[User], step_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"assign-{step_id}_%s")
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["owner"], staff, _full_name)
+
+
+class LinkForm(_OwnIds, forms.Form):
+    id_prefix = "link"
+
+    learner = forms.TypedChoiceField(label="Show it on the chronology of")
+    relation = forms.ChoiceField(label="How they are connected", choices=LinkRelation.choices)
+    reason = forms.CharField(
+        label="Why it belongs on their chronology", widget=_textarea(2), max_length=5000
+    )
+
+    def __init__(self, *args: Any, learners: list[Learner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(
+            self.fields["learner"],
+            learners,
+            lambda learner: f"{learner.full_name} ({learner.year_group or 'no group'})",
+        )
+
+
+class UnlinkForm(forms.Form):
+    end_reason = forms.CharField(
+        label="Why it no longer belongs on their chronology", widget=_textarea(2), max_length=5000
+    )

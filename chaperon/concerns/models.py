@@ -100,17 +100,18 @@ class _AppendOnlyQuerySet(models.QuerySet[Any]):
 
 
 # The columns a concern's report is made of: fixed once written (the database enforces it).
+# ``kind`` and ``subject_staff`` are where it stands now: the DSL may re-classify a concern as
+# an allegation about a member of staff (an entry keeps what they were); ``subject_staff_name``
+# stays as the reporter wrote it.
 REPORTED_FACTS = (
     "organisation_id",
     "reference",
-    "kind",
     "source",
     "raised_by_id",
     "reporter_name",
     "reporter_relation",
     "reporter_contact",
     "about_name",
-    "subject_staff_id",
     "subject_staff_name",
     "session_id",
     "description",
@@ -189,6 +190,13 @@ class Concern(OrganisationOwned):
         return self.kind == ConcernKind.ALLEGATION
 
     @property
+    def subject_staff_label(self) -> str:
+        """Who an allegation is about: the member of staff named, or the name reported."""
+        if self.subject_staff is not None:
+            return str(self.subject_staff.full_name)
+        return self.subject_staff_name
+
+    @property
     def type_labels(self) -> list[str]:
         return [ConcernType(value).label for value in self.types if value in ConcernType.values]
 
@@ -212,6 +220,14 @@ class EntryKind(models.TextChoices):
     NOTE = "note", "Note"
     CHANGED = "changed", "Changed"
     ACCESS_GRANTED = "access_granted", "Access given"
+    EVIDENCE_HELD = "evidence_held", "Recordings held as evidence"
+    RECLASSIFIED = "reclassified", "Re-classified as an allegation about staff"
+    SUSPENDED = "suspended", "Suspended from sessions"
+    SUSPENSION_ENDED = "suspension_ended", "Suspension from sessions lifted"
+    TASK_ADDED = "task_added", "Task added"
+    ASSIGNED = "assigned", "Step or task assigned"
+    LINKED = "linked", "Linked to another learner"
+    UNLINKED = "unlinked", "Link to another learner ended"
     CLOSED = "closed", "Closed"
 
 
@@ -249,7 +265,9 @@ class ConcernEntry(models.Model):
 
 
 class ConcernStep(models.Model):
-    """A step the triage opened (Annex 1), with its owner and due time; done with an entry."""
+    """A step the triage opened (Annex 1), or a task the DSL added, with its owner and due time.
+    It may be assigned to someone else (a new owner and due time) until it is done; each
+    assignment and its completion is an entry."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="steps")
     key = models.CharField(max_length=40)
@@ -314,6 +332,87 @@ class CaseAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.concern_id}"
+
+
+class StaffSuspension(OrganisationOwned):
+    """A member of staff suspended from hosting and joining sessions while an allegation about
+    them is looked into (INC-10). The policy and the room refuse them as long as it stands;
+    nobody is told why. Lifting it is recorded, never deleted."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="suspensions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    suspended_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-suspended_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "user"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="staff_suspension_standing_once",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "lifted_at"], name="staff_suspension_user")]
+
+    def __str__(self) -> str:
+        return f"suspension {self.pk} on {self.concern_id}"
+
+    @property
+    def standing(self) -> bool:
+        return self.lifted_at is None
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("suspensions are lifted, never deleted")
+
+
+class LinkRelation(models.TextChoices):
+    SIBLING = "sibling", "Brother or sister"
+    FAMILY = "family", "Another family member"
+    HOUSEHOLD = "household", "Lives in the same household"
+    OTHER = "other", "Otherwise connected"
+
+
+class ConcernLink(models.Model):
+    """The DSL chose to show a concern on another learner's chronology (a sibling, a family
+    member). Ended, never deleted."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(max_length=12, choices=LinkRelation.choices)
+    reason = models.TextField()
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField()
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "learner"],
+                condition=models.Q(ended_at__isnull=True),
+                name="concern_link_standing_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} shown for learner {self.learner_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("links are ended, never deleted")
 
 
 class ReportCount(models.Model):

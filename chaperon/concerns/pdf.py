@@ -28,13 +28,32 @@ def latin1(text: str) -> str:
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
+class _ChronologyPDF(FPDF):
+    """Every page ends with the confidentiality notice and "page N of M", so a page that is
+    printed or passed on alone still says what it is."""
+
+    def __init__(self, notice: str) -> None:
+        super().__init__(format="A4")
+        self.notice = latin1(notice)
+
+    def footer(self) -> None:
+        self.set_y(-16)
+        self.set_font("Helvetica", "", 8)
+        width = self.w - self.l_margin - self.r_margin
+        self.cell(width, 4, self.notice, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(width, 4, f"Page {self.page_no()} of {{nb}}", align="C")
+
+
 def chronology_pdf(chronology: Chronology) -> bytes:
     learner = chronology.learner
     zone = learner.organisation.zone
-    pdf = FPDF(format="A4")
+    pdf = _ChronologyPDF(
+        f"Confidential: safeguarding chronology of {learner.full_name}, "
+        f"{learner.organisation.name}. Share only with those who need it."
+    )
     pdf.set_title(latin1(f"Chronology: {learner.full_name}"))
     pdf.set_author("Chaperon")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 

@@ -86,3 +86,16 @@ def may_grant_access(user: User, concern: Concern) -> bool:
         return True
     subject_roles = concern.subject_staff.roles if concern.subject_staff else frozenset()
     return Role.SENIOR_LEADER in user.roles and Role.DSL in subject_roles
+
+
+def leads_case(user: User, concern: Concern) -> bool:
+    """Deciding what a case is and what it reaches beyond its own steps (re-classifying it,
+    suspending staff, showing it on another learner's chronology) is for the DSL, or for an
+    allegation the DSL (or, where it is about a DSL, a senior leader) as for naming handlers.
+    An allegation whose member of staff is not named yet may be named by a senior leader the
+    DSL has named on it, so that one about the DSL reaches the senior leaders."""
+    if not concern.restricted:
+        return is_dsl(user)
+    if concern.subject_staff_id is None and Role.SENIOR_LEADER in user.roles:
+        return may_open(user, concern)
+    return may_grant_access(user, concern)

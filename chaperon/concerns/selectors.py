@@ -1,6 +1,7 @@
 """Every read of concerns, scoped to the viewer. Each read of a case is audited."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,54 +10,144 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound
-from chaperon.people.models import Learner, User
+from chaperon.people.models import GuardianRelationship, Learner, User
 from chaperon.people.roles import Role
 from chaperon.people.selectors import staff_with_roles
 
+from .listing import tasks_of
 from .models import (
     CaseAccess,
     Concern,
     ConcernAttachment,
     ConcernEntry,
+    ConcernKind,
+    ConcernLink,
     ConcernStep,
+    ConcernType,
     EntryKind,
+    FourCs,
+    StaffSuspension,
     Status,
 )
 from .permissions import (
     access_concern,
     handles_concerns,
     is_staff,
+    leads_case,
     may_grant_access,
+    may_open,
     visible_concerns,
 )
+from .services.handling import RESPONSES
 
 
-def concern_list_visible_to(viewer: User, *, show: str = "open") -> list[Concern]:
-    """The cases the viewer handles: open ones (default), or ``show="closed"`` / ``"all"``."""
-    concerns = visible_concerns(viewer).select_related("learner", "raised_by")
-    if show == "open":
-        concerns = concerns.exclude(status=Status.CLOSED)
-    elif show == "closed":
-        concerns = concerns.filter(status=Status.CLOSED)
-    found = list(concerns.order_by("-created_at", "-id"))
-    record(
-        action=AuditAction.CONCERN_LIST_VIEWED,
-        actor=viewer,
-        data={"show": show, "count": len(found)},
-    )
-    return found
+@dataclass(frozen=True)
+class ShownEntry:
+    """An entry of the record, with what it changed in words (names, never ids)."""
+
+    entry: ConcernEntry
+    changes: list[str]
+
+
+# Entries whose data holds {field: {"from": ..., "to": ...}}.
+_CHANGE_KINDS = {EntryKind.CHANGED, EntryKind.RECLASSIFIED, EntryKind.ASSIGNED}
+_FIELD_WORDS = {
+    "category": "Category",
+    "types": "Types",
+    "occurred_on": "Date it happened",
+    "learner_id": "Learner",
+    "kind": "Kind",
+    "subject_staff_id": "Member of staff it is about",
+    "owner_id": "Who does it",
+    "due_at": "Due",
+}
+
+
+def _names(entries: list[ConcernEntry]) -> dict[str, dict[object, str]]:
+    """Names of the learners and staff the change entries refer to, each looked up once."""
+    learners: set[int] = set()
+    users: set[int] = set()
+    for entry in entries:
+        if entry.kind not in _CHANGE_KINDS:
+            continue
+        for field, values in entry.data.items():
+            if isinstance(values, dict) and field in ("learner_id", "subject_staff_id", "owner_id"):
+                wanted = learners if field == "learner_id" else users
+                wanted |= {value for value in values.values() if isinstance(value, int)}
+    return {
+        "learner_id": {
+            learner.pk: learner.full_name for learner in Learner.objects.filter(pk__in=learners)
+        },
+        "user": {user.pk: user.full_name for user in User.objects.filter(pk__in=users)},
+    }
+
+
+def _word(field: str, value: object, names: dict[str, dict[object, str]], zone: Any) -> str:
+    if value in (None, "", []):
+        return "none"
+    if field == "learner_id":
+        return names["learner_id"].get(value, "a learner no longer listed")
+    if field in ("subject_staff_id", "owner_id"):
+        return names["user"].get(value, "someone no longer listed")
+    if field == "category":
+        return str(FourCs(value).label) if value in FourCs.values else str(value)
+    if field == "kind":
+        return str(ConcernKind(value).label) if value in ConcernKind.values else str(value)
+    if field == "types" and isinstance(value, list):
+        return ", ".join(
+            str(ConcernType(item).label) if item in ConcernType.values else str(item)
+            for item in value
+        )
+    if field == "due_at" and isinstance(value, str):
+        return f"{datetime.fromisoformat(value).astimezone(zone):%d %b %Y %H:%M}"
+    if field == "occurred_on" and isinstance(value, str):
+        return f"{date.fromisoformat(value):%d %b %Y}"
+    return str(value)
+
+
+def shown_entries(concern: Concern, entries: list[ConcernEntry]) -> list[ShownEntry]:
+    names = _names(entries)
+    zone = concern.organisation.zone
+    shown = []
+    for entry in entries:
+        changes = []
+        if entry.kind == EntryKind.CLOSED:
+            changes = [
+                f"{RESPONSES.get(key, key)}: {value}"
+                for key, value in entry.data.get("responses", {}).items()
+            ]
+        if entry.kind in _CHANGE_KINDS:
+            for field, values in entry.data.items():
+                if isinstance(values, dict) and field in _FIELD_WORDS:
+                    before = _word(field, values.get("from"), names, zone)
+                    after = _word(field, values.get("to"), names, zone)
+                    changes.append(f"{_FIELD_WORDS[field]}: {before} → {after}")
+        shown.append(ShownEntry(entry, changes))
+    return shown
 
 
 @dataclass(frozen=True)
 class Case:
     concern: Concern
-    entries: list[ConcernEntry]
+    entries: list[ShownEntry]
     steps: list[ConcernStep]
     attachments: list[ConcernAttachment]
     handlers: list[CaseAccess]
     may_grant: bool
     staff: list[User]  # who may be named as a step owner or handler
     learners: QuerySet[Learner]
+    may_lead: bool  # re-classify, suspend, link to other learners
+    assignees: list[User]  # who may be given a step or a task: those who may open the case
+    suspensions: list[StaffSuspension]
+    links: list[ConcernLink]
+
+    @property
+    def standing_suspension(self) -> StaffSuspension | None:
+        return next((item for item in self.suspensions if item.standing), None)
+
+    @property
+    def standing_links(self) -> list[ConcernLink]:
+        return [link for link in self.links if link.ended_at is None]
 
     @property
     def open_steps(self) -> list[ConcernStep]:
@@ -64,7 +155,7 @@ class Case:
 
     @property
     def referrals(self) -> list[ConcernEntry]:
-        return [entry for entry in self.entries if entry.kind == EntryKind.REFERRAL]
+        return [item.entry for item in self.entries if item.entry.kind == EntryKind.REFERRAL]
 
 
 def concern_reference_exists(organisation_id: int, reference: str) -> bool:
@@ -82,6 +173,30 @@ def case_staff(concern: Concern) -> list[User]:
     ]
 
 
+def case_assignees(concern: Concern) -> list[User]:
+    """Who may be given a step or task of the case: those who may open it (the DSL and
+    deputies; for an allegation, those who handle it), never its subject."""
+    candidates = staff_with_roles(
+        concern.organisation_id, [Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER]
+    )
+    named = [access.user for access in CaseAccess.objects.filter(concern=concern)]
+    unique = {user.pk: user for user in [*candidates, *named] if user.is_active}
+    return sorted(
+        (user for user in unique.values() if may_open(user, concern)),
+        key=lambda user: (user.full_name, user.pk),
+    )
+
+
+def family_of(learner: Learner) -> set[int]:
+    """Learners who share a parent or carer with ``learner`` (brothers and sisters, mostly)."""
+    guardians = GuardianRelationship.objects.filter(learner=learner).values("guardian_id")
+    return set(
+        GuardianRelationship.objects.filter(guardian_id__in=guardians)
+        .exclude(learner=learner)
+        .values_list("learner_id", flat=True)
+    )
+
+
 def handles_any(viewer: User) -> bool:
     """A DSL or deputy, or someone named to handle a restricted case."""
     return handles_concerns(viewer) or (
@@ -95,13 +210,17 @@ def case_for(viewer: User, concern_id: int) -> Case:
     staff = case_staff(concern)
     case = Case(
         concern=concern,
-        entries=list(concern.entries.select_related("author")),
+        entries=shown_entries(concern, list(concern.entries.select_related("author"))),
         steps=list(concern.steps.select_related("owner", "done_by")),
         attachments=list(concern.attachments.all()),
         handlers=list(CaseAccess.objects.filter(concern=concern).select_related("user")),
         may_grant=may_grant_access(viewer, concern),
         staff=staff,
         learners=Learner.objects.filter(organisation_id=concern.organisation_id),
+        may_lead=leads_case(viewer, concern),
+        assignees=case_assignees(concern),
+        suspensions=list(concern.suspensions.select_related("user", "suspended_by")),
+        links=list(concern.links.select_related("learner", "linked_by")),
     )
     record(action=AuditAction.CONCERN_VIEWED, actor=viewer, obj=concern)
     return case
@@ -146,14 +265,17 @@ def dashboard_for(viewer: User) -> dict[str, Any] | None:
     concern, where theirs stand; for every member of staff, the way to raise one."""
     if not is_staff(viewer):
         return None
-    context: dict[str, Any] = {"raised": concerns_raised_by(viewer, limit=5)}
+    context: dict[str, Any] = {
+        "raised": concerns_raised_by(viewer, limit=5),
+        "my_tasks": tasks_of(viewer),
+    }
     if handles_any(viewer):
         open_cases = visible_concerns(viewer).exclude(status=Status.CLOSED)
         context["waiting"] = list(open_cases.filter(status=Status.RAISED).order_by("created_at"))
         context["overdue_steps"] = list(
             ConcernStep.objects.filter(
                 concern__in=open_cases, done_at__isnull=True, due_at__lt=timezone.now()
-            ).select_related("concern")[:10]
+            ).select_related("concern", "owner")[:10]
         )
         context["open_count"] = open_cases.count()
         context["handles"] = True

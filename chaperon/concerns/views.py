@@ -22,14 +22,21 @@ from . import attachments, conf, selectors, services
 from .checklist import Answers, Illegal, NudeSharing, RiskToUser
 from .chronology import chronology_for
 from .forms import (
+    AssignForm,
     ChangeForm,
     CloseForm,
     GrantForm,
+    LiftForm,
+    LinkForm,
     NoteForm,
+    ReclassifyForm,
     ReferralForm,
     StaffReportForm,
     StepForm,
+    SuspendForm,
+    TaskForm,
     TriageForm,
+    UnlinkForm,
 )
 from .pdf import chronology_pdf
 from .permissions import access_concern, is_staff
@@ -126,28 +133,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def concern_list(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    show = request.GET.get("show", "open")
-    show = show if show in {"open", "closed", "all"} else "open"
-    if not selectors.handles_any(viewer):
-        raise PermissionDenied("Only the DSL and deputies handle concerns.")
-    concerns = selectors.concern_list_visible_to(viewer, show=show)
-    return render(
-        request,
-        "concerns/list.html",
-        {
-            "nav": "concerns",
-            "concerns": concerns,
-            "show": show,
-            "organisation": viewer.organisation,
-        },
-    )
-
-
-def _case_page(
+def case_page(
     request: HttpRequest, viewer: User, concern_id: int, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     case = selectors.case_for(viewer, concern_id)
@@ -164,18 +150,43 @@ def _case_page(
         "grant_form": GrantForm(staff=case.staff),
         "step_form": StepForm(),
         "failed_step": None,
+        "reclassify_form": ReclassifyForm(staff=others(case.staff, viewer)),
+        "suspend_form": SuspendForm(),
+        "lift_form": LiftForm(),
+        "task_form": TaskForm(staff=case.assignees, initial={"owner": viewer.pk}),
+        "assign_forms": {
+            step.pk: AssignForm(staff=case.assignees, step_id=step.pk) for step in case.open_steps
+        },
+        "link_form": LinkForm(learners=_family_first(case, learners)),
+        "unlink_form": UnlinkForm(),
+        "failed_link": None,
     }
+    assign_form = forms.pop("assign_form", None)
+    if assign_form is not None:
+        context["assign_forms"][forms.pop("failed_assign")] = assign_form
     context.update(forms)
     return render(request, "concerns/detail.html", context, status=status)
+
+
+def others(staff: list[User], viewer: User) -> list[User]:
+    return [user for user in staff if user.pk != viewer.pk]
+
+
+def _family_first(case: selectors.Case, learners: list[Learner]) -> list[Learner]:
+    """Learners who share a parent or carer with the concern's learner first (brothers and
+    sisters), then everyone else; never the learner themselves."""
+    family = selectors.family_of(case.concern.learner) if case.concern.learner else set()
+    others = [learner for learner in learners if learner.pk != case.concern.learner_id]
+    return sorted(others, key=lambda learner: learner.pk not in family)
 
 
 @login_required
 @require_GET
 def detail(request: HttpRequest, concern_id: int) -> HttpResponse:
-    return _case_page(request, viewer_of(request), concern_id)
+    return case_page(request, viewer_of(request), concern_id)
 
 
-def _act(
+def act_on_case(
     request: HttpRequest,
     concern_id: int,
     form_name: str,
@@ -194,7 +205,7 @@ def _act(
         else:
             messages.success(request, done)
             return redirect("concerns:detail", concern_id=concern.pk)
-    return _case_page(request, viewer, concern.pk, status=400, **{form_name: form})
+    return case_page(request, viewer, concern.pk, status=400, **{form_name: form})
 
 
 @login_required
@@ -229,7 +240,7 @@ def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
         )
         return f"Triage recorded: {len(opened)} steps opened."
 
-    return _act(
+    return act_on_case(
         request,
         concern_id,
         "triage_form",
@@ -256,7 +267,7 @@ def step_done(request: HttpRequest, concern_id: int, step_id: int) -> HttpRespon
         else:
             messages.success(request, f"Done: {step.title}")
             return redirect("concerns:detail", concern_id=concern.pk)
-    return _case_page(request, viewer, concern.pk, status=400, step_form=form, failed_step=step_id)
+    return case_page(request, viewer, concern.pk, status=400, step_form=form, failed_step=step_id)
 
 
 @login_required
@@ -266,7 +277,9 @@ def referral(request: HttpRequest, concern_id: int) -> HttpResponse:
         completed = services.concern_referral_record(actor=viewer, concern=concern, **data)
         return f"Referral recorded; {len(completed)} step(s) done with it."
 
-    return _act(request, concern_id, "referral_form", lambda data, **_: ReferralForm(data), act)
+    return act_on_case(
+        request, concern_id, "referral_form", lambda data, **_: ReferralForm(data), act
+    )
 
 
 @login_required
@@ -276,7 +289,7 @@ def note(request: HttpRequest, concern_id: int) -> HttpResponse:
         services.concern_note_add(actor=viewer, concern=concern, text=data["text"])
         return "Note added."
 
-    return _act(request, concern_id, "note_form", lambda data, **_: NoteForm(data), act)
+    return act_on_case(request, concern_id, "note_form", lambda data, **_: NoteForm(data), act)
 
 
 @login_required
@@ -301,7 +314,7 @@ def change(request: HttpRequest, concern_id: int) -> HttpResponse:
             + "; the reason is recorded."
         )
 
-    return _act(
+    return act_on_case(
         request,
         concern_id,
         "change_form",
@@ -318,7 +331,7 @@ def grant(request: HttpRequest, concern_id: int) -> HttpResponse:
         services.concern_access_grant(actor=viewer, concern=concern, user=user)
         return f"{user.full_name} can now see and handle this case."
 
-    return _act(
+    return act_on_case(
         request,
         concern_id,
         "grant_form",

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from django.template.loader import render_to_string as _render_to_string
 from django.utils import timezone
 
+from chaperon.core.cases import evidence_held_about
 from chaperon.core.email import Attachment, queue_email
 from chaperon.core.models import EmailDelivery
-from chaperon.people.models import Organisation
+from chaperon.people.models import Learner, Organisation
 from chaperon.people.selectors import safeguarding_leads
 
 from . import links
@@ -93,6 +94,22 @@ def safeguarding_lead_emails(organisation_id: int) -> list[str]:
     return sorted(user.email for user in safeguarding_leads(organisation_id))
 
 
+def kept_as_evidence_message(learner: Learner) -> str:
+    """What a guardian withdrawing consent to recording is told when recordings of the learner
+    are held as evidence (REC-7, INC-4): that they are kept, and why; never which case."""
+    kept = evidence_held_about(learner.pk)
+    if not kept:
+        return ""
+    which = "1 recording" if kept == 1 else f"{kept} recordings"
+    verb = "is" if kept == 1 else "are"
+    return (
+        f"{which} in which {learner.first_name} appears {verb} not destroyed yet: kept as "
+        "evidence in a safeguarding matter, because evidence must be preserved while it is "
+        "looked into. Only our safeguarding leads may see it, for that purpose; it will be "
+        "destroyed as soon as it is no longer needed, and we will write to you then."
+    )
+
+
 def queue_withdrawal_notices(
     evidence: ConsentEvidence,
     withdrawn: Sequence[Consent],
@@ -109,6 +126,9 @@ def queue_withdrawal_notices(
         "learner_name": evidence.learner.full_name,
         "purposes": _labels(purposes),
         "recording": Purpose.RECORDING in purposes,
+        "kept_as_evidence": kept_as_evidence_message(evidence.learner)
+        if Purpose.RECORDING in purposes
+        else "",
         "manage_url": links.access_url(access) if access and access.revoked_at is None else "",
     }
     subject = f"Consent withdrawn for {evidence.learner.full_name}"

@@ -19,7 +19,8 @@ from chaperon.people.models import Organisation
 from . import links, selectors, services
 from .forms import AnswerForm, LinkWithdrawForm, show_errors
 from .links import LinkProblem
-from .models import Answer, ConsentAccess
+from .models import Answer, ConsentAccess, Purpose
+from .notices import kept_as_evidence_message
 from .receipts import receipt_filename
 
 
@@ -174,6 +175,10 @@ def manage_withdraw(request: HttpRequest, token: str) -> HttpResponse:
                 request,
                 "Consent withdrawn, with immediate effect. We have emailed you a confirmation.",
             )
+            if Purpose.RECORDING in form.cleaned_data["purposes"]:
+                kept = kept_as_evidence_message(access.learner)
+                if kept:
+                    messages.info(request, kept)
             return redirect("consent:manage", token=token)
     return _manage_page(request, access, token, form)
 

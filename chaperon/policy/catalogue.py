@@ -33,6 +33,7 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("staff.dbs", "SES-10", BLOCK),
     RuleInfo("staff.training", "SES-10", BLOCK),
     RuleInfo("staff.aup", "SES-10", BLOCK),
+    RuleInfo("staff.suspended", "SES-10", BLOCK),
     RuleInfo("platform.approved", "SES-11", BLOCK),
     RuleInfo("platform.account", "SES-11", BLOCK),
     RuleInfo("platform.waiting_room", "ROOM-1", BLOCK),

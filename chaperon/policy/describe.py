@@ -83,6 +83,9 @@ def _sentences(policy: Policy) -> dict[str, str]:
             "Every member of staff taking part has signed the acceptable use agreement within "
             f"the last {_years(policy.aup_valid_years)} of the session."
         ),
+        "staff.suspended": (
+            "No member of staff taking part is suspended from running and joining sessions."
+        ),
         "platform.approved": f"The session uses an approved platform: {platforms}.",
         "platform.account": "The session uses an organisation account, never a personal one.",
         "platform.waiting_room": "The waiting room is on: the host admits each person.",

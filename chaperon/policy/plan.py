@@ -103,6 +103,8 @@ class Staff:
     safeguarding_training_on: date | None = None
     aup_signed_on: date | None = None
     recording_consent: bool | None = None
+    # Suspended from running and joining sessions (while an allegation is looked into).
+    suspended: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +353,7 @@ def _staff(value: object, path: str) -> Staff:
         recording_consent=reading.flag(
             values.get("recording_consent"), f"{path}.recording_consent", error=InvalidPlan
         ),
+        suspended=reading.flag(values.get("suspended"), f"{path}.suspended", error=InvalidPlan),
         **dates,
     )
 

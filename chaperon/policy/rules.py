@@ -294,6 +294,21 @@ def staff_aup(c: Context) -> Failures:
     )
 
 
+def staff_suspended(c: Context) -> Failures:
+    """Neutral words: the booker may be the member of staff, and the reason is not theirs to
+    read here."""
+    return [
+        (
+            member.id,
+            "It is not known whether this member of staff may run or join sessions now."
+            if member.suspended is None
+            else "This member of staff may not run or join sessions at present.",
+        )
+        for member in c.plan.staff
+        if member.suspended is not False
+    ]
+
+
 # Platform and room settings -------------------------------------------------------------------
 
 
@@ -381,6 +396,7 @@ CHECKS: dict[str, Callable[[Context], Failures]] = {
     "staff.dbs": staff_dbs,
     "staff.training": staff_training,
     "staff.aup": staff_aup,
+    "staff.suspended": staff_suspended,
     "platform.approved": platform_approved,
     "platform.account": platform_account,
     "platform.waiting_room": platform_waiting_room,

@@ -10,11 +10,13 @@ class RecordingsConfig(AppConfig):
 
     def ready(self) -> None:
         from chaperon.consent.events import ConsentWithdrawn
+        from chaperon.core.cases import EvidenceKeeper, register_evidence_keeper
+        from chaperon.core.chronology import register_chronology_source
         from chaperon.core.events import subscribe
         from chaperon.core.navigation import register_nav
         from chaperon.core.scheduling import register_periodic
 
-        from . import services
+        from . import evidence, services
         from .keys import check_configuration
         from .permissions import may_see_recordings
         from .tasks import close_abandoned_recordings_task, destroy_expired_recordings_task
@@ -25,5 +27,9 @@ class RecordingsConfig(AppConfig):
             "recordings", "Recordings", "recordings:list", order=90, visible=may_see_recordings
         )
         subscribe(ConsentWithdrawn, services.destroy_for_withdrawn_consent)
+        register_evidence_keeper(
+            EvidenceKeeper(hold=evidence.hold_for_case, held_about=evidence.held_about)
+        )
+        register_chronology_source("recordings", evidence.hold_chronology)
         register_periodic(destroy_expired_recordings_task, every=timedelta(hours=1))
         register_periodic(close_abandoned_recordings_task, every=timedelta(minutes=30))

@@ -133,9 +133,12 @@ class LegalHold(OrganisationOwned):
     # The concern's reference as the DSL types it, such as SG-2026-0001.
     case_reference = models.CharField(max_length=64)
     reason = models.TextField()
+    # The DSL or deputy who placed it; empty for a hold Chaperon placed when a case was raised
+    # (``placed_by_label`` then says so).
     placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    placed_by_label = models.CharField(max_length=200, blank=True, default="")
     placed_at = models.DateTimeField()
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -152,6 +155,10 @@ class LegalHold(OrganisationOwned):
     @property
     def active(self) -> bool:
         return self.released_at is None
+
+    @property
+    def placed_by_name(self) -> str:
+        return self.placed_by.full_name if self.placed_by else self.placed_by_label
 
 
 class DestructionTrigger(models.TextChoices):

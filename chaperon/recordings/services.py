@@ -24,7 +24,7 @@ from chaperon.people.roles import Role
 from chaperon.sessions.models import Session
 from chaperon.sessions.permissions import takes_part
 
-from . import destruction
+from . import destruction, evidence
 from .crypto import ChunkRejected
 from .models import (
     LegalHold,
@@ -256,22 +256,16 @@ def recording_hold_place(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        hold = LegalHold.objects.create(
-            organisation_id=recording.organisation_id,
-            recording=recording,
+        locked = Recording.objects.select_for_update().get(pk=recording.pk)
+        if locked.destroyed:
+            raise ValidationFailed({"recording": "this recording was already destroyed"})
+        return evidence.place_hold(
+            locked,
             case_reference=case_reference,
             reason=reason.strip(),
             placed_by=actor,
-            placed_at=timezone.now(),
-        )
-        record(
-            action=AuditAction.RECORDING_HOLD_PLACED,
             actor=actor,
-            obj=hold,
-            reason=hold.reason,
-            data={"recording": recording.pk, "case_reference": case_reference},
         )
-    return hold
 
 
 def recording_hold_release(*, actor: User, hold_id: int, reason: str) -> LegalHold:

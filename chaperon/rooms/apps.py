@@ -7,11 +7,14 @@ class RoomsConfig(AppConfig):
     verbose_name = "Live rooms"
 
     def ready(self) -> None:
+        from chaperon.core.chronology import register_chronology_source
         from chaperon.core.navigation import register_record_link
 
+        from .chronology import room_chronology
         from .permissions import may_go_to_room, may_read_log
 
         register_record_link(
             "live_sessions.session", "Go to the live room", "rooms:room", visible=may_go_to_room
         )
         register_record_link("live_sessions.session", "Room log", "rooms:log", visible=may_read_log)
+        register_chronology_source("rooms", room_chronology)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chaperon.accounts.session import SECOND_FACTOR_KEY
+from chaperon.core.cases import is_suspended
 from chaperon.people.models import User
 from chaperon.sessions.models import BUILTIN_PLATFORM, Invitation, Session, SessionStatus
 from chaperon.sessions.permissions import may_see, takes_part
@@ -30,10 +31,13 @@ class Entrant:
 
 
 def is_session_staff(user: User, session: Session) -> bool:
+    """Staff of the session, unless suspended from sessions (an allegation is looked into:
+    they are turned away like anyone not expected, and not told why)."""
     return (
         user.is_active
         and user.organisation_id == session.organisation_id
         and takes_part(user, session)
+        and not is_suspended(user.pk)
     )
 
 

@@ -48,6 +48,7 @@ FIXES: dict[str, str] = {
     "staff.dbs": "Record a current DBS check for this member of staff, or book someone else.",
     "staff.training": "Record current safeguarding training, or book someone else.",
     "staff.aup": "Record a signed acceptable use agreement, or book someone else.",
+    "staff.suspended": "Book another member of staff.",
     "platform.approved": "Use the built-in room or a platform on the approved register.",
     "platform.account": "Use the organisation's account on the platform, never a personal one.",
     "platform.waiting_room": "Turn the platform's waiting room on.",

@@ -1,9 +1,10 @@
 """Build the policy engine's plan (specs/policy-check.md, version 1) from Chaperon's records.
 
 Facts come from the people (staff checks, dates of birth), consent (answers, agreed slots,
-staff recording consent) and this app (the learner's other sessions that week, the platform
-register, an approved exception). Anything unknown is passed as unknown, so the engine fails
-closed on it.
+staff recording consent), the app that keeps safeguarding cases (whether a member of staff is
+suspended from sessions, through ``chaperon.core.cases``: never why) and this app (the
+learner's other sessions that week, the platform register, an approved exception). Anything
+unknown is passed as unknown, so the engine fails closed on it.
 """
 
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chaperon.consent.selectors import session_consent_facts, staff_recording_consent
+from chaperon.core.cases import suspended_staff
 from chaperon.people.models import Learner, Organisation, StaffMember, User
 from chaperon.policy.document import Policy
 
@@ -106,6 +108,7 @@ class PlanFacts:
         self._policies: dict[int, Policy] = {}
         self._staff: dict[int, StaffMember] = {}
         self._recording: dict[int, bool] = {}
+        self._suspended: set[int] = set()
         self._consent: dict[tuple[frozenset[int], str, date], Mapping[int, Any]] = {}
         self._platforms: dict[tuple[int, str], tuple[str, dict[str, Any]]] = {}
         # Preloaded starts of active sessions: (learner id, session id, start).
@@ -139,6 +142,7 @@ class PlanFacts:
         members = StaffMember.objects.filter(user_id__in=missing)
         self._staff.update({member.user_id: member for member in members})
         self._recording.update(staff_recording_consent(staff_ids=[member.pk for member in members]))
+        self._suspended |= suspended_staff(missing)
 
     def staff(self, user_id: int) -> StaffMember | None:
         self._load_staff({user_id})
@@ -146,6 +150,10 @@ class PlanFacts:
 
     def may_be_recorded(self, member: StaffMember) -> bool:
         return bool(self._recording.get(member.pk))
+
+    def suspended(self, user_id: int) -> bool:
+        self._load_staff({user_id})
+        return user_id in self._suspended
 
     def consent(self, learner_ids: Sequence[int], kind: str, on: date) -> Mapping[int, Any]:
         key = (frozenset(learner_ids), kind, on)
@@ -262,6 +270,7 @@ def _staff_facts(user_id: int, facts: PlanFacts) -> dict[str, Any]:
         "safeguarding_training_on": _iso(member.safeguarding_training_on) if member else None,
         "aup_signed_on": _iso(member.aup_signed_on) if member else None,
         "recording_consent": bool(member and facts.may_be_recorded(member)),
+        "suspended": facts.suspended(user_id),
     }
 
 

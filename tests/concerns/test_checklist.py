@@ -1,16 +1,21 @@
 """Annex 1 as a pure function, over every combination of answers (INC-2, INC-3, INC-4, INC-6,
 INC-8)."""
 
+import dataclasses
 import itertools
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chaperon.concerns.checklist import (
+    LADO,
     Agency,
     Answers,
     Illegal,
     NudeSharing,
     RiskToUser,
+    due_at,
     steps_completed_by,
     steps_for,
 )
@@ -103,3 +108,44 @@ def test_a_referral_completes_the_steps_that_ask_for_it() -> None:
     open_steps = [("refer_immediate", ["police", "social_care"]), ("parents", [])]
     assert steps_completed_by(Agency.POLICE, open_steps) == ["refer_immediate"]
     assert steps_completed_by(Agency.IWF, open_steps) == []
+
+
+@pytest.mark.clause("INC-10")
+@pytest.mark.parametrize("answers", ALL_ANSWERS, ids=str)
+def test_an_allegation_about_staff_always_asks_for_the_lado(answers: Answers) -> None:
+    allegation = dataclasses.replace(answers, allegation=True)
+    lado = [step for step in steps_for(allegation) if step.key == "refer_lado"]
+    assert [(step.agencies, step.working_days) for step in lado] == [((Agency.LADO,), 1)]
+    assert keys(allegation) - keys(answers) == {"refer_lado"}
+    assert "refer_lado" not in keys(answers)
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.clause("INC-10")
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        # Monday morning: the end of Tuesday.
+        (datetime(2026, 11, 23, 9, 0, tzinfo=LONDON), datetime(2026, 11, 24, 17, 0)),
+        # Friday night and Saturday: the end of Monday.
+        (datetime(2026, 11, 27, 23, 30, tzinfo=LONDON), datetime(2026, 11, 30, 17, 0)),
+        (datetime(2026, 11, 28, 12, 0, tzinfo=LONDON), datetime(2026, 11, 30, 17, 0)),
+        # 23:30 UTC on a Sunday in summer is already Monday in London: the end of Tuesday.
+        (datetime(2026, 6, 14, 23, 30, tzinfo=UTC), datetime(2026, 6, 16, 17, 0)),
+        # Across the change to GMT (25 October 2026): 17:00 GMT, not BST.
+        (datetime(2026, 10, 23, 10, 0, tzinfo=LONDON), datetime(2026, 10, 26, 17, 0)),
+    ],
+)
+def test_one_working_day_ends_with_the_next_working_day(now: datetime, due: datetime) -> None:
+    found = due_at(LADO, now=now, zone=LONDON, working_days="12345", working_end=time(17, 0))
+    assert found == due.replace(tzinfo=LONDON)
+    assert found.utcoffset() == due.replace(tzinfo=LONDON).utcoffset()
+
+
+def test_without_working_days_a_working_day_is_a_day() -> None:
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+    assert due_at(LADO, now=now, zone=LONDON, working_days="", working_end=time(17, 0)) == (
+        now + timedelta(hours=24)
+    )

@@ -32,7 +32,15 @@ def test_staff_pages_are_accessible(cast: Cast, live_server, page: Page) -> None
     )
     page.context.clear_cookies()
     sign_in_page(page, base, str(signed_in(cast.dsl).session.session_key))
-    for path in ("/", "/concerns/", f"/concerns/{concern.pk}/", f"/concerns/{concern.pk}/close/"):
+    for path in (
+        "/",
+        "/concerns/",
+        "/concerns/?q=Robin&awaiting=on&raised_from=2026-01-01",
+        "/concerns/?raised_from=2026-06-10&raised_to=2026-06-01",  # refused, with its summary
+        "/concerns/tasks/?show=open",
+        f"/concerns/{concern.pk}/",
+        f"/concerns/{concern.pk}/close/",
+    ):
         page.goto(f"{base}{path}")
         assert_accessible(page)
     page.get_by_label("How the reporter was told it was dealt with (or why they were not)").fill(

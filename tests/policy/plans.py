@@ -29,6 +29,7 @@ def staff_member(staff_id: str = "st1", **facts: Any) -> dict[str, Any]:
         "safeguarding_training_on": "2026-09-01",
         "aup_signed_on": "2026-09-01",
         "recording_consent": True,
+        "suspended": False,
     }
     return member | facts
 

@@ -24,6 +24,7 @@ SPECIFIED = [
     ("staff.dbs", "SES-10", "block"),
     ("staff.training", "SES-10", "block"),
     ("staff.aup", "SES-10", "block"),
+    ("staff.suspended", "SES-10", "block"),
     ("platform.approved", "SES-11", "block"),
     ("platform.account", "SES-11", "block"),
     ("platform.waiting_room", "ROOM-1", "block"),

@@ -80,6 +80,10 @@ REFUSED = [
         "staff[0].recording_consent: must be true, false or null (not known)",
     ),
     (
+        {"staff__0__suspended": "no"},
+        "staff[0].suspended: must be true, false or null (not known)",
+    ),
+    (
         {"learners__0__date_of_birth": "20110615"},
         "learners[0].date_of_birth: not a date as YYYY-MM-DD (or null if not known)",
     ),
@@ -210,6 +214,7 @@ def test_a_plan_of_nothing_but_ids_fails_closed_on_every_unknown_fact() -> None:
         ("staff.dbs", "block", "st1"),
         ("staff.training", "block", "st1"),
         ("staff.aup", "block", "st1"),
+        ("staff.suspended", "block", "st1"),
         ("platform.approved", "block", None),
         ("platform.account", "block", None),
         ("platform.waiting_room", "block", None),

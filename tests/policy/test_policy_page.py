@@ -53,7 +53,7 @@ def test_each_rule_is_in_plain_words_with_its_clause_and_outcome(cast: Cast) -> 
     assert "SES-9" in consent and "Blocks" in consent
     warning = _row(body, "attendance.facilitator_invited")
     assert "SES-5" in warning and "Warns" in warning
-    assert len(re.findall(r'<tr id="rule-', body)) == 24
+    assert len(re.findall(r'<tr id="rule-', body)) == 25
 
 
 def test_rules_are_grouped_by_when_they_are_checked(cast: Cast) -> None:

@@ -5,7 +5,7 @@ import dataclasses
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chaperon.policy import Plan, Policy, Verdict, default_policy, evaluate
@@ -74,6 +74,7 @@ def staff(number: int) -> st.SearchStrategy[Staff]:
         safeguarding_training_on=known_dates,
         aup_signed_on=known_dates,
         recording_consent=flags,
+        suspended=flags,
     )
 
 
@@ -129,6 +130,11 @@ def policies(draw: st.DrawFn) -> Policy:
     )
 
 
+# The tests share a small machine with other work: judge the properties, never the speed at
+# which examples are made or run.
+on_a_shared_machine = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
 def rank(verdict: Verdict) -> int:
     return DECISION_RANK[verdict.decision]
 
@@ -142,6 +148,7 @@ def findings_of(verdict: Verdict, outcome: Outcome | None = None) -> set[tuple[s
 
 
 @pytest.mark.clause("SES-9")
+@on_a_shared_machine
 @given(plans(), policies(), st.data())
 def test_giving_a_missing_consent_never_turns_allow_into_block(
     plan: Plan, policy: Policy, data: st.DataObject
@@ -169,6 +176,7 @@ def test_giving_a_missing_consent_never_turns_allow_into_block(
 
 
 @pytest.mark.clause("SES-3")
+@on_a_shared_machine
 @given(plans(), policies(), exceptions)
 def test_adding_an_exception_never_makes_a_decision_worse(
     plan: Plan, policy: Policy, exception: ExceptionApproval
@@ -183,6 +191,7 @@ def test_adding_an_exception_never_makes_a_decision_worse(
 
 
 @pytest.mark.clause("SES-3")
+@on_a_shared_machine
 @given(plans(), policies(), st.data())
 def test_shortening_a_session_never_makes_a_time_rule_fail_where_it_passed(
     plan: Plan, policy: Policy, data: st.DataObject
@@ -199,6 +208,7 @@ def test_shortening_a_session_never_makes_a_time_rule_fail_where_it_passed(
         assert failed_after <= failed_before, rule
 
 
+@on_a_shared_machine
 @given(plans(), policies(), st.integers(-12 * 60, 14 * 60))
 def test_the_verdict_does_not_depend_on_the_offset_the_start_is_written_in(
     plan: Plan, policy: Policy, offset_minutes: int
@@ -208,6 +218,7 @@ def test_the_verdict_does_not_depend_on_the_offset_the_start_is_written_in(
     assert evaluate(policy, dataclasses.replace(plan, session=moved)) == evaluate(policy, plan)
 
 
+@on_a_shared_machine
 @given(plans(), policies())
 def test_the_decision_is_what_the_findings_add_up_to(plan: Plan, policy: Policy) -> None:
     verdict = evaluate(policy, plan)

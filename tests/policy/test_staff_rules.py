@@ -87,3 +87,37 @@ def test_every_staff_member_is_checked() -> None:
         ("staff.aup", "block", "st2"),
         ("staff.aup", "block", "st3"),
     ]
+
+
+@pytest.mark.clause("SES-10")
+@pytest.mark.clause("INC-10")
+def test_a_suspended_member_of_staff_blocks_the_session_in_neutral_words() -> None:
+    plan = group(staff=2)
+    plan["staff"][1]["suspended"] = True
+    verdict = judge(plan)
+    assert failed(verdict) == [("staff.suspended", "block", "st2")]
+    [finding] = verdict.findings
+    assert finding.clause == "SES-10"
+    assert finding.message == "This member of staff may not run or join sessions at present."
+    # An exception never lifts a block.
+    excepted = changed(
+        plan,
+        session__exception={
+            "approved_by_role": "slt",
+            "approved_by": "st9",
+            "reason": "Needed",
+            "covers": ["staff.suspended"],
+        },
+    )
+    assert judge(excepted).decision == "block"
+
+
+@pytest.mark.clause("SES-10")
+def test_not_knowing_whether_staff_are_suspended_fails_closed() -> None:
+    plan = one_to_one()
+    plan["staff"][0]["suspended"] = None
+    assert failed(judge(plan)) == [("staff.suspended", "block", "st1")]
+    del plan["staff"][0]["suspended"]
+    assert failed(judge(plan)) == [("staff.suspended", "block", "st1")]
+    plan["staff"][0]["suspended"] = False
+    assert judge(plan).decision == "allow"

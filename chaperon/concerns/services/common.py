@@ -1,12 +1,14 @@
 """What every concern service shares: adding an entry, and saving where a concern stands."""
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
 from chaperon.people.models import User
 
-from ..models import Concern, ConcernEntry
+from ..checklist import StepSpec, due_at
+from ..models import Concern, ConcernEntry, ConcernStep
 
 
 def add_entry(
@@ -40,3 +42,24 @@ def save_state(concern: Concern, *fields: str) -> None:
 
 def required(value: str, field: str, message: str) -> dict[str, str]:
     return {} if value.strip() else {field: message}
+
+
+def open_step(concern: Concern, spec: StepSpec, *, owner: User, now: datetime) -> ConcernStep:
+    """Open a step of the checklist, owned by ``owner``, due as its spec says (working days
+    in the organisation's working week and time zone)."""
+    organisation = concern.organisation
+    return ConcernStep.objects.create(
+        concern=concern,
+        key=spec.key,
+        title=spec.title,
+        clause=spec.clause,
+        owner=owner,
+        due_at=due_at(
+            spec,
+            now=now,
+            zone=organisation.zone,
+            working_days=organisation.working_days,
+            working_end=organisation.working_hours_end,
+        ),
+        agencies=[str(agency) for agency in spec.agencies],
+    )

@@ -1,6 +1,7 @@
 """The DSL's work on a concern: acknowledge, triage per Annex 1, steps, referrals, notes,
 changes with their reasons, naming handlers of a restricted case, closing (INC-2..INC-10)."""
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import date
 
@@ -23,7 +24,8 @@ from ..models import (
     Status,
 )
 from ..permissions import is_staff, may_grant_access, may_open
-from .common import add_entry, required, save_state
+from .common import add_entry, open_step, required, save_state
+from .evidence import hold_evidence_for
 
 # INC-9: the responses recorded when a concern is closed, each with its question.
 RESPONSES = {
@@ -86,17 +88,10 @@ def concern_triage(
     if concern.status == Status.RAISED:
         _acknowledge(actor, concern)
     now = timezone.now()
+    answers = dataclasses.replace(answers, allegation=concern.restricted)
     existing = set(concern.steps.values_list("key", flat=True))
     opened = [
-        ConcernStep.objects.create(
-            concern=concern,
-            key=spec.key,
-            title=spec.title,
-            clause=spec.clause,
-            owner=owner,
-            due_at=now + spec.due_in,
-            agencies=[str(agency) for agency in spec.agencies],
-        )
+        open_step(concern, spec, owner=owner, now=now)
         for spec in steps_for(answers)
         if spec.key not in existing
     ]
@@ -293,6 +288,8 @@ def concern_change(
         reason=reason.strip(),
         data={"fields": sorted(changes)},
     )
+    if learner is not None and "learner_id" in changes:
+        hold_evidence_for(concern, actor=actor, learner_ids=(learner.pk,), with_session=False)
     return sorted(changes)
 
 
@@ -345,6 +342,11 @@ def concern_close(
     errors: dict[str, str] = {}
     if concern.status == Status.RAISED:
         errors["concern"] = "acknowledge and triage the concern before closing it"
+    if suspended := list(concern.suspensions.filter(lifted_at__isnull=True).select_related("user")):
+        errors["concern"] = (
+            f"{suspended[0].user.full_name} is still suspended from sessions: lift the suspension "
+            "first (it lasts while the allegation is open)"
+        )
     if open_steps and not open_steps_reason.strip():
         errors["open_steps_reason"] = (
             f"{len(open_steps)} step(s) are still open: do them, or say why it closes anyway"

@@ -28,12 +28,14 @@ from ..models import (
 )
 from ..permissions import is_staff
 from ..textonly import ImageryInText, text_only
+from .allegations import open_lado_step
 from .common import add_entry
+from .evidence import hold_evidence_for
 
 PUBLIC_LABEL = "Public report page"
 ANONYMOUS = "Anonymous"
 # What a reporter may write in each field, in characters (forms say the same; so does the
-# database for the long ones, migration 0004).
+# database for the long ones, migration 0003).
 FIELD_LIMITS = {
     "description": conf.DESCRIPTION_MAX_CHARS,
     "material_location": conf.DETAIL_MAX_CHARS,
@@ -241,6 +243,8 @@ def concern_raise(
                 size=len(attachment.content),
             )
         _record_raised(concern, actor=actor, label=label, spooled=spooled)
+    hold_evidence_for(concern, actor=actor)
+    open_lado_step(concern, owner=None)
     return concern
 
 
