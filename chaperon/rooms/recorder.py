@@ -107,7 +107,16 @@ def _appearance(person: Participant) -> Any:
 
 
 def track_label(person: Participant) -> str:
-    return f"{person.display_name} ({person.get_role_display()}) #{person.pk}"
+    """The name a track goes by on the recording's page: who it is, and which device when the
+    host let the same link in on a second one."""
+    label = f"{person.display_name} ({person.get_role_display()})"
+    if person.invitation_id is not None:
+        earlier = Participant.objects.filter(
+            room_id=person.room_id, invitation_id=person.invitation_id, pk__lt=person.pk
+        ).count()
+        if earlier:
+            label += f", device {earlier + 1}"
+    return label
 
 
 def recording_start(*, actor: User, session_id: int) -> Room:

@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session, SessionKind
 from chaperon.sessions.permissions import access_session
 
+from .log_words import LogLine, log_lines
 from .models import Participant, Presence, RecordingComfort, RecordingState, Room, RoomEvent
 from .services import in_call
 from .services.comfort import answers_for, in_the_room
@@ -235,7 +235,7 @@ def all_arrived(room: Room, everyone: list[Participant]) -> bool:
 class RoomLog:
     session: Session
     room: Room | None
-    events: QuerySet[RoomEvent]
+    lines: list[LogLine]
 
 
 def room_log_for(viewer: User, session_id: int) -> RoomLog:
@@ -244,4 +244,4 @@ def room_log_for(viewer: User, session_id: int) -> RoomLog:
     session = access_session(viewer, session_id)
     room = Room.objects.filter(pk=session.pk).first()
     events = RoomEvent.objects.filter(room_id=session.pk).select_related("participant", "by")
-    return RoomLog(session=session, room=room, events=events)
+    return RoomLog(session=session, room=room, lines=log_lines(events))

@@ -253,4 +253,21 @@ def test_a_recording_reaches_the_vault(cast: Cast, settings: Any, tmp_path: Any)
     recording.refresh_from_db()
     assert recording.status in ("complete", "incomplete") and recording.finished_at is not None
     assert [track.label for track in recording.tracks.all()] == [recorder.track_label(learner)]
+    assert recorder.track_label(learner) == f"{learner.display_name} (Learner)"
     assert Room.objects.get(pk=session.pk).recording_id is None
+
+
+@pytest.mark.django_db
+def test_the_room_log_reads_in_words_and_shows_no_ids(cast: Cast) -> None:
+    session, learner = started(cast)
+    invitation = Invitation.objects.get(session=session, role=Invitation.Role.GUARDIAN)
+    with pytest.raises(services.RoomRefused):
+        services.room_enter(invitation=invitation, passcode="wrong")
+    services.room_end(session_id=session.pk, actor=cast.teacher, reason="host")
+
+    page = signed_in(cast.dsl).get(f"/rooms/{session.pk}/log/").content.decode()
+    assert "Wrong passcode" in page and f"link of {invitation.display_name}" in page
+    assert "Session ended" in page and "ended by the host" in page
+    assert "Arrived" in page
+    for raw in (f"invitation: {invitation.pk}", "rejoined:", "passcode_refused", "reason: host"):
+        assert raw not in page
