@@ -1,10 +1,14 @@
+from pathlib import Path
+
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import background_health
+
+FAVICON = Path(__file__).resolve().parent / "static" / "chaperon" / "favicon.ico"
 
 
 @never_cache
@@ -23,3 +27,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if health.problems:
         body["problems"] = health.problems
     return JsonResponse(body, status=503 if health.problems else 200)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The icon browsers ask for at /favicon.ico (pages link the same file as a static one)."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
