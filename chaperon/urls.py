@@ -19,5 +19,6 @@ urlpatterns = [
     path("rooms/", include("chaperon.rooms.urls")),
     path("concerns/", include("chaperon.concerns.urls")),
     path("report/", include("chaperon.concerns.public_urls")),
+    path("email/", include("chaperon.deliveries.urls")),
     path("", include("chaperon.people.urls")),
 ]

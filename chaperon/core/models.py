@@ -39,6 +39,10 @@ class DeliveryStatus(models.TextChoices):
     UNCERTAIN = "uncertain", "May have been sent: the sender stopped while handing it over"
 
 
+# A delivery that failed this many times is not tried again by itself.
+MAX_DELIVERY_ATTEMPTS = 5
+
+
 class EmailDelivery(models.Model):
     """One email to one recipient, and what became of it: every notice the product must give
     is recorded with its delivery. ``purpose`` and the object say why it was sent."""
@@ -77,6 +81,21 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} to {self.to}: {self.status}"
+
+    @property
+    def gave_up(self) -> bool:
+        """Failed as many times as it is tried: nothing will send it now."""
+        return self.status == DeliveryStatus.FAILED and self.attempts >= MAX_DELIVERY_ATTEMPTS
+
+    @property
+    def needs_attention(self) -> bool:
+        """Not sent, and not going to be without someone acting (or sent perhaps)."""
+        return self.gave_up or self.status in ATTENTION_STATUSES
+
+
+ATTENTION_STATUSES = frozenset(
+    {DeliveryStatus.REFUSED, DeliveryStatus.INVALID, DeliveryStatus.UNCERTAIN}
+)
 
 
 class PeriodicRun(models.Model):

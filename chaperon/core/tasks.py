@@ -31,12 +31,12 @@ from django.tasks import default_task_backend, task
 from django.utils import timezone
 
 from .heartbeats import process_name
-from .models import DeliveryStatus, EmailDelivery
+from .models import MAX_DELIVERY_ATTEMPTS, DeliveryStatus, EmailDelivery
 from .resilience import RECOVERABLE, until_the_database_answers
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = MAX_DELIVERY_ATTEMPTS
 
 
 class ClaimLost(Exception):

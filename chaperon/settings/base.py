@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chaperon.concerns",
     "chaperon.rooms",
     "chaperon.api",
+    "chaperon.deliveries",
     "chaperon.demo",
 ]
 
