@@ -92,7 +92,7 @@ def test_alerts_flow_again_after_the_sqlite_database_was_locked(
         wait_until(lambda: _alert_for(inbox, second), "the alert raised after the lock")
         # The worker and the scheduler rode it out themselves: neither had to be restarted.
         assert "starting it again" not in server.output
-        assert server.health()[0] == 200
+        wait_until(lambda: server.health()[0] == 200, "/healthz to say 200 again")
     finally:
         assert server.stop() == 0
 
