@@ -3,7 +3,7 @@
     python bench/concerns.py [--quick]
 
 Runs the product as in production: uvicorn serving ``chaperon.asgi:application`` and
-``chaperon db_worker`` beside it, on a throwaway database (PostgreSQL ``chaperon_concerns`` on
+``chaperon run_worker`` beside it, on a throwaway database (PostgreSQL ``chaperon_concerns`` on
 127.0.0.1:5432 when it answers, else SQLite), with email going to an SMTP server this script
 runs on loopback (aiosmtpd). Reports are POSTed to the public page ``/report/<slug>/`` over
 HTTP, one every 100 ms; for each, the time from sending the POST to the SMTP server accepting
@@ -134,7 +134,7 @@ def _run(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     worker = subprocess.Popen(  # noqa: S603
-        _chaperon("db_worker", "--interval", interval, "--no-startup-delay", "--no-reload"),
+        _chaperon("run_worker", "--interval", interval, "--no-startup-delay", "--no-reload"),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

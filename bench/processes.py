@@ -1,5 +1,6 @@
 """What the benchmarks that run Chaperon as in production share: a free loopback port, the
-ASGI server in a process of its own (with `chaperon serve`'s options), and percentiles."""
+ASGI server in a process of its own (with `chaperon serve`'s options) or `chaperon serve`
+itself, and percentiles."""
 
 import math
 import signal
@@ -89,3 +90,31 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def chaperon_command(*args: str) -> list[str]:
+    """``chaperon ARGS`` with this interpreter."""
+    return [sys.executable, "-c", "from chaperon.cli import main; main()", *args]
+
+
+@contextmanager
+def chaperon_serve(
+    port: int, log: Path, *, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``chaperon serve`` itself (web server, supervised task worker and scheduler) on
+    127.0.0.1:``port`` in its own process group, its output in ``log``; stopped on the way
+    out."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+            chaperon_command("serve", "--port", str(port)),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            _wait_for_port(port, process, log)
+            yield process
+        finally:
+            stop(process)

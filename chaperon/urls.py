@@ -8,6 +8,7 @@ from chaperon.demo import views as demo_views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="people:dashboard", permanent=False)),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("outbox/", demo_views.outbox, name="outbox"),
     path("accounts/", include("chaperon.accounts.urls")),
     path("api/", api.urls),
@@ -18,5 +19,6 @@ urlpatterns = [
     path("rooms/", include("chaperon.rooms.urls")),
     path("concerns/", include("chaperon.concerns.urls")),
     path("report/", include("chaperon.concerns.public_urls")),
+    path("email/", include("chaperon.deliveries.urls")),
     path("", include("chaperon.people.urls")),
 ]

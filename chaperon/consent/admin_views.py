@@ -102,7 +102,11 @@ def groups_send(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return redirect(_group_url(year_group))
     count = len(outcome.emailed)
-    messages.success(request, f"{count} consent request{'s' if count != 1 else ''} emailed.")
+    messages.success(
+        request,
+        f"{count} consent request{'s' if count != 1 else ''} being emailed: "
+        "each learner's consent page says when it has gone, or if it could not be sent.",
+    )
     report_sent(request, outcome.needs_other_channel)
     for learner, why in outcome.skipped:
         messages.warning(request, f"{learner.full_name}: not asked, {why}")

@@ -188,8 +188,18 @@ REQUEST_STATE_LABELS = {
     "superseded": "Replaced by a newer request",
     "needs_other_channel": "No email address: ask by phone or on paper, then record the answer",
     "bounced": "Email bounced: check the address, or ask by phone or on paper",
+    "sending": "Email being sent",
     "failed": "Email not sent yet: trying again",
+    "not_sent": "Email could not be sent: check the name and address, or ask by phone or on paper",
+    "uncertain": "Email may not have arrived: ask them, and send a new request if it did not",
     "expired": "Link expired without an answer: send a new request",
+}
+_EMAIL_STATES: dict[str, str] = {
+    DeliveryStatus.QUEUED: "sending",
+    DeliveryStatus.SENDING: "sending",
+    DeliveryStatus.FAILED: "failed",
+    DeliveryStatus.INVALID: "not_sent",
+    DeliveryStatus.UNCERTAIN: "uncertain",
 }
 
 
@@ -204,7 +214,7 @@ class RequestState:
 
     @property
     def needs_action(self) -> bool:
-        return self.state in {"needs_other_channel", "bounced", "expired"}
+        return self.state in {"needs_other_channel", "bounced", "expired", "not_sent", "uncertain"}
 
 
 def request_state(consent_request: ConsentRequest, *, now: datetime) -> RequestState:
@@ -216,9 +226,11 @@ def request_state(consent_request: ConsentRequest, *, now: datetime) -> RequestS
         return RequestState(consent_request, "bounced")
     if consent_request.expires_at <= now:
         return RequestState(consent_request, "expired")
-    if delivery is not None and delivery.status == DeliveryStatus.FAILED:
-        return RequestState(consent_request, "failed")
-    return RequestState(consent_request, "awaiting")
+    if delivery is None or delivery.status == DeliveryStatus.SENT:
+        return RequestState(consent_request, "awaiting")
+    if delivery.gave_up:
+        return RequestState(consent_request, "not_sent")
+    return RequestState(consent_request, _EMAIL_STATES.get(delivery.status, "awaiting"))
 
 
 def _statuses(

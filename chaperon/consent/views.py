@@ -67,8 +67,9 @@ def report_sent(request: HttpRequest, sent: list[ConsentRequest]) -> None:
         if consent_request.status == RequestStatus.AWAITING:
             messages.success(
                 request,
-                f"Consent request emailed to {consent_request.recipient_name} "
-                f"({consent_request.recipient_email}).",
+                f"Consent request to {consent_request.recipient_name} "
+                f"({consent_request.recipient_email}) is being emailed: its state below says "
+                "when it has gone, or if it could not be sent.",
             )
         else:
             messages.warning(

@@ -1,10 +1,12 @@
 """Send email reliably: queue it in the caller's transaction, deliver it after commit.
 
-``queue_email`` records an ``EmailDelivery`` row and, once the surrounding transaction commits,
-enqueues ``deliver_email_task`` for it; the task sends through Django's default mailer and
-records the outcome (sent, refused by the server, or failed after retries). A change rolled
-back sends nothing; a crash between commit and sending leaves a queued row that
-``chaperon send_queued_email`` picks up.
+``queue_email`` records an ``EmailDelivery`` row and the ``deliver_email_task`` for it. With
+the database task backend (``chaperon serve``, production) the task is written in the same
+transaction as the delivery, so the two commit together or not at all; with another backend
+it is enqueued once the transaction commits. The task sends through Django's default mailer
+and records the outcome (see ``chaperon.core.tasks``). A change rolled back sends nothing. A
+delivery whose task was lost or whose worker died is taken up again by the scheduler
+(``chaperon.core.leases``); ``chaperon send_queued_email`` sends what is queued by hand.
 """
 
 import base64
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from .models import EmailDelivery
+from .taskqueue import uses_database_tasks
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def queue_email(
     reply_to: str = "",
 ) -> EmailDelivery:
     """Record one email to ``to`` and deliver it after the current transaction commits."""
-    from .tasks import deliver_email_task
+    from .tasks import deliver_email_task, new_message_id
 
     delivery = EmailDelivery.objects.create(
         organisation_id=organisation_id
@@ -58,6 +61,10 @@ def queue_email(
             for item in attachments
         ],
         reply_to=reply_to,
+        message_id=new_message_id(),
     )
-    transaction.on_commit(lambda: deliver_email_task.enqueue(delivery.pk))
+    if uses_database_tasks():
+        deliver_email_task.enqueue(delivery.pk)
+    else:
+        transaction.on_commit(lambda: deliver_email_task.enqueue(delivery.pk))
     return delivery

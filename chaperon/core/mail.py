@@ -17,5 +17,6 @@ class OutboxBackend(BaseEmailBackend):
                 subject=str(message.subject),
                 body=str(message.body),
                 raw=message.message().as_bytes(),
+                message_id=str(message.extra_headers.get("Message-ID", "")),
             )
         return len(email_messages)

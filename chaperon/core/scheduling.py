@@ -43,9 +43,11 @@ def enqueue_due() -> list[str]:
     now = timezone.now()
     enqueued = []
     for periodic in registered():
-        if _claim(periodic, now):
-            periodic.task.enqueue()
-            enqueued.append(periodic.name)
+        # With the database task backend the run is claimed and enqueued in one transaction.
+        with transaction.atomic():
+            if _claim(periodic, now):
+                periodic.task.enqueue()
+                enqueued.append(periodic.name)
     return enqueued
 
 

@@ -19,7 +19,11 @@ class RecordingsConfig(AppConfig):
         from . import evidence, services
         from .keys import check_configuration
         from .permissions import may_see_recordings
-        from .tasks import close_abandoned_recordings_task, destroy_expired_recordings_task
+        from .tasks import (
+            close_abandoned_recordings_task,
+            destroy_due_recordings_task,
+            destroy_expired_recordings_task,
+        )
 
         # Refuse to start without a safe key-encryption key (a clear ImproperlyConfigured).
         check_configuration()
@@ -33,3 +37,4 @@ class RecordingsConfig(AppConfig):
         register_chronology_source("recordings", evidence.hold_chronology)
         register_periodic(destroy_expired_recordings_task, every=timedelta(hours=1))
         register_periodic(close_abandoned_recordings_task, every=timedelta(minutes=30))
+        register_periodic(destroy_due_recordings_task, every=timedelta(hours=1))

@@ -4,6 +4,13 @@ Destruction is crypto-erasure: the wrapped data key is deleted in the same trans
 writes the destruction certificate and its audit event, so from that commit on no copy of the
 ciphertext (a backup, a disk image) can be decrypted; the ciphertext itself is deleted from the
 store after the commit. The certificate records the SHA-256 of the ciphertext as it was.
+
+Destruction reads the store (for that digest), which may fail for a while (a disk, an object
+store that does not answer). It therefore never runs inside the request that caused it: a
+withdrawal enqueues ``destroy_for_withdrawn_consent_task``, which tries again after a growing
+wait for every recording it could not destroy yet, and the hourly ``destroy_due_recordings_task``
+destroys whatever is still due (a lost task, retries that ran out). Each recording is destroyed
+once: ``recording_destroy`` locks its row, and a destroyed one keeps its one certificate.
 """
 
 import logging
@@ -16,6 +23,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.events import ConsentWithdrawn
 from chaperon.consent.selectors import session_consent_facts
+from chaperon.core.resilience import RECOVERABLE
 from chaperon.people.models import User
 from chaperon.people.selectors import organisation_today
 
@@ -140,13 +148,26 @@ def _withdrawn_learners(recording: Recording) -> list[int]:
     return [pk for pk in learner_ids if facts[pk].recording == "withdrawn"]
 
 
-def destroy_for_withdrawn_consent(event: ConsentWithdrawn) -> None:
-    """Consent to recording was withdrawn (REC-7): destroy at once every recording in which the
-    learner appears, except those held as evidence (INC-4), which are marked to go when the
-    hold ends. The learner's guardians are told the outcome. Runs after the withdrawal commits;
-    the same event delivered twice does nothing more."""
+def queue_for_withdrawn_consent(event: ConsentWithdrawn) -> None:
+    """Subscribed to ``ConsentWithdrawn`` (after the withdrawal commits): queue the destruction,
+    so that a store that does not answer delays it, never the withdrawal."""
+    from .tasks import destroy_for_withdrawn_consent_task
+
     if RECORDING_PURPOSE not in event.purposes:
         return
+    destroy_for_withdrawn_consent_task.enqueue(
+        event.organisation_id, event.learner_id, list(event.purposes), list(event.consent_ids)
+    )
+
+
+def destroy_for_withdrawn_consent(event: ConsentWithdrawn) -> list[int]:
+    """Consent to recording was withdrawn (REC-7): destroy every recording in which the learner
+    appears, except those held as evidence (INC-4), which are marked to go when the hold ends.
+    The learner's guardians are told the outcome. The same event handled twice does nothing
+    more. Returns the recordings that could not be destroyed now (the store failed), to be
+    tried again."""
+    if RECORDING_PURPOSE not in event.purposes:
+        return []
     recordings = list(
         Recording.objects.filter(
             organisation_id=event.organisation_id, appearances__learner_id=event.learner_id
@@ -157,12 +178,20 @@ def destroy_for_withdrawn_consent(event: ConsentWithdrawn) -> None:
     )
     destroyed: list[DestructionCertificate] = []
     held = 0
+    failed = []
     for recording_id, pending in recordings:
-        certificate = recording_destroy(
-            recording_id=recording_id,
-            trigger=DestructionTrigger.WITHDRAWAL,
-            reason=WITHDRAWAL_REASON,
-        )
+        try:
+            certificate = recording_destroy(
+                recording_id=recording_id,
+                trigger=DestructionTrigger.WITHDRAWAL,
+                reason=WITHDRAWAL_REASON,
+            )
+        except RECOVERABLE:
+            raise  # the database: the worker runs the whole task again when it answers
+        except Exception:
+            logger.exception("recording %s: not destroyed yet, to be tried again", recording_id)
+            failed.append(recording_id)
+            continue
         if certificate is not None:
             destroyed.append(certificate)
         elif not pending and _withhold(recording_id, event):
@@ -172,6 +201,7 @@ def destroy_for_withdrawn_consent(event: ConsentWithdrawn) -> None:
             notices.queue_outcome_to_guardians(
                 learner_id=event.learner_id, destroyed=destroyed, held=held
             )
+    return failed
 
 
 def _withhold(recording_id: int, event: ConsentWithdrawn) -> bool:
@@ -230,16 +260,17 @@ def queue_if_due(*, recording_id: int, actor: User) -> bool:
     return True
 
 
-def destroy_if_due(*, recording_id: int) -> DestructionCertificate | None:
-    """Destroy the recording if it is due and not held (a queued destruction, checked again
-    when it runs). Guardians of learners who withdrew are told, with the certificate."""
+def destroy_if_due(*, recording_id: int, only: str | None = None) -> DestructionCertificate | None:
+    """Destroy the recording if it is due (for the trigger ``only``, if given) and not held (a
+    queued destruction, checked again when it runs). Guardians of learners who withdrew are
+    told, with the certificate."""
     recording = (
         Recording.objects.select_related("session__organisation").filter(pk=recording_id).first()
     )
     if recording is None or recording.destroyed or _held(recording_id):
         return None
     due = _due(recording, timezone.now())
-    if due is None:
+    if due is None or (only is not None and due[0] != only):
         return None
     trigger, reason, learners = due
     certificate = recording_destroy(recording_id=recording_id, trigger=trigger, reason=reason)
@@ -253,7 +284,8 @@ def destroy_if_due(*, recording_id: int) -> DestructionCertificate | None:
 
 
 def destroy_expired(*, now: datetime | None = None) -> list[DestructionCertificate]:
-    """Destroy every recording past its retention date that no hold keeps (the periodic task)."""
+    """Destroy every recording past its retention date that no hold keeps (the periodic task).
+    One the store cannot read now is left for the next run."""
     now = now or timezone.now()
     due = (
         Recording.objects.filter(retain_until__lte=now, status__in=_LIVE_STATUSES)
@@ -262,11 +294,41 @@ def destroy_expired(*, now: datetime | None = None) -> list[DestructionCertifica
     )
     certificates = []
     for recording_id in list(due):
-        certificate = recording_destroy(
-            recording_id=recording_id,
-            trigger=DestructionTrigger.RETENTION,
-            reason=RETENTION_REASON,
-        )
+        try:
+            certificate = recording_destroy(
+                recording_id=recording_id,
+                trigger=DestructionTrigger.RETENTION,
+                reason=RETENTION_REASON,
+            )
+        except RECOVERABLE:
+            raise
+        except Exception:
+            logger.exception("recording %s: not destroyed yet, to be tried again", recording_id)
+            continue
+        if certificate is not None:
+            certificates.append(certificate)
+    return certificates
+
+
+def destroy_withdrawn_leftovers() -> list[DestructionCertificate]:
+    """Destroy every recording still due because a learner in it withdrew consent (a queued
+    destruction that was lost or ran out of tries); held ones stay. The hourly backstop."""
+    candidates = (
+        Recording.objects.filter(status__in=_LIVE_STATUSES, appearances__learner__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    certificates = []
+    for recording_id in list(candidates):
+        try:
+            certificate = destroy_if_due(
+                recording_id=recording_id, only=DestructionTrigger.WITHDRAWAL
+            )
+        except RECOVERABLE:
+            raise
+        except Exception:
+            logger.exception("recording %s: not destroyed yet, to be tried again", recording_id)
+            continue
         if certificate is not None:
             certificates.append(certificate)
     return certificates

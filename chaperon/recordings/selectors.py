@@ -59,6 +59,10 @@ class TrackView:
     track: Track
     offset_seconds: float  # from the earliest track's start
     gaps: list[tuple[float, float]]  # seconds from this track's start
+    # How long it ran, from its first chunk to its writer closing it (None if never closed):
+    # the player's length before the browser knows it (a WebM from a browser's recorder
+    # names none).
+    duration_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,9 @@ def recording_detail_for(viewer: User, recording_id: int) -> RecordingDetail:
                     )
                     for gap in track.gaps.all()
                 ],
+                duration_seconds=_seconds(track.ended_at, track.started_at)
+                if track.ended_at
+                else None,
             )
             for track in tracks
         ],

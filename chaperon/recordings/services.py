@@ -335,5 +335,6 @@ def recording_access_set(*, actor: User, roles: Sequence[str]) -> RecordingAcces
 
 
 def destroy_for_withdrawn_consent(event: ConsentWithdrawn) -> None:
-    """Subscribed to ``ConsentWithdrawn``: see ``destruction.destroy_for_withdrawn_consent``."""
-    destruction.destroy_for_withdrawn_consent(event)
+    """Subscribed to ``ConsentWithdrawn``: queues ``destruction.destroy_for_withdrawn_consent``
+    as a task that is tried again until the store lets it finish."""
+    destruction.queue_for_withdrawn_consent(event)

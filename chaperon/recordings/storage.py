@@ -57,6 +57,11 @@ class ChunkStore(Protocol):
         """Delete every chunk of the recording; deleting what is gone is no error."""
         ...
 
+    def fingerprint(self, recording: str, track: int) -> str | None:
+        """A value, cheap to get, that changes whenever the track's stored chunks change (so a
+        check of them can be remembered until then); None if the store has no such value."""
+        ...
+
 
 class ChunkByChunk:
     """``open_chunks`` for a store that keeps each chunk apart: every read is a ``read_chunk``."""
@@ -180,6 +185,17 @@ class LocalChunkStore:
     def delete_recording(self, recording: str) -> None:
         shutil.rmtree(self.root / recording, ignore_errors=True)
 
+    def fingerprint(self, recording: str, track: int) -> str | None:
+        """The track file's identity, size and times: any write changes its change time
+        (which, unlike the modification time, a program cannot set back)."""
+        try:
+            found = self._track_file(recording, track).stat()
+        except FileNotFoundError:
+            return None
+        return (
+            f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}"
+        )
+
 
 class StorageChunkStore:
     """One object per chunk, named ``<prefix>/<recording>/<track>/<index>.chunk``."""
@@ -225,6 +241,9 @@ class StorageChunkStore:
 
     def open_chunks(self, recording: str, track: int) -> ChunkByChunk:
         return ChunkByChunk(self, recording, track)
+
+    def fingerprint(self, recording: str, track: int) -> str | None:
+        return None  # listing every object's version would cost a read of them all
 
     def delete_recording(self, recording: str) -> None:
         base = f"{self.prefix}/{recording}"

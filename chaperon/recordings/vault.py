@@ -199,6 +199,13 @@ class TrackReader:
         if self.readable.chunk_count:
             self.chunk(self.readable.chunk_count - 1)
 
+    def check_all(self) -> None:
+        """Open every chunk, in order, each read while the one before is checked: any chunk
+        altered, moved, missing or cut short fails here (``ChunkRejected``)."""
+        count = self.readable.chunk_count
+        for index in range(count):
+            self._open(index, then=index + 1 if index + 1 < count else None)
+
     def iter_range(self, start: int, end: int) -> Iterator[bytes]:
         """Bytes ``start`` to ``end`` inclusive, one chunk opened at a time, the next one read
         meanwhile."""

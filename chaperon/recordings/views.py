@@ -25,6 +25,7 @@ from chaperon.people.roles import Role
 from . import selectors, services
 from .crypto import ChunkRejected
 from .forms import AccessForm, HoldForm, PlayReasonForm, ReleaseForm
+from .integrity import track_problem
 from .models import Recording
 from .permissions import (
     access_recording,
@@ -34,6 +35,7 @@ from .permissions import (
     require_may_play,
 )
 from .ranges import RangeNotSatisfiable, parse_range
+from .storage import chunk_store
 from .vault import RecordingGone, TrackReader, cipher_of, open_track
 
 GRANTS = "recording_grants"
@@ -153,17 +155,16 @@ def recording_player(request: HttpRequest, recording_id: int) -> HttpResponse:
     if not _granted(request, recording_id):
         messages.info(request, "Say why you need to watch this recording first.")
         return redirect("recordings:detail", recording_id=recording_id)
-    problems = []
-    cipher = cipher_of(detail.recording)
+    cipher, store = cipher_of(detail.recording), chunk_store()
+    tracks = []
     for item in detail.tracks:
-        try:
-            with open_track(item.track, cipher=cipher) as reader:
-                reader.check_end()
-        except ChunkRejected as error:
-            problems.append(f"{item.track.label}: {error}")
+        problem = track_problem(item.track, cipher=cipher, store=store)
+        if problem is not None:
             services.recording_integrity_failed(
-                actor=viewer, recording=detail.recording, error=error
+                actor=viewer, recording=detail.recording, error=problem
             )
+        tracks.append((item, problem))
+    problems = [f"{item.track.label}: {problem}" for item, problem in tracks if problem]
     return render(
         request,
         "recordings/player.html",
@@ -171,6 +172,7 @@ def recording_player(request: HttpRequest, recording_id: int) -> HttpResponse:
             "nav": "recordings",
             "detail": detail,
             "recording": detail.recording,
+            "tracks": tracks,
             "problems": problems,
         },
         status=409 if problems else 200,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chaperon.concerns",
     "chaperon.rooms",
     "chaperon.api",
+    "chaperon.deliveries",
     "chaperon.demo",
 ]
 
@@ -162,6 +163,22 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Background work (docs/security.md, "Hardening: background work and health"). The task worker
+# and the scheduler beat every HEARTBEAT_SECONDS; a task or email held by a process silent for
+# TASK_LEASE_SECONDS is taken up again. The scheduler looks every SCHEDULER_INTERVAL_SECONDS.
+HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 5, minimum=1)
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 60, minimum=2)
+SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 30, minimum=1)
+# /healthz answers 503 when the worker's or the scheduler's last heartbeat is older than
+# HEALTH_HEARTBEAT_MAX_AGE_SECONDS, or an alert (email of a purpose in HEALTH_ALERT_PURPOSES)
+# has waited to be sent for longer than HEALTH_ALERT_MAX_WAIT_SECONDS.
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 60, minimum=1)
+HEALTH_ALERT_MAX_WAIT_SECONDS = env_int("HEALTH_ALERT_MAX_WAIT_SECONDS", 120, minimum=1)
+HEALTH_ALERT_PURPOSES = env_list("HEALTH_ALERT_PURPOSES", ["concern_alert", "concern_escalation"])
+# ``chaperon serve`` starts the worker and the scheduler again when one stops, after a wait that
+# doubles from 1 s up to SERVE_RESTART_MAX_SECONDS; SERVE_RESTART=false leaves them stopped.
+SERVE_RESTART = env_bool("SERVE_RESTART", True)
+SERVE_RESTART_MAX_SECONDS = env_int("SERVE_RESTART_MAX_SECONDS", 60, minimum=1)
 
 CACHES = {
     "default": {

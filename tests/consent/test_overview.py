@@ -145,7 +145,7 @@ def test_requests_are_sent_in_bulk_and_those_that_cannot_be_are_listed(
             follow=True,
         )
     body = response.content.decode()
-    assert "1 consent request emailed." in body
+    assert "1 consent request being emailed: " in body
     assert "has no email address, so nothing was sent" in body
     assert f"{adult.full_name}: not asked" in body and "give their own email address" in body
     assert f"{nobody.full_name}: not asked" in body

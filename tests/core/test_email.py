@@ -90,3 +90,38 @@ def test_email_left_queued_is_sent_by_the_command(smtp_server: Mailbox) -> None:
     assert len(smtp_server.messages) == 1
     call_command("send_queued_email", stdout=StringIO())
     assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.clause("LOG-1")
+def test_an_email_that_cannot_be_made_fails_loudly_with_its_reason(
+    smtp_server: Mailbox, django_capture_on_commit_callbacks, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A name with a line break in it, as a learner's once was, put in the subject.
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = queue_email(
+            to="parent@home.example",
+            subject="Consent for Tern\r\nBcc: someone@elsewhere.example",
+            text="Please open the link.",
+            purpose="consent_request",
+        )
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.INVALID
+    assert "could not be made" in delivery.last_error
+    assert "linefeed or carriage return" in delivery.last_error
+    assert smtp_server.messages == []
+    assert any(record.levelname == "ERROR" for record in caplog.records)
+    # Never tried again: the same message would fail the same way.
+    call_command("send_queued_email", stdout=StringIO())
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.INVALID and delivery.attempts == 1
+
+
+def test_each_email_keeps_one_message_id_from_the_moment_it_is_queued(
+    smtp_server: Mailbox, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = _queue()
+        queued_id = delivery.message_id
+    assert queued_id.startswith("<") and queued_id.endswith(">")
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == queued_id

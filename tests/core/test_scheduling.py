@@ -39,6 +39,7 @@ def test_a_periodic_task_runs_when_due_and_not_before() -> None:
     assert PeriodicRun.objects.get().last_enqueued_at == later
 
 
+@pytest.mark.django_db(transaction=True)  # the scheduler looks after its own connection
 def test_the_scheduler_command_enqueues_once() -> None:
     out = StringIO()
     call_command("run_scheduler", "--once", stdout=out)

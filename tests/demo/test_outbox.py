@@ -5,10 +5,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from chaperon.core.email import queue_email
 from chaperon.core.mail import OutboxBackend
 from chaperon.core.models import OutboxMessage
-from chaperon.people.models import User
+from chaperon.people.models import Organisation, User
 from tests.conftest import Cast, signed_in
+
+OUTBOX = {"default": {"BACKEND": "chaperon.core.mail.OutboxBackend"}}
 
 
 @pytest.fixture
@@ -17,28 +20,58 @@ def demo_teacher(db: None) -> User:
     return User.objects.get(email="teacher1@larkspur.example")
 
 
-def _send_to_outbox(subject: str) -> None:
-    message = mail.EmailMessage(
-        subject, "Body with http://127.0.0.1:8000/x/", to=["a@home.example"]
-    )
-    assert OutboxBackend().send_messages([message]) == 1
+def _queue_for(organisation: Organisation, subject: str, callbacks) -> None:
+    with override_settings(MAILERS=OUTBOX), callbacks(execute=True):
+        queue_email(
+            to="parent@home.example",
+            subject=subject,
+            text="Body with http://127.0.0.1:8000/x/",
+            purpose="test",
+            organisation_id=organisation.pk,
+        )
 
 
 @override_settings(OUTBOX_PAGE=True)
-def test_demo_staff_read_the_outbox(demo_teacher: User) -> None:
-    _send_to_outbox("Choose your Chaperon password")
-    assert OutboxMessage.objects.get().to == "a@home.example"
+def test_demo_staff_read_their_organisations_outbox(
+    demo_teacher: User, django_capture_on_commit_callbacks
+) -> None:
+    _queue_for(
+        demo_teacher.organisation, "Consent for online sessions", django_capture_on_commit_callbacks
+    )
+    assert OutboxMessage.objects.get().to == "parent@home.example"
     page = signed_in(demo_teacher).get("/outbox/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Choose your Chaperon password" in body
+    assert "Consent for online sessions" in body
     assert 'href="http://127.0.0.1:8000/x/"' in body
 
 
 @override_settings(OUTBOX_PAGE=True)
-def test_staff_of_a_real_organisation_never_see_the_outbox(cast: Cast) -> None:
-    _send_to_outbox("Someone else's link")
-    assert signed_in(cast.dsl).get("/outbox/").status_code == 404
+def test_a_password_link_sent_straight_to_a_member_of_staff_is_shown_to_their_organisation(
+    demo_teacher: User, cast: Cast
+) -> None:
+    message = mail.EmailMessage(
+        "Choose your Chaperon password", "Open the link.", to=[demo_teacher.email]
+    )
+    assert OutboxBackend().send_messages([message]) == 1
+    assert (
+        "Choose your Chaperon password" in signed_in(demo_teacher).get("/outbox/").content.decode()
+    )
+    assert (
+        "Choose your Chaperon password" not in signed_in(cast.dsl).get("/outbox/").content.decode()
+    )
+
+
+@override_settings(OUTBOX_PAGE=True)
+def test_each_person_sees_only_their_own_organisations_mail(
+    demo_teacher: User, cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    _queue_for(demo_teacher.organisation, "Larkspur news", django_capture_on_commit_callbacks)
+    _queue_for(cast.organisation, "Harbour View news", django_capture_on_commit_callbacks)
+    demo_page = signed_in(demo_teacher).get("/outbox/").content.decode()
+    assert "Larkspur news" in demo_page and "Harbour View" not in demo_page
+    other_page = signed_in(cast.dsl).get("/outbox/").content.decode()
+    assert "Harbour View news" in other_page and "Larkspur" not in other_page
     assert Client().get("/outbox/").status_code == 302
 
 

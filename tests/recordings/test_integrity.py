@@ -2,10 +2,12 @@
 swapped chunk, a truncated tail or a chunk from another recording is refused with a clear
 error; after destruction, a copy of the ciphertext taken beforehand cannot be decrypted."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db.models import F
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
@@ -146,7 +148,8 @@ def test_the_player_page_names_a_cut_short_track(cast: Cast, vault_dir: Path) ->
     assert response.status_code == 409
     body = response.content.decode()
     assert "This recording failed its integrity check" in body
-    assert "Person 1: track 0, final chunk 2" in body or "chunk 2 is missing" in body
+    # Every chunk is checked: the first one damaged (chunk 1, cut short) is named.
+    assert "Person 1: track 0, chunk 1 has the wrong length (100 bytes)" in body
 
 
 @pytest.mark.clause("REC-7")
@@ -178,3 +181,64 @@ def test_after_destruction_a_copy_of_the_ciphertext_cannot_be_decrypted(
             reader.chunk(0)
     # The only thing that could open it, the wrapped data key, is gone from the database.
     assert not Recording.objects.filter(pk=recording.pk, data_key__isnull=False).exists()
+
+
+def _player(cast: Cast, recording: Recording):
+    client = signed_in(cast.dsl)
+    client.post(f"/recordings/{recording.pk}/", {"play-reason": "Reviewing a concern raised"})
+    return client.get(f"/recordings/{recording.pk}/play/")
+
+
+def test_the_player_warns_of_a_flipped_byte_in_a_middle_chunk_on_its_track(
+    cast: Cast, vault_dir: Path
+) -> None:
+    recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT), media(TWO_AND_A_BIT, 3)])
+    flip(track_file(vault_dir, recording, 0), SEALED_CHUNK_SIZE + 5000)  # inside chunk 1 of 3
+    response = _player(cast, recording)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "This recording failed its integrity check" in body
+    assert body.count("Warning: this track failed its integrity check.") == 1
+    warning = body.split('id="track-0-warning">', 1)[1].split("</p>", 1)[0]
+    assert "track 0, chunk 1 failed its integrity check" in warning
+    assert 'id="track-1-warning"' not in body  # the other track is sound
+    assert 'aria-describedby="track-0-warning track-0-caption"' in body
+    [logged] = AuditEvent.objects.filter(action=AuditAction.RECORDING_INTEGRITY_FAILED)
+    assert "chunk 1" in logged.reason
+
+
+def test_a_sound_track_is_checked_whole_once_until_its_stored_chunks_change(
+    cast: Cast, vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chaperon.recordings import vault
+
+    opened: list[int] = []
+    real_open_chunk = vault.open_chunk
+
+    def counting(*args: object, **kwargs: object) -> bytes:
+        opened.append(1)
+        return real_open_chunk(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vault, "open_chunk", counting)
+    recording = make_recording(cast, tracks=[media(TWO_AND_A_BIT)])
+    opened.clear()
+    assert _player(cast, recording).status_code == 200
+    assert len(opened) == 3  # every chunk, not only the last
+    opened.clear()
+    assert _player(cast, recording).status_code == 200
+    assert opened == []  # remembered: the media is not decrypted a second time to check it
+    flip(track_file(vault_dir, recording), 200)  # the first chunk changed since
+    response = _player(cast, recording)
+    assert response.status_code == 409
+    assert "track 0, chunk 0 failed its integrity check" in response.content.decode()
+
+
+def test_the_player_gives_each_track_its_known_length(cast: Cast) -> None:
+    recording = make_recording(cast, tracks=[media(1000), media(1000, 5)])
+    Track.objects.filter(recording=recording, number=0).update(
+        ended_at=F("started_at") + timedelta(seconds=95.5)
+    )
+    Track.objects.filter(recording=recording, number=1).update(ended_at=None, closed=True)
+    body = _player(cast, recording).content.decode()
+    assert body.count("data-duration=") == 1
+    assert 'data-duration="95.500000"' in body

@@ -89,3 +89,42 @@ def test_the_recordings_page_is_accessible_on_a_phone(cast: Cast, live_server, p
     page.goto(f"{live_server.url}/recordings/")
     expect(page.get_by_role("heading", name="Recordings", exact=True)).to_be_visible()
     assert_accessible(page)
+
+
+LENGTHS = """
+() => {
+  const videos = Array.from(document.querySelectorAll("video"));
+  const slider = document.querySelector("[data-player-position]");
+  return {
+    durations: videos.map((video) => video.duration),
+    at: videos.map((video) => video.currentTime),
+    max: parseFloat(slider.max),
+    value: parseFloat(slider.value),
+  };
+}
+"""
+
+
+def test_the_slider_knows_how_long_the_recording_is(cast: Cast, live_server, page: Page) -> None:
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    webm = base64.b64decode(page.evaluate(RECORD_WEBM))
+    recording = make_recording(cast, tracks=[webm, webm])
+    client = signed_in(cast.dsl)
+    sign_in_page(page, live_server.url, client.cookies["sessionid"].value)
+    page.goto(f"{live_server.url}/recordings/{recording.pk}/")
+    page.get_by_label("Why do you need to watch this recording?").fill("Reviewing a concern")
+    page.get_by_role("button", name="Play the recording").click()
+    expect(page.get_by_role("heading", name="Playing: Year 8 science catch-up")).to_be_visible()
+    # A recorder's WebM names no length: the page has the browser find it, and puts each
+    # video back at its start.
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('video'))"
+        ".every((video) => isFinite(video.duration) && video.duration > 1"
+        " && video.currentTime === 0)",
+        timeout=20_000,
+    )
+    lengths = page.evaluate(LENGTHS)
+    assert all(1.5 < duration < 3 for duration in lengths["durations"])
+    assert lengths["at"] == [0, 0]
+    assert 1.5 < lengths["max"] < 3  # the slider spans the recording ...
+    assert lengths["value"] == 0  # ... and starts at its start, not its end

@@ -259,7 +259,7 @@ def test_a_recording_reaches_the_vault(cast: Cast, settings: Any, tmp_path: Any)
 
 @pytest.mark.django_db
 def test_the_room_log_reads_in_words_and_shows_no_ids(cast: Cast) -> None:
-    session, learner = started(cast)
+    session, _ = started(cast)
     invitation = Invitation.objects.get(session=session, role=Invitation.Role.GUARDIAN)
     with pytest.raises(services.RoomRefused):
         services.room_enter(invitation=invitation, passcode="wrong")

@@ -13,7 +13,33 @@
     video.addEventListener("contextmenu", function (event) {
       event.preventDefault();
     });
+    learnLength(video);
   });
+
+  // A WebM made by a browser's recorder does not say how long it is, so the browser shows
+  // its length as unknown and each slider sits at the end. Asking for a moment far past the
+  // end makes the browser find the real end (reading the last bytes of the track), after
+  // which it knows the length; the video is then put back at the start.
+  function learnLength(video) {
+    function ask() {
+      if (isFinite(video.duration)) {
+        return;
+      }
+      video.addEventListener("durationchange", function back() {
+        if (isFinite(video.duration)) {
+          video.removeEventListener("durationchange", back);
+          video.currentTime = 0;
+        }
+      });
+      video.currentTime = 1e101;
+    }
+    if (video.readyState >= 1) {
+      ask();
+    } else {
+      video.addEventListener("loadedmetadata", ask, { once: true });
+    }
+  }
+
   if (videos.length < 2) {
     return;
   }
@@ -30,8 +56,13 @@
     return parseFloat(video.getAttribute("data-offset")) || 0;
   }
 
+  // The length the browser found, else the one the server knows (from the track's first
+  // chunk to its writer closing it).
   function lengthOf(video) {
-    return isFinite(video.duration) ? video.duration : 0;
+    if (isFinite(video.duration)) {
+      return video.duration;
+    }
+    return parseFloat(video.getAttribute("data-duration")) || 0;
   }
 
   function totalLength() {
@@ -108,10 +139,15 @@
     place(timeline, timer !== null);
   });
   videos.forEach(function (video) {
-    video.addEventListener("loadedmetadata", function () {
-      position.max = String(totalLength());
+    ["loadedmetadata", "durationchange"].forEach(function (name) {
+      video.addEventListener(name, function () {
+        if (timer === null) {
+          position.max = String(Math.max(totalLength(), timeline));
+        }
+      });
     });
   });
+  position.max = String(totalLength());
   [toggle, position, label, clock].forEach(function (element) {
     element.hidden = false;
   });

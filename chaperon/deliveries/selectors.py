@@ -1,0 +1,56 @@
+"""Reads of the organisation's email deliveries (LOG-1): what could not be sent, what is
+waiting, what went."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from chaperon.core.models import (
+    ATTENTION_STATUSES,
+    MAX_DELIVERY_ATTEMPTS,
+    DeliveryStatus,
+    EmailDelivery,
+)
+from chaperon.people.models import User
+
+from .permissions import may_see_deliveries, require_may_see_deliveries
+
+NEEDS_ATTENTION = Q(status__in=ATTENTION_STATUSES) | Q(
+    status=DeliveryStatus.FAILED, attempts__gte=MAX_DELIVERY_ATTEMPTS
+)
+WAITING = Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]) | Q(
+    status=DeliveryStatus.FAILED, attempts__lt=MAX_DELIVERY_ATTEMPTS
+)
+SHOWN = 100
+
+
+def _of(viewer: User) -> QuerySet[EmailDelivery]:
+    return EmailDelivery.objects.filter(organisation_id=viewer.organisation_id).defer(
+        "text", "html", "attachments"
+    )
+
+
+@dataclass(frozen=True)
+class DeliveriesPage:
+    attention: list[EmailDelivery]  # not sent and not going to be without someone acting
+    waiting: list[EmailDelivery]  # still to go, or being tried again
+    recent: list[EmailDelivery]  # the latest, whatever became of them
+
+
+def deliveries_page_for(viewer: User) -> DeliveriesPage:
+    require_may_see_deliveries(viewer)
+    mine = _of(viewer)
+    return DeliveriesPage(
+        attention=list(mine.filter(NEEDS_ATTENTION).order_by("-created_at")[:SHOWN]),
+        waiting=list(mine.filter(WAITING).order_by("created_at")[:SHOWN]),
+        recent=list(mine.order_by("-created_at", "-id")[:SHOWN]),
+    )
+
+
+def dashboard_for(viewer: User) -> dict[str, Any] | None:
+    """The dashboard panel: shown to those who may see deliveries when some need attention."""
+    if not may_see_deliveries(viewer):
+        return None
+    count = _of(viewer).filter(NEEDS_ATTENTION).count()
+    return {"attention_count": count} if count else None
