@@ -4,6 +4,8 @@ from django.db import models
 class AuditAction(models.TextChoices):
     """Everything the audit log can say happened. Values are stored: never rename one."""
 
+    AUDIT_DIGEST_SENT = "audit_digest_sent", "Signed digest of the audit log emailed"
+
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGN_IN_LOCKED = "sign_in_locked", "Sign-in locked after repeated failures"

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
+from chaperon.audit.digest import DigestRecipients
 from chaperon.audit.services import record
 
 from .compliance import Fact, needs_attention, staff_facts
@@ -198,3 +199,15 @@ def safeguarding_leads(organisation_id: int) -> list[User]:
     return staff_with_roles(organisation_id, [Role.DSL]) or staff_with_roles(
         organisation_id, [Role.DEPUTY_DSL]
     )
+
+
+def audit_digest_recipients() -> list[DigestRecipients]:
+    """Each organisation's safeguarding leads, who receive the audit log's daily digest."""
+    return [
+        DigestRecipients(
+            organisation.pk,
+            organisation.name,
+            [user.email for user in safeguarding_leads(organisation.pk) if user.email],
+        )
+        for organisation in Organisation.objects.order_by("pk")
+    ]

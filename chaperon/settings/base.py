@@ -228,6 +228,15 @@ VAULT_CREATE_KEY = False  # only the embedded defaults make a missing key file
 VAULT_STORAGE = env_str("VAULT_STORAGE", "local")
 VAULT_KEY_WRAPPER = env_str("VAULT_KEY_WRAPPER", "")
 
+# Audit log digests (LOG-2, docs/audit.md): once a day the chain head is signed with the Ed25519
+# key in AUDIT_DIGEST_KEY_FILE (beside the vault key, mode 0600, never in the database) and
+# emailed to each organisation's safeguarding leads, so that the log is anchored outside the
+# database. Only the embedded defaults make a missing key file.
+AUDIT_DIGEST_KEY_FILE = Path(
+    env_str("AUDIT_DIGEST_KEY_FILE", str(VAULT_KEY_FILE.parent / "audit-digest.key"))
+)
+AUDIT_DIGEST_CREATE_KEY = False
+
 # Concerns: minutes a new concern may wait for the DSL before it is escalated to senior
 # leaders (and again every as many minutes until acknowledged); reports one address may send
 # from the public report page in an hour; largest document attached to a concern.
