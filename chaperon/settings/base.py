@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Below the user, above everything that may answer for a signed-in user.
+    "chaperon.core.middleware.NoStoreMiddleware",
     "chaperon.accounts.middleware.SecondFactorMiddleware",
     "chaperon.people.middleware.OrganisationTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
