@@ -32,6 +32,9 @@ class AuditAction(models.TextChoices):
     GUARDIAN_UPDATED = "guardian_updated", "Guardian changed"
     GUARDIAN_LINKED = "guardian_linked", "Guardian linked to learner"
     GUARDIAN_LINK_UPDATED = "guardian_link_updated", "Guardian relationship changed"
+    GUARDIAN_VIEWED = "guardian_viewed", "Guardian record viewed"
+    LEARNER_LIST_READ = "learner_list_read", "Learners listed through the API"
+    GUARDIAN_LIST_READ = "guardian_list_read", "Guardians listed through the API"
     PEOPLE_IMPORTED = "people_imported", "People imported from CSV"
     PEOPLE_IMPORT_REFUSED = "people_import_refused", "People import refused"
 
@@ -48,6 +51,8 @@ class AuditAction(models.TextChoices):
     CONSENT_SETTINGS_CHANGED = "consent_settings_changed", "Consent settings changed"
     CONSENT_RECORD_VIEWED = "consent_record_viewed", "Learner consent record viewed"
     CONSENT_EVIDENCE_VIEWED = "consent_evidence_viewed", "Consent evidence file opened"
+    CONSENT_RECEIPT_VIEWED = "consent_receipt_viewed", "Consent receipt opened"
+    CONSENT_LINK_OPENED = "consent_link_opened", "Consent page opened with a personal link"
     OWN_RECORDING_AGREEMENT_RECORDED = (
         "own_recording_agreement_recorded",
         "Agreement for a family's own recording recorded",
@@ -109,11 +114,13 @@ class AuditAction(models.TextChoices):
     ROOM_RECORDING_PAUSED = "room_recording_paused", "Live session recording paused"
     ROOM_RECORDING_STOPPED = "room_recording_stopped", "Live session recording stopped"
     ROOM_TRACK_GAP = "room_track_gap", "Gap in a recorded track"
+    ROOM_LOG_VIEWED = "room_log_viewed", "Live room log and chat viewed"
 
     RECORDING_STARTED = "recording_started", "Recording started"
     RECORDING_FINISHED = "recording_finished", "Recording finished"
     RECORDING_INTERRUPTED = "recording_interrupted", "Recording found incomplete"
     RECORDING_PLAYED = "recording_played", "Recording played"
+    RECORDING_VIEWED = "recording_viewed", "Recording's page viewed"
     RECORDING_INTEGRITY_FAILED = (
         "recording_integrity_failed",
         "Recording failed its integrity check",
@@ -143,3 +150,6 @@ class AuditAction(models.TextChoices):
     CONCERN_ATTACHMENT_OPENED = "concern_attachment_opened", "Concern document opened"
     CONCERN_CHRONOLOGY_VIEWED = "concern_chronology_viewed", "Learner chronology viewed"
     CONCERN_CHRONOLOGY_EXPORTED = "concern_chronology_exported", "Learner chronology exported"
+
+    FAMILY_PAGE_OPENED = "family_page_opened", "Family page opened with a personal link"
+    FAMILY_LINKS_STOPPED = "family_links_stopped", "Family page links stopped"

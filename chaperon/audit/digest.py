@@ -26,6 +26,7 @@ to ``key`` as shown, joined by newlines.
 import base64
 import binascii
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -157,8 +158,7 @@ def take_digest(key: DigestKey, *, now: datetime | None = None) -> Digest:
         head=head_hash,
         key=key.key_id,
     )
-    signature = key.private.sign(unsigned.signed_text())
-    return Digest(**{**unsigned.__dict__, "signature": signature})
+    return dataclasses.replace(unsigned, signature=key.private.sign(unsigned.signed_text()))
 
 
 def parse_digest(text: str) -> Digest:

@@ -7,12 +7,14 @@ from django.template.loader import render_to_string as _render_to_string
 from django.utils import timezone
 
 from chaperon.core.email import Attachment, queue_email
+from chaperon.core.links import family_page_url
 from chaperon.core.models import EmailDelivery
 from chaperon.people.models import Organisation
 from chaperon.people.selectors import safeguarding_leads
 
 from . import links
 from .models import Answer, Consent, ConsentAccess, ConsentEvidence, ConsentRequest, Purpose
+from .receipt_pdf import receipt_pdf, receipt_pdf_filename
 from .receipts import receipt_bytes, receipt_filename
 from .slots import describe_slots
 
@@ -38,6 +40,7 @@ def queue_request_email(consent_request: ConsentRequest, *, reminder: bool) -> E
         "manage_url": links.access_url(consent_request.access),
         "statement": consent_request.statement,
         "reminder": reminder,
+        "family_url": family_page_url(consent_request.guardian_id),
     }
     prefix = "Reminder: " if reminder else ""
     return queue_email(
@@ -64,7 +67,8 @@ def _answer_lines(consents: Sequence[Consent]) -> list[str]:
 def queue_receipt_email(
     evidence: ConsentEvidence, consents: Sequence[Consent], access: ConsentAccess | None
 ) -> EmailDelivery | None:
-    """The receipt, human-readable with the Kantara JSON attached, to whoever answered."""
+    """The receipt, readable in the email and as a PDF, with the Kantara JSON, to whoever
+    answered."""
     if not evidence.answered_by_email:
         return None
     context = {
@@ -73,6 +77,7 @@ def queue_receipt_email(
         "learner_name": evidence.learner.full_name,
         "lines": _answer_lines(consents),
         "manage_url": links.access_url(access) if access and access.revoked_at is None else "",
+        "family_url": family_page_url(evidence.guardian_id),
     }
     return queue_email(
         to=evidence.answered_by_email,
@@ -82,8 +87,11 @@ def queue_receipt_email(
         obj=evidence,
         attachments=[
             Attachment(
+                receipt_pdf_filename(evidence), "application/pdf", receipt_pdf(evidence, consents)
+            ),
+            Attachment(
                 receipt_filename(evidence), "application/json", receipt_bytes(evidence.receipt)
-            )
+            ),
         ],
     )
 
@@ -110,6 +118,7 @@ def queue_withdrawal_notices(
         "purposes": _labels(purposes),
         "recording": Purpose.RECORDING in purposes,
         "manage_url": links.access_url(access) if access and access.revoked_at is None else "",
+        "family_url": family_page_url(evidence.guardian_id),
     }
     subject = f"Consent withdrawn for {evidence.learner.full_name}"
     deliveries = [

@@ -171,14 +171,16 @@ def staff_detail_for(viewer: User, staff_id: int) -> StaffDetail:
 
 
 def guardian_detail_for(viewer: User, guardian_id: int) -> Guardian:
-    """A guardian with the learners they are linked to."""
+    """A guardian with the learners they are linked to. Reading it is audited."""
     guardian = access_guardian(viewer, guardian_id)
     relationships = GuardianRelationship.objects.select_related("learner").order_by(
         "learner__last_name", "learner__first_name", "id"
     )
-    return Guardian.objects.prefetch_related(Prefetch("relationships", queryset=relationships)).get(
-        pk=guardian.pk
-    )
+    guardian = Guardian.objects.prefetch_related(
+        Prefetch("relationships", queryset=relationships)
+    ).get(pk=guardian.pk)
+    record(action=AuditAction.GUARDIAN_VIEWED, actor=viewer, obj=guardian)
+    return guardian
 
 
 def staff_with_roles(organisation_id: int, roles: Iterable[str]) -> list[User]:
