@@ -18,5 +18,6 @@ urlpatterns = [
     path("rooms/", include("chaperon.rooms.urls")),
     path("concerns/", include("chaperon.concerns.urls")),
     path("report/", include("chaperon.concerns.public_urls")),
+    path("family/", include("chaperon.families.urls")),
     path("", include("chaperon.people.urls")),
 ]

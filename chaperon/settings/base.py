@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chaperon.sessions",
     "chaperon.concerns",
     "chaperon.rooms",
+    "chaperon.families",
     "chaperon.api",
     "chaperon.demo",
 ]
@@ -174,6 +175,9 @@ CONSENT_LINK_DAYS = env_int("CONSENT_LINK_DAYS", 14, minimum=1)
 CONSENT_ATTACHMENT_MAX_BYTES = env_int(
     "CONSENT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
 )
+
+# How long a family page link (in every email to a parent or carer) works, in days.
+FAMILY_LINK_DAYS = env_int("FAMILY_LINK_DAYS", 30, minimum=1)
 
 # Largest CSV accepted by the people import, in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
