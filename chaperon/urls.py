@@ -20,5 +20,6 @@ urlpatterns = [
     path("concerns/", include("chaperon.concerns.urls")),
     path("report/", include("chaperon.concerns.public_urls")),
     path("email/", include("chaperon.deliveries.urls")),
+    path("family/", include("chaperon.families.urls")),
     path("", include("chaperon.people.urls")),
 ]

@@ -1,4 +1,5 @@
-"""The services' refusals as JSON: 401, 403, 404 and 422, each with a ``detail`` to show.
+"""The services' refusals as JSON: 401, 403, 404 and 422, each with a ``detail`` to show; a body
+that cannot be read as JSON 400, 413, 415 or 422 (``parsing.py``).
 
 Records of another organisation are "not found" (the ``access_*`` helpers raise ``NotFound``
 for them), so the API, like the pages, never says whether another organisation holds an id.
@@ -8,12 +9,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+
+from .parsing import BodyRefused, too_large
 
 UNAUTHENTICATED = (
     "Send a valid API token as 'Authorization: Bearer <token>'. "
@@ -67,3 +71,15 @@ def register_error_handlers(api: NinjaAPI) -> None:
         errors = input_errors(exc.errors)
         body = {"detail": _describe(errors), "errors": errors}
         return api.create_response(request, body, status=422)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # Ninja answers any failure of the parser as "Cannot parse request body", keeping the
+        # parser's own error as the cause: answer that instead, with the field it names.
+        if isinstance(exc.__cause__, BodyRefused):
+            return exc.__cause__.response(api, request)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return too_large().response(api, request)

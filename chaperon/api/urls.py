@@ -10,6 +10,7 @@ from chaperon.policy.api import router as policy_router
 
 from .auth import ApiTokenAuth
 from .errors import register_error_handlers
+from .parsing import JsonBodyParser
 
 
 class ChaperonAPI(NinjaAPI):
@@ -29,6 +30,7 @@ api = ChaperonAPI(
     # send the schema's address to an outside service and load an image from there.
     docs=Swagger(settings={"validatorUrl": None}),
     auth=ApiTokenAuth(),
+    parser=JsonBodyParser(),
 )
 register_error_handlers(api)
 api.add_router("/", people_router)

@@ -4,6 +4,8 @@ from django.db import models
 class AuditAction(models.TextChoices):
     """Everything the audit log can say happened. Values are stored: never rename one."""
 
+    AUDIT_DIGEST_SENT = "audit_digest_sent", "Signed digest of the audit log emailed"
+
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGN_IN_LOCKED = "sign_in_locked", "Sign-in locked after repeated failures"
@@ -35,6 +37,9 @@ class AuditAction(models.TextChoices):
     GUARDIAN_LINKED = "guardian_linked", "Guardian linked to learner"
     GUARDIAN_LINK_UPDATED = "guardian_link_updated", "Guardian relationship changed"
     GUARDIAN_UNLINKED = "guardian_unlinked", "Guardian no longer linked to learner"
+    GUARDIAN_VIEWED = "guardian_viewed", "Guardian record viewed"
+    LEARNER_LIST_READ = "learner_list_read", "Learners listed through the API"
+    GUARDIAN_LIST_READ = "guardian_list_read", "Guardians listed through the API"
     PEOPLE_IMPORTED = "people_imported", "People imported from CSV"
     PEOPLE_IMPORT_REFUSED = "people_import_refused", "People import refused"
 
@@ -51,6 +56,8 @@ class AuditAction(models.TextChoices):
     CONSENT_SETTINGS_CHANGED = "consent_settings_changed", "Consent settings changed"
     CONSENT_RECORD_VIEWED = "consent_record_viewed", "Learner consent record viewed"
     CONSENT_EVIDENCE_VIEWED = "consent_evidence_viewed", "Consent evidence file opened"
+    CONSENT_RECEIPT_VIEWED = "consent_receipt_viewed", "Consent receipt opened"
+    CONSENT_LINK_OPENED = "consent_link_opened", "Consent page opened with a personal link"
     OWN_RECORDING_AGREEMENT_RECORDED = (
         "own_recording_agreement_recorded",
         "Agreement for a family's own recording recorded",
@@ -123,11 +130,13 @@ class AuditAction(models.TextChoices):
         "room_recording_comfort",
         "Learner said whether they are comfortable being recorded",
     )
+    ROOM_LOG_VIEWED = "room_log_viewed", "Live room log and chat viewed"
 
     RECORDING_STARTED = "recording_started", "Recording started"
     RECORDING_FINISHED = "recording_finished", "Recording finished"
     RECORDING_INTERRUPTED = "recording_interrupted", "Recording found incomplete"
     RECORDING_PLAYED = "recording_played", "Recording played"
+    RECORDING_VIEWED = "recording_viewed", "Recording's page viewed"
     RECORDING_INTEGRITY_FAILED = (
         "recording_integrity_failed",
         "Recording failed its integrity check",
@@ -177,3 +186,6 @@ class AuditAction(models.TextChoices):
     CONCERN_LINK_ENDED = "concern_link_ended", "Concern no longer shown for another learner"
     STAFF_SUSPENDED = "staff_suspended", "Member of staff suspended from sessions"
     STAFF_SUSPENSION_LIFTED = "staff_suspension_lifted", "Suspension from sessions lifted"
+
+    FAMILY_PAGE_OPENED = "family_page_opened", "Family page opened with a personal link"
+    FAMILY_LINKS_STOPPED = "family_links_stopped", "Family page links stopped"

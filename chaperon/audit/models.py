@@ -228,3 +228,21 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class AuditDigest(models.Model):
+    """The signed digest taken each day (UTC) and emailed to the safeguarding leads. This copy
+    only keeps the digest from being taken twice in a day: the anchor is the emailed copy,
+    outside the database (``digest.py``)."""
+
+    day = models.DateField(unique=True)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    text = models.TextField()
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"digest of {self.day}: #{self.seq}"

@@ -24,6 +24,13 @@ from .texts import (
 )
 
 
+def short_reference(hex_digits: str) -> str:
+    """The first eight hex digits in two groups of four, upper case (``F66D-3A1C``): a number
+    people can read out and compare. The full value stays in the PDF and JSON receipts."""
+    digits = hex_digits.replace("-", "")[:8].upper()
+    return f"{digits[:4]}-{digits[4:]}"
+
+
 class Purpose(models.TextChoices):
     LIVE_ONE_TO_ONE = "live_one_to_one", "Taking part in live 1:1 video sessions"
     LIVE_GROUP = "live_group", "Taking part in live group video sessions"
@@ -130,6 +137,10 @@ class StatementVersion(models.Model):
         if not self._state.adding:
             raise ImmutableError("a statement version is never changed: save a new one")
         super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        return short_reference(self.sha256)
 
 
 class ConsentAccess(TimestampedModel):
@@ -246,6 +257,14 @@ class ConsentEvidence(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.receipt_id}"
+
+    @property
+    def receipt_number(self) -> str:
+        return short_reference(self.receipt_id.hex)
+
+    @property
+    def statement_reference(self) -> str:
+        return short_reference(self.statement_sha256) if self.statement_sha256 else ""
 
 
 class Consent(models.Model):

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from chaperon.core.cases import evidence_held_about
 from chaperon.core.email import Attachment, queue_email
+from chaperon.core.links import family_page_url
 from chaperon.core.models import EmailDelivery
 from chaperon.people.models import Learner, Organisation
 from chaperon.people.selectors import safeguarding_leads
 
 from . import links
 from .models import Answer, Consent, ConsentAccess, ConsentEvidence, ConsentRequest, Purpose
+from .receipt_pdf import receipt_pdf, receipt_pdf_filename
 from .receipts import receipt_bytes, receipt_filename
 from .slots import describe_slots
 
@@ -39,6 +41,7 @@ def queue_request_email(consent_request: ConsentRequest, *, reminder: bool) -> E
         "manage_url": links.access_url(consent_request.access),
         "statement": consent_request.statement,
         "reminder": reminder,
+        "family_url": family_page_url(consent_request.guardian_id),
     }
     prefix = "Reminder: " if reminder else ""
     return queue_email(
@@ -65,7 +68,8 @@ def _answer_lines(consents: Sequence[Consent]) -> list[str]:
 def queue_receipt_email(
     evidence: ConsentEvidence, consents: Sequence[Consent], access: ConsentAccess | None
 ) -> EmailDelivery | None:
-    """The receipt, human-readable with the Kantara JSON attached, to whoever answered."""
+    """The receipt, readable in the email and as a PDF, with the Kantara JSON, to whoever
+    answered."""
     if not evidence.answered_by_email:
         return None
     context = {
@@ -74,6 +78,7 @@ def queue_receipt_email(
         "learner_name": evidence.learner.full_name,
         "lines": _answer_lines(consents),
         "manage_url": links.access_url(access) if access and access.revoked_at is None else "",
+        "family_url": family_page_url(evidence.guardian_id),
     }
     return queue_email(
         to=evidence.answered_by_email,
@@ -83,8 +88,11 @@ def queue_receipt_email(
         obj=evidence,
         attachments=[
             Attachment(
+                receipt_pdf_filename(evidence), "application/pdf", receipt_pdf(evidence, consents)
+            ),
+            Attachment(
                 receipt_filename(evidence), "application/json", receipt_bytes(evidence.receipt)
-            )
+            ),
         ],
     )
 
@@ -130,6 +138,7 @@ def queue_withdrawal_notices(
         if Purpose.RECORDING in purposes
         else "",
         "manage_url": links.access_url(access) if access and access.revoked_at is None else "",
+        "family_url": family_page_url(evidence.guardian_id),
     }
     subject = f"Consent withdrawn for {evidence.learner.full_name}"
     deliveries = [

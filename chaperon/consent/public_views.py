@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,10 +18,11 @@ from chaperon.people.models import Organisation
 
 from . import links, selectors, services
 from .forms import AnswerForm, LinkWithdrawForm, show_errors
+from .link_selectors import link_opened, receipt_by_link
 from .links import LinkProblem
 from .models import Answer, ConsentAccess, Purpose
 from .notices import kept_as_evidence_message
-from .receipts import receipt_filename
+from .views import receipt_json_response, receipt_pdf_response
 
 
 def zone_label(organisation: Organisation) -> str:
@@ -71,6 +72,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         consent_request = links.open_request(token)
     except LinkProblem as error:
         return _problem(request, error)
+    if request.method == "GET":
+        link_opened(consent_request, page="answer")
     form = AnswerForm(request.POST or None, purposes=consent_request.purposes)
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,6 +149,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     access = _open_access(request, token)
     if isinstance(access, HttpResponse):
         return access
+    link_opened(access, page="manage")
     return _manage_page(request, access, token, None)
 
 
@@ -189,6 +193,8 @@ def manage_change(request: HttpRequest, token: str) -> HttpResponse:
     access = _open_access(request, token)
     if isinstance(access, HttpResponse):
         return access
+    if request.method == "GET":
+        link_opened(access, page="change")
     current = {s.purpose: s for s in selectors.current_statuses(access.learner)}
     initial: dict[str, object] = {
         "expected_latest": selectors.latest_evidence_id(access.learner_id)
@@ -235,7 +241,7 @@ def receipt(request: HttpRequest, token: str, receipt_id: uuid.UUID) -> HttpResp
     access = _open_access(request, token)
     if isinstance(access, HttpResponse):
         return access
-    evidence = selectors.receipt_of(access, receipt_id)
+    evidence = receipt_by_link(access, receipt_id, form="page")
     return _render(
         request,
         "consent/public/receipt.html",
@@ -256,10 +262,16 @@ def receipt_json(request: HttpRequest, token: str, receipt_id: uuid.UUID) -> Htt
     access = _open_access(request, token)
     if isinstance(access, HttpResponse):
         return access
-    evidence = selectors.receipt_of(access, receipt_id)
-    response = JsonResponse(evidence.receipt, json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(evidence)}"'
-    return response
+    return receipt_json_response(receipt_by_link(access, receipt_id, form="json"))
+
+
+@never_cache
+@require_GET
+def receipt_pdf(request: HttpRequest, token: str, receipt_id: uuid.UUID) -> HttpResponse:
+    access = _open_access(request, token)
+    if isinstance(access, HttpResponse):
+        return access
+    return receipt_pdf_response(receipt_by_link(access, receipt_id, form="pdf"))
 
 
 @require_GET

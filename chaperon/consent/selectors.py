@@ -427,6 +427,23 @@ def public_statement(slug: str, number: int) -> StatementVersion:
     return version
 
 
+def receipt_for(viewer: User, evidence_id: int, *, form: str) -> ConsentEvidence:
+    """A consent receipt (``form``: "json" or "pdf"), for those who record consent: it names
+    the person who answered, their email address and the child. Opening it is audited."""
+    require(viewer, ConsentPermission.RECORD)
+    evidence = (
+        ConsentEvidence.objects.filter(pk=evidence_id, organisation_id=viewer.organisation_id)
+        .select_related("statement", "learner", "organisation")
+        .first()
+    )
+    if evidence is None:
+        raise NotFound("No such evidence.")
+    record(
+        action=AuditAction.CONSENT_RECEIPT_VIEWED, actor=viewer, obj=evidence, data={"form": form}
+    )
+    return evidence
+
+
 @dataclass(frozen=True)
 class EvidenceAttachment:
     name: str

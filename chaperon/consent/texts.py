@@ -48,18 +48,21 @@ DEFAULT_HOW_DESTROYED = (
 PURPOSE_DESCRIPTIONS = {
     "live_one_to_one": (
         "Your child may take part in live 1:1 video sessions with a member of staff, only on "
-        "the days and at the times you agree to below, with an adult at home during the session."
+        "the days and at the times you agree to when you answer, with an adult at home during "
+        "the session."
     ),
     "live_group": (
         "Your child may take part in live group video sessions (lessons, group work, webinars), "
         "with at least two members of staff present."
     ),
     "recording": (
-        "Live sessions your child takes part in may be recorded, as the recording policy below "
-        "describes. If you decline, your child takes part only in sessions that are not recorded."
+        "Live sessions your child takes part in may be recorded, as the recording policy in "
+        "the consent statement describes. If you decline, your child takes part only in "
+        "sessions that are not recorded."
     ),
     "parent_information": (
-        "You have read the information for parents and carers below and agree to follow it."
+        "You have read the information for parents and carers in the consent statement and "
+        "agree to follow it."
     ),
     "acceptable_use": (
         "You (and your child) agree to use the online sessions and systems safely and "

@@ -21,6 +21,11 @@ urlpatterns = [
         views.evidence_receipt,
         name="evidence_receipt",
     ),
+    path(
+        "evidence/<int:evidence_id>/receipt.pdf",
+        views.evidence_receipt_pdf,
+        name="evidence_receipt_pdf",
+    ),
     path("groups/", admin_views.groups, name="groups"),
     path("groups/send/", admin_views.groups_send, name="groups_send"),
     path("statement/", admin_views.statement_edit, name="statement"),
@@ -37,6 +42,11 @@ urlpatterns = [
         "m/<str:token>/receipts/<uuid:receipt_id>.json",
         public_views.receipt_json,
         name="receipt_json",
+    ),
+    path(
+        "m/<str:token>/receipts/<uuid:receipt_id>.pdf",
+        public_views.receipt_pdf,
+        name="receipt_pdf",
     ),
     path(
         "statements/<slug:slug>/<int:number>/",

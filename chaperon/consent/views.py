@@ -22,8 +22,9 @@ from .forms import (
     StaffWithdrawForm,
     show_errors,
 )
-from .models import ConsentRequest, RequestStatus
-from .permissions import ConsentPermission, access_evidence, access_learner, can
+from .models import ConsentEvidence, ConsentRequest, RequestStatus
+from .permissions import ConsentPermission, access_learner, can
+from .receipt_pdf import receipt_pdf, receipt_pdf_filename
 from .receipts import receipt_filename
 
 
@@ -210,9 +211,28 @@ def attachment(request: HttpRequest, kind: str, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def evidence_receipt(request: HttpRequest, evidence_id: int) -> JsonResponse:
-    evidence = access_evidence(viewer_of(request), evidence_id, ConsentPermission.VIEW_AND_REQUEST)
+    evidence = selectors.receipt_for(viewer_of(request), evidence_id, form="json")
+    return receipt_json_response(evidence)
+
+
+@login_required
+@require_GET
+def evidence_receipt_pdf(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = selectors.receipt_for(viewer_of(request), evidence_id, form="pdf")
+    return receipt_pdf_response(evidence)
+
+
+def receipt_json_response(evidence: ConsentEvidence) -> JsonResponse:
     response = JsonResponse(evidence.receipt, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(evidence)}"'
+    return response
+
+
+def receipt_pdf_response(evidence: ConsentEvidence) -> HttpResponse:
+    """The PDF, shown in the browser (a phone opens it at once) rather than downloaded."""
+    consents = list(evidence.consents.order_by("id"))
+    response = HttpResponse(receipt_pdf(evidence, consents), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt_pdf_filename(evidence)}"'
     return response
 
 

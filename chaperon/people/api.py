@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from ninja import P, PathEx, Query, Router, Status
 from ninja.pagination import paginate
 
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
 from chaperon.core.api_schemas import Pages, RecordId, errors
 from chaperon.core.exceptions import NotFound, ValidationFailed
 
@@ -269,11 +271,16 @@ def staff_roles_set(request: HttpRequest, staff_id: StaffId, payload: RolesIn) -
 )
 @paginate(Pages)
 def learner_list(request: HttpRequest, filters: Query[LearnerFilters]) -> QuerySet[Learner]:
-    """Sorted by last name, then first name."""
+    """Sorted by last name, then first name. Each call is written to the audit log: it lists
+    dates of birth and adults at risk."""
     viewer = viewer_of(request)
-    return selectors.learner_list_visible_to(
+    learners = selectors.learner_list_visible_to(
         viewer, search=filters.search, year_group=filters.year_group
     )
+    # No search text in the log: it is often a name.
+    listed = {"searched": bool(filters.search), "year_group": filters.year_group}
+    record(action=AuditAction.LEARNER_LIST_READ, actor=viewer, data=listed)
+    return learners
 
 
 @router.get(
@@ -334,8 +341,12 @@ def learner_change(request: HttpRequest, learner_id: LearnerId, payload: Learner
 )
 @paginate(Pages)
 def guardian_list(request: HttpRequest) -> QuerySet[Guardian]:
-    """Parents and carers, by name, each with the learners they are linked to."""
-    return selectors.guardian_list_visible_to(viewer_of(request))
+    """Parents and carers, by name, each with the learners they are linked to. Each call is
+    written to the audit log: it lists contact details."""
+    viewer = viewer_of(request)
+    guardians = selectors.guardian_list_visible_to(viewer)
+    record(action=AuditAction.GUARDIAN_LIST_READ, actor=viewer)
+    return guardians
 
 
 @router.get(

@@ -9,11 +9,13 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and roles"
 
     def ready(self) -> None:
+        from chaperon.audit.digest import register_digest_recipients
         from chaperon.core.navigation import register_nav
 
         from .models import User
         from .permissions import can
         from .roles import Permission
+        from .selectors import audit_digest_recipients
 
         def allowed(permission: Permission) -> Callable[[User], bool]:
             return lambda user: can(user, permission)
@@ -43,3 +45,4 @@ class PeopleConfig(AppConfig):
             order=80,
             visible=allowed(Permission.VIEW_ORGANISATION),
         )
+        register_digest_recipients(audit_digest_recipients)

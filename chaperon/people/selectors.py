@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 
 from chaperon.audit.actions import AuditAction
+from chaperon.audit.digest import DigestRecipients
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 
@@ -215,14 +216,16 @@ def staff_detail_for(viewer: User, staff_id: int) -> StaffDetail:
 
 
 def guardian_detail_for(viewer: User, guardian_id: int) -> Guardian:
-    """A guardian with the learners they are linked to."""
+    """A guardian with the learners they are linked to. Reading it is audited."""
     guardian = access_guardian(viewer, guardian_id)
     relationships = GuardianRelationship.objects.select_related("learner").order_by(
         "learner__last_name", "learner__first_name", "id"
     )
-    return Guardian.objects.prefetch_related(Prefetch("relationships", queryset=relationships)).get(
-        pk=guardian.pk
-    )
+    guardian = Guardian.objects.prefetch_related(
+        Prefetch("relationships", queryset=relationships)
+    ).get(pk=guardian.pk)
+    record(action=AuditAction.GUARDIAN_VIEWED, actor=viewer, obj=guardian)
+    return guardian
 
 
 def staff_with_roles(organisation_id: int, roles: Iterable[str]) -> list[User]:
@@ -243,3 +246,15 @@ def safeguarding_leads(organisation_id: int) -> list[User]:
     return staff_with_roles(organisation_id, [Role.DSL]) or staff_with_roles(
         organisation_id, [Role.DEPUTY_DSL]
     )
+
+
+def audit_digest_recipients() -> list[DigestRecipients]:
+    """Each organisation's safeguarding leads, who receive the audit log's daily digest."""
+    return [
+        DigestRecipients(
+            organisation.pk,
+            organisation.name,
+            [user.email for user in safeguarding_leads(organisation.pk) if user.email],
+        )
+        for organisation in Organisation.objects.order_by("pk")
+    ]

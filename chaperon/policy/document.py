@@ -218,6 +218,12 @@ def read_yaml(source: str) -> object:
         raise InvalidPolicy(str(twice), "given twice; keep one") from None
     except yaml.YAMLError as error:
         raise InvalidPolicy("policy", f"not valid YAML: {_where(error)}") from None
+    except RecursionError:
+        # The parser follows nesting by recursion: a document thousands of levels deep is
+        # no policy, and must not end in a traceback.
+        raise InvalidPolicy(
+            "policy", "nested too deeply to be a policy; send a flatter document"
+        ) from None
 
 
 def policy_from_yaml(source: str) -> Policy:

@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from chaperon.core.json_input import JsonInputError, load_json
+
 from . import reading
 from .catalogue import RULE_IDS
 from .errors import InvalidPlan
@@ -174,28 +176,10 @@ _MAX_DURATION = 24 * 60
 def plan_from_json(source: str | bytes) -> Plan:
     """A plan from JSON text. Raises ``InvalidPlan``."""
     try:
-        data = json.loads(source, object_pairs_hook=_refuse_repeated_keys)
-    except _GivenTwice as twice:
-        raise InvalidPlan("plan", f"the key {twice} is given twice in one object") from None
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise InvalidPlan("plan", f"not valid JSON: {error.msg} at {where}") from None
-    except UnicodeDecodeError:
-        raise InvalidPlan("plan", "not valid JSON: not UTF-8 text") from None
+        data = load_json(source, refuse_repeated_keys=True)
+    except JsonInputError as error:
+        raise InvalidPlan(error.field or "plan", error.problem) from None
     return parse_plan(data)
-
-
-class _GivenTwice(Exception):
-    pass
-
-
-def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _GivenTwice(json.dumps(key))
-        result[key] = value
-    return result
 
 
 def parse_plan(data: object) -> Plan:

@@ -6,12 +6,9 @@ database; mode 0600 and owned by the user running Chaperon, checked at start). A
 ``VAULT_KEY_WRAPPER``: the dotted path of a callable taking no arguments and returning one.
 """
 
-import base64
-import binascii
 import functools
 import hashlib
 import os
-import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, cast
@@ -19,8 +16,9 @@ from typing import Protocol, cast
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+from chaperon.core.keyfiles import read_key_bytes, write_key_file
 
 from .crypto import KEY_SIZE, NONCE_SIZE
 
@@ -72,49 +70,18 @@ class FileKeyWrapper:
             raise KeyUnavailable(f"the data key does not unwrap under {self.key_id}") from None
 
 
-def write_key_file(path: Path) -> None:
-    """Make a new key file readable by its owner only; refuse to overwrite one."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = base64.b64encode(os.urandom(KEY_SIZE)) + b"\n"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(descriptor, key)
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def read_key_file(path: Path, *, setting: str = "VAULT_KEY_FILE") -> FileKeyWrapper:
     """The key in ``path``, after checking that only we can read it; a clear error if not."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ImproperlyConfigured(
-            f"{setting}: {path} does not exist. Recordings cannot be kept without their key: "
-            f"make one with `chaperon vault new-key {path}` (and back it up apart from the "
-            "database), or point VAULT_KEY_FILE at the existing one."
-        ) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ImproperlyConfigured(f"{setting}: {path} is not a regular file")
-    if info.st_uid != os.geteuid():
-        raise ImproperlyConfigured(
-            f"{setting}: {path} belongs to user id {info.st_uid}, not to the user running "
-            f"Chaperon ({os.geteuid()}): chown it to this user"
-        )
-    if info.st_mode & 0o077:
-        raise ImproperlyConfigured(
-            f"{setting}: {path} can be read by others (mode {stat.S_IMODE(info.st_mode):04o}): "
-            f"run `chmod 600 {path}`"
-        )
-    try:
-        key = base64.b64decode(path.read_bytes().strip(), validate=True)
-    except (binascii.Error, ValueError):
-        key = b""
-    if len(key) != KEY_SIZE:
-        raise ImproperlyConfigured(
-            f"{setting}: {path} does not hold a key (32 bytes in base64); "
-            "make one with `chaperon vault new-key PATH`"
-        )
+    key = read_key_bytes(
+        path,
+        setting=setting,
+        missing=(
+            "Recordings cannot be kept without their key: make one with "
+            f"`chaperon vault new-key {path}` (and back it up apart from the database), "
+            "or point VAULT_KEY_FILE at the existing one."
+        ),
+        make="chaperon vault new-key PATH",
+    )
     return FileKeyWrapper(key)
 
 

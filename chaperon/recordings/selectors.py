@@ -6,6 +6,8 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
 
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound
 from chaperon.people.models import User
 
@@ -83,7 +85,10 @@ def _seconds(later: datetime, earlier: datetime) -> float:
 
 
 def recording_detail_for(viewer: User, recording_id: int) -> RecordingDetail:
+    """A recording with its tracks, holds and certificate. Reading it is audited: its page
+    names who appears in it."""
     recording = access_recording(viewer, recording_id)
+    record(action=AuditAction.RECORDING_VIEWED, actor=viewer, obj=recording)
     tracks = list(recording.tracks.prefetch_related(Prefetch("gaps")).order_by("number"))
     origin = min((track.started_at for track in tracks), default=recording.started_at)
     return RecordingDetail(

@@ -149,12 +149,13 @@ def recording_detail(request: HttpRequest, recording_id: int) -> HttpResponse:
 def recording_player(request: HttpRequest, recording_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     require_may_play(viewer)
-    detail = selectors.recording_detail_for(viewer, recording_id)
-    if detail.recording.destroyed:
-        raise NotFound("This recording was destroyed.")
+    access_recording(viewer, recording_id)  # another organisation's: not found
     if not _granted(request, recording_id):
         messages.info(request, "Say why you need to watch this recording first.")
         return redirect("recordings:detail", recording_id=recording_id)
+    detail = selectors.recording_detail_for(viewer, recording_id)  # audited: shown below
+    if detail.recording.destroyed:
+        raise NotFound("This recording was destroyed.")
     cipher, store = cipher_of(detail.recording), chunk_store()
     tracks = []
     for item in detail.tracks:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
 from chaperon.people.models import GuardianRelationship, User
 from chaperon.sessions import live
 from chaperon.sessions.invitations import join_token
@@ -244,4 +246,5 @@ def room_log_for(viewer: User, session_id: int) -> RoomLog:
     session = access_session(viewer, session_id)
     room = Room.objects.filter(pk=session.pk).first()
     events = RoomEvent.objects.filter(room_id=session.pk).select_related("participant", "by")
+    record(action=AuditAction.ROOM_LOG_VIEWED, actor=viewer, obj=session)
     return RoomLog(session=session, room=room, lines=log_lines(events))

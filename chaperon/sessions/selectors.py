@@ -89,3 +89,27 @@ def exceptions_awaiting(viewer: User) -> list[SessionException]:
 
 def platforms_of(viewer: User) -> QuerySet[ApprovedPlatform]:
     return ApprovedPlatform.objects.filter(organisation_id=viewer.organisation_id).order_by("name")
+
+
+# The longest a session can last (the policy allows at most 8 hours): how far back to look
+# for sessions that started but have not ended.
+_LONGEST_SESSION = timedelta(hours=8)
+
+
+def upcoming_sessions_of_learners(learner_ids: list[int], *, limit: int = 50) -> list[Session]:
+    """Booked and open sessions of these learners that have not ended, soonest first, with
+    their learners. For a page the caller has already limited to these learners (a parent's
+    family page): no viewer is checked here."""
+    now = timezone.now()
+    sessions = (
+        Session.objects.filter(
+            learners__in=learner_ids,
+            status__in=[SessionStatus.BOOKED, SessionStatus.OPEN],
+            start__gte=now - _LONGEST_SESSION,
+        )
+        .select_related("organiser")
+        .prefetch_related("learners")
+        .distinct()
+        .order_by("start", "id")[:limit]
+    )
+    return [session for session in sessions if session.end > now]

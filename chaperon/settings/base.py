@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chaperon.sessions",
     "chaperon.concerns",
     "chaperon.rooms",
+    "chaperon.families",
     "chaperon.api",
     "chaperon.deliveries",
     "chaperon.demo",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Below the user, above everything that may answer for a signed-in user.
+    "chaperon.core.middleware.NoStoreMiddleware",
     "chaperon.accounts.middleware.SecondFactorMiddleware",
     "chaperon.people.middleware.OrganisationTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -196,6 +199,9 @@ CONSENT_ATTACHMENT_MAX_BYTES = env_int(
     "CONSENT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
 )
 
+# How long a family page link (in every email to a parent or carer) works, in days.
+FAMILY_LINK_DAYS = env_int("FAMILY_LINK_DAYS", 30, minimum=1)
+
 # Largest CSV accepted by the people import, in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
@@ -249,6 +255,15 @@ VAULT_PREVIOUS_KEY_FILES = [Path(name) for name in env_list("VAULT_PREVIOUS_KEY_
 VAULT_CREATE_KEY = False  # only the embedded defaults make a missing key file
 VAULT_STORAGE = env_str("VAULT_STORAGE", "local")
 VAULT_KEY_WRAPPER = env_str("VAULT_KEY_WRAPPER", "")
+
+# Audit log digests (LOG-2, docs/audit.md): once a day the chain head is signed with the Ed25519
+# key in AUDIT_DIGEST_KEY_FILE (beside the vault key, mode 0600, never in the database) and
+# emailed to each organisation's safeguarding leads, so that the log is anchored outside the
+# database. Only the embedded defaults make a missing key file.
+AUDIT_DIGEST_KEY_FILE = Path(
+    env_str("AUDIT_DIGEST_KEY_FILE", str(VAULT_KEY_FILE.parent / "audit-digest.key"))
+)
+AUDIT_DIGEST_CREATE_KEY = False
 
 # Concerns: minutes a new concern may wait for the DSL before it is escalated to senior
 # leaders (and again every as many minutes until acknowledged); reports one address may send

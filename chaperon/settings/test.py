@@ -3,6 +3,7 @@
 import os
 import tempfile
 from pathlib import Path
+from typing import cast
 
 from chaperon.core.env import env_str
 
@@ -29,12 +30,20 @@ if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
     }
+else:
+    # The runner empties every table between tests with TRUNCATE, which the audit log refuses
+    # unless the session allows it (audit migration 0004). Only test connections do.
+    _options = cast(dict[str, str], DATABASES["default"].setdefault("OPTIONS", {}))  # noqa: F405
+    _allow = "-c chaperon.allow_audit_truncate=on"
+    _options["options"] = f"{_options.get('options', '')} {_allow}".strip()
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise looks here at start)
 
 # Recordings vault: a key file for test runs, made if missing, and a vault folder per process.
 VAULT_KEY_FILE = Path(tempfile.gettempdir()) / "chaperon-test-vault.key"
 VAULT_CREATE_KEY = True
+AUDIT_DIGEST_KEY_FILE = Path(tempfile.gettempdir()) / "chaperon-test-audit-digest.key"
+AUDIT_DIGEST_CREATE_KEY = True
 VAULT_DIR = Path(
     env_str("VAULT_DIR", str(Path(tempfile.gettempdir()) / f"chaperon-vault-{os.getpid()}"))
 )

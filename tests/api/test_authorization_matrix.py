@@ -323,6 +323,7 @@ OPERATIONS = [
         "get",
         lambda t: "/api/learners",
         see=P.VIEW_LEARNERS,
+        audit=lambda user: [AuditAction.LEARNER_LIST_READ],
         check=check_learner_list,
     ),
     Operation(
@@ -366,6 +367,7 @@ OPERATIONS = [
         "get",
         lambda t: "/api/guardians",
         see=P.VIEW_LEARNERS,
+        audit=lambda user: [AuditAction.GUARDIAN_LIST_READ],
         check=check_guardian_list,
     ),
     Operation(
@@ -374,6 +376,7 @@ OPERATIONS = [
         lambda t: f"/api/guardians/{t.guardian_id}",
         see=P.VIEW_LEARNERS,
         record=True,
+        audit=lambda user: [AuditAction.GUARDIAN_VIEWED],
         check=check_guardian_read,
     ),
     Operation(
@@ -384,7 +387,7 @@ OPERATIONS = [
         change=P.MANAGE_LEARNERS,
         body={"full_name": "Jordan Tern", "email": "jordan.tern@home.example"},
         success=201,
-        audit=lambda user: [AuditAction.GUARDIAN_CREATED],
+        audit=lambda user: [AuditAction.GUARDIAN_CREATED, AuditAction.GUARDIAN_VIEWED],
         check=check_guardian_add,
     ),
     Operation(
@@ -395,7 +398,7 @@ OPERATIONS = [
         change=P.MANAGE_LEARNERS,
         record=True,
         body={"phone": "01632 960123"},
-        audit=lambda user: [AuditAction.GUARDIAN_UPDATED],
+        audit=lambda user: [AuditAction.GUARDIAN_UPDATED, AuditAction.GUARDIAN_VIEWED],
         check=check_guardian_change,
     ),
     Operation(

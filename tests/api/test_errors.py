@@ -17,17 +17,6 @@ def test_an_address_that_is_no_operation_is_not_found_as_json(cast: Cast, path: 
         }
 
 
-def test_a_body_that_is_not_json_is_refused(cast: Cast) -> None:
-    api = api_as(cast.dsl)
-    before = people_state()
-    response = api.client.post(
-        "/api/learners", "{first_name: Alex", content_type="application/json"
-    )
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Cannot parse request body"}
-    assert people_state() == before
-
-
 def test_a_refusal_by_a_service_says_why(cast: Cast) -> None:
     response = api_as(cast.teacher).patch(f"/api/learners/{cast.learner.pk}", {"year_group": "8"})
     assert response.status_code == 403

@@ -94,11 +94,13 @@ def test_reading_a_learner_is_audited_with_who_and_which(cast: Cast) -> None:
     ]
 
 
-def test_listing_learners_is_not_a_read_of_any_one_record(cast: Cast) -> None:
+def test_listing_learners_is_audited_as_a_list_not_as_a_read_of_each_record(cast: Cast) -> None:
     api = api_as(cast.teacher)
     seq = last_seq()
     assert api.get("/api/learners").status_code == 200
-    assert events_since(seq) == []
+    [listed] = events_since(seq)
+    assert (listed.action, listed.actor_id) == (AuditAction.LEARNER_LIST_READ, cast.teacher.pk)
+    assert (listed.object_type, listed.organisation_id) == ("", cast.organisation.pk)
 
 
 def test_an_unknown_learner_is_not_found_and_its_read_not_audited(cast: Cast) -> None:

@@ -1,15 +1,19 @@
-"""Fixtures for the audit tests: other processes reaching the test database."""
+"""Fixtures for the audit tests: other processes reaching the test database, events written
+as services write them, and tampering as a database owner could."""
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
 from chaperon.audit.actions import AuditAction
-from chaperon.audit.models import AuditEvent
+from chaperon.audit.models import AuditEvent, chain_hash
 from chaperon.audit.services import record
 
 
@@ -53,3 +57,74 @@ def record_events(count: int) -> list[AuditEvent]:
         )
         for number in range(count)
     ]
+
+
+@contextmanager
+def append_only_lifted() -> Iterator[None]:
+    """Switch the append-only triggers off for a moment, as a database owner could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            try:
+                yield
+            finally:
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            return
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'trigger' AND tbl_name = 'audit_auditevent' ORDER BY name"
+        )
+        triggers = cursor.fetchall()
+        assert [name for name, _ in triggers] == [
+            "audit_event_append_at_end",
+            "audit_event_no_delete",
+            "audit_event_no_update",
+        ]
+        for name, _ in triggers:
+            cursor.execute(f"DROP TRIGGER {name}")
+        try:
+            yield
+        finally:
+            for _, sql in triggers:
+                cursor.execute(sql)
+
+
+def tamper(*statements: str | tuple[str, list[Any]]) -> None:
+    """Run raw SQL, each statement plain or as (sql, parameters), with the triggers off."""
+    with append_only_lifted(), connection.cursor() as cursor:
+        for statement in statements:
+            sql, params = (statement, None) if isinstance(statement, str) else statement
+            cursor.execute(sql, params)
+
+
+def rewritten_from(seq: int) -> list[tuple[dict[str, Any], str]]:
+    """Every event from ``seq`` on as someone rewriting the log would make it: its reason
+    changed and every hash recomputed so that the chain still holds. (fields, hash) each."""
+    rewritten = []
+    prev_hash = AuditEvent.objects.get(seq=seq - 1).hash
+    for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
+        fields = dict(event.chain_fields(), reason="nothing to report", prev_hash=prev_hash)
+        prev_hash = chain_hash(**fields)
+        rewritten.append((fields, prev_hash))
+    return rewritten
+
+
+def rewrite_from(seq: int) -> None:
+    """Rewrite the log from event ``seq`` on, chain head and all, with the triggers off:
+    afterwards the chain is consistent and only an anchor outside the database shows it."""
+    rewritten = rewritten_from(seq)
+    statements: list[str | tuple[str, list[Any]]] = [
+        (
+            "UPDATE audit_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            [fields["reason"], fields["prev_hash"], hash_, fields["seq"]],
+        )
+        for fields, hash_ in rewritten
+    ]
+    last_fields, last_hash = rewritten[-1]
+    statements.append(
+        (
+            "UPDATE audit_auditchainhead SET hash = %s, prev_hash = %s WHERE id = 1",
+            [last_hash, last_fields["prev_hash"]],
+        )
+    )
+    tamper(*statements)

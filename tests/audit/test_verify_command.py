@@ -1,8 +1,5 @@
 import io
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -11,45 +8,9 @@ from django.db import connection
 from chaperon.audit.management.commands import audit as audit_command
 from chaperon.audit.models import AuditChainHead, AuditEvent, chain_hash
 from chaperon.audit.verify import verify_chain
-from tests.audit.conftest import record_events
+from tests.audit.conftest import record_events, tamper
 
 pytestmark = pytest.mark.clause("LOG-2")
-
-
-@contextmanager
-def append_only_lifted() -> Iterator[None]:
-    """Switch the append-only triggers off for a moment, as a database owner could."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
-            try:
-                yield
-            finally:
-                cursor.execute(
-                    "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only"
-                )
-            return
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master "
-            "WHERE type = 'trigger' AND tbl_name = 'audit_auditevent' ORDER BY name"
-        )
-        triggers = cursor.fetchall()
-        assert [name for name, _ in triggers] == ["audit_event_no_delete", "audit_event_no_update"]
-        for name, _ in triggers:
-            cursor.execute(f"DROP TRIGGER {name}")
-        try:
-            yield
-        finally:
-            for _, sql in triggers:
-                cursor.execute(sql)
-
-
-def tamper(*statements: str | tuple[str, list[Any]]) -> None:
-    """Run raw SQL, each statement plain or as (sql, parameters), with the triggers off."""
-    with append_only_lifted(), connection.cursor() as cursor:
-        for statement in statements:
-            sql, params = (statement, None) if isinstance(statement, str) else statement
-            cursor.execute(sql, params)
 
 
 def run_verify(stderr: io.StringIO | None = None) -> tuple[int, str]:

@@ -90,7 +90,9 @@ def test_the_request_email_carries_the_statement_and_a_personal_link(
     assert "Dear Morgan Alder" in text
     assert statement.text.strip() in text  # the whole statement, as hashed
     assert statement.sha256 == hashlib.sha256(statement.text.encode()).hexdigest()
-    assert statement.sha256 in text
+    # Parents read a short reference; the full hash is in the receipt's PDF and JSON (REC-3).
+    assert f"Reference {statement.reference}" in text
+    assert statement.sha256 not in text and "SHA-256" not in text
     # The recording policy, generated from the settings (REC-3, REC-5) ...
     for words in (
         "What is recorded:",
@@ -186,9 +188,13 @@ def test_the_receipt_arrives_with_the_kantara_json(
     text = body(receipt)
     assert "Being recorded in live sessions: declined" in text
     assert "Taking part in live 1:1 video sessions: given" in text
-    assert str(evidence.receipt_id) in text
+    assert f"Receipt number: {evidence.receipt_number}" in text
+    assert str(evidence.receipt_id) not in text and evidence.statement_sha256 not in text
     assert links_in(receipt)["manage"] == paths["manage"]  # the way to change their mind
-    [attachment] = list(receipt.iter_attachments())
+    pdf, attachment = list(receipt.iter_attachments())
+    assert pdf.get_filename() == f"consent-receipt-{evidence.receipt_id}.pdf"
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_content().startswith(b"%PDF")
     assert attachment.get_filename() == f"consent-receipt-{evidence.receipt_id}.json"
     assert attachment.get_content_type() == "application/json"
     document = json.loads(attachment.get_content())

@@ -129,10 +129,14 @@ def test_a_guardian_on_a_phone_agrees_to_taking_part_but_not_to_recording(
     )
     assert facts.agreed_slots == [{"days": ["tue", "thu"], "from": "16:00", "to": "17:00"}]
 
-    # The receipt: by email, and to download from the page.
+    # The receipt: by email, to open as a PDF and to download as JSON from the page (REC-3).
     receipt_mail = [m for m in smtp_server.to(cast.guardian.email) if "receipt" in m["Subject"]]
     assert len(receipt_mail) == 1
-    download = page.get_by_role("link", name="Download the receipt (JSON)")
+    expect(page.get_by_text(f"Receipt number{evidence.receipt_number}")).to_be_visible()
+    pdf = page.get_by_role("link", name="Open the receipt (PDF)")
+    opened = page.request.get(f"{live_server.url}{pdf.get_attribute('href')}")
+    assert opened.headers["content-type"] == "application/pdf"
+    download = page.get_by_role("link", name="a machine-readable copy", exact=False)
     receipt = page.request.get(f"{live_server.url}{download.get_attribute('href')}")
     assert json.loads(receipt.body())["consentReceiptID"] == str(evidence.receipt_id)
 

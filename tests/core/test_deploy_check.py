@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from chaperon.recordings.keys import write_key_file
+from chaperon.core.keyfiles import write_key_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +30,15 @@ SECRET = "k" + "x7Qp2-Lm9_Zr4tWv8Ny3Bc6Hd1Jf5Gs0Ak" * 2
 def key_file(tmp_path: Path) -> Path:
     path = tmp_path / "vault" / "master.key"
     write_key_file(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def digest_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The audit digest's signing key, which production also needs to start."""
+    path = tmp_path / "vault" / "audit-digest.key"
+    write_key_file(path)
+    monkeypatch.setenv("AUDIT_DIGEST_KEY_FILE", str(path))
     return path
 
 
@@ -65,3 +74,19 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = _check(SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY: required" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_audit_digest_key(
+    key_file: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nowhere" / "audit-digest.key"
+    result = _check(
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="chaperon.school.example",
+        VAULT_KEY_FILE=str(key_file),
+        AUDIT_DIGEST_KEY_FILE=str(missing),
+    )
+    assert result.returncode != 0
+    assert f"AUDIT_DIGEST_KEY_FILE: {missing} does not exist" in result.stderr
+    assert "chaperon audit new-key" in result.stderr
+    assert not missing.exists()

@@ -123,3 +123,34 @@ def test_the_console_script_exits_with_each_status_and_never_a_traceback(tmp_pat
     assert (usage.returncode, usage.stdout) == (2, "")
     assert "PLAN.json" in usage.stderr
     assert "Traceback" not in usage.stderr + invalid.stderr
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ('{"session": ' + "[" * 50_000 + "]" * 50_000 + "}", "session: nested more than 32"),
+        ("[" * 50_000 + "]" * 50_000, "plan: nested more than 32"),
+        ('{"session": ' + "[" * 40 + "]" * 40 + "}", "session: nested more than 32"),
+        ('{"session": {"title": "Maths \\udc00"}}', "session.title: holds a lone UTF-16"),
+    ],
+    ids=["deep under a field", "deep at the top", "deep but parsed", "lone surrogate"],
+)
+def test_a_plan_too_deep_or_not_text_exits_2_naming_the_field(
+    tmp_path: Path, plan: str, message: str
+) -> None:
+    invalid = _run(str(_write(tmp_path, plan)))
+
+    assert (invalid.returncode, invalid.stdout) == (2, "")
+    assert invalid.stderr.startswith(message)
+    assert invalid.stderr.count("\n") == 1
+    assert "Traceback" not in invalid.stderr
+
+
+def test_a_policy_too_deep_exits_2_naming_the_field(tmp_path: Path) -> None:
+    policy = tmp_path / "deep.yaml"
+    policy.write_text("version: " + "[" * 20_000 + "]" * 20_000, encoding="utf-8")
+
+    code, out, err = check(str(_write(tmp_path, one_to_one())), "--policy", str(policy))
+
+    assert (code, out) == (2, "")
+    assert err == "policy: nested too deeply to be a policy; send a flatter document\n"

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class FamiliesConfig(AppConfig):
+    name = "chaperon.families"
+    label = "families"
+    verbose_name = "Family pages"
+
+    def ready(self) -> None:
+        from chaperon.consent.permissions import ConsentPermission, can
+        from chaperon.core.links import register_family_page
+        from chaperon.core.navigation import register_record_link
+
+        from .links import family_url
+
+        # Every email to a parent or carer (consent requests and receipts, invitations)
+        # carries their family page link, made here.
+        register_family_page(family_url)
+        register_record_link(
+            "people.learner",
+            "Parents' pages",
+            "families:learner",
+            visible=lambda user, _learner: can(user, ConsentPermission.RECORD),
+        )
