@@ -84,6 +84,10 @@ class AuditAction(models.TextChoices):
     SESSION_FLAGGED = "session_flagged", "Session no longer allowed by the policy"
     SESSION_CLEARED = "session_cleared", "Session allowed by the policy again"
     SESSION_PREPARED = "session_prepared", "Session risk assessment and plan recorded"
+    SESSION_PREPARATION_VIEWED = (
+        "session_preparation_viewed",
+        "Session risk assessment and plan viewed",
+    )
     SESSION_OPENED = "session_opened", "Session opened"
     SESSION_OPEN_REFUSED = "session_open_refused", "Session could not open: the policy check failed"
     SESSION_CHANGED = "session_changed", "Session changed (learners, staff, recording or platform)"
@@ -186,6 +190,8 @@ class AuditAction(models.TextChoices):
     CONCERN_LINK_ENDED = "concern_link_ended", "Concern no longer shown for another learner"
     STAFF_SUSPENDED = "staff_suspended", "Member of staff suspended from sessions"
     STAFF_SUSPENSION_LIFTED = "staff_suspension_lifted", "Suspension from sessions lifted"
+
+    EMAIL_DELIVERIES_VIEWED = "email_deliveries_viewed", "Email page viewed"
 
     FAMILY_PAGE_OPENED = "family_page_opened", "Family page opened with a personal link"
     FAMILY_LINKS_STOPPED = "family_links_stopped", "Family page links stopped"

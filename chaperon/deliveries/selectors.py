@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
 from chaperon.core.models import (
     ATTENTION_STATUSES,
     MAX_DELIVERY_ATTEMPTS,
@@ -39,8 +41,10 @@ class DeliveriesPage:
 
 
 def deliveries_page_for(viewer: User) -> DeliveriesPage:
+    """The organisation's email: addresses and subjects to parents and staff (audited)."""
     require_may_see_deliveries(viewer)
     mine = _of(viewer)
+    record(action=AuditAction.EMAIL_DELIVERIES_VIEWED, actor=viewer, obj=viewer.organisation)
     return DeliveriesPage(
         attention=list(mine.filter(NEEDS_ATTENTION).order_by("-created_at")[:SHOWN]),
         waiting=list(mine.filter(WAITING).order_by("created_at")[:SHOWN]),

@@ -185,6 +185,8 @@ def guardian_edit(request: HttpRequest, guardian_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     guardian = access_guardian(viewer, guardian_id)
     require(viewer, Permission.MANAGE_LEARNERS)
+    if request.method == "GET":
+        guardian = selectors.guardian_detail_for(viewer, guardian_id)  # an audited read
     form = GuardianForm(request.POST or None, initial=_values(guardian, GuardianForm))
     if _save(
         request,

@@ -126,6 +126,7 @@ def record_for_amending(viewer: User, session_id: int) -> MeetingRecord:
     )
     if meeting_record is None:
         raise NotFound("This session's record is not written.")
+    record(action=AuditAction.MEETING_RECORD_VIEWED, actor=viewer, obj=meeting_record)
     return meeting_record
 
 

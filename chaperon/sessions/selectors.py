@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
 from chaperon.people.models import User
 
 from .models import (
@@ -15,7 +17,7 @@ from .models import (
     SessionException,
     SessionStatus,
 )
-from .permissions import oversees
+from .permissions import access_session, oversees
 from .services import approver_role
 
 # Sessions still to take place (or taking place now), unless their time has passed.
@@ -113,3 +115,11 @@ def upcoming_sessions_of_learners(learner_ids: list[int], *, limit: int = 50) ->
         .order_by("start", "id")[:limit]
     )
     return [session for session in sessions if session.end > now]
+
+
+def session_preparation_for(viewer: User, session_id: int) -> Session:
+    """A session with its risk assessment, conversation plan and crisis plan, for its staff and
+    those who oversee sessions (audited: the plans may say much about a learner)."""
+    session = access_session(viewer, session_id)
+    record(action=AuditAction.SESSION_PREPARATION_VIEWED, actor=viewer, obj=session)
+    return session

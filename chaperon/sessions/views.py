@@ -282,7 +282,7 @@ def exception_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_prepare(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    session = access_session(viewer, session_id)
+    session = selectors.session_preparation_for(viewer, session_id)
     form = PrepareForm(
         request.POST or None,
         initial={
