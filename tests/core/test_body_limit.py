@@ -2,6 +2,7 @@
 answered 413 and never read whole (Django reads a body before any view or upload handler)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -49,7 +50,9 @@ def _call(app: Any, scope: dict[str, Any], chunks: int) -> tuple[list[dict[str, 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a browser test before this one may leave this thread's loop set.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     return sent, read
 
 
