@@ -4,12 +4,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
+from chaperon.core.forms import Form, OneLineInputs
 from chaperon.core.validators import single_line
 from chaperon.people.emails import normalise_email
 from chaperon.people.models import User
 
 
-class SignInForm(forms.Form):
+class SignInForm(Form):
     email = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "username"}),
@@ -25,7 +26,7 @@ class SignInForm(forms.Form):
         return normalise_email(self.cleaned_data["email"])
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label="6-digit code from your authenticator app",
         max_length=12,
@@ -39,7 +40,7 @@ class CodeForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label="What will use this token?",
         max_length=100,
@@ -48,7 +49,7 @@ class TokenForm(forms.Form):
     )
 
 
-class PasswordSetupForm(PasswordResetForm):
+class PasswordSetupForm(OneLineInputs, PasswordResetForm):
     """Django's reset form, also for staff who have never had a password (imported accounts)."""
 
     def get_users(self, email: str) -> Iterator[Any]:

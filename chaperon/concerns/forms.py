@@ -7,7 +7,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.core.forms import Boxes, Choices
+from chaperon.core.forms import Boxes, Choices, Form
 from chaperon.people.models import Learner, Organisation, User
 
 from . import conf
@@ -56,7 +56,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     """What every way of raising a concern asks."""
 
     kind = forms.ChoiceField(
@@ -217,7 +217,7 @@ class StaffReportForm(ReportForm):
         self.fields.pop("subject_staff_name")
 
 
-class TriageForm(_OwnIds, forms.Form):
+class TriageForm(_OwnIds, Form):
     id_prefix = "triage"
 
     illegal = forms.ChoiceField(
@@ -259,13 +259,13 @@ class TriageForm(_OwnIds, forms.Form):
         self.fields["owner"].initial = actor.pk
 
 
-class StepForm(_OwnIds, forms.Form):
+class StepForm(_OwnIds, Form):
     id_prefix = "step"
 
     outcome = forms.CharField(label="What was done, or decided and why", widget=_textarea(2))
 
 
-class ReferralForm(_OwnIds, forms.Form):
+class ReferralForm(_OwnIds, Form):
     id_prefix = "referral"
 
     agency = forms.ChoiceField(
@@ -285,13 +285,13 @@ class ReferralForm(_OwnIds, forms.Form):
     detail = forms.CharField(label="Notes (optional)", required=False, widget=_textarea(2))
 
 
-class NoteForm(_OwnIds, forms.Form):
+class NoteForm(_OwnIds, Form):
     id_prefix = "note"
 
     text = forms.CharField(label="Note", widget=_textarea(3))
 
 
-class ChangeForm(_OwnIds, forms.Form):
+class ChangeForm(_OwnIds, Form):
     id_prefix = "change"
 
     category = forms.ChoiceField(
@@ -306,7 +306,7 @@ class ChangeForm(_OwnIds, forms.Form):
         _offer(self.fields["learner"], learners, _full_name, blank="Unchanged")
 
 
-class GrantForm(_OwnIds, forms.Form):
+class GrantForm(_OwnIds, Form):
     id_prefix = "grant"
 
     user = forms.TypedChoiceField(label="Member of staff")
@@ -316,7 +316,7 @@ class GrantForm(_OwnIds, forms.Form):
         _offer(self.fields["user"], staff, _full_name)
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     reporter_told = forms.CharField(
         label="How the reporter was told it was dealt with (or why they were not)",
         widget=_textarea(2),
@@ -339,7 +339,7 @@ class CloseForm(forms.Form):
         return {key: self.cleaned_data.get(key) or "" for key in RESPONSES}
 
 
-class ConcernFilterForm(forms.Form):
+class ConcernFilterForm(Form):
     """The concerns list's search and filters (GET). Each field names what it filters."""
 
     q = forms.CharField(
@@ -390,7 +390,7 @@ class ConcernFilterForm(forms.Form):
         )
 
 
-class ReclassifyForm(_OwnIds, forms.Form):
+class ReclassifyForm(_OwnIds, Form):
     id_prefix = "reclassify"
 
     subject_staff = forms.TypedChoiceField(label="The member of staff it is about")
@@ -404,7 +404,7 @@ class ReclassifyForm(_OwnIds, forms.Form):
         self.fields["subject_staff"].required = True
 
 
-class SuspendForm(_OwnIds, forms.Form):
+class SuspendForm(_OwnIds, Form):
     id_prefix = "suspend"
 
     reason = forms.CharField(
@@ -414,7 +414,7 @@ class SuspendForm(_OwnIds, forms.Form):
     )
 
 
-class LiftForm(_OwnIds, forms.Form):
+class LiftForm(_OwnIds, Form):
     id_prefix = "lift"
 
     lift_reason = forms.CharField(
@@ -422,7 +422,7 @@ class LiftForm(_OwnIds, forms.Form):
     )
 
 
-class TaskForm(_OwnIds, forms.Form):
+class TaskForm(_OwnIds, Form):
     id_prefix = "task"
 
     title = forms.CharField(label="What is to be done", max_length=300)
@@ -434,7 +434,7 @@ class TaskForm(_OwnIds, forms.Form):
         _offer(self.fields["owner"], staff, _full_name)
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     """Give one step to someone else: its fields are named per step on the case page."""
 
     owner = forms.TypedChoiceField(label="Give it to")
@@ -446,7 +446,7 @@ class AssignForm(forms.Form):
         _offer(self.fields["owner"], staff, _full_name)
 
 
-class LinkForm(_OwnIds, forms.Form):
+class LinkForm(_OwnIds, Form):
     id_prefix = "link"
 
     learner = forms.TypedChoiceField(label="Show it on the chronology of")
@@ -464,7 +464,7 @@ class LinkForm(_OwnIds, forms.Form):
         )
 
 
-class UnlinkForm(forms.Form):
+class UnlinkForm(Form):
     end_reason = forms.CharField(
         label="Why it no longer belongs on their chronology", widget=_textarea(2), max_length=5000
     )

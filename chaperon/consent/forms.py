@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from chaperon.core import forms as core_forms
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.core.forms import Boxes, Choices, IsoDateInput
+from chaperon.core.forms import Boxes, Choices, Form, IsoDateInput
 from chaperon.people.models import Guardian
 
 from . import conf
@@ -79,7 +79,7 @@ def _check_slots_now(form: forms.Form, data: dict[str, Any]) -> None:
         show_errors(form, error)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     """Agree or decline each purpose asked, the days and times for 1:1 sessions, and a
     signature (the typed name). ``expected_latest`` notices a form sent twice."""
 
@@ -130,7 +130,7 @@ class AnswerForm(forms.Form):
         ]
 
 
-class LinkWithdrawForm(forms.Form):
+class LinkWithdrawForm(Form):
     purposes = forms.MultipleChoiceField(
         label="What do you withdraw consent for?",
         widget=Boxes,
@@ -180,7 +180,7 @@ def attachment_field(label: str, *, required: bool = True) -> forms.FileField:
     )
 
 
-class SendRequestForm(forms.Form):
+class SendRequestForm(Form):
     purposes = forms.MultipleChoiceField(
         label="What to ask for",
         choices=Purpose.choices,
@@ -223,7 +223,7 @@ class SendRequestForm(forms.Form):
             field.error_messages["required"] = "Choose at least one person to ask."
 
 
-class BulkSendForm(forms.Form):
+class BulkSendForm(Form):
     year_group = forms.CharField(widget=forms.HiddenInput)
     learners = forms.TypedMultipleChoiceField(
         label="Learners to ask",
@@ -239,7 +239,7 @@ class BulkSendForm(forms.Form):
         field.choices = list(learners)
 
 
-class RecordConsentForm(forms.Form):
+class RecordConsentForm(Form):
     answered_by = forms.ChoiceField(label="Who gave it", widget=Choices)
     answered_by_name = forms.CharField(label="Their name, as written or signed", max_length=200)
     channel = forms.ChoiceField(
@@ -319,7 +319,7 @@ WITHDRAWAL_CHANNELS = [
 ]
 
 
-class StaffWithdrawForm(forms.Form):
+class StaffWithdrawForm(Form):
     purposes = forms.MultipleChoiceField(
         label="Withdraw consent for",
         widget=Boxes,
@@ -346,7 +346,7 @@ class StaffWithdrawForm(forms.Form):
         guardian.choices = [("", "Nobody"), *[(g.pk, g.full_name) for g in guardians if g.email]]
 
 
-class OwnRecordingForm(forms.Form):
+class OwnRecordingForm(Form):
     recorded_by_name = forms.CharField(label="Who records the sessions", max_length=200)
     purpose = forms.CharField(
         label="What the recording is for", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -359,7 +359,7 @@ class OwnRecordingForm(forms.Form):
         return read_attachment(self.cleaned_data.get("attachment"), required=True)
 
 
-class StaffConsentForm(forms.Form):
+class StaffConsentForm(Form):
     answer = forms.ChoiceField(
         label="Do you consent to being recorded in live sessions?",
         choices=[(Answer.GIVEN.value, "Yes, I consent"), (Answer.DECLINED.value, "No")],
@@ -373,7 +373,7 @@ class StaffConsentForm(forms.Form):
     )
 
 
-class EmployerConsentForm(forms.Form):
+class EmployerConsentForm(Form):
     employer_name = forms.CharField(label="Employer", max_length=200)
     answer = forms.ChoiceField(
         label="Does the employer consent to recording?",
@@ -387,7 +387,7 @@ class EmployerConsentForm(forms.Form):
         return read_attachment(self.cleaned_data.get("attachment"), required=False)
 
 
-class StatementForm(forms.Form):
+class StatementForm(Form):
     intro = forms.CharField(
         label="Opening of the statement", widget=forms.Textarea(attrs={"rows": 8})
     )

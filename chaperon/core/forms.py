@@ -4,6 +4,39 @@ from typing import Any
 from django import forms
 
 from .exceptions import ValidationFailed
+from .validators import single_line_problem
+
+
+class OneLineInputs:
+    """A one-line input (a text field not drawn as a text area: a name, a title, a reference)
+    refuses line breaks and control characters, naming the field: they would end up in an
+    email header, a calendar entry, a CSV row or a log line, where they start a new one. Every
+    form of Chaperon is one of these (``Form``, ``ModelForm``), fields added in ``__init__``
+    included."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.Textarea):
+                continue
+            value = getattr(self, "cleaned_data", {}).get(name)
+            problem = single_line_problem(value) if isinstance(value, str) else None
+            if problem is not None:
+                self.add_error(name, f"{field.label or name.replace('_', ' ')} {problem}")
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+
+
+class Form(OneLineInputs, forms.Form):
+    """A form of Chaperon."""
+
+
+class ModelForm(OneLineInputs, forms.ModelForm):
+    """A model form of Chaperon."""
 
 
 class Choices(forms.RadioSelect):

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from chaperon.core.forms import Boxes, Choices
+from chaperon.core.forms import Boxes, Choices, Form, ModelForm
 from chaperon.core.validators import single_line
 
 from .models import WEEKDAY_NAMES, ContactMethod, DbsType, Organisation, Relationship, Site
@@ -11,7 +11,7 @@ from .roles import Role
 from .selectors import learner_search_problem
 
 
-class OrganisationSettingsForm(forms.ModelForm):
+class OrganisationSettingsForm(ModelForm):
     working_days = forms.MultipleChoiceField(
         label="Working days",
         choices=[(str(number), name) for number, name in enumerate(WEEKDAY_NAMES, start=1)],
@@ -74,7 +74,7 @@ class OrganisationSettingsForm(forms.ModelForm):
         return "".join(sorted(self.cleaned_data["working_days"]))
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(ModelForm):
     class Meta:
         model = Site
         fields = ["name", "address"]
@@ -82,7 +82,7 @@ class SiteForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
 
-class LearnerFilterForm(forms.Form):
+class LearnerFilterForm(Form):
     q = forms.CharField(label="Search by name or id", required=False)
     year_group = forms.ChoiceField(label="Year or group", required=False)
 
@@ -128,7 +128,7 @@ def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.D
     )
 
 
-class StaffChecksForm(forms.Form):
+class StaffChecksForm(Form):
     """The compliance facts of one member of staff (SES-10, ORG-2, ORG-3)."""
 
     dbs_checked_on = _date(
@@ -143,7 +143,7 @@ class StaffChecksForm(forms.Form):
     aup_signed_on = _date("Date the acceptable use agreement was signed")
 
 
-class StaffRolesForm(forms.Form):
+class StaffRolesForm(Form):
     roles = forms.MultipleChoiceField(
         label="Roles",
         choices=Role.choices,
@@ -153,7 +153,7 @@ class StaffRolesForm(forms.Form):
     )
 
 
-class LearnerForm(forms.Form):
+class LearnerForm(Form):
     first_name = _text("First name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     last_name = _text("Last name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     date_of_birth = _date("Date of birth", required=True)
@@ -178,7 +178,7 @@ class LearnerForm(forms.Form):
             site.queryset = sites
 
 
-class GuardianForm(forms.Form):
+class GuardianForm(Form):
     full_name = _text("Full name", 200)
     email = forms.EmailField(label="Email address", required=False)
     phone = _text("Phone number", 32, required=False)
@@ -191,7 +191,7 @@ class GuardianForm(forms.Form):
     external_id = _text("MIS id", 64, required=False)
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(Form):
     relationship = forms.ChoiceField(
         label="Relationship to the learner",
         choices=[("", "Choose one"), *Relationship.choices],
@@ -208,5 +208,5 @@ class NewGuardianForm(GuardianForm, RelationshipForm):
     field_order = [*GuardianForm.base_fields, *RelationshipForm.base_fields]
 
 
-class GuardianSearchForm(forms.Form):
+class GuardianSearchForm(Form):
     q = _text("Name, email address or MIS id", 100, required=False)

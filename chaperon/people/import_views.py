@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chaperon.core.forms import Choices
+from chaperon.core.forms import Choices, Form
 
 from .imports import UnreadableFile, decode_csv
 from .imports.formats import FORMATS
@@ -21,7 +21,7 @@ from .permissions import require, viewer_of
 from .roles import Permission
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file_name = ""
     kind = forms.ChoiceField(
         label="What does the file hold?", choices=ImportKind.choices, widget=Choices

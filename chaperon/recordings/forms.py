@@ -1,11 +1,12 @@
 from django import forms
 
+from chaperon.core.forms import Form
 from chaperon.people.roles import Role
 
 from .services import CASE_REFERENCE_LENGTH, PLAYABLE_ROLES
 
 
-class PlayReasonForm(forms.Form):
+class PlayReasonForm(Form):
     reason = forms.CharField(
         label="Why do you need to watch this recording?",
         help_text="Kept in the audit log with your name and the time.",
@@ -14,7 +15,7 @@ class PlayReasonForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(Form):
     case_reference = forms.CharField(
         label="Concern reference",
         help_text="The reference of the safeguarding concern, such as SG-2026-0001.",
@@ -27,7 +28,7 @@ class HoldForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(Form):
     reason = forms.CharField(
         label="Why is it no longer needed?",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -35,7 +36,7 @@ class ReleaseForm(forms.Form):
     )
 
 
-class AccessForm(forms.Form):
+class AccessForm(Form):
     roles = forms.MultipleChoiceField(
         label="Roles that may play recordings (the DSL always may)",
         choices=[(role.value, role.label) for role in PLAYABLE_ROLES if role != Role.DSL],

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
-from chaperon.core.forms import Boxes, IsoDateInput
+from chaperon.core.forms import Boxes, Form, IsoDateInput, ModelForm
 from chaperon.people.models import Learner, Organisation, User
 from chaperon.people.selectors import learner_list_visible_to
 
@@ -70,7 +70,7 @@ class Search:
     found: int
 
 
-class PickerForm(forms.Form):
+class PickerForm(Form):
     """A form choosing learners and staff among many, with no JavaScript and without
     rendering the whole organisation: each list shows the people chosen, ticked, and those
     matching its search (at most ``SEARCH_RESULTS``). The Search button sends the form back
@@ -241,7 +241,7 @@ class ChangeForm(SessionPartsForm):
     """The session's change page: the same parts as booking, without the time (Move)."""
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(Form):
     day = forms.DateField(label="New date", widget=IsoDateInput())
     start_time = forms.TimeField(
         label="New start time", widget=forms.TimeInput(attrs={"type": "time"})
@@ -249,11 +249,11 @@ class RescheduleForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Length in minutes", min_value=1, max_value=480)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PrepareForm(forms.Form):
+class PrepareForm(Form):
     risk_assessment = forms.CharField(
         label="Risk assessment",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -274,7 +274,7 @@ class PrepareForm(forms.Form):
     )
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(Form):
     text = forms.CharField(
         label="Policy document (YAML)",
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
@@ -292,7 +292,7 @@ PLATFORM_SETTINGS = {
 }
 
 
-class PlatformForm(forms.ModelForm):
+class PlatformForm(ModelForm):
     """A platform for the register, with the settings the organisation's account enforces."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

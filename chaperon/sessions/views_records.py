@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
-from chaperon.core.forms import IsoDateInput, show_errors
+from chaperon.core.forms import Form, IsoDateInput, show_errors
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 
@@ -21,7 +21,7 @@ from .models import DeliveryMethod, MeetingRecord, Session
 ACTIONS_PREFIX = "actions"
 
 
-class RecordForm(forms.Form):
+class RecordForm(Form):
     method = forms.ChoiceField(
         label="How the session was delivered",
         choices=DeliveryMethod.choices,
@@ -56,7 +56,7 @@ class RecordForm(forms.Form):
             )
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     description = forms.CharField(
         label="What is to be done", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
