@@ -10,9 +10,12 @@ public sends them, spread evenly over the run, while the database is cut three t
 connection to it ended (``pg_terminate_backend``) and new ones refused (``ALTER DATABASE ...
 ALLOW_CONNECTIONS false``) for the length of the cut, then let in again.
 
-A report that gets an error page (5xx) or no answer is counted and sent again every 2 s until
-the page answers with a reference, as a person would; one never answered is lost. For each
-answered report, the DSL's alert is awaited at the SMTP server: one that never comes is lost.
+A report the page keeps while the database is away (its emergency page, 503, with a receipt
+code: the report waits, encrypted, in the spool and is raised when the database returns) counts
+as answered; its concern is found afterwards by its receipt. A report that gets any other error
+page or no answer is counted and sent again every 2 s until the page answers, as a person
+would; one never answered is lost. For each answered report, the DSL's alert is awaited at the
+SMTP server: one that never comes is lost.
 An alert's delay runs from the later of the report's answer and the end of the last cut that
 began before the alert came (so an alert held up by a cut is timed from the database's
 return). Target: nothing lost, every alert within 60 s of the database returning.
@@ -48,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SLUG = "bench-faults"
 DSL = "dsl@bench-faults.example"
 REFERENCE = re.compile(rb"SG-\d{4}-\d{4}")
+RECEIPT = re.compile(rb"receipt code is <strong[^>]*>([0-9A-F]{4}-[0-9A-F]{4})<")
 RESEND_EVERY = 2.0
 
 
@@ -159,6 +163,7 @@ class Report:
     tries: int = 0
     refused: int = 0
     reference: str = ""
+    receipt: str = ""  # kept in the spool while the database was away
     answered_at: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -193,7 +198,17 @@ class Reporter:
             request = urllib.request.Request(self.url, data=body, headers={"Referer": self.url})  # noqa: S310
             try:
                 page = self.opener.open(request, timeout=30).read()
-            except (urllib.error.URLError, OSError) as error:  # 5xx, or no answer at all
+            except urllib.error.HTTPError as error:
+                kept = RECEIPT.search(error.read()) if error.code == 503 else None
+                if kept is not None:  # the emergency page: the report waits in the spool
+                    report.receipt = kept.group(1).decode()
+                    report.answered_at = time.perf_counter()
+                    return report
+                report.refused += 1
+                report.errors.append(str(error.code))
+                time.sleep(RESEND_EVERY)
+                continue
+            except (urllib.error.URLError, OSError) as error:  # no answer at all
                 report.refused += 1
                 report.errors.append(str(getattr(error, "code", error)))
                 time.sleep(RESEND_EVERY)
@@ -207,6 +222,18 @@ class Reporter:
             report.answered_at = time.perf_counter()
             return report
         return report
+
+
+def _raised_from_spool(database_url: str) -> dict[str, str]:
+    """Receipt code -> reference of each spooled report raised so far."""
+    import psycopg
+
+    with psycopg.connect(database_url, connect_timeout=5) as connection:
+        rows = connection.execute(
+            "SELECT s.receipt, c.reference FROM concerns_spooledreport s "
+            "JOIN concerns_concern c ON c.id = s.concern_id"
+        ).fetchall()
+    return {f"{receipt[:4]}-{receipt[4:8]}".upper(): reference for receipt, reference in rows}
 
 
 def _delay(report: Report, alert_at: float, cuts: list[tuple[float, float]]) -> float:
@@ -245,10 +272,16 @@ def _run(plan: Plan, env: dict[str, str], inbox: Inbox, log: Path) -> dict[str, 
         finally:
             cutter.close()
         last_return = max(end for _start, end in cutter.cuts)
-        answered = {report.reference: report for report in reports if report.reference}
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not set(answered) <= set(inbox.accepted):
-            time.sleep(0.2)
+        spooled = {report.receipt: report for report in reports if report.receipt}
+        while time.monotonic() < deadline:
+            for receipt, reference in _raised_from_spool(env["DATABASE_URL"]).items():
+                if receipt in spooled:
+                    spooled.pop(receipt).reference = reference
+            answered = {report.reference: report for report in reports if report.reference}
+            if not spooled and set(answered) <= set(inbox.accepted):
+                break
+            time.sleep(0.5)
     delays = [
         _delay(report, inbox.accepted[ref], cutter.cuts)
         for ref, report in answered.items()
@@ -259,6 +292,8 @@ def _run(plan: Plan, env: dict[str, str], inbox: Inbox, log: Path) -> dict[str, 
         "reports": plan.reports,
         "answered": len(answered),
         "never_answered": plan.reports - len(answered),
+        "kept_in_spool": sum(1 for report in reports if report.receipt),
+        "spooled_never_raised": len(spooled),
         "refused_then_sent_again": sum(1 for report in reports if report.refused),
         "refusals": sum(report.refused for report in reports),
         "alerts_delivered": len(set(answered) & set(inbox.accepted)),
@@ -304,7 +339,7 @@ def main() -> None:
             result = _run(plan, env, inbox, Path(var_dir) / "serve.log")
     finally:
         controller.stop()
-    lost = result["never_answered"] + result["alerts_missing"]
+    lost = result["never_answered"] + result["alerts_missing"] + result["spooled_never_raised"]
     for key, value in result.items():
         print(f"{key}: {value}", flush=True)
     print(

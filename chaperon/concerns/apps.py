@@ -38,6 +38,7 @@ class ConcernsConfig(AppConfig):
         register_suspension_lookup(suspended_among)
         # The scheduler looks every 30 seconds; a minute keeps escalation within a minute of due.
         register_periodic(escalate_unacknowledged_concerns_task, every=timedelta(minutes=1))
-        # Reports kept while the database was down reach the DSL within a minute of its return.
-        register_periodic(replay_spooled_reports_task, every=timedelta(minutes=1))
+        # Reports kept while the database was down reach the DSL soon after it returns: the
+        # scheduler looks again as soon as the database answers, and this is due by then.
+        register_periodic(replay_spooled_reports_task, every=timedelta(seconds=15))
         register_periodic(forget_old_report_counts_task, every=timedelta(hours=1))
