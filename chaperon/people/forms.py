@@ -6,7 +6,15 @@ from django.db.models import QuerySet
 from chaperon.core.forms import Boxes, Choices, Form, ModelForm
 from chaperon.core.validators import single_line
 
-from .models import WEEKDAY_NAMES, ContactMethod, DbsType, Organisation, Relationship, Site
+from .models import (
+    ORGANISATION_SETTINGS,
+    WEEKDAY_NAMES,
+    ContactMethod,
+    DbsType,
+    Organisation,
+    Relationship,
+    Site,
+)
 from .roles import Role
 from .selectors import learner_search_problem
 
@@ -20,20 +28,7 @@ class OrganisationSettingsForm(ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "time_zone",
-            "working_days",
-            "working_hours_start",
-            "working_hours_end",
-            "senior_leadership_email",
-            "safeguarding_contacts",
-            "compliance_warning_days",
-            "dbs_valid_years",
-            "training_valid_years",
-            "aup_valid_years",
-            "meeting_record_retention_years",
-        ]
+        fields = list(ORGANISATION_SETTINGS)
         labels = {
             "name": "Organisation name",
             "time_zone": "Time zone",

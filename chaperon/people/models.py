@@ -126,6 +126,24 @@ def normalise_email_of(instance: "User | Learner | Guardian") -> None:
         )
 
 
+# What an administrator may change about their organisation: the settings page's fields and the
+# only keys ``organisation_update`` accepts.
+ORGANISATION_SETTINGS = (
+    "name",
+    "time_zone",
+    "working_days",
+    "working_hours_start",
+    "working_hours_end",
+    "senior_leadership_email",
+    "safeguarding_contacts",
+    "compliance_warning_days",
+    "dbs_valid_years",
+    "training_valid_years",
+    "aup_valid_years",
+    "meeting_record_retention_years",
+)
+
+
 class OrganisationOwned(TimestampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
 

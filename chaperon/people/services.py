@@ -19,6 +19,7 @@ from chaperon.core.exceptions import ValidationFailed
 from .emails import normalise_email
 from .events import OrganisationSettingsChanged, StaffChanged
 from .models import (
+    ORGANISATION_SETTINGS,
     Guardian,
     GuardianRelationship,
     Learner,
@@ -114,22 +115,6 @@ def organisation_create(
         organisation.save()
         record(action=AuditAction.ORGANISATION_CREATED, obj=organisation)
     return organisation
-
-
-ORGANISATION_SETTINGS = (
-    "name",
-    "time_zone",
-    "working_days",
-    "working_hours_start",
-    "working_hours_end",
-    "senior_leadership_email",
-    "safeguarding_contacts",
-    "compliance_warning_days",
-    "dbs_valid_years",
-    "training_valid_years",
-    "aup_valid_years",
-    "meeting_record_retention_years",
-)
 
 
 def organisation_update(

@@ -66,7 +66,7 @@ def test_the_host_admits_a_learner_and_media_flows_both_ways(
     learner_row = Participant.objects.get(role="learner")
     report = report_url(learner_row)
     assert report == f"/report/session/{learner_token(session, cast.learner)}/"
-    learner.get_by_role("button", name="Leave and report").click()
+    learner.get_by_role("link", name="Leave and report").click()
     expect(learner).to_have_url(f"{base}{report}")
     expect(learner.get_by_role("heading", level=1)).to_contain_text("Report a worry")
     expect(host.locator("#people-list")).not_to_contain_text("Robin Alder")

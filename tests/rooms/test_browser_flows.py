@@ -77,7 +77,7 @@ def test_leave_and_report_ends_the_call_and_the_dsl_is_emailed(
 
     # ROOM-8: the learner leaves at once; their call ends and the host sees them go.
     learner.evaluate(WATCH_THE_LEAVING)
-    learner.get_by_role("button", name="Leave and report").click()
+    learner.get_by_role("link", name="Leave and report").click()
     expect(learner.get_by_role("heading", name="Report a worry")).to_be_visible()
     left = learner.evaluate("() => JSON.parse(sessionStorage.getItem('left'))")
     assert left["peers"] == ["closed"] and set(left["tracks"]) == {"ended"}

@@ -86,3 +86,19 @@ def test_staff_in_the_room_note_a_concern_in_a_new_tab(cast: Cast) -> None:
     )
     learner = entered_client(session, cast.learner).get(f"/rooms/{session.pk}/")
     assert learner.status_code == 200 and "Note a concern" not in learner.content.decode()
+
+
+@pytest.mark.clause("ROOM-8")
+def test_leave_and_report_is_a_link_to_the_session_report_form_before_any_script_runs(
+    cast: Cast,
+) -> None:
+    session = booked(cast)
+    learner = entered_client(session, cast.learner).get(f"/rooms/{session.pk}/")
+    page = learner.content.decode()
+    report = learner.context["report_url"]
+    assert report.startswith("/report/")
+    assert f'id="leave-button" href="{report}">Leave and report</a>' in page
+    assert (
+        '<button type="button" class="button button--danger room__big" id="leave-button"'
+        not in page
+    )

@@ -4,11 +4,11 @@
 (function () {
   "use strict";
 
-  var root = document.getElementById("room");
+  const root = document.getElementById("room");
   if (!root) { return; }
-  var $ = function (id) { return document.getElementById(id); };
+  const $ = function (id) { return document.getElementById(id); };
 
-  var room = {
+  const room = {
     view: null,
     socket: null,
     local: null,
@@ -59,7 +59,7 @@
     room.local.getTracks().forEach(function (track) {
       if (track.kind === kind) { track.enabled = on; }
     });
-    var button = kind === "audio" ? $("mic-button") : $("camera-button");
+    const button = kind === "audio" ? $("mic-button") : $("camera-button");
     button.setAttribute("aria-pressed", on ? "true" : "false");
     button.textContent = (kind === "audio" ? "Microphone " : "Camera ") + (on ? "on" : "off");
   }
@@ -74,13 +74,13 @@
   // Peers (full mesh: the lower participant id makes the offer) -----------------------------
 
   function allowedCandidate(candidate) {
-    var only = room.view && room.view.ice_only_address;
+    const only = room.view && room.view.ice_only_address;
     if (!only || !candidate || !candidate.candidate) { return true; }
     return candidate.candidate.indexOf(" " + only + " ") !== -1;
   }
 
   function trackKinds() {
-    var kinds = {};
+    const kinds = {};
     if (room.local) {
       room.local.getTracks().forEach(function (track) {
         kinds[track.id] = track.kind === "audio" ? "microphone" : "camera";
@@ -90,16 +90,16 @@
   }
 
   function tileFor(person) {
-    var id = "tile-" + person.id;
-    var tile = $(id);
+    const id = "tile-" + person.id;
+    let tile = $(id);
     if (!tile) {
       tile = document.createElement("figure");
       tile.className = "room__tile";
       tile.id = id;
-      var video = document.createElement("video");
+      const video = document.createElement("video");
       video.autoplay = true;
       video.playsInline = true;
-      var caption = document.createElement("figcaption");
+      const caption = document.createElement("figcaption");
       tile.appendChild(video);
       tile.appendChild(caption);
       $("videos").appendChild(tile);
@@ -109,9 +109,9 @@
   }
 
   function createPeer(person) {
-    var config = { iceServers: (room.view && room.view.ice_servers) || [] };
-    var pc = new RTCPeerConnection(config);
-    var peer = { pc: pc, epoch: person.epoch, pending: [], person: person, tile: tileFor(person) };
+    const config = { iceServers: (room.view && room.view.ice_servers) || [] };
+    const pc = new RTCPeerConnection(config);
+    const peer = { pc: pc, epoch: person.epoch, pending: [], person: person, tile: tileFor(person) };
     room.peers.set(person.id, peer);
     if (room.local) {
       room.local.getTracks().forEach(function (track) { pc.addTrack(track, room.local); });
@@ -122,14 +122,14 @@
       }
     };
     pc.ontrack = function (event) {
-      var video = peer.tile.querySelector("video");
+      const video = peer.tile.querySelector("video");
       if (video.srcObject !== event.streams[0]) { video.srcObject = event.streams[0]; }
     };
     return peer;
   }
 
   function closePeer(id) {
-    var peer = room.peers.get(id);
+    const peer = room.peers.get(id);
     if (!peer) { return; }
     peer.pc.close();
     room.peers.delete(id);
@@ -137,7 +137,7 @@
   }
 
   function offer(peer) {
-    var pc = peer.pc;
+    const pc = peer.pc;
     pc.createOffer().then(function (description) {
       return pc.setLocalDescription(description);
     }).then(function () {
@@ -146,22 +146,22 @@
   }
 
   function syncPeers(view) {
-    var me = view.me;
-    var live = me.in_call && view.room.started_at && !view.room.ended;
-    var wanted = new Map();
+    const me = view.me;
+    const live = me.in_call && view.room.started_at && !view.room.ended;
+    const wanted = new Map();
     if (live) {
       view.people.forEach(function (person) {
         if (person.id !== me.id && person.in_call) { wanted.set(person.id, person); }
       });
     }
     Array.from(room.peers.keys()).forEach(function (id) {
-      var person = wanted.get(id), peer = room.peers.get(id);
+      const person = wanted.get(id), peer = room.peers.get(id);
       if (person && peer.epoch === -1) { peer.epoch = person.epoch; }
       if (!person || person.epoch !== peer.epoch) { closePeer(id); }
     });
     wanted.forEach(function (person, id) {
       if (!room.peers.has(id) && me.id < id) { offer(createPeer(person)); }
-      var peer = room.peers.get(id);
+      const peer = room.peers.get(id);
       if (peer) { peer.person = person; tileFor(person); }
     });
   }
@@ -173,13 +173,13 @@
   }
 
   function onSignal(message) {
-    var peer = room.peers.get(message.from);
-    var person = (room.view.people || []).find(function (p) { return p.id === message.from; }) ||
+    let peer = room.peers.get(message.from);
+    const person = (room.view.people || []).find(function (p) { return p.id === message.from; }) ||
       { id: message.from, name: "", epoch: -1 };
     if (message.description && message.description.type === "offer") {
       if (peer) { closePeer(message.from); }
       peer = createPeer(person);
-      var pc = peer.pc;
+      const pc = peer.pc;
       pc.setRemoteDescription(message.description).then(function () {
         flush(peer);
         return pc.createAnswer();
@@ -205,7 +205,7 @@
     if (room.screen) { return stopScreen(); }
     navigator.mediaDevices.getDisplayMedia({ video: true }).then(function (stream) {
       room.screen = stream;
-      var track = stream.getVideoTracks()[0];
+      const track = stream.getVideoTracks()[0];
       replaceVideo(track);
       track.onended = stopScreen;
       send({ type: "share-screen", on: true });
@@ -235,10 +235,10 @@
   // Recording: this browser records its own camera and microphone and sends 1 s chunks.
 
   function syncRecorder(view) {
-    var wanted = view.room.recording === "on" && view.me.in_call && !view.room.ended;
+    const wanted = view.room.recording === "on" && view.me.in_call && !view.room.ended;
     if (wanted && !room.recorder && room.local && window.MediaRecorder) {
-      var type = MediaRecorder.isTypeSupported("video/webm;codecs=vp8,opus") ? "video/webm;codecs=vp8,opus" : "video/webm";
-      var recorder = new MediaRecorder(room.local, { mimeType: type });
+      const type = MediaRecorder.isTypeSupported("video/webm;codecs=vp8,opus") ? "video/webm;codecs=vp8,opus" : "video/webm";
+      const recorder = new MediaRecorder(room.local, { mimeType: type });
       recorder.ondataavailable = function (event) {
         if (event.data && event.data.size > 0) {
           event.data.arrayBuffer().then(function (buffer) {
@@ -258,7 +258,7 @@
   // Rendering the state -------------------------------------------------------------------------
 
   function button(label, action, id, extraClass) {
-    var b = document.createElement("button");
+    const b = document.createElement("button");
     b.type = "button";
     b.className = "button " + (extraClass || "");
     b.textContent = label;
@@ -267,11 +267,11 @@
   }
 
   function personLine(person, actions) {
-    var item = document.createElement("li");
-    var name = document.createElement("strong");
+    const item = document.createElement("li");
+    const name = document.createElement("strong");
     name.textContent = person.name;
     item.appendChild(name);
-    var detail = document.createElement("span");
+    const detail = document.createElement("span");
     detail.textContent = " · " + person.role_label + (person.linked_to ? " · " + person.linked_to : "") +
       (person.host ? " · host" : "") + (person.in_call || person.host ? "" : (person.agreed ? "" : " · reading the agreement")) +
       (person.gap ? " · recording interrupted" : "") +
@@ -283,20 +283,20 @@
 
   // REC-6: each learner's answer, and the host's way to ask a learner who has not said yes.
   function renderComfort(view) {
-    var list = $("comfort-list");
+    const list = $("comfort-list");
     list.replaceChildren();
     (view.comfort || []).forEach(function (learner) {
-      var item = document.createElement("li");
-      var name = document.createElement("strong");
+      const item = document.createElement("li");
+      const name = document.createElement("strong");
       name.textContent = learner.name;
       item.appendChild(name);
-      var said = learner.answer === true ? "comfortable being recorded" :
+      let said = learner.answer === true ? "comfortable being recorded" :
         (learner.answer === false ? "not comfortable being recorded" :
           (learner.asked ? "asked: waiting for the answer" : "not asked yet"));
       if (learner.answered_by && learner.answer !== null) { said += " (answered on " + learner.answered_by + "'s device)"; }
       item.appendChild(document.createTextNode(" · " + said));
       if (learner.answer !== true && !learner.asked && learner.in_room) {
-        var ask = document.createElement("button");
+        const ask = document.createElement("button");
         ask.type = "button";
         ask.className = "button button--secondary";
         ask.textContent = "Ask " + learner.name + " if they are comfortable being recorded";
@@ -311,20 +311,20 @@
   // The agreement asks whoever answers for a learner: the learner, or the parent or carer
   // they joined with; the host's question comes up on the same device.
   function renderQuestions(view) {
-    var me = view.me, answering = me.answers_for || [];
-    var parent = me.role !== "learner";
+    const me = view.me, answering = me.answers_for || [];
+    const parent = me.role !== "learner";
     if ($("comfort-fieldset")) {
       show("comfort-fieldset", answering.length > 0);
       if (parent && answering.length) {
-        var names = answering.map(function (learner) { return learner.name; }).join(" and ");
-        var are = answering.length > 1 ? "are" : "is";
+        const names = answering.map(function (learner) { return learner.name; }).join(" and ");
+        const are = answering.length > 1 ? "are" : "is";
         $("comfort-legend").textContent = (answering.length > 1 ? "Are " : "Is ") + names +
           " comfortable with this session being recorded? Ask, then answer for them.";
         $("comfort-yes").textContent = "Yes, " + names + " " + are + " comfortable being recorded";
         $("comfort-no").textContent = "No, please do not record " + names;
       }
     }
-    var question = (me.comfort_questions || [])[0];
+    const question = (me.comfort_questions || [])[0];
     show("comfort-question", !!question && me.agreed);
     if (question) {
       room.question = question.learner;
@@ -342,8 +342,9 @@
 
   // SES-3: more time is an exception: the host's page says where the latest request stands.
   function renderExtension(r) {
-    var extension = r.extension, text = "";
-    var pending = !!extension && extension.status === "pending";
+    const extension = r.extension;
+    let text = "";
+    const pending = !!extension && extension.status === "pending";
     show("extend-box", !!r.started_at && !pending);
     if (extension && extension.status === "pending") {
       text = "Waiting for " + extension.approvers + " to approve " + extension.minutes +
@@ -362,7 +363,7 @@
   }
 
   function renderHost(view) {
-    var waiting = $("waiting-list");
+    const waiting = $("waiting-list");
     waiting.replaceChildren();
     view.waiting.forEach(function (person) {
       waiting.appendChild(personLine(person, [
@@ -371,17 +372,17 @@
       ]));
     });
     show("waiting-list-box", view.waiting.length > 0);
-    var people = $("people-list");
+    const people = $("people-list");
     people.replaceChildren();
     view.people.forEach(function (person) {
-      var actions = person.host ? [] : [
+      const actions = person.host ? [] : [
         button("Mute", "mute", person.id, "button--secondary"),
         button("Remove " + person.name, "remove", person.id, "button--danger"),
       ];
       people.appendChild(personLine(person, actions));
     });
     renderComfort(view);
-    var r = view.room;
+    const r = view.room;
     $("lock-button").textContent = r.locked ? "Unlock the room" : "Lock the room";
     show("lock-prompt", view.all_arrived && !r.locked);
     show("start-form", !r.started_at);
@@ -399,7 +400,7 @@
     if ($("screen-button")) { show("screen-button", !!r.started_at); }
   }
 
-  var CLOSED_HEADINGS = {
+  const CLOSED_HEADINGS = {
     ended: "The session has ended",
     left: "You have left the session",
     removed: "You are no longer in the session",
@@ -409,8 +410,8 @@
   function render(view) {
     room.view = view;
     room.skew = Date.parse(view.server_time) - Date.now();
-    var me = view.me, r = view.room;
-    var admitted = me.presence === "admitted";
+    const me = view.me, r = view.room;
+    const admitted = me.presence === "admitted";
     show("connecting-panel", false);
     if (r.ended) {
       closeCall("ended", r.end_reason === "time" ?
@@ -458,10 +459,10 @@
 
   // The countdown is the server's: it ends the session whatever this page shows (SES-3).
   setInterval(function () {
-    var view = room.view;
+    const view = room.view;
     if (!view || !view.room.ends_at || view.room.ended || room.closedFor) { show("timer", false); return; }
-    var left = Math.max(0, Math.round((Date.parse(view.room.ends_at) - Date.now() - room.skew) / 1000));
-    var minutes = Math.floor(left / 60), seconds = left % 60;
+    const left = Math.max(0, Math.round((Date.parse(view.room.ends_at) - Date.now() - room.skew) / 1000));
+    const minutes = Math.floor(left / 60), seconds = left % 60;
     $("timer-value").textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
     show("timer", true);
     $("timer").classList.toggle("room__timer--warning", left <= 300);
@@ -472,8 +473,8 @@
   }, 1000);
 
   function appendChat(message) {
-    var item = document.createElement("li");
-    var who = document.createElement("strong");
+    const item = document.createElement("li");
+    const who = document.createElement("strong");
     who.textContent = message.name + ": ";
     item.appendChild(who);
     item.appendChild(document.createTextNode(message.text));
@@ -484,8 +485,8 @@
 
   $("agreement-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    var choice = document.querySelector("input[name=comfortable]:checked");
-    var asked = $("comfort-fieldset") && !$("comfort-fieldset").hidden;
+    const choice = document.querySelector("input[name=comfortable]:checked");
+    const asked = $("comfort-fieldset") && !$("comfort-fieldset").hidden;
     send({ type: "agree", comfortable_recording: asked && choice ? choice.value === "yes" : null });
   });
   $("start-form").addEventListener("submit", function (event) {
@@ -508,12 +509,14 @@
   });
   $("chat-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    var text = $("chat-text").value.trim();
+    const text = $("chat-text").value.trim();
     if (text) { send({ type: "chat", text: text }); $("chat-text").value = ""; }
   });
-  // ROOM-8: leave at once, then the concern form for this session.
-  $("leave-button").addEventListener("click", function () {
-    var target = $("report-link").getAttribute("href");
+  // ROOM-8: leave at once, then the concern form for this session. Without the script the link
+  // still opens the form.
+  $("leave-button").addEventListener("click", function (event) {
+    event.preventDefault();
+    const target = $("leave-button").getAttribute("href");
     send({ type: "leave" });
     closeCall("left", "");
     if (room.socket) { room.socket.close(1000); }
@@ -523,7 +526,7 @@
   // The connection ---------------------------------------------------------------------------
 
   function onMessage(event) {
-    var message = JSON.parse(event.data);
+    const message = JSON.parse(event.data);
     switch (message.type) {
       case "state": render(message); break;
       case "signal": onSignal(message); break;
@@ -545,8 +548,8 @@
   }
 
   function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    var socket = new WebSocket(scheme + "//" + window.location.host + root.dataset.socketPath);
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(scheme + "//" + window.location.host + root.dataset.socketPath);
     socket.binaryType = "arraybuffer";
     room.socket = socket;
     socket.addEventListener("message", onMessage);
