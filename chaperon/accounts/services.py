@@ -16,6 +16,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.emails import normalise_email
 from chaperon.people.models import User
 from chaperon.people.permissions import require, require_same_organisation
@@ -43,6 +44,7 @@ class SignInTry:
     last: bool  # this try used the account's last one: failing it locks the account
 
 
+@logged
 def account_key(email: str) -> str:
     # A digest: any length of address typed fits, and the table holds no addresses.
     return f"account:{hashlib.sha256(email.encode()).hexdigest()}"
@@ -78,6 +80,7 @@ def _take_one(key: str, limit: int, now: datetime) -> int | None:
     return SignInCounter.objects.values_list("tries", flat=True).get(key=key)
 
 
+@logged
 def sign_in_try(*, email: str, ip_address: str | None) -> SignInTry | None:
     """Count a try at signing in as ``email`` from ``ip_address`` before the password or code
     is checked; None while the account or the address has no tries left (locked).
@@ -106,6 +109,7 @@ def _give_back(key: str) -> None:
     SignInCounter.objects.filter(key=key, tries__gt=0).update(tries=F("tries") - 1)
 
 
+@logged
 def sign_in_password_accepted(attempt: SignInTry) -> None:
     """The password was right but a code is still to come: the try is not a failure."""
     with transaction.atomic():
@@ -114,6 +118,7 @@ def sign_in_password_accepted(attempt: SignInTry) -> None:
             _give_back(_address_key(attempt.ip_address))
 
 
+@logged
 def sign_in_failed(*, attempt: SignInTry, what: str) -> None:
     """Audit a refused password or code (its try is already counted), and the lockout if it
     used the account's last try."""
@@ -131,6 +136,7 @@ def sign_in_failed(*, attempt: SignInTry, what: str) -> None:
             )
 
 
+@logged
 def sign_in_succeeded(
     *, user: User, ip_address: str | None, second_factor: bool, attempt: SignInTry | None = None
 ) -> None:
@@ -150,10 +156,12 @@ def sign_in_succeeded(
 # Second factor -----------------------------------------------------------------------------------
 
 
+@logged
 def new_totp_secret() -> str:
     return pyotp.random_base32(length=32)
 
 
+@logged
 def totp_provisioning_uri(*, user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
 
@@ -171,6 +179,7 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
     return None
 
 
+@logged
 def totp_enroll(*, user: User, secret: str, code: str) -> TotpDevice:
     """Confirm a new authenticator by one of its codes, replacing any earlier one."""
     step = _matching_step(secret, code, time.time())
@@ -185,6 +194,7 @@ def totp_enroll(*, user: User, secret: str, code: str) -> TotpDevice:
     return device
 
 
+@logged
 def totp_check(*, user: User, code: str) -> bool:
     """Accept a code once: a code already used (or an older one) is refused."""
     with transaction.atomic():
@@ -199,6 +209,7 @@ def totp_check(*, user: User, code: str) -> bool:
     return True
 
 
+@logged
 def totp_reset(*, actor: User, user: User, reason: str) -> None:
     """Remove someone's authenticator (lost phone); they set up a new one at next sign-in."""
     require(actor, Permission.MANAGE_STAFF)
@@ -220,6 +231,7 @@ def totp_reset(*, actor: User, user: User, reason: str) -> None:
 # API tokens --------------------------------------------------------------------------------------
 
 
+@logged
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Make a token acting as ``actor``. The secret is returned once and never stored."""
     name = name.strip()
@@ -235,6 +247,7 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     return token, secret
 
 
+@logged
 def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
@@ -247,6 +260,7 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
+@logged
 def api_token_user(secret: str) -> User | None:
     """The active user a presented token acts as, or None."""
     token = (

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from chaperon.core.service_log import logged
+
 from .actions import AuditAction
 from .models import (
     CHAINED_COLUMNS,
@@ -147,6 +149,7 @@ def _append(row: list[Any]) -> tuple[int, str, str]:
     return appended
 
 
+@logged
 def record(
     *,
     action: AuditAction,

@@ -50,7 +50,9 @@ async def _refuse(scope: Scope, send: Send, limit: int) -> None:
     else:
         body = message.encode()
         content_type = b"text/plain; charset=utf-8"
-    logger.warning("request body refused: over %s bytes (%s)", limit, scope.get("path", ""))
+    # The first part of the path only: the rest may be a personal link.
+    where = "/" + scope.get("path", "").strip("/").split("/")[0]
+    logger.warning("request body refused: over %s bytes (%s)", limit, where)
     await send(
         {
             "type": "http.response.start",

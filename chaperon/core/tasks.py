@@ -187,14 +187,8 @@ def _finish(delivery: EmailDelivery, status: str, *, error: str = "", message_id
             if status in {DeliveryStatus.INVALID, DeliveryStatus.UNCERTAIN}
             else logger.warning
         )
-        log(
-            "email %s (%s) to %s: %s (%s)",
-            delivery.pk,
-            delivery.purpose,
-            delivery.to,
-            status,
-            error,
-        )
+        # Ids only: the address and the reason (which may quote it) are on the Email page.
+        log("email %s purpose=%s status=%s", delivery.pk, delivery.purpose, status)
     return status
 
 

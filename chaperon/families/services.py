@@ -8,12 +8,14 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.permissions import ConsentPermission, require, require_same_organisation
+from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, User
 
 from .models import FamilyLinkKey, new_nonce
 from .selectors import LINK_ACTOR
 
 
+@logged
 def family_links_stop(*, actor: User | None, guardian: Guardian) -> FamilyLinkKey:
     """Stop every family page link of ``guardian``. ``actor`` None: the holder of a working
     link asked (the caller has opened it)."""

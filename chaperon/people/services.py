@@ -15,6 +15,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core import events
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.service_log import logged
 
 from .emails import normalise_email
 from .events import OrganisationSettingsChanged, StaffChanged
@@ -39,6 +40,7 @@ from .privileges import (
 from .roles import Permission, Role
 
 
+@logged
 def full_clean_or_fail(instance: Model, *, exclude: Iterable[str] = ()) -> None:
     """Validate a model; raise ``ValidationFailed`` naming each bad field and the fix."""
     try:
@@ -75,6 +77,7 @@ def _refuse_unknown(changes: Mapping[str, Any], allowed: Iterable[str], what: st
         raise ValidationFailed(dict.fromkeys(unknown, f"is not {what}"))
 
 
+@logged
 def apply_changes(instance: Model, changes: Mapping[str, Any]) -> list[str]:
     """Set each changed value on ``instance``; return the names of the fields that changed."""
     changed = []
@@ -88,6 +91,7 @@ def apply_changes(instance: Model, changes: Mapping[str, Any]) -> list[str]:
 # Organisations and sites ---------------------------------------------------------------------
 
 
+@logged
 def organisation_create(
     *,
     actor: User | None,
@@ -117,6 +121,7 @@ def organisation_create(
     return organisation
 
 
+@logged
 def organisation_update(
     *, actor: User | None, organisation: Organisation, **changes: Any
 ) -> Organisation:
@@ -140,6 +145,7 @@ def organisation_update(
     return organisation
 
 
+@logged
 def site_create(
     *, actor: User | None, organisation: Organisation, name: str, address: str = ""
 ) -> Site:
@@ -178,6 +184,7 @@ STAFF_FIELDS = (
 )
 
 
+@logged
 def staff_create(
     *,
     actor: User | None,
@@ -222,6 +229,7 @@ def staff_create(
     return staff
 
 
+@logged
 def staff_update(
     *,
     actor: User | None,
@@ -283,6 +291,7 @@ def _staff_update(
     return staff
 
 
+@logged
 def staff_set_roles(*, actor: User | None, staff: StaffMember, roles: Iterable[str]) -> StaffMember:
     """Give ``staff`` exactly ``roles``. Privileged roles need a safeguarding lead, and nobody
     changes their own (``privileges``); a refusal is audited and changes nothing."""
@@ -331,6 +340,7 @@ LEARNER_FIELDS = (
 )
 
 
+@logged
 def learner_create(
     *,
     actor: User | None,
@@ -356,6 +366,7 @@ def learner_create(
     return learner
 
 
+@logged
 def learner_update(*, actor: User | None, learner: Learner, **changes: Any) -> Learner:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, learner)
@@ -379,6 +390,7 @@ def learner_update(*, actor: User | None, learner: Learner, **changes: Any) -> L
 GUARDIAN_FIELDS = ("external_id", "full_name", "email", "phone", "preferred_contact")
 
 
+@logged
 def guardian_create(
     *, actor: User | None, organisation: Organisation, full_name: str, **fields: Any
 ) -> Guardian:
@@ -392,6 +404,7 @@ def guardian_create(
     return guardian
 
 
+@logged
 def guardian_update(*, actor: User | None, guardian: Guardian, **changes: Any) -> Guardian:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, guardian)
@@ -412,6 +425,7 @@ def guardian_update(*, actor: User | None, guardian: Guardian, **changes: Any) -
     return guardian
 
 
+@logged
 def guardian_link(
     *,
     actor: User | None,
@@ -465,6 +479,7 @@ def guardian_link(
     return link
 
 
+@logged
 def guardian_unlink(*, actor: User | None, guardian: Guardian, learner: Learner) -> None:
     """Remove the link between a guardian and a learner (a mistaken link, or a carer who no
     longer cares for them). Both records stay; so does any consent the guardian gave, which
@@ -490,6 +505,7 @@ def guardian_unlink(*, actor: User | None, guardian: Guardian, learner: Learner)
         record(action=AuditAction.GUARDIAN_UNLINKED, actor=actor, obj=link, data=facts)
 
 
+@logged
 def guardian_create_for_learner(
     *,
     actor: User | None,

@@ -19,6 +19,7 @@ from chaperon.consent.events import ConsentWithdrawn
 from chaperon.consent.selectors import recording_policy_of
 from chaperon.core.cases import case_exists
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import User
 from chaperon.people.roles import Role
 from chaperon.sessions.models import Session
@@ -78,6 +79,7 @@ def _add_appearance(recording: Recording, appearance: Appearance) -> None:
         )
 
 
+@logged
 def recording_begin(
     *, actor: User, session: Session, purpose: str, appearances: Sequence[Appearance]
 ) -> Recording:
@@ -118,11 +120,13 @@ def recording_begin(
     return recording
 
 
+@logged
 def recording_add_appearance(*, recording: Recording, appearance: Appearance) -> None:
     """Someone joined a recording already under way."""
     _add_appearance(recording, appearance)
 
 
+@logged
 def track_open(
     *,
     recording: Recording,
@@ -148,6 +152,7 @@ def track_open(
     )
 
 
+@logged
 def track_gap(*, track_id: int, started_at: datetime, ended_at: datetime) -> None:
     """A stretch with nothing from this participant (their connection dropped)."""
     if ended_at < started_at:
@@ -155,6 +160,7 @@ def track_gap(*, track_id: int, started_at: datetime, ended_at: datetime) -> Non
     TrackGap.objects.create(track_id=track_id, started_at=started_at, ended_at=ended_at)
 
 
+@logged
 def recording_finish(*, recording: Recording) -> None:
     """The recording stopped. Tracks left open are closed as they stand: the recording is then
     incomplete. Finishing twice is harmless."""
@@ -176,6 +182,7 @@ def recording_finish(*, recording: Recording) -> None:
     recording.status, recording.finished_at = locked.status, locked.finished_at
 
 
+@logged
 def recording_mark_interrupted(*, recording_id: int) -> bool:
     """A recording whose writer died (the process was killed): close its tracks at their last
     complete chunk and mark it incomplete. Returns whether it changed."""
@@ -198,6 +205,7 @@ def recording_mark_interrupted(*, recording_id: int) -> bool:
 # Playing --------------------------------------------------------------------------------------
 
 
+@logged
 def recording_play(*, actor: User, recording_id: int, reason: str) -> Recording:
     """Let ``actor`` play a recording for ``reason``: checked and audited each time (LOG-2)."""
     require_may_play(actor)
@@ -218,6 +226,7 @@ def recording_play(*, actor: User, recording_id: int, reason: str) -> Recording:
     return recording
 
 
+@logged
 def recording_integrity_failed(*, actor: User, recording: Recording, error: ChunkRejected) -> None:
     """Log a recording that failed its integrity check when opened, so it is looked into."""
     with transaction.atomic():
@@ -232,6 +241,7 @@ def recording_integrity_failed(*, actor: User, recording: Recording, error: Chun
 # Holds ----------------------------------------------------------------------------------------
 
 
+@logged
 def recording_hold_place(
     *, actor: User, recording_id: int, case_reference: str, reason: str
 ) -> LegalHold:
@@ -268,6 +278,7 @@ def recording_hold_place(
         )
 
 
+@logged
 def recording_hold_release(*, actor: User, hold_id: int, reason: str) -> LegalHold:
     """End a hold. If nothing else holds the recording and it is due for destruction (consent
     withdrawn and still withdrawn, or its retention ended), its destruction is queued."""
@@ -304,6 +315,7 @@ def recording_hold_release(*, actor: User, hold_id: int, reason: str) -> LegalHo
 PLAYABLE_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER)
 
 
+@logged
 def recording_access_set(*, actor: User, roles: Sequence[str]) -> RecordingAccess:
     """Change which roles may play the organisation's recordings. The DSL always may."""
     if not may_change_access(actor):
@@ -334,6 +346,7 @@ def recording_access_set(*, actor: User, roles: Sequence[str]) -> RecordingAcces
 # Reactions ------------------------------------------------------------------------------------
 
 
+@logged
 def destroy_for_withdrawn_consent(event: ConsentWithdrawn) -> None:
     """Subscribed to ``ConsentWithdrawn``: queues ``destruction.destroy_for_withdrawn_consent``
     as a task that is tried again until the store lets it finish."""

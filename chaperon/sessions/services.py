@@ -14,6 +14,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import User
 from chaperon.policy.verdict import Decision, Outcome, Verdict
 
@@ -38,6 +39,7 @@ class BookingResult:
         return self.session is not None and self.session.status == SessionStatus.BOOKED
 
 
+@logged
 def validate_proposal(proposal: Proposal, title: str) -> None:
     """Refuse a proposal that is not a session at all (no title, no staff, in the past, people
     of another organisation), naming the field."""
@@ -70,6 +72,7 @@ def _needing_exception(verdict: Verdict) -> list[str]:
     )
 
 
+@logged
 def session_book(
     *, actor: User, proposal: Proposal, title: str, exception_reason: str = ""
 ) -> BookingResult:
@@ -149,12 +152,14 @@ def _ask_for_exception(session: Session, actor: User, reason: str, verdict: Verd
     )
 
 
+@logged
 def approver_role(user: User, session: Session) -> str | None:
     """The role by which ``user`` may approve exceptions under the organisation's policy."""
     approvers = organisation_policy(session.organisation).exception_approvers
     return next((role for role in approvers if role in user.roles), None)
 
 
+@logged
 def session_exception_decide(
     *, actor: User, exception: SessionException, approve: bool, reason: str
 ) -> SessionException:
@@ -211,6 +216,7 @@ def session_exception_decide(
     return exception
 
 
+@logged
 def open_to_decision(session: Session) -> bool:
     """Whether deciding an exception for ``session`` still means something: it waits for its
     exception, or it is booked and still to come, or open with its room not yet ended (an
@@ -258,6 +264,7 @@ def _book_with_exception(session: Session, exception: SessionException, actor: U
     _confirm(session, actor=actor, action=AuditAction.SESSION_BOOKED)
 
 
+@logged
 def session_reschedule(
     *, actor: User, session: Session, start: datetime, duration_minutes: int
 ) -> BookingResult:
@@ -294,6 +301,7 @@ def session_reschedule(
     return BookingResult(verdict, session)
 
 
+@logged
 def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
     """Cancel, with a reason sent to everyone invited. An exception still waiting for a
     decision is withdrawn with it: nobody can later approve it and bring the session back."""
@@ -334,6 +342,7 @@ def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
 RECHECKED = (SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION)
 
 
+@logged
 def session_recheck(session: Session, *, why: str, facts: PlanFacts | None = None) -> bool:
     """Judge a session again and record the outcome: one no longer allowed is flagged, one
     allowed again is cleared (both audited). True when it has just been flagged, or flagged
@@ -366,6 +375,7 @@ def session_recheck(session: Session, *, why: str, facts: PlanFacts | None = Non
     return newly_flagged
 
 
+@logged
 def upcoming_sessions(**filters: object) -> list[Session]:
     """Upcoming sessions still booked (or waiting for an exception) matching ``filters``."""
     sessions = (
@@ -377,6 +387,7 @@ def upcoming_sessions(**filters: object) -> list[Session]:
     return list(sessions)
 
 
+@logged
 def recheck_sessions(sessions: list[Session], *, why: str) -> int:
     """Judge each session again, then tell each organiser and the DSL, in one email each,
     about the sessions newly no longer allowed. Returns how many were re-checked."""
@@ -388,6 +399,7 @@ def recheck_sessions(sessions: list[Session], *, why: str) -> int:
     return len(sessions)
 
 
+@logged
 def recheck_neighbours(session: Session, *, learner_ids: Iterable[int] = ()) -> None:
     """After a booking, a move or a change: the other sessions that week of the session's
     learners (and of ``learner_ids``, those just taken off it) may now exceed the weekly
@@ -407,6 +419,7 @@ def recheck_neighbours(session: Session, *, learner_ids: Iterable[int] = ()) -> 
 # Before and at the start (SES-13, SES-14, REC-6) ------------------------------------------------
 
 
+@logged
 def session_prepare(
     *,
     actor: User,
@@ -435,6 +448,7 @@ def session_prepare(
     return session
 
 
+@logged
 def session_open(
     *,
     actor: User,

@@ -109,7 +109,10 @@ def test_an_email_that_cannot_be_made_fails_loudly_with_its_reason(
     assert "could not be made" in delivery.last_error
     assert "linefeed or carriage return" in delivery.last_error
     assert smtp_server.messages == []
-    assert any(record.levelname == "ERROR" for record in caplog.records)
+    [logged] = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert logged.getMessage() == (
+        f"email {delivery.pk} purpose=consent_request status={DeliveryStatus.INVALID}"
+    )
     # Never tried again: the same message would fail the same way.
     call_command("send_queued_email", stdout=StringIO())
     delivery.refresh_from_db()

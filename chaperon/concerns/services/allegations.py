@@ -14,6 +14,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core import events
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.events import StaffChanged
 from chaperon.people.models import User
 
@@ -56,6 +57,7 @@ def _check_subject(actor: User, concern: Concern, subject: User, reason: str) ->
         raise ValidationFailed(errors)
 
 
+@logged
 @transaction.atomic
 def concern_reclassify_as_allegation(
     *, actor: User, concern: Concern, subject_staff: User, reason: str
@@ -104,6 +106,7 @@ def _publish_staff_changed(user: User) -> None:
     events.publish(StaffChanged(organisation_id=user.organisation_id, user_id=user.pk))
 
 
+@logged
 @transaction.atomic
 def staff_suspend(*, actor: User, concern: Concern, reason: str) -> StaffSuspension:
     """Suspend the member of staff an open allegation is about from hosting and joining
@@ -153,6 +156,7 @@ def staff_suspend(*, actor: User, concern: Concern, reason: str) -> StaffSuspens
     return suspension
 
 
+@logged
 @transaction.atomic
 def staff_suspension_lift(
     *, actor: User, concern_id: int, suspension_id: int, reason: str

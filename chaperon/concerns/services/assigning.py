@@ -14,6 +14,7 @@ from chaperon.audit.services import record
 from chaperon.core.email import queue_email
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.links import absolute_url
+from chaperon.core.service_log import logged
 from chaperon.people.models import User
 
 from ..models import Concern, ConcernStep, EntryKind, Status
@@ -81,6 +82,7 @@ def _tell(step: ConcernStep, *, actor: User) -> None:
     )
 
 
+@logged
 @transaction.atomic
 def concern_task_add(
     *, actor: User, concern: Concern, title: str, owner: User, due_on: date | None
@@ -120,6 +122,7 @@ def concern_task_add(
     return step
 
 
+@logged
 @transaction.atomic
 def concern_step_assign(
     *, actor: User, concern: Concern, step_id: int, owner: User, due_on: date | None = None

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.service_log import logged
 
 from .. import alerts, conf
 from ..models import Concern, EntryKind, Status
 from .common import add_entry
 
 
+@logged
 def concerns_escalate_overdue(*, now: datetime | None = None) -> list[str]:
     """Escalate each concern still unacknowledged a set time after it was raised (or last
     escalated): email the senior leaders and the leads again, and record it. Each concern

@@ -11,6 +11,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import Learner, User
 
 from ..checklist import AGENCY_LABELS, Agency, Answers, steps_completed_by, steps_for
@@ -61,6 +62,7 @@ def _acknowledge(actor: User, concern: Concern) -> None:
     record(action=AuditAction.CONCERN_ACKNOWLEDGED, actor=actor, obj=concern)
 
 
+@logged
 @transaction.atomic
 def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
     """The DSL (or a deputy, or a named handler) has seen it: escalation stops."""
@@ -72,6 +74,7 @@ def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
     return concern
 
 
+@logged
 @transaction.atomic
 def concern_triage(
     *, actor: User, concern: Concern, answers: Answers, risk_note: str, owner: User | None = None
@@ -132,6 +135,7 @@ def _triage_summary(answers: Answers) -> str:
     return "Triaged: " + "; ".join(parts)
 
 
+@logged
 @transaction.atomic
 def concern_step_complete(
     *, actor: User, concern: Concern, step_id: int, outcome: str
@@ -164,6 +168,7 @@ def _complete(step: ConcernStep, *, actor: User, outcome: str) -> None:
     )
 
 
+@logged
 @transaction.atomic
 def concern_referral_record(
     *,
@@ -225,6 +230,7 @@ def concern_referral_record(
     return completed
 
 
+@logged
 @transaction.atomic
 def concern_note_add(*, actor: User, concern: Concern, text: str) -> None:
     _require_open(actor, concern)
@@ -234,6 +240,7 @@ def concern_note_add(*, actor: User, concern: Concern, text: str) -> None:
     record(action=AuditAction.CONCERN_NOTE_ADDED, actor=actor, obj=concern)
 
 
+@logged
 @transaction.atomic
 def concern_change(
     *,
@@ -297,6 +304,7 @@ def _json(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
+@logged
 @transaction.atomic
 def concern_access_grant(*, actor: User, concern: Concern, user: User) -> CaseAccess:
     """Name someone to handle a restricted case (INC-10). Never the person it is about."""
@@ -325,6 +333,7 @@ def concern_access_grant(*, actor: User, concern: Concern, user: User) -> CaseAc
     return access
 
 
+@logged
 @transaction.atomic
 def concern_close(
     *,

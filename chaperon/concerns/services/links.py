@@ -8,6 +8,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import Learner, User
 
 from ..models import Concern, ConcernLink, EntryKind, LinkRelation, Status
@@ -20,6 +21,7 @@ def _require_lead(actor: User, concern: Concern) -> None:
         raise PermissionDenied("Only the DSL links a concern to another learner.")
 
 
+@logged
 @transaction.atomic
 def concern_link_learner(
     *, actor: User, concern: Concern, learner: Learner, relation: str, reason: str
@@ -70,6 +72,7 @@ def concern_link_learner(
     return link
 
 
+@logged
 @transaction.atomic
 def concern_link_end(*, actor: User, concern: Concern, link_id: int, reason: str) -> ConcernLink:
     """Stop showing the concern on another learner's chronology, for the reason given."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import GuardianRelationship, Learner, Organisation, User
 from chaperon.sessions.models import Invitation, Session
 
@@ -133,6 +134,7 @@ def _from_invitation(invitation: Invitation) -> tuple[str, Learner | None]:
     return ReporterRelation.PARENT, theirs[0] if len(theirs) == 1 else None
 
 
+@logged
 @transaction.atomic
 def concern_raise(
     *,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import Learner, StaffMember, User
 from chaperon.people.selectors import organisation_today
 
@@ -21,6 +22,7 @@ from .statements import statement_current
 TEXT_MAX = 2000
 
 
+@logged
 def own_recording_agreement_record(
     *,
     actor: User | None,
@@ -88,6 +90,7 @@ def _answer_after(before: StaffRecordingConsent | None, answer: str) -> str:
     return answer
 
 
+@logged
 def staff_recording_consent_answer(
     *, actor: User, answer: str, employer_name: str = ""
 ) -> StaffRecordingConsent:
@@ -124,6 +127,7 @@ def staff_recording_consent_answer(
     return row
 
 
+@logged
 def employer_recording_consent_record(
     *,
     actor: User | None,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chaperon.core.exceptions import NotFound, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, Learner, User
 from chaperon.people.selectors import organisation_today
 
@@ -79,6 +80,7 @@ def _who(consent_request: ConsentRequest | ConsentAccess) -> dict[str, Any]:
     }
 
 
+@logged
 def consent_answer_by_link(
     *,
     token: str,
@@ -115,6 +117,7 @@ def consent_answer_by_link(
         return record_submission(submission, checked, agreed_slots)
 
 
+@logged
 def consent_change_by_link(
     *,
     token: str,
@@ -151,6 +154,7 @@ def consent_change_by_link(
         return record_submission(submission, checked, agreed_slots)
 
 
+@logged
 def consent_withdraw_by_link(
     *,
     token: str,
@@ -220,6 +224,7 @@ def _claim_request(learner: Learner, request_id: int | None) -> ConsentRequest |
     return consent_request
 
 
+@logged
 def consent_record_by_staff(
     *,
     actor: User | None,
@@ -281,6 +286,7 @@ def consent_record_by_staff(
         return record_submission(submission, checked, agreed_slots)
 
 
+@logged
 def consent_withdraw(
     *,
     actor: User | None,

@@ -15,6 +15,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.models import DeliveryStatus
+from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, Learner, User
 from chaperon.people.selectors import organisation_today
 
@@ -151,6 +152,7 @@ def _send_one(
     return consent_request
 
 
+@logged
 def consent_request_send(
     *,
     actor: User | None,
@@ -189,6 +191,7 @@ class BulkOutcome:
     skipped: list[tuple[Learner, str]] = field(default_factory=list)
 
 
+@logged
 def consent_requests_send_bulk(
     *,
     actor: User,
@@ -234,6 +237,7 @@ def _reminder_due(
     return last is not None and last <= now - timedelta(days=days)
 
 
+@logged
 def consent_reminders_send() -> int:
     """Remind each person whose request is unanswered and still open, at most once every
     ``reminder_interval_days`` (per organisation). Nothing is sent once the learner has an

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import Organisation, User
 from chaperon.people.services import apply_changes, full_clean_or_fail
 
@@ -86,6 +87,7 @@ def statement_draft(organisation: Organisation) -> StatementDraft:
     return StatementDraft(None, DEFAULT_INTRO, DEFAULT_PARENT_INFORMATION, text)
 
 
+@logged
 def statement_current(*, organisation: Organisation) -> StatementVersion:
     """The latest version; the first is made from the defaults (by the system) when none
     exists yet. Call inside the transaction of the change that needs it."""
@@ -118,6 +120,7 @@ def statement_current(*, organisation: Organisation) -> StatementVersion:
     return version
 
 
+@logged
 def statement_save(
     *,
     actor: User | None,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 
 from .. import broadcast
 from ..models import Participant, Presence, Room, RoomEvent
@@ -18,6 +19,7 @@ CHAT_MAX = 2000
 CHAT_PER_MINUTE = 20
 
 
+@logged
 def room_chat(*, participant_id: int, text: str) -> RoomEvent:
     """A chat message, kept with the session (the DSL reads it on the room log). At most
     ``CHAT_MAX`` characters, and ``CHAT_PER_MINUTE`` messages a minute from one person."""
@@ -59,6 +61,7 @@ def room_chat(*, participant_id: int, text: str) -> RoomEvent:
     return message
 
 
+@logged
 def room_screen_share(*, participant_id: int, on: bool) -> None:
     """ROOM-4: only the host shares a screen. A participant's attempt is refused, recorded
     and never relayed."""
@@ -71,6 +74,7 @@ def room_screen_share(*, participant_id: int, on: bool) -> None:
         broadcast.room_relay(room.pk, {"type": "screen", "from": participant.pk, "on": on})
 
 
+@logged
 def room_flooded(*, participant_id: int) -> None:
     """A connection that kept sending beyond its limit is being closed (docs/rooms.md):
     recorded once, as it closes once."""
@@ -112,6 +116,7 @@ def _video_senders(sdp: str) -> int:
     return count
 
 
+@logged
 def signal_target(*, participant_id: int, to: int, payload: dict[str, Any]) -> str:
     """Check a signalling message (offer, answer, ICE candidate) and return the channel to
     relay it to. Both people must be in the call; a participant may send one camera and

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import GuardianRelationship, User
 
 from .. import broadcast
@@ -84,6 +85,7 @@ def record_comfort(
         )
 
 
+@logged
 def room_ask_comfort(*, actor: User, session_id: int, learner_id: int) -> RecordingComfort:
     """The host asks a learner whether they are comfortable being recorded: the question
     appears on the learner's device, or on the device of the parent or carer they are with."""
@@ -111,6 +113,7 @@ def room_ask_comfort(*, actor: User, session_id: int, learner_id: int) -> Record
     return asked
 
 
+@logged
 def room_comfort_answer(*, participant_id: int, learner_id: int, comfortable: bool) -> None:
     """The answer to the host's question, from a device that answers for the learner."""
     with transaction.atomic():

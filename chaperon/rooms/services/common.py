@@ -8,6 +8,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import User
 from chaperon.sessions.attendance import attendance_joined, attendance_left
 from chaperon.sessions.models import Invitation
@@ -17,6 +18,8 @@ from ..models import Participant, Presence, Room, RoomEvent
 
 class RoomRefused(Exception):
     """The person may not come in now; ``code`` is part of the protocol (docs/rooms.md)."""
+
+    refusal = True
 
     def __init__(self, code: str, message: str) -> None:
         self.code = code
@@ -119,6 +122,7 @@ def close_stay(participant: Participant) -> None:
         participant.stay_id = None
 
 
+@logged
 def staff_in_room(room: Room) -> list[Participant]:
     return list(
         Participant.objects.filter(
@@ -127,6 +131,7 @@ def staff_in_room(room: Room) -> list[Participant]:
     )
 
 
+@logged
 def in_call(participant: Participant) -> bool:
     """Sends and receives media: in the room, connected, agreement accepted (the host opens
     the room and needs none)."""

@@ -8,12 +8,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from chaperon.core.service_log import logged
 from chaperon.sessions.models import Invitation, Session, SessionStatus
 
 from ..models import Participant, PasscodeAttempts, Presence, Room
 from .common import RoomRefused, event
 
 
+@logged
 def door_hours(session: Session, room: Room | None) -> tuple[datetime, datetime]:
     """When the room lets people come to its door: from ``ROOM_OPENS_MINUTES_BEFORE`` before
     the start until the session's end, or the room's own end when it runs later (started late,
@@ -25,6 +27,7 @@ def door_hours(session: Session, room: Room | None) -> tuple[datetime, datetime]
     return opens, closes
 
 
+@logged
 def door_shut(
     session: Session, room: Room | None, *, now: datetime | None = None
 ) -> RoomRefused | None:
@@ -73,6 +76,7 @@ def _give_back_the_try(invitation: Invitation) -> None:
     )
 
 
+@logged
 def room_enter(*, invitation: Invitation, passcode: str) -> None:
     """Check the passcode given with a personal join link. Wrong passcodes are limited per
     link; a locked room or an ended session lets nobody new in. The caller then remembers

@@ -16,6 +16,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.core.email import queue_email
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.links import absolute_url
+from chaperon.core.service_log import logged
 from chaperon.people.models import User
 from chaperon.people.selectors import staff_with_roles
 from chaperon.policy.describe import describe_approvers
@@ -30,6 +31,7 @@ from .common import audit, event, host_of, locked_room
 Status = RoomExtension.Status
 
 
+@logged
 def room_extend(*, actor: User, session_id: int, minutes: int, reason: str) -> RoomExtension:
     """The host asks for ``minutes`` more, with a reason: granted at once within the policy's
     allowance for the host, otherwise asked of the policy's approvers (one request at a

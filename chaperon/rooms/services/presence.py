@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import User
 from chaperon.sessions import live
 from chaperon.sessions.models import Invitation, SessionKind
@@ -32,6 +33,7 @@ from .door import door_shut
 from .recovery import recover_if_silent
 
 
+@logged
 def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Participant:
     """A connection arrives: the host goes straight in, anyone else waits for the host
     (ROOM-1). A locked room lets nobody new in (ROOM-6); someone admitted who lost their
@@ -123,6 +125,7 @@ def _second_device_arrived(room: Room, participant: Participant) -> None:
         )
 
 
+@logged
 def room_disconnect(*, participant_id: int, channel_name: str) -> None:
     """The connection closed. Someone admitted stays admitted (a reload brings them back) but
     their stay in the attendance ends now."""
@@ -148,6 +151,7 @@ def room_disconnect(*, participant_id: int, channel_name: str) -> None:
         broadcast.room_changed(room.pk)
 
 
+@logged
 def room_leave(*, participant_id: int) -> Participant:
     """Leave at once (ROOM-8): out of the room, stay closed; the page goes to the report."""
     with transaction.atomic():
@@ -191,6 +195,7 @@ def _staff_left(room: Room, participant: Participant) -> None:
                 )
 
 
+@logged
 def room_admit(*, actor: User, session_id: int, participant_id: int) -> Participant:
     """The host lets someone in. A learner comes in only while the session still passes the
     policy at the start (consent in place, ...); otherwise the host is told why."""
@@ -277,6 +282,7 @@ class AdmissionBlocked(ValidationFailed):
         )
 
 
+@logged
 def room_refuse(*, actor: User, session_id: int, participant_id: int) -> Participant:
     with transaction.atomic():
         room, host = host_of(session_id, actor)
@@ -296,6 +302,7 @@ def room_refuse(*, actor: User, session_id: int, participant_id: int) -> Partici
     return target
 
 
+@logged
 def room_remove(*, actor: User, session_id: int, participant_id: int) -> Participant:
     """ROOM-9: out at once; back only if the host admits them again."""
     with transaction.atomic():
@@ -318,6 +325,7 @@ def room_remove(*, actor: User, session_id: int, participant_id: int) -> Partici
     return target
 
 
+@logged
 def room_mute(*, actor: User, session_id: int, participant_id: int) -> None:
     with transaction.atomic():
         room, host = host_of(session_id, actor)
@@ -326,6 +334,7 @@ def room_mute(*, actor: User, session_id: int, participant_id: int) -> None:
         broadcast.tell(target.channel_name, {"type": "mute", "by": host.display_name})
 
 
+@logged
 def room_lock(*, actor: User, session_id: int, locked: bool) -> Room:
     with transaction.atomic():
         room, host = host_of(session_id, actor)
@@ -338,6 +347,7 @@ def room_lock(*, actor: User, session_id: int, locked: bool) -> Room:
     return room
 
 
+@logged
 def room_agree(*, participant_id: int, comfortable_recording: bool | None) -> Participant:
     """ROOM-7 and REC-6: the participant accepted the opening agreement; in a session booked
     to be recorded, a learner also said whether they are comfortable being recorded (a parent

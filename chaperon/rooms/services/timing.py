@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import User
 from chaperon.policy.verdict import Outcome, Verdict
 from chaperon.sessions import live
@@ -35,6 +36,7 @@ COMFORT_RULE = "recording.comfort_check"
 WARNING_BEFORE = timedelta(minutes=5)
 
 
+@logged
 def start_problems(room: Room, *, adult_present: bool) -> list[str]:
     """Why the host cannot start yet (SES-4, SES-5, ROOM-7); empty when they can."""
     session = room.session
@@ -52,6 +54,7 @@ def start_problems(room: Room, *, adult_present: bool) -> list[str]:
     return problems
 
 
+@logged
 def room_start(*, actor: User, session_id: int, adult_present: bool) -> Room:
     """Start the session: the room's own checks, then the policy at ``stage: start`` (the
     session opens); the time limit runs from now."""
@@ -122,6 +125,7 @@ def _policy_problems(room: Room, verdict: Verdict) -> list[str]:
     return problems
 
 
+@logged
 def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
     """End for everyone: by the host, or by the server when the time is up."""
     with transaction.atomic():
@@ -151,6 +155,7 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
     return room
 
 
+@logged
 def room_tick(*, session_id: int) -> None:
     """Called every second by the room's ticker in each server process that holds one of its
     connections: it marks the room alive (``ticked_at``); the server, not the page, warns
