@@ -13,7 +13,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Learner, User
-from chaperon.policy.verdict import Outcome
+from chaperon.policy.engine.verdict import Outcome
 
 from .judging import judge
 from .models import ExceptionStatus, Session, SessionException, SessionKind

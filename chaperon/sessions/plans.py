@@ -15,7 +15,7 @@ from typing import Any
 from chaperon.consent.selectors import session_consent_facts, staff_recording_consent
 from chaperon.core.cases import suspended_staff
 from chaperon.people.models import Learner, Organisation, StaffMember, User
-from chaperon.policy.document import Policy
+from chaperon.policy.engine.document import Policy
 
 from .models import (
     BUILTIN_PLATFORM,

@@ -21,14 +21,14 @@ from chaperon.people import services as people_services
 from chaperon.people.models import WEEKDAY_NAMES, Organisation, User
 from chaperon.people.permissions import require, require_same_organisation
 from chaperon.people.roles import Permission
-from chaperon.policy.document import (
+from chaperon.policy.engine.document import (
     Policy,
     default_policy,
     parse_policy,
     policy_from_yaml,
     read_yaml,
 )
-from chaperon.policy.errors import InvalidPolicy
+from chaperon.policy.engine.errors import InvalidPolicy
 
 from .events import PolicyChanged
 from .models import OrganisationPolicy

@@ -17,7 +17,7 @@ from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
-from chaperon.policy.verdict import Decision, Verdict
+from chaperon.policy.engine.verdict import Decision, Verdict
 
 from . import selectors, services
 from .fixes import fix_for, fix_links, may_change_parts

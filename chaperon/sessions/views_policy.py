@@ -10,7 +10,7 @@ from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.forms import show_errors
 from chaperon.people.permissions import can, viewer_of
 from chaperon.people.roles import Permission
-from chaperon.policy.presentation import rule_rows
+from chaperon.policy.engine.presentation import rule_rows
 
 from . import selectors
 from .forms import PlatformForm, PolicyForm

@@ -2,10 +2,10 @@
 
 import dataclasses
 
-from chaperon.policy import default_policy, describe, describe_outcome
-from chaperon.policy.catalogue import CATALOGUE
-from chaperon.policy.describe import checked_only_at_start, describe_approvers
-from chaperon.policy.rules import CHECKS
+from chaperon.policy.engine import default_policy, describe, describe_outcome
+from chaperon.policy.engine.catalogue import CATALOGUE
+from chaperon.policy.engine.describe import checked_only_at_start, describe_approvers
+from chaperon.policy.engine.rules import CHECKS
 
 # Rule, clause and outcome, as the session policy's rule table gives them.
 SPECIFIED = [

@@ -18,7 +18,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.links import absolute_url
 from chaperon.people.models import User
 from chaperon.people.selectors import staff_with_roles
-from chaperon.policy.describe import describe_approvers
+from chaperon.policy.engine.describe import describe_approvers
 from chaperon.sessions import live
 from chaperon.sessions.models import ExceptionStatus, SessionException
 from chaperon.sessions.policies import organisation_policy

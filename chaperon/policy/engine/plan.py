@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from chaperon.core.json_input import JsonInputError, load_json
+from chaperon.core.pure.json_input import JsonInputError, load_json
 
 from . import reading
 from .catalogue import RULE_IDS

@@ -3,7 +3,8 @@ page, and for anyone who wants to read what a policy file means without reading 
 
 from typing import NamedTuple
 
-from . import dates
+from chaperon.core.pure import dates
+
 from .catalogue import CATALOGUE, RULES_BY_ID
 from .document import Policy
 from .verdict import Outcome

@@ -11,7 +11,8 @@ Every fact that is not known (``None``) fails the check that needs it.
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from . import dates
+from chaperon.core.pure import dates
+
 from .document import Policy
 from .plan import ConsentStatus, Kind, Learner, ParentInformation, Plan, Slot, Staff
 
