@@ -16,18 +16,16 @@ from chaperon.consent.selectors import session_consent_facts, staff_recording_co
 from chaperon.core.cases import suspended_staff
 from chaperon.people.models import Learner, Organisation, StaffMember, User
 from chaperon.policy.engine.document import Policy
+from chaperon.policy.models import BUILTIN_PLATFORM, BUILTIN_SETTINGS, ApprovedPlatform
+from chaperon.policy.selectors import organisation_policy
 
 from .models import (
-    BUILTIN_PLATFORM,
-    BUILTIN_SETTINGS,
-    ApprovedPlatform,
     ExceptionStatus,
     Session,
     SessionException,
     SessionKind,
     SessionStatus,
 )
-from .policies import organisation_policy
 
 # Sessions that count as "the learner's other sessions" for the weekly limit.
 ACTIVE_STATUSES = (SessionStatus.AWAITING_EXCEPTION, SessionStatus.BOOKED, SessionStatus.OPEN)

@@ -16,6 +16,7 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.people.models import User
 from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
+from chaperon.policy.selectors import organisation_policy
 
 from . import invitations
 from .judging import judge
@@ -23,7 +24,6 @@ from .locks import lock_learners
 from .models import LONGEST, ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
 from .permissions import require_booker, require_host, require_may_change
 from .plans import PlanFacts, Proposal
-from .policies import organisation_policy
 
 
 @dataclass(frozen=True)
