@@ -6,6 +6,7 @@
     verdict = evaluate(default_policy(), parse_plan(data))
 """
 
+from .catalogue import RULES, Rule
 from .describe import RuleText, describe, describe_outcome
 from .document import Policy, default_policy, load_policy, parse_policy, policy_from_yaml
 from .errors import InvalidInput, InvalidPlan, InvalidPolicy
@@ -14,6 +15,7 @@ from .plan import Plan, parse_plan, plan_from_json
 from .verdict import Decision, Finding, Outcome, Verdict
 
 __all__ = [
+    "RULES",
     "Decision",
     "Finding",
     "InvalidInput",
@@ -22,6 +24,7 @@ __all__ = [
     "Outcome",
     "Plan",
     "Policy",
+    "Rule",
     "RuleText",
     "Verdict",
     "default_policy",
