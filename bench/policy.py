@@ -30,8 +30,15 @@ from typing import Any
 
 import recheck as recheck_from_database
 
-from chaperon.policy import Plan, Policy, default_policy, evaluate, parse_plan, plan_from_json
-from chaperon.policy.plan import ConsentStatus
+from chaperon.policy.engine import (
+    Plan,
+    Policy,
+    default_policy,
+    evaluate,
+    parse_plan,
+    plan_from_json,
+)
+from chaperon.policy.engine.plan import ConsentStatus
 
 WITHDRAWING = "ln0"  # the learner whose consent is withdrawn
 RECHECK_SESSIONS = 1_000

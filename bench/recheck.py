@@ -37,11 +37,8 @@ def _school() -> tuple[Any, Any, Any]:
     from chaperon.consent.attachments import evidence_file
     from chaperon.consent.services.answers import consent_record_by_staff
     from chaperon.people import services as people
-    from chaperon.sessions.policies import (
-        organisation_policy_document,
-        organisation_policy_save,
-        policy_as_yaml,
-    )
+    from chaperon.policy.selectors import organisation_policy_document, policy_as_yaml
+    from chaperon.policy.services import organisation_policy_save
 
     organisation = people.organisation_create(actor=None, name="Bench Park School", slug="bench")
     today = date.today()

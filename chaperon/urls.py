@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("chaperon.accounts.urls")),
     path("api/", api.urls),
     path("consent/", include("chaperon.consent.urls")),
-    path("policy/", include("chaperon.sessions.policy_urls")),
+    path("policy/", include("chaperon.policy.urls")),
     path("sessions/", include("chaperon.sessions.urls")),
     path("recordings/", include("chaperon.recordings.urls")),
     path("rooms/", include("chaperon.rooms.urls")),

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from chaperon.core.json_input import JsonInputError, load_json
+from chaperon.core.pure.json_input import JsonInputError, load_json
 
 JSON_TYPE = "application/json"
 

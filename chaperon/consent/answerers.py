@@ -12,9 +12,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from chaperon.core.pure.dates import is_minor
 from chaperon.people.models import Guardian, GuardianRelationship, Learner
-
-ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -25,14 +24,14 @@ class Answerers:
 
 
 def learner_answers_for_themself(learner: Learner, *, today: date) -> bool:
-    return learner.age_on(today) >= ADULT_AGE and not learner.adult_at_risk
+    return not is_minor(learner.date_of_birth, today) and not learner.adult_at_risk
 
 
 def answerers_of(learner: Learner, *, today: date) -> Answerers:
     if learner_answers_for_themself(learner, today=today):
         return Answerers(True, [], "An adult learner answers for themself.")
     links = GuardianRelationship.objects.filter(learner=learner).select_related("guardian")
-    if learner.age_on(today) < ADULT_AGE:
+    if is_minor(learner.date_of_birth, today):
         links = links.filter(parental_responsibility=True)
         rule = "A parent or carer with parental responsibility answers."
     else:

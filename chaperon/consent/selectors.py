@@ -15,6 +15,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound
 from chaperon.core.models import DeliveryStatus
+from chaperon.core.pure.consent import ConsentStatus, ParentInformation
 from chaperon.people.models import Guardian, Learner, User
 from chaperon.people.selectors import organisation_today, year_groups_in
 
@@ -36,7 +37,7 @@ from .models import (
 )
 from .permissions import ConsentPermission, access_learner, require
 
-MISSING = "missing"
+MISSING = ConsentStatus.MISSING
 SESSION_KIND_PURPOSE = {
     "one_to_one": Purpose.LIVE_ONE_TO_ONE,
     "group": Purpose.LIVE_GROUP,
@@ -46,23 +47,23 @@ SESSION_KIND_PURPOSE = {
 
 @dataclass(frozen=True)
 class LearnerConsentFacts:
-    participation: str  # "given" | "declined" | "withdrawn" | "missing" for the session kind
-    recording: str  # same values, the recording purpose
-    parent_information: str  # "confirmed" | "missing"
+    participation: ConsentStatus  # for the session kind
+    recording: ConsentStatus  # the recording purpose
+    parent_information: ParentInformation
     agreed_slots: list[dict[str, object]]  # days and times agreed for 1:1, organisation time
 
 
 type _Row = tuple[str, date | None, list[dict[str, object]]]
 
 
-def _answer_on(row: _Row | None, on: date) -> str:
+def _answer_on(row: _Row | None, on: date) -> ConsentStatus:
     """The answer in force on ``on``: a given consent past its last day counts as missing."""
     if row is None:
-        return MISSING
+        return ConsentStatus.MISSING
     answer, valid_until, _slots = row
     if answer == Answer.GIVEN and valid_until is not None and valid_until < on:
-        return MISSING
-    return answer
+        return ConsentStatus.MISSING
+    return ConsentStatus(answer)
 
 
 def session_consent_facts(
@@ -92,7 +93,9 @@ def session_consent_facts(
         facts[learner_id] = LearnerConsentFacts(
             participation=_answer_on(rows.get((learner_id, participation)), on),
             recording=_answer_on(rows.get((learner_id, Purpose.RECORDING)), on),
-            parent_information="confirmed" if parent_information == Answer.GIVEN else MISSING,
+            parent_information=ParentInformation.CONFIRMED
+            if parent_information == ConsentStatus.GIVEN
+            else ParentInformation.MISSING,
             agreed_slots=list(one_to_one[2])
             if one_to_one and _answer_on(one_to_one, on) == Answer.GIVEN
             else [],
@@ -142,12 +145,12 @@ def latest_statement(organisation_id: int) -> StatementVersion | None:
 # Pages ---------------------------------------------------------------------------------------
 
 STATUS_LABELS = {
-    "given": "Given",
+    ConsentStatus.GIVEN: "Given",
     "expiring": "Given, expiring soon",
     "expired": "Expired",
-    "declined": "Declined",
-    "withdrawn": "Withdrawn",
-    MISSING: "Missing",
+    ConsentStatus.DECLINED: "Declined",
+    ConsentStatus.WITHDRAWN: "Withdrawn",
+    ConsentStatus.MISSING: "Missing",
 }
 
 

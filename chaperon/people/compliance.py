@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from chaperon.policy.dates import add_years
+from chaperon.core.pure.dates import add_years
 
 from .models import Organisation, StaffMember
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from chaperon.core.models import TimestampedModel
+from chaperon.core.pure import dates
 from chaperon.core.validators import single_line
 
 from .emails import normalise_email
@@ -94,10 +95,7 @@ class Organisation(TimestampedModel):
 
 def years_before(day: date, years: int) -> date:
     """The same date ``years`` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    return dates.add_years(day, -years)
 
 
 def refuse_future(instance: models.Model, today: date, fields: dict[str, str]) -> None:
@@ -330,8 +328,7 @@ class Learner(OrganisationOwned):
                 )
 
     def age_on(self, day: date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return dates.age_on(self.date_of_birth, day)
 
 
 class ContactMethod(models.TextChoices):

@@ -13,10 +13,10 @@ from chaperon.core.api_schemas import Input, Text, errors
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.people.permissions import viewer_of
 
-from .document import Policy, default_policy, policy_from_yaml
-from .engine import evaluate
-from .errors import InvalidInput, InvalidPlan, InvalidPolicy
-from .plan import Plan, parse_plan
+from .engine.document import Policy, default_policy, policy_from_yaml
+from .engine.errors import InvalidInput, InvalidPlan, InvalidPolicy
+from .engine.evaluation import evaluate
+from .engine.plan import Plan, parse_plan
 
 router = Router()
 

@@ -2,9 +2,14 @@ from django.apps import AppConfig
 
 
 class PolicyConfig(AppConfig):
-    """The command, the API operation and the policy page; the engine beside them imports no
-    Django."""
+    """The organisation's policy (its page and editor), the platform register, the command and
+    the API operation; the engine beside them (``engine/``) imports no Django."""
 
     name = "chaperon.policy"
     label = "policy"
     verbose_name = "Session policy"
+
+    def ready(self) -> None:
+        from chaperon.core.navigation import register_nav
+
+        register_nav("policy", "Policy", "policy:policy", order=60, visible=lambda u: bool(u.roles))

@@ -23,6 +23,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.events import ConsentWithdrawn
 from chaperon.consent.selectors import session_consent_facts
+from chaperon.core.pure.consent import ConsentStatus
 from chaperon.core.resilience import RECOVERABLE
 from chaperon.people.models import User
 from chaperon.people.selectors import organisation_today
@@ -145,7 +146,7 @@ def _withdrawn_learners(recording: Recording) -> list[int]:
         kind=recording.session.kind,
         on=organisation_today(recording.session.organisation),
     )
-    return [pk for pk in learner_ids if facts[pk].recording == "withdrawn"]
+    return [pk for pk in learner_ids if facts[pk].recording == ConsentStatus.WITHDRAWN]
 
 
 def queue_for_withdrawn_consent(event: ConsentWithdrawn) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from chaperon.accounts.session import SECOND_FACTOR_KEY
 from chaperon.core.cases import is_suspended
 from chaperon.people.models import User
-from chaperon.sessions.models import BUILTIN_PLATFORM, Invitation, Session, SessionStatus
+from chaperon.policy.models import BUILTIN_PLATFORM
+from chaperon.sessions.models import Invitation, Session, SessionStatus
 from chaperon.sessions.permissions import may_see, takes_part
 
 from .models import Room

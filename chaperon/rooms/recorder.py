@@ -17,6 +17,7 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.consent.selectors import session_consent_facts, staff_recording_consent
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.pure.consent import ConsentStatus
 from chaperon.people.models import GuardianRelationship, StaffMember, User
 from chaperon.recordings import services as vault_services
 from chaperon.recordings.models import Recording
@@ -26,8 +27,6 @@ from . import broadcast
 from .models import Participant, Presence, RecordingState, Room
 from .services import comfort
 from .services.common import audit, event, host_of, in_call, locked_room, refused_once
-
-GIVEN = "given"
 
 
 def _vault() -> ModuleType:
@@ -43,7 +42,7 @@ def _present(room: Room) -> list[Participant]:
     )
 
 
-def _learner_recording(room: Room, learner_ids: list[int]) -> dict[int, str]:
+def _learner_recording(room: Room, learner_ids: list[int]) -> dict[int, ConsentStatus]:
     session = room.session
     on = session.start.astimezone(session.organisation.zone).date()
     facts = session_consent_facts(learner_ids=learner_ids, kind=session.kind, on=on)
@@ -69,7 +68,7 @@ def why_not_recordable(room: Room, people: list[Participant]) -> list[str]:
             if not staff_ok.get(members.get(person.user.pk, -1)):
                 problems.append(f"{person.display_name} has not consented to being recorded.")
         elif person.role == Invitation.Role.LEARNER and person_id is not None:
-            if consent.get(person_id) != GIVEN:
+            if consent.get(person_id) != ConsentStatus.GIVEN:
                 problems.append(f"{person.display_name} has no written consent to recording.")
             else:
                 problems += _comfort_problem(person.display_name, answers.get(person_id))
@@ -77,7 +76,7 @@ def why_not_recordable(room: Room, people: list[Participant]) -> list[str]:
             children = GuardianRelationship.objects.filter(
                 guardian_id=person_id, learner_id__in=learners
             ).values_list("learner_id", flat=True)
-            if not children or any(consent.get(child) != GIVEN for child in children):
+            if not children or any(consent.get(child) != ConsentStatus.GIVEN for child in children):
                 problems.append(f"{person.display_name} has not consented to recording.")
             for child in comfort.answers_for(person, present=present):
                 problems += _comfort_problem(learners[child].full_name, answers.get(child))

@@ -17,9 +17,9 @@ class SessionsConfig(AppConfig):
         from chaperon.core.panels import register_panel
         from chaperon.core.scheduling import register_periodic
         from chaperon.people.events import OrganisationSettingsChanged, StaffChanged
+        from chaperon.policy.events import PolicyChanged
 
         from . import reactions
-        from .events import PolicyChanged
         from .panels import sessions_panel
         from .permissions import may_book, oversees
         from .record_selectors import records_due_panel
@@ -47,4 +47,3 @@ class SessionsConfig(AppConfig):
             order=10,
             visible=lambda user: may_book(user) or oversees(user),
         )
-        register_nav("policy", "Policy", "policy:policy", order=60, visible=lambda u: bool(u.roles))

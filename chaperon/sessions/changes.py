@@ -15,7 +15,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Learner, User
-from chaperon.policy.verdict import Decision, Outcome, Verdict
+from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
 
 from . import invitations
 from .judging import judge

@@ -21,66 +21,98 @@ from chaperon.people.roles import Permission
 from .models import Session, SessionStatus
 from .permissions import oversees
 
-FIXES: dict[str, str] = {
-    "consent.participation": (
-        "Ask the learner's parent or carer for consent to take part (Consent page), "
-        "or book without this learner."
-    ),
-    "consent.parent_information": (
-        "Send the parent information and wait for the parent's written confirmation."
-    ),
-    "consent.recording": (
-        "Turn recording off, or ask for consent to record from everyone taking part."
-    ),
-    "recording.purpose": "Say what the recording is for, or turn recording off.",
-    "recording.comfort_check": "Ask each learner whether they are comfortable being recorded.",
-    "time.agreed_slot": (
-        "Choose a day and time the parent agreed to, or ask them to agree a new time."
-    ),
-    "time.working_hours": "Move the session inside working hours, or ask for an exception.",
-    "duration.max": "Shorten the session, or ask for an exception.",
-    "frequency.weekly": "Choose another week, or ask for an exception.",
-    "attendance.two_staff": "Add a second member of staff.",
-    "attendance.adult_present": ("Name the adult who will be in the house during the session."),
-    "attendance.facilitator_invited": (
-        "Where you can, invite a parent, teacher or facilitator who can drop in."
-    ),
-    "staff.dbs": "Record a current DBS check for this member of staff, or book someone else.",
-    "staff.training": "Record current safeguarding training, or book someone else.",
-    "staff.aup": "Record a signed acceptable use agreement, or book someone else.",
-    "staff.suspended": "Book another member of staff.",
-    "platform.approved": "Use the built-in room or a platform on the approved register.",
-    "platform.account": "Use the organisation's account on the platform, never a personal one.",
-    "platform.waiting_room": "Turn the platform's waiting room on.",
-    "platform.passcode": "Turn the platform's passcode on.",
-    "platform.video": "Set host and participant video on.",
-    "platform.screen_share": "Stop participants sharing their screen.",
-    "platform.rename": "Stop participants renaming themselves.",
-    "platform.lock": "Lock the meeting once everyone has arrived.",
-    "session.risk_assessment": "Record the risk assessment and the plan for the session.",
-}
 
-# The part of the session (a section of its change page, or of the booking form) that fixes
-# each rule, with what the link says.
-_PART: dict[str, tuple[str, str]] = {
-    "consent.participation": ("learners", "Change the learners"),
-    "consent.parent_information": ("learners", "Change the learners"),
-    "consent.recording": ("recording", "Turn recording off"),
-    "recording.purpose": ("recording", "Say what the recording is for, or turn it off"),
-    "time.agreed_slot": ("move", "Move the session"),
-    "time.working_hours": ("move", "Move the session"),
-    "duration.max": ("move", "Shorten or move the session"),
-    "frequency.weekly": ("move", "Move the session to another week"),
-    "attendance.two_staff": ("staff", "Add a member of staff"),
-    "attendance.adult_present": ("named_adult", "Name the adult in the house"),
-    "attendance.facilitator_invited": ("staff", "Invite parents or another member of staff"),
-    "staff.dbs": ("staff", "Change the staff"),
-    "staff.training": ("staff", "Change the staff"),
-    "staff.aup": ("staff", "Change the staff"),
+@dataclass(frozen=True)
+class Fix:
+    """What would fix a finding of one rule: the advice in plain words, and the part of the
+    session that fixes it (a section of its change page, or a field of the booking form) with
+    what the link there says; no part where the fix is elsewhere or not a change."""
+
+    advice: str
+    part: str = ""
+    label: str = ""
+
+
+_PLATFORM_PART = ("platform", "Use Chaperon's own room or another platform")
+_STAFF_PART = ("staff", "Change the staff")
+_MOVE = ("move", "Move the session")
+
+# The fix of every rule of the policy (``chaperon.policy.engine.catalogue.RULES``), by its
+# identifier: the engine judges, the pages here say how to put it right.
+FIXES: dict[str, Fix] = {
+    "consent.participation": Fix(
+        "Ask the learner's parent or carer for consent to take part (Consent page), "
+        "or book without this learner.",
+        "learners",
+        "Change the learners",
+    ),
+    "consent.parent_information": Fix(
+        "Send the parent information and wait for the parent's written confirmation.",
+        "learners",
+        "Change the learners",
+    ),
+    "consent.recording": Fix(
+        "Turn recording off, or ask for consent to record from everyone taking part.",
+        "recording",
+        "Turn recording off",
+    ),
+    "recording.purpose": Fix(
+        "Say what the recording is for, or turn recording off.",
+        "recording",
+        "Say what the recording is for, or turn it off",
+    ),
+    "recording.comfort_check": Fix("Ask each learner whether they are comfortable being recorded."),
+    "time.agreed_slot": Fix(
+        "Choose a day and time the parent agreed to, or ask them to agree a new time.", *_MOVE
+    ),
+    "time.working_hours": Fix(
+        "Move the session inside working hours, or ask for an exception.", *_MOVE
+    ),
+    "duration.max": Fix(
+        "Shorten the session, or ask for an exception.", "move", "Shorten or move the session"
+    ),
+    "frequency.weekly": Fix(
+        "Choose another week, or ask for an exception.",
+        "move",
+        "Move the session to another week",
+    ),
+    "attendance.two_staff": Fix("Add a second member of staff.", "staff", "Add a member of staff"),
+    "attendance.adult_present": Fix(
+        "Name the adult who will be in the house during the session.",
+        "named_adult",
+        "Name the adult in the house",
+    ),
+    "attendance.facilitator_invited": Fix(
+        "Where you can, invite a parent, teacher or facilitator who can drop in.",
+        "staff",
+        "Invite parents or another member of staff",
+    ),
+    "staff.dbs": Fix(
+        "Record a current DBS check for this member of staff, or book someone else.",
+        *_STAFF_PART,
+    ),
+    "staff.training": Fix(
+        "Record current safeguarding training, or book someone else.", *_STAFF_PART
+    ),
+    "staff.aup": Fix(
+        "Record a signed acceptable use agreement, or book someone else.", *_STAFF_PART
+    ),
+    "staff.suspended": Fix("Book another member of staff."),
+    "platform.approved": Fix(
+        "Use the built-in room or a platform on the approved register.", *_PLATFORM_PART
+    ),
+    "platform.account": Fix(
+        "Use the organisation's account on the platform, never a personal one.",
+        *_PLATFORM_PART,
+    ),
+    "platform.waiting_room": Fix("Turn the platform's waiting room on.", *_PLATFORM_PART),
+    "platform.passcode": Fix("Turn the platform's passcode on.", *_PLATFORM_PART),
+    "platform.video": Fix("Set host and participant video on.", *_PLATFORM_PART),
+    "platform.screen_share": Fix("Stop participants sharing their screen.", *_PLATFORM_PART),
+    "platform.rename": Fix("Stop participants renaming themselves.", *_PLATFORM_PART),
+    "platform.lock": Fix("Lock the meeting once everyone has arrived.", *_PLATFORM_PART),
+    "session.risk_assessment": Fix("Record the risk assessment and the plan for the session."),
 }
-for _rule in FIXES:
-    if _rule.startswith("platform."):
-        _PART[_rule] = ("platform", "Use Chaperon's own room or another platform")
 
 # Where each part is on the booking form.
 _BOOKING_FIELD = {
@@ -100,7 +132,8 @@ class FixLink:
 
 
 def fix_for(rule: str) -> str:
-    return FIXES.get(rule, "")
+    fix = FIXES.get(rule)
+    return fix.advice if fix else ""
 
 
 def _session_link(session: Session, part: str, label: str) -> FixLink:
@@ -165,11 +198,11 @@ def fix_links(
     """Links to the pages that fix a finding, for ``viewer``: on the booking form itself
     while booking (``session`` None), else on the session's pages where they may change it."""
     links: list[FixLink] = []
-    part = _PART.get(rule)
-    if part is not None and session is None:
-        links.append(FixLink(part[1], f"#{_BOOKING_FIELD[part[0]]}"))
-    elif part is not None and session is not None and may_change_parts(viewer, session):
-        links.append(_session_link(session, *part))
+    fix = FIXES.get(rule)
+    if fix is not None and fix.part and session is None:
+        links.append(FixLink(fix.label, f"#{_BOOKING_FIELD[fix.part]}"))
+    elif fix is not None and fix.part and session is not None and may_change_parts(viewer, session):
+        links.append(_session_link(session, fix.part, fix.label))
     host = session is not None and session.organiser_id == viewer.pk
     if session is not None and host and rule == "session.risk_assessment":
         url = reverse("sessions:prepare", args=[session.pk])

@@ -8,11 +8,12 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
-from chaperon.core.forms import Boxes, Form, IsoDateInput, ModelForm
+from chaperon.core.forms import Boxes, Form, IsoDateInput
 from chaperon.people.models import Learner, Organisation, User
 from chaperon.people.selectors import learner_list_visible_to
+from chaperon.policy.models import BUILTIN_PLATFORM, ApprovedPlatform
 
-from .models import BUILTIN_PLATFORM, ApprovedPlatform, SessionKind
+from .models import SessionKind
 
 
 def local_datetime(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -272,47 +273,3 @@ class PrepareForm(Form):
         label="I have checked my own setting: a suitable room or blurred background, sound and "
         "camera tested, other applications closed"
     )
-
-
-class PolicyForm(Form):
-    text = forms.CharField(
-        label="Policy document (YAML)",
-        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
-    )
-
-
-PLATFORM_SETTINGS = {
-    "waiting_room": "Waiting room on: the host admits each person",
-    "passcode": "A passcode is needed to enter",
-    "host_video": "Host video on",
-    "participant_video": "Participant video on",
-    "participant_screen_share": "Participants can share their screen",
-    "participant_rename": "Participants can rename themselves",
-    "lock_when_all_arrived": "The meeting is locked once everyone has arrived",
-}
-
-
-class PlatformForm(ModelForm):
-    """A platform for the register, with the settings the organisation's account enforces."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, label in PLATFORM_SETTINGS.items():
-            self.fields[name] = forms.BooleanField(label=label, required=False)
-
-    def platform_settings(self) -> dict[str, bool]:
-        return {name: bool(self.cleaned_data.get(name)) for name in PLATFORM_SETTINGS}
-
-    class Meta:
-        model = ApprovedPlatform
-        fields = ["key", "name", "risk_assessed_on", "risk_assessment", "organisation_account"]
-        labels = {
-            "key": "Short name used in the policy (for example zoom)",
-            "risk_assessed_on": "Date of the risk assessment",
-            "risk_assessment": "Risk assessment: suitability for the age group and its settings",
-            "organisation_account": "Used only through the organisation's own account",
-        }
-        widgets = {
-            "risk_assessed_on": IsoDateInput(),
-            "risk_assessment": forms.Textarea(attrs={"rows": 4}),
-        }

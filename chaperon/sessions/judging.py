@@ -1,8 +1,8 @@
 """Judge a proposal with the organisation's policy: the one place the engine is called."""
 
 from chaperon.policy.engine import evaluate
-from chaperon.policy.plan import parse_plan
-from chaperon.policy.verdict import Verdict
+from chaperon.policy.engine.plan import parse_plan
+from chaperon.policy.engine.verdict import Verdict
 
 from .plans import PlanFacts, Proposal, build_plan
 

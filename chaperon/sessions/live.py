@@ -12,8 +12,9 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.pure.dates import is_minor
 from chaperon.people.models import Learner, User
-from chaperon.policy.verdict import Outcome
+from chaperon.policy.engine.verdict import Outcome
 
 from .judging import judge
 from .models import ExceptionStatus, Session, SessionException, SessionKind
@@ -65,7 +66,7 @@ def admission_problems(*, session: Session, learner_id: int) -> list[str]:
 
 def is_protected(learner: Learner, on: date) -> bool:
     """A minor or an adult at risk on ``on``: a 1:1 with them needs the named adult (SES-5)."""
-    return learner.adult_at_risk or learner.age_on(on) < 18
+    return learner.adult_at_risk or is_minor(learner.date_of_birth, on)
 
 
 def needs_named_adult(session: Session) -> bool:

@@ -1,5 +1,5 @@
-"""Sessions booked with learners, the exceptions approved for them, and the organisation's
-policy and platform register that they are judged against."""
+"""Sessions booked with learners and the exceptions approved for them. The organisation's
+policy and platform register that they are judged against are the policy app's."""
 
 import secrets
 from datetime import datetime, timedelta
@@ -11,18 +11,7 @@ from django.utils import timezone
 from chaperon.core.models import TimestampedModel
 from chaperon.people.models import Learner, OrganisationOwned
 from chaperon.people.roles import Role
-
-BUILTIN_PLATFORM = "builtin"
-# What the built-in room enforces itself (see the live rooms): the settings the policy asks for.
-BUILTIN_SETTINGS = {
-    "waiting_room": True,
-    "passcode": True,
-    "host_video": True,
-    "participant_video": True,
-    "participant_screen_share": False,
-    "participant_rename": False,
-    "lock_when_all_arrived": True,
-}
+from chaperon.policy.models import BUILTIN_PLATFORM
 
 
 class SessionKind(models.TextChoices):
@@ -37,47 +26,6 @@ class SessionStatus(models.TextChoices):
     OPEN = "open", "Open"
     CANCELLED = "cancelled", "Cancelled"
     REFUSED = "refused", "Exception refused: not booked"
-
-
-class OrganisationPolicy(OrganisationOwned):
-    """One version of an organisation's session policy (YAML). The newest is in force."""
-
-    version = models.PositiveIntegerField()
-    text = models.TextField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "version"], name="organisation_policy_version_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"policy v{self.version}"
-
-
-class ApprovedPlatform(OrganisationOwned):
-    """An outside meeting platform risk-assessed for use (ORG-4, SES-11) with its settings."""
-
-    key = models.SlugField(max_length=40)
-    name = models.CharField(max_length=100)
-    risk_assessed_on = models.DateField()
-    risk_assessment = models.TextField()
-    organisation_account = models.BooleanField(
-        default=True, help_text="Used only through the organisation's own account."
-    )
-    settings = models.JSONField(default=dict)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "key"], name="platform_key_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # The longest a session may be booked for.

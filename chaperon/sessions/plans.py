@@ -14,20 +14,19 @@ from typing import Any
 
 from chaperon.consent.selectors import session_consent_facts, staff_recording_consent
 from chaperon.core.cases import suspended_staff
+from chaperon.core.pure.consent import ConsentStatus, ParentInformation
 from chaperon.people.models import Learner, Organisation, StaffMember, User
-from chaperon.policy.document import Policy
+from chaperon.policy.engine.document import Policy
+from chaperon.policy.models import BUILTIN_PLATFORM, BUILTIN_SETTINGS, ApprovedPlatform
+from chaperon.policy.selectors import organisation_policy
 
 from .models import (
-    BUILTIN_PLATFORM,
-    BUILTIN_SETTINGS,
-    ApprovedPlatform,
     ExceptionStatus,
     Session,
     SessionException,
     SessionKind,
     SessionStatus,
 )
-from .policies import organisation_policy
 
 # Sessions that count as "the learner's other sessions" for the weekly limit.
 ACTIVE_STATUSES = (SessionStatus.AWAITING_EXCEPTION, SessionStatus.BOOKED, SessionStatus.OPEN)
@@ -291,9 +290,9 @@ def _learner_facts(
         "date_of_birth": learner.date_of_birth.isoformat(),
         "adult_at_risk": learner.adult_at_risk,
         "consent": {
-            "participation": facts.participation if facts else "missing",
-            "recording": facts.recording if facts else "missing",
-            "parent_information": facts.parent_information if facts else "missing",
+            "participation": facts.participation if facts else ConsentStatus.MISSING,
+            "recording": facts.recording if facts else ConsentStatus.MISSING,
+            "parent_information": facts.parent_information if facts else ParentInformation.MISSING,
         },
         "agreed_slots": list(facts.agreed_slots) if facts else [],
         "other_sessions_starts": other_starts.get(learner.pk, []),

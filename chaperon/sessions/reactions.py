@@ -2,8 +2,8 @@
 
 from chaperon.consent.events import ConsentChanged
 from chaperon.people.events import OrganisationSettingsChanged, StaffChanged
+from chaperon.policy.events import PolicyChanged
 
-from .events import PolicyChanged
 from .tasks import (
     recheck_learner_sessions_task,
     recheck_organisation_sessions_task,

@@ -18,10 +18,10 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import Organisation, StaffMember, User
 from chaperon.people.roles import Role
+from chaperon.policy.models import ApprovedPlatform
 
 from .attendance import session_attendance
 from .models import (
-    ApprovedPlatform,
     Invitation,
     MeetingAction,
     MeetingRecord,

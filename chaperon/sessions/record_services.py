@@ -23,9 +23,9 @@ from chaperon.audit.services import record
 from chaperon.core.email import queue_email
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.core.links import absolute_url
+from chaperon.core.pure.dates import add_years
 from chaperon.people.models import Organisation, User
 from chaperon.people.selectors import safeguarding_leads
-from chaperon.policy.dates import add_years
 
 from .models import (
     DeliveryMethod,

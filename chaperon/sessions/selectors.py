@@ -11,7 +11,6 @@ from chaperon.people.models import User
 
 from .models import (
     LONGEST,
-    ApprovedPlatform,
     ExceptionStatus,
     Session,
     SessionException,
@@ -87,10 +86,6 @@ def exceptions_awaiting(viewer: User) -> list[SessionException]:
     return [
         exception for exception in pending if approver_role(viewer, exception.session) is not None
     ]
-
-
-def platforms_of(viewer: User) -> QuerySet[ApprovedPlatform]:
-    return ApprovedPlatform.objects.filter(organisation_id=viewer.organisation_id).order_by("name")
 
 
 # The longest a session can last (the policy allows at most 8 hours): how far back to look

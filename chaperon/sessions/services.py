@@ -16,7 +16,8 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
-from chaperon.policy.verdict import Decision, Outcome, Verdict
+from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
+from chaperon.policy.selectors import organisation_policy
 
 from . import invitations
 from .judging import judge
@@ -24,7 +25,6 @@ from .locks import lock_learners
 from .models import LONGEST, ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
 from .permissions import require_booker, require_host, require_may_change
 from .plans import PlanFacts, Proposal
-from .policies import organisation_policy
 
 
 @dataclass(frozen=True)

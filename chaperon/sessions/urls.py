@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import views, views_change, views_policy, views_records
+from chaperon.policy import views as policy_views
+
+from . import views, views_change, views_records
 
 app_name = "sessions"
 
 urlpatterns = [
     path("", views.session_list, name="list"),
     path("book/", views.session_book, name="book"),
-    path("platforms/", views_policy.platforms, name="platforms"),
+    # The policy app's platform register, at the address it has always had.
+    path("platforms/", policy_views.platforms, name="platforms"),
     path("<int:session_id>/", views.session_detail, name="detail"),
     path("<int:session_id>/change/", views_change.session_change_page, name="change"),
     path("<int:session_id>/reschedule/", views.session_reschedule, name="reschedule"),

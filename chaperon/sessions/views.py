@@ -17,7 +17,7 @@ from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
-from chaperon.policy.verdict import Decision, Verdict
+from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
 
 from . import selectors, services
 from .fixes import fix_for, fix_links, may_change_parts
@@ -223,7 +223,7 @@ def session_reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
             problems = "; ".join(
                 finding.message
                 for finding in result.verdict.findings
-                if finding.outcome in ("block", "needs_exception")
+                if finding.outcome in (Outcome.BLOCK, Outcome.NEEDS_EXCEPTION)
             )
             messages.error(
                 request, f"Not moved: the policy does not allow the new time. {problems}"

@@ -14,7 +14,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
-from chaperon.policy.verdict import Decision
+from chaperon.policy.engine.verdict import Decision
 
 from .changes import ChangeResult, SessionChange, session_change
 from .fixes import may_change_parts

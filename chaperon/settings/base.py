@@ -34,14 +34,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "ninja",
+    # Chaperon's apps in the order of their layers, lowest first (README, "Layout"); each
+    # imports only from those before it, as `lint-imports` checks.
     "chaperon.core",
     "chaperon.audit",
     "chaperon.people",
     "chaperon.accounts",
     "chaperon.policy",
     "chaperon.consent",
-    "chaperon.recordings",
     "chaperon.sessions",
+    "chaperon.recordings",
     "chaperon.concerns",
     "chaperon.rooms",
     "chaperon.families",

@@ -14,6 +14,7 @@ from chaperon.consent.selectors import (
     session_consent_facts,
     staff_recording_consent,
 )
+from chaperon.core.pure.consent import ConsentStatus, ParentInformation
 from chaperon.people.models import Learner
 from chaperon.people.selectors import organisation_today
 from tests import factories
@@ -22,6 +23,10 @@ from tests.conftest import Cast
 from .helpers import agree_to_all_but, answer_token, form_data, send_request
 
 pytestmark = pytest.mark.django_db
+
+NOTHING_RECORDED = LearnerConsentFacts(
+    ConsentStatus.MISSING, ConsentStatus.MISSING, ParentInformation.MISSING, []
+)
 
 SLOT: list[dict[str, object]] = [{"days": ["tue", "thu"], "from": "16:00", "to": "17:00"}]
 
@@ -43,9 +48,9 @@ def test_the_facts_of_a_learner_who_agreed_to_taking_part_but_not_recording(cast
     facts = session_consent_facts(learner_ids=[cast.learner.pk], kind="one_to_one", on=today)
     assert facts == {
         cast.learner.pk: LearnerConsentFacts(
-            participation="given",
-            recording="declined",
-            parent_information="confirmed",
+            participation=ConsentStatus.GIVEN,
+            recording=ConsentStatus.DECLINED,
+            parent_information=ParentInformation.CONFIRMED,
             agreed_slots=SLOT,
         )
     }
@@ -67,7 +72,7 @@ def test_each_kind_of_session_reads_its_own_purpose(cast: Cast) -> None:
 
 def test_a_learner_with_nothing_recorded_is_missing_everything(cast: Cast) -> None:
     facts = session_consent_facts(learner_ids=[cast.learner.pk], kind="group", on=date.today())
-    assert facts[cast.learner.pk] == LearnerConsentFacts("missing", "missing", "missing", [])
+    assert facts[cast.learner.pk] == NOTHING_RECORDED
 
 
 def test_consent_past_its_last_day_counts_as_missing(cast: Cast) -> None:
@@ -82,7 +87,7 @@ def test_consent_past_its_last_day_counts_as_missing(cast: Cast) -> None:
     )[cast.learner.pk]
     assert (on_last_day.participation, on_last_day.recording) == ("given", "given")
     assert on_last_day.agreed_slots == SLOT
-    assert after == LearnerConsentFacts("missing", "missing", "missing", [])
+    assert after == NOTHING_RECORDED
 
 
 def test_withdrawn_consent_reads_as_withdrawn(cast: Cast) -> None:

@@ -9,7 +9,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from chaperon.policy import Policy, Verdict, default_policy, evaluate, parse_plan
+from chaperon.policy.engine import Policy, Verdict, default_policy, evaluate, parse_plan
 
 ROOM_SETTINGS = {
     "waiting_room": True,

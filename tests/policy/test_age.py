@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from chaperon.policy import Policy, default_policy
+from chaperon.policy.engine import Policy, default_policy
 
 from .plans import changed, judge, one_to_one, only
 

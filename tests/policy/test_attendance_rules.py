@@ -3,7 +3,7 @@ present and someone invited to drop in (SES-5)."""
 
 import pytest
 
-from chaperon.policy import InvalidPlan
+from chaperon.policy.engine import InvalidPlan
 
 from .plans import changed, failed, group, judge, learner, one_to_one, staff_member
 

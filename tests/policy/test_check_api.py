@@ -13,7 +13,7 @@ from tests.conftest import Cast
 from .plans import changed, one_to_one
 
 CHECK = "/api/policy/check"
-DEFAULT_TEXT = files("chaperon.policy").joinpath("default.yaml").read_text(encoding="utf-8")
+DEFAULT_TEXT = files("chaperon.policy.engine").joinpath("default.yaml").read_text(encoding="utf-8")
 SPEC_VERDICT = {
     "decision": "needs_exception",
     "policy": "default@1",

@@ -62,7 +62,9 @@ def test_an_invalid_plan_exits_2_naming_the_field_with_nothing_on_standard_outpu
 
 def test_a_policy_file_replaces_the_default(tmp_path: Path) -> None:
     policy = tmp_path / "trust.yaml"
-    text = (Path(__file__).parents[2] / "chaperon/policy/default.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[2] / "chaperon/policy/engine/default.yaml").read_text(
+        encoding="utf-8"
+    )
     policy.write_text(
         text.replace("name: default", "name: harbour-trust").replace(
             "max_duration_minutes: 45", "max_duration_minutes: 60"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from chaperon.policy import (
+from chaperon.policy.engine import (
     Decision,
     Finding,
     Outcome,

@@ -7,22 +7,25 @@ from pathlib import Path
 
 import pytest
 
-import chaperon.policy
+import chaperon.policy.engine
 
-ENGINE = Path(chaperon.policy.__file__).parent
+ENGINE = Path(chaperon.policy.engine.__file__).parent
+PURE = ENGINE.parents[1] / "core" / "pure"
 ENGINE_MODULES = [
-    "chaperon.policy",
-    "chaperon.policy.catalogue",
-    "chaperon.policy.dates",
-    "chaperon.policy.describe",
-    "chaperon.policy.document",
     "chaperon.policy.engine",
-    "chaperon.policy.errors",
-    "chaperon.policy.plan",
-    "chaperon.policy.presentation",
-    "chaperon.policy.reading",
-    "chaperon.policy.rules",
-    "chaperon.policy.verdict",
+    "chaperon.policy.engine.catalogue",
+    "chaperon.policy.engine.describe",
+    "chaperon.policy.engine.document",
+    "chaperon.policy.engine.errors",
+    "chaperon.policy.engine.evaluation",
+    "chaperon.policy.engine.plan",
+    "chaperon.policy.engine.presentation",
+    "chaperon.policy.engine.reading",
+    "chaperon.policy.engine.rules",
+    "chaperon.policy.engine.verdict",
+    "chaperon.core.pure",
+    "chaperon.core.pure.dates",
+    "chaperon.core.pure.json_input",
 ]
 
 WITHOUT_DJANGO = """
@@ -40,7 +43,7 @@ for name in sys.argv[1:]:
 """
 
 JUDGE = """
-from chaperon.policy import default_policy, describe, evaluate, plan_from_json
+from chaperon.policy.engine import default_policy, describe, evaluate, plan_from_json
 plan = plan_from_json(sys.stdin.read())
 print(json.dumps(evaluate(default_policy(), plan).to_dict()))
 print(len(describe(default_policy())))
@@ -55,7 +58,7 @@ def _run(code: str, *modules: str, stdin: str = "") -> subprocess.CompletedProce
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ENGINE.parents[1])},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ENGINE.parents[2])},
     )
 
 
@@ -81,9 +84,16 @@ def test_the_django_side_of_the_app_would_be_caught(module: str) -> None:
     assert "may not be imported here" in result.stderr
 
 
-@pytest.mark.parametrize("name", [module.rsplit(".", 1)[-1] for module in ENGINE_MODULES[1:]])
-def test_no_engine_module_reads_the_clock(name: str) -> None:
-    tree = ast.parse((ENGINE / f"{name}.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted(ENGINE.glob("*.py")),
+        *sorted(PURE.glob("*.py")),
+    ],
+    ids=lambda path: f"{path.parent.name}/{path.name}",
+)
+def test_no_engine_module_reads_the_clock(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     called = {
         node.func.attr
         for node in ast.walk(tree)

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from chaperon.policy import InvalidPlan, default_policy
+from chaperon.policy.engine import InvalidPlan, default_policy
 
 from .plans import changed, failed, judge, one_to_one
 

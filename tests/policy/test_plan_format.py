@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from chaperon.policy import InvalidPlan, parse_plan, plan_from_json
-from chaperon.policy.plan import ConsentStatus, Kind, Stage
+from chaperon.policy.engine import InvalidPlan, parse_plan, plan_from_json
+from chaperon.policy.engine.plan import ConsentStatus, Kind, Stage
 
 from .plans import DROP, changed, failed, judge, one_to_one
 

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from chaperon.policy import default_policy
+from chaperon.policy.engine import default_policy
 
 from .plans import DROP, changed, failed, judge, one_to_one
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from chaperon.people.roles import Role
-from chaperon.policy import InvalidPolicy, default_policy, load_policy, policy_from_yaml
-from chaperon.policy.document import APPROVER_ROLES, FIELDS, read_yaml
+from chaperon.policy.engine import InvalidPolicy, default_policy, load_policy, policy_from_yaml
+from chaperon.policy.engine.document import APPROVER_ROLES, FIELDS, read_yaml
 
 from .plans import judge, one_to_one
 
-DEFAULT_TEXT = files("chaperon.policy").joinpath("default.yaml").read_text(encoding="utf-8")
+DEFAULT_TEXT = files("chaperon.policy.engine").joinpath("default.yaml").read_text(encoding="utf-8")
 
 TRUST_POLICY = """\
 name: harbour-trust

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chaperon.policy import Plan, Policy, Verdict, default_policy, evaluate
-from chaperon.policy.catalogue import RULE_IDS
-from chaperon.policy.plan import (
+from chaperon.policy.engine import Plan, Policy, Verdict, default_policy, evaluate
+from chaperon.policy.engine.catalogue import RULE_IDS
+from chaperon.policy.engine.plan import (
     Consent,
     ConsentStatus,
     ExceptionApproval,
@@ -25,7 +25,7 @@ from chaperon.policy.plan import (
     Staff,
     Stage,
 )
-from chaperon.policy.verdict import DECISION_RANK, Outcome
+from chaperon.policy.engine.verdict import DECISION_RANK, Outcome
 
 flags = st.sampled_from([True, False, None])
 known_dates = st.one_of(

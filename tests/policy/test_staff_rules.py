@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from chaperon.policy import default_policy
+from chaperon.policy.engine import default_policy
 
 from .plans import changed, failed, group, judge, one_to_one
 

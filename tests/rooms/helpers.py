@@ -21,6 +21,8 @@ from django.test import Client
 
 from chaperon.consent.services.agreements import staff_recording_consent_answer
 from chaperon.people.models import Learner, User
+from chaperon.policy.selectors import organisation_policy_document, policy_as_yaml
+from chaperon.policy.services import organisation_policy_save
 from chaperon.rooms import services as room_services
 from chaperon.rooms.devices import DEVICE_COOKIE, device_hash
 from chaperon.rooms.models import Participant
@@ -28,11 +30,6 @@ from chaperon.rooms.permissions import ENTRIES_KEY, Entrant
 from chaperon.sessions import services
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session
-from chaperon.sessions.policies import (
-    organisation_policy_document,
-    organisation_policy_save,
-    policy_as_yaml,
-)
 from tests.conftest import Cast, signed_in
 from tests.sessions.helpers import consent_for, group, one_to_one
 

@@ -10,14 +10,15 @@ from chaperon.consent.services.answers import consent_withdraw
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.models import EmailDelivery
 from chaperon.people import services as people_services
-from chaperon.sessions import services
-from chaperon.sessions.models import OrganisationPolicy, Session
-from chaperon.sessions.policies import (
+from chaperon.policy.models import OrganisationPolicy
+from chaperon.policy.selectors import (
     organisation_policy,
     organisation_policy_document,
-    organisation_policy_save,
     policy_as_yaml,
 )
+from chaperon.policy.services import organisation_policy_save
+from chaperon.sessions import services
+from chaperon.sessions.models import Session
 from tests import factories
 from tests.conftest import Cast
 from tests.sessions.helpers import consent_for, one_to_one

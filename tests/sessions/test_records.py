@@ -10,10 +10,10 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from chaperon.policy.models import ApprovedPlatform
 from chaperon.sessions import services
 from chaperon.sessions.attendance import attendance_joined, attendance_left
 from chaperon.sessions.models import (
-    ApprovedPlatform,
     MeetingAction,
     MeetingRecord,
     MeetingRecordAmendment,

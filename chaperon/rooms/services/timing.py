@@ -10,7 +10,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
-from chaperon.policy.verdict import Outcome, Verdict
+from chaperon.policy.engine.verdict import Outcome, Verdict
 from chaperon.sessions import live
 from chaperon.sessions.attendance import session_room_ended
 from chaperon.sessions.models import SessionKind, SessionStatus

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from chaperon.policy import (
+from chaperon.policy.engine import (
     Decision,
     InvalidInput,
     InvalidPlan,

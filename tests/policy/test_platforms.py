@@ -8,8 +8,8 @@ import pytest
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from chaperon.sessions.models import ApprovedPlatform
-from chaperon.sessions.platforms import platform_register
+from chaperon.policy.models import ApprovedPlatform
+from chaperon.policy.services import platform_register
 from tests.conftest import Cast, signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("ORG-4")]

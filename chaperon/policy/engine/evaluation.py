@@ -4,22 +4,21 @@ No database, no clock, no files: everything is in the two arguments, so the same
 same policy always gets the same verdict, wherever it is judged.
 """
 
-from .catalogue import CATALOGUE, RuleInfo
+from .catalogue import RULES, Rule
 from .describe import APPROVER_WORDS
 from .document import Policy
-from .plan import ExceptionApproval, Plan, Stage
-from .rules import CHECKS, Context, Failures
+from .facts import ExceptionApproval, Plan, Stage
+from .rules import Context, Failures
 from .verdict import Finding, Outcome, Verdict
 
-_RULES = tuple((info, CHECKS[info.id]) for info in CATALOGUE)
-_BOOKING_RULES = tuple((info, check) for info, check in _RULES if not info.start_only)
+_BOOKING_RULES = tuple(rule for rule in RULES if not rule.start_only)
 
 
 def evaluate(policy: Policy, plan: Plan) -> Verdict:
     """Judge ``plan`` against ``policy``. Findings come in the order of the rule table, then
     in the plan's order of learners and staff."""
     context = Context(policy, plan)
-    rules = _RULES if plan.session.stage == Stage.START else _BOOKING_RULES
+    rules = RULES if plan.session.stage == Stage.START else _BOOKING_RULES
     exception = plan.session.exception
     covered: frozenset[str] = frozenset()
     note, excepting = "", False
@@ -35,20 +34,20 @@ def evaluate(policy: Policy, plan: Plan) -> Verdict:
         )
         excepting = problem is None
     findings: list[Finding] = []
-    for info, check in rules:
-        failures = check(context)
+    for rule in rules:
+        failures = rule.check(context)
         if failures:
-            if covered and info.outcome is Outcome.NEEDS_EXCEPTION and info.id in covered:
+            if covered and rule.outcome is Outcome.NEEDS_EXCEPTION and rule.id in covered:
                 outcome = Outcome.EXCEPTED if excepting else Outcome.NEEDS_EXCEPTION
-                findings += _findings(info, outcome, failures, note)
+                findings += _findings(rule, outcome, failures, note)
             else:
-                findings += _findings(info, info.outcome, failures, "")
+                findings += _findings(rule, rule.outcome, failures, "")
     return Verdict.of(policy.label, tuple(findings))
 
 
-def _findings(info: RuleInfo, outcome: Outcome, failures: Failures, note: str) -> list[Finding]:
+def _findings(rule: Rule, outcome: Outcome, failures: Failures, note: str) -> list[Finding]:
     return [
-        Finding(info.id, outcome, info.clause, subject, message + note)
+        Finding(rule.id, outcome, rule.clause, subject, message + note)
         for subject, message in failures
     ]
 

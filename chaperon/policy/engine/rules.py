@@ -1,4 +1,5 @@
-"""One small function per rule (see ``catalogue.py`` for identifiers, clauses and outcomes).
+"""One small function per rule: its check (``catalogue.py`` gives each rule its identifier,
+clause, outcome and words, and names its check here).
 
 Each takes the ``Context`` of one evaluation and answers the failures: ``(subject, message)``
 pairs, where the subject is a learner's or staff member's id, or ``None`` for the session as a
@@ -11,9 +12,10 @@ Every fact that is not known (``None``) fails the check that needs it.
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from . import dates
+from chaperon.core.pure import dates
+
 from .document import Policy
-from .plan import ConsentStatus, Kind, Learner, ParentInformation, Plan, Slot, Staff
+from .facts import ConsentStatus, Kind, Learner, ParentInformation, Plan, Slot, Staff
 
 Failures = Sequence[tuple[str | None, str]]
 PASS: Failures = ()
@@ -378,32 +380,3 @@ def platform_lock(c: Context) -> Failures:
 def session_risk_assessment(c: Context) -> Failures:
     done = c.plan.session.risk_assessment_done
     return _setting(done, True, "No risk assessment is recorded for this session")
-
-
-CHECKS: dict[str, Callable[[Context], Failures]] = {
-    "consent.participation": consent_participation,
-    "consent.parent_information": consent_parent_information,
-    "consent.recording": consent_recording,
-    "recording.purpose": recording_purpose,
-    "recording.comfort_check": recording_comfort_check,
-    "time.agreed_slot": time_agreed_slot,
-    "time.working_hours": time_working_hours,
-    "duration.max": duration_max,
-    "frequency.weekly": frequency_weekly,
-    "attendance.two_staff": attendance_two_staff,
-    "attendance.adult_present": attendance_adult_present,
-    "attendance.facilitator_invited": attendance_facilitator_invited,
-    "staff.dbs": staff_dbs,
-    "staff.training": staff_training,
-    "staff.aup": staff_aup,
-    "staff.suspended": staff_suspended,
-    "platform.approved": platform_approved,
-    "platform.account": platform_account,
-    "platform.waiting_room": platform_waiting_room,
-    "platform.passcode": platform_passcode,
-    "platform.video": platform_video,
-    "platform.screen_share": platform_screen_share,
-    "platform.rename": platform_rename,
-    "platform.lock": platform_lock,
-    "session.risk_assessment": session_risk_assessment,
-}

@@ -1,4 +1,7 @@
-"""The organisation's session policy in plain words, its editor, and the platform register."""
+"""The organisation's session policy in plain words, its editor, and the platform register.
+
+The register keeps its address under /sessions/ (``sessions:platforms``): the sessions app
+routes it to ``platforms`` here."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,17 +13,12 @@ from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.forms import show_errors
 from chaperon.people.permissions import can, viewer_of
 from chaperon.people.roles import Permission
-from chaperon.policy.presentation import rule_rows
 
 from . import selectors
+from .engine.presentation import rule_rows
 from .forms import PlatformForm, PolicyForm
-from .platforms import platform_register
-from .policies import (
-    organisation_policy,
-    organisation_policy_document,
-    organisation_policy_save,
-    policy_as_yaml,
-)
+from .selectors import organisation_policy, organisation_policy_document, policy_as_yaml
+from .services import organisation_policy_save, platform_register
 
 
 @login_required
@@ -70,7 +68,7 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
                 "against it.",
             )
             return redirect("policy:policy")
-    return render(request, "sessions/policy_edit.html", {"nav": "policy", "form": form})
+    return render(request, "policy/policy_edit.html", {"nav": "policy", "form": form})
 
 
 @login_required
@@ -105,7 +103,7 @@ def platforms(request: HttpRequest) -> HttpResponse:
                 return redirect("sessions:platforms")
     return render(
         request,
-        "sessions/platforms.html",
+        "policy/platforms.html",
         {
             "nav": "policy",
             "platforms": selectors.platforms_of(viewer),

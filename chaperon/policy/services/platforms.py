@@ -12,7 +12,7 @@ from chaperon.people.permissions import require, require_same_organisation
 from chaperon.people.roles import Permission
 from chaperon.people.services import full_clean_or_fail
 
-from .models import BUILTIN_PLATFORM, ApprovedPlatform
+from ..models import BUILTIN_PLATFORM, ApprovedPlatform
 
 
 def platform_register(

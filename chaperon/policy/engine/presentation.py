@@ -1,6 +1,6 @@
 """The policy as the rows of its page (``policy/policy.html``): each rule in plain words, with
-its clause, its outcome and who may approve an exception. No Django: the page's view lives with
-the organisation's policy, in the sessions app."""
+its clause, its outcome and who may approve an exception. No Django: the page's view is in the
+policy app around the engine (``chaperon/policy/views.py``)."""
 
 from dataclasses import dataclass
 
