@@ -7,6 +7,7 @@ from django.db import transaction
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people.models import Organisation, User
 from chaperon.people.permissions import require, require_same_organisation
 from chaperon.people.roles import Permission
@@ -15,6 +16,7 @@ from chaperon.people.services import full_clean_or_fail
 from ..models import BUILTIN_PLATFORM, ApprovedPlatform
 
 
+@logged
 def platform_register(
     *,
     actor: User | None,

@@ -13,6 +13,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core import events
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.service_log import logged
 from chaperon.people import services as people_services
 from chaperon.people.models import Organisation, User
 from chaperon.people.permissions import require, require_same_organisation
@@ -25,6 +26,7 @@ from ..models import OrganisationPolicy
 from ..selectors import document_values, organisation_policy, organisation_values, policy_as_yaml
 
 
+@logged
 def organisation_policy_save(
     *, actor: User | None, organisation: Organisation, text: str
 ) -> Policy:
