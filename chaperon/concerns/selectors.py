@@ -137,6 +137,8 @@ class Case:
     staff: list[User]  # who may be named as a step owner or handler
     learners: QuerySet[Learner]
     may_lead: bool  # re-classify, suspend, link to other learners
+    # The learner's chronology is for the DSL and deputies, not everyone named on a case.
+    may_read_chronology: bool
     assignees: list[User]  # who may be given a step or a task: those who may open the case
     suspensions: list[StaffSuspension]
     links: list[ConcernLink]
@@ -218,6 +220,7 @@ def case_for(viewer: User, concern_id: int) -> Case:
         staff=staff,
         learners=Learner.objects.filter(organisation_id=concern.organisation_id),
         may_lead=leads_case(viewer, concern),
+        may_read_chronology=handles_concerns(viewer),
         assignees=case_assignees(concern),
         suspensions=list(concern.suspensions.select_related("user", "suspended_by")),
         links=list(concern.links.select_related("learner", "linked_by")),

@@ -2,6 +2,7 @@
 call. Nothing here changes state or decides who may do what; the services do, and they
 broadcast after committing. The protocol is in docs/rooms.md."""
 
+import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -268,3 +269,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _send(self, message: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(message))
+
+    # A browser may go while what it sent last (a "leave", a chat message) is still being
+    # handled: the ASGI server then refuses to send to it, raising an OSError. Were that to end
+    # the consumer, what is still queued (the disconnect itself) would never be handled and the
+    # person would stay in the room, connected, for everyone to see. So nothing more is sent,
+    # and the consumer carries on to the disconnect.
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        with contextlib.suppress(OSError):
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def close(self, code: int | None = None, reason: str | None = None) -> None:
+        with contextlib.suppress(OSError):
+            await super().close(code=code, reason=reason)

@@ -5,6 +5,7 @@ camera and microphone stop, and the screen they are left on offers to report a w
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
+from chaperon.rooms.models import Participant, RoomEvent
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session
 from tests.browser_support import assert_accessible
@@ -70,3 +71,28 @@ def test_cameras_stop_on_removal_and_on_the_end_and_everyone_may_report(
     expect(learner.get_by_role("heading", level=1)).to_contain_text("Report a worry")
     for page in (host, learner, parent):
         page.context.close()
+
+
+# A message and the close straight after it, as a tab closed at once: both arrive while the
+# server is still handling the message, and the connection is gone before it answers.
+SEND_AND_GO = """() => {
+  const socket = window.chaperonRoom.socket;
+  socket.send(JSON.stringify({type: "chat", text: "bye"}));
+  socket.close(1000);
+}"""
+
+
+def test_a_browser_gone_straight_after_its_last_message_is_not_left_in_the_room(
+    browser: Browser, asgi_live_server: str, cast: Cast
+) -> None:
+    host, learner = in_a_call(browser, asgi_live_server, cast)
+    learner.evaluate(SEND_AND_GO)
+
+    # The message is handled, and so is the disconnect after it: the host no longer sees the
+    # learner in the room.
+    expect(host.locator("#chat-log")).to_contain_text("bye")
+    expect(host.locator("#people-list")).not_to_contain_text("Robin Alder")
+    eventually(lambda: not Participant.objects.get(role="learner").connected)
+    assert RoomEvent.objects.filter(kind="disconnected").count() == 1
+    host.context.close()
+    learner.context.close()
