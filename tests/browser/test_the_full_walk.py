@@ -340,7 +340,7 @@ def they_meet_and_record(host: Page, slt: Page, robin: Page) -> None:
 
 
 def robin_leaves_and_reports(walk: Walk, host: Page, robin: Page) -> Concern:
-    robin.get_by_role("button", name="Leave and report").click()
+    robin.get_by_role("link", name="Leave and report").click()
     appears(robin.get_by_role("heading", level=1, name=re.compile("Report a worry")))
     expect(host.locator("#people-list")).not_to_contain_text("Robin Alder", timeout=SERVER_WORK_MS)
     check_page(robin)
