@@ -48,6 +48,12 @@ def _organisation_of(obj: models.Model | None, actor: _Actor | None) -> int | No
     return organisation_id
 
 
+def _object_type(obj: models.Model) -> str:
+    """The object's model label. A model moved to another app names the label its events were
+    first written under (its ``audit_object_type``), so that its history reads as one."""
+    return getattr(obj, "audit_object_type", "") or obj._meta.label_lower
+
+
 # Raw SQL below: ``record`` runs inside nearly every write in the product, and the ORM's
 # per-row machinery (and each extra round trip) would cost more than the chain itself.
 
@@ -173,7 +179,7 @@ def record(
         actor_id=actor.pk if actor is not None else None,
         actor_label=label[:_LABEL_LENGTH],
         action=AuditAction(action).value,
-        object_type=obj._meta.label_lower if obj is not None else "",
+        object_type=_object_type(obj) if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         reason=reason,
         data=_canonical_data(data),

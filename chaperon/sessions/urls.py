@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_change, views_policy, views_records
+from . import views, views_change, views_policy
 
 app_name = "sessions"
 
@@ -16,7 +16,4 @@ urlpatterns = [
     path("<int:session_id>/open/", views.session_open, name="open"),
     path("exceptions/<int:exception_id>/decide/", views.exception_decide, name="exception_decide"),
     path("join/<str:token>/", views.join, name="join"),
-    path("<int:session_id>/record/", views_records.record_detail, name="record"),
-    path("<int:session_id>/record/write/", views_records.record_write, name="record_write"),
-    path("<int:session_id>/record/amend/", views_records.record_amend, name="record_amend"),
 ]

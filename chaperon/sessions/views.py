@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
+from chaperon.core.panels import record_panels_for
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.verdict import Decision, Verdict
@@ -191,6 +192,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             ),
             "reason_form": ReasonForm(),
             "record_links": record_links_for(viewer, session),
+            "record_panels": record_panels_for(viewer, session),
         },
     )
 

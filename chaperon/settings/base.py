@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chaperon.consent",
     "chaperon.recordings",
     "chaperon.sessions",
+    "chaperon.records",
     "chaperon.concerns",
     "chaperon.rooms",
     "chaperon.families",

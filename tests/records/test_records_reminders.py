@@ -11,28 +11,28 @@ from chaperon.audit.actions import AuditAction
 from chaperon.core.models import EmailDelivery
 from chaperon.core.scheduling import registered
 from chaperon.people.models import Organisation
-from chaperon.sessions.models import (
+from chaperon.records.models import (
     MeetingAction,
     MeetingRecord,
     MeetingRecordAmendment,
     MeetingRecordDestruction,
     MeetingRecordReminder,
-    Session,
 )
-from chaperon.sessions.record_selectors import add_working_time
-from chaperon.sessions.record_services import (
+from chaperon.records.selectors import add_working_time
+from chaperon.records.services import (
     meeting_record_amend,
     meeting_record_reminders_send,
     meeting_records_destroy_expired,
 )
-from chaperon.sessions.tasks import (
+from chaperon.records.tasks import (
     destroy_expired_meeting_records_task,
     send_meeting_record_reminders_task,
 )
+from chaperon.sessions.models import Session
 from tests.conftest import Cast, signed_in
+from tests.sessions.helpers import LONDON
 
-from .helpers import LONDON
-from .test_records_helpers import (
+from .helpers import (
     audit_since,
     clock_at,
     ended_session,

@@ -1,14 +1,8 @@
-"""Meeting records (LOG-1, LOG-2): who may read and write them, when they are due, and the
-reads, each scoped to the viewer and audited where it shows a record's content.
-
-A record is read only by those who need it: the session's staff, the DSL and deputies, and the
-organiser's line manager. Anyone else, in the organisation or not, is told there is no such
-record.
-"""
+"""Meeting records (LOG-1, LOG-2): when they are due, and the reads, each scoped to the viewer
+(``permissions``) and audited where it shows a record's content."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -16,83 +10,28 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound, PermissionDenied
-from chaperon.people.models import Organisation, StaffMember, User
-from chaperon.people.roles import Role
+from chaperon.people.models import Organisation, User
+from chaperon.sessions.attendance import session_attendance
+from chaperon.sessions.models import ApprovedPlatform, Invitation, Session, SessionStatus
 
-from .attendance import session_attendance
 from .models import (
-    ApprovedPlatform,
-    Invitation,
     MeetingAction,
     MeetingRecord,
     MeetingRecordAmendment,
     MeetingRecordDestruction,
     ReminderStage,
-    Session,
-    SessionStatus,
 )
-from .permissions import takes_part
+from .permissions import (
+    access_session_for_record,
+    may_amend_record,
+    may_read_record,
+    may_write_record,
+)
 
-# These read every record of their organisation.
-RECORD_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL})
 # Sessions in these states never took place, so have no record.
 NOT_HELD = (SessionStatus.CANCELLED, SessionStatus.REFUSED, SessionStatus.AWAITING_EXCEPTION)
 # Working days after the session's end at which each reminder is due.
 REMINDER_AFTER_WORKING_DAYS = {ReminderStage.HOST: 1, ReminderStage.MANAGER: 2}
-
-
-# Who may do what -------------------------------------------------------------------------------
-
-
-def line_manager_of(user: User) -> User | None:
-    member = (
-        StaffMember.objects.filter(user_id=user.pk).select_related("line_manager__user").first()
-    )
-    if member is None or member.line_manager is None:
-        return None
-    return member.line_manager.user
-
-
-def may_read_record(user: User, session: Session) -> bool:
-    """The session's staff, the DSL and deputies, and the organiser's line manager."""
-    if not user.is_active or session.organisation_id != user.organisation_id:
-        return False
-    if not user.roles.isdisjoint(RECORD_READERS):
-        return True
-    if takes_part(user, session):
-        return True
-    manager = line_manager_of(session.organiser)
-    return manager is not None and manager.pk == user.pk
-
-
-def may_write_record(user: User, session: Session) -> bool:
-    """The record is the host's to write: the session's organiser."""
-    return (
-        user.is_active
-        and session.organisation_id == user.organisation_id
-        and session.organiser_id == user.pk
-    )
-
-
-def may_amend_record(user: User, session: Session) -> bool:
-    """The host, and the DSL and deputies, amend a record (always with a reason)."""
-    return may_write_record(user, session) or (
-        user.is_active
-        and session.organisation_id == user.organisation_id
-        and not user.roles.isdisjoint(RECORD_READERS)
-    )
-
-
-def access_session_for_record(viewer: User, session_id: int) -> Session:
-    """The session, if the viewer may read its record; otherwise "not found"."""
-    session = (
-        Session.objects.select_related("organisation", "organiser")
-        .filter(pk=session_id, organisation_id=viewer.organisation_id)
-        .first()
-    )
-    if session is None or not may_read_record(viewer, session):
-        raise NotFound("No such meeting record.")
-    return session
 
 
 def approved_platform_names(session: Session) -> list[str]:
@@ -198,21 +137,6 @@ def records_due_for(user: User, *, now: datetime | None = None) -> list[Session]
         .order_by("start")
     )
     return [session for session in sessions if has_ended(session, now=now)]
-
-
-def records_due_panel(user: User) -> dict[str, Any] | None:
-    """The dashboard panel: the records the user has still to write."""
-    due = records_due_for(user)
-    if not due:
-        return None
-    now = timezone.now()
-    rows = [(session, record_due_by(session)) for session in due]
-    return {
-        "due": [
-            {"session": session, "due_by": due_by, "late": due_by <= now}
-            for session, due_by in rows
-        ]
-    }
 
 
 # Reading a record -------------------------------------------------------------------------------

@@ -10,25 +10,20 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from chaperon.sessions import services
-from chaperon.sessions.attendance import attendance_joined, attendance_left
-from chaperon.sessions.models import (
-    ApprovedPlatform,
-    MeetingAction,
-    MeetingRecord,
-    MeetingRecordAmendment,
-    Session,
-)
-from chaperon.sessions.record_services import (
+from chaperon.records.models import MeetingAction, MeetingRecord, MeetingRecordAmendment
+from chaperon.records.services import (
     ActionInput,
     meeting_record_amend,
     meeting_record_write,
     record_is_intact,
 )
+from chaperon.sessions import services
+from chaperon.sessions.attendance import attendance_joined, attendance_left
+from chaperon.sessions.models import ApprovedPlatform, Session
 from tests.conftest import Cast, signed_in
+from tests.sessions.helpers import one_to_one
 
-from .helpers import one_to_one
-from .test_records_helpers import (
+from .helpers import (
     SUMMARY,
     audit_since,
     ended_session,

@@ -8,11 +8,11 @@ from playwright.sync_api import Page, expect
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
-from chaperon.sessions.models import MeetingRecord
+from chaperon.records.models import MeetingRecord
 from tests.browser_support import assert_accessible, sign_in_page
 from tests.conftest import Cast, signed_in
 
-from .test_records_helpers import SUMMARY, ended_session
+from .helpers import SUMMARY, ended_session
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from chaperon.audit.models import AuditEvent
 from chaperon.people.models import StaffMember, User
+from chaperon.records.models import MeetingRecord
+from chaperon.records.services import ActionInput, meeting_record_write
 from chaperon.sessions import services
-from chaperon.sessions.models import MeetingRecord, Session
-from chaperon.sessions.record_services import ActionInput, meeting_record_write
+from chaperon.sessions.models import Session
 from tests.conftest import Cast
-
-from .helpers import LONDON, consent_for, group, one_to_one
+from tests.sessions.helpers import LONDON, consent_for, group, one_to_one
 
 SUMMARY = "Talked through college options and the open evening. Robin seemed settled."
 

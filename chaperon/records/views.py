@@ -3,7 +3,6 @@ selectors decide who may read (and audit the read), the services who may write."
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -11,74 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
-from chaperon.core.forms import Form, IsoDateInput, show_errors
+from chaperon.core.forms import show_errors
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
+from chaperon.sessions.models import Session
 
-from . import record_selectors, record_services
-from .models import DeliveryMethod, MeetingRecord, Session
-
-ACTIONS_PREFIX = "actions"
-
-
-class RecordForm(Form):
-    method = forms.ChoiceField(
-        label="How the session was delivered",
-        choices=DeliveryMethod.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    platform_name = forms.ChoiceField(
-        label="The approved platform used (only if another platform was used)", required=False
-    )
-    summary = forms.CharField(
-        label="Summary of the discussion",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
-        help_text="What was discussed, any disclosure or worry (report those to the DSL too), "
-        "and how the learner seemed.",
-    )
-
-    def __init__(self, *args: Any, session: Session, amending: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        platforms = [(name, name) for name in record_selectors.approved_platform_names(session)]
-        field = self.fields["platform_name"]
-        if platforms and isinstance(field, forms.ChoiceField):
-            field.choices = [("", "Not used"), *platforms]
-        else:
-            del self.fields["platform_name"]
-        if amending:
-            self.fields["reason"] = forms.CharField(
-                label="Why you are changing the record",
-                widget=forms.Textarea(attrs={"rows": 3}),
-                required=False,
-                help_text="Kept with the change, with what the record said before.",
-            )
-
-
-class ActionForm(Form):
-    description = forms.CharField(
-        label="What is to be done", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    owner = forms.ModelChoiceField(
-        label="Who will do it (a member of staff)",
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="Someone else (type their name below)",
-    )
-    owner_name = forms.CharField(
-        label="Or the name of someone else", max_length=200, required=False
-    )
-    due_on = forms.DateField(label="Due by", widget=IsoDateInput(), required=False)
-
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        owner = self.fields["owner"]
-        if isinstance(owner, forms.ModelChoiceField):
-            owner.queryset = staff
-
-
-ActionFormSet = forms.formset_factory(ActionForm, extra=0)
+from . import selectors, services
+from .forms import ACTIONS_PREFIX, ActionFormSet, RecordForm
+from .models import MeetingRecord
+from .permissions import access_session_for_record, may_amend_record, may_write_record
 
 
 def _staff_of(session: Session) -> Any:
@@ -116,9 +56,9 @@ def _forms(
     return form, actions
 
 
-def _inputs(actions: Any) -> list[record_services.ActionInput]:
+def _inputs(actions: Any) -> list[services.ActionInput]:
     return [
-        record_services.ActionInput(
+        services.ActionInput(
             description=row.cleaned_data.get("description", ""),
             owner=row.cleaned_data.get("owner"),
             owner_name=row.cleaned_data.get("owner_name", ""),
@@ -152,11 +92,11 @@ def _submitted(request: HttpRequest, form: RecordForm, actions: Any) -> bool:
 def _page(request: HttpRequest, session: Session, **context: Any) -> HttpResponse:
     return render(
         request,
-        "sessions/record_form.html",
+        "records/record_form.html",
         {
             "nav": "sessions",
             "session": session,
-            "attendance": record_selectors.attendance_of(session),
+            "attendance": selectors.attendance_of(session),
             **context,
         },
     )
@@ -166,21 +106,20 @@ def _page(request: HttpRequest, session: Session, **context: Any) -> HttpRespons
 @require_GET
 def record_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    view = record_selectors.meeting_record_for(viewer, session_id)
+    view = selectors.meeting_record_for(viewer, session_id)
     session = view.session
     return render(
         request,
-        "sessions/record.html",
+        "records/record.html",
         {
             "nav": "sessions",
             "view": view,
             "session": session,
-            "intact": view.record is None or record_services.record_is_intact(view.record),
+            "intact": view.record is None or services.record_is_intact(view.record),
             "may_write": view.due_by is not None
-            and record_selectors.has_ended(session)
-            and record_selectors.may_write_record(viewer, session),
-            "may_amend": view.record is not None
-            and record_selectors.may_amend_record(viewer, session),
+            and selectors.has_ended(session)
+            and may_write_record(viewer, session),
+            "may_amend": view.record is not None and may_amend_record(viewer, session),
         },
     )
 
@@ -189,20 +128,20 @@ def record_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_write(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    session = record_selectors.access_session_for_record(viewer, session_id)
-    if not record_selectors.may_write_record(viewer, session):
+    session = access_session_for_record(viewer, session_id)
+    if not may_write_record(viewer, session):
         raise PermissionDenied("Only the session's host writes its meeting record.")
-    if record_selectors.record_exists(session):
+    if selectors.record_exists(session):
         messages.info(request, "The record is written. To change it, amend it with a reason.")
-        return redirect("sessions:record", session.pk)
-    if record_selectors.record_destroyed(session):
-        return redirect("sessions:record", session.pk)
-    if not (record_selectors.is_held(session) and record_selectors.has_ended(session)):
+        return redirect("records:detail", session.pk)
+    if selectors.record_destroyed(session):
+        return redirect("records:detail", session.pk)
+    if not (selectors.is_held(session) and selectors.has_ended(session)):
         return _page(request, session, closed=True)
     form, actions = _forms(request, session)
     if _submitted(request, form, actions):
         try:
-            record_services.meeting_record_write(
+            services.meeting_record_write(
                 actor=viewer,
                 session=session,
                 method=form.cleaned_data["method"],
@@ -214,7 +153,7 @@ def record_write(request: HttpRequest, session_id: int) -> HttpResponse:
             _show(error, form, actions)
         else:
             messages.success(request, "Meeting record saved.")
-            return redirect("sessions:record", session.pk)
+            return redirect("records:detail", session.pk)
     return _page(request, session, form=form, actions=actions)
 
 
@@ -240,13 +179,13 @@ def _initial(meeting_record: MeetingRecord) -> tuple[dict[str, Any], list[dict[s
 @require_http_methods(["GET", "POST"])
 def record_amend(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    meeting_record = record_selectors.record_for_amending(viewer, session_id)
+    meeting_record = selectors.record_for_amending(viewer, session_id)
     session = meeting_record.session
     initial, rows = _initial(meeting_record)
     form, actions = _forms(request, session, initial=initial, initial_actions=rows)
     if _submitted(request, form, actions):
         try:
-            amendment = record_services.meeting_record_amend(
+            amendment = services.meeting_record_amend(
                 actor=viewer,
                 meeting_record=meeting_record,
                 method=form.cleaned_data["method"],
@@ -262,5 +201,5 @@ def record_amend(request: HttpRequest, session_id: int) -> HttpResponse:
                 messages.info(request, "Nothing was changed, so no amendment was made.")
             else:
                 messages.success(request, "Amendment saved, with your reason.")
-            return redirect("sessions:record", session.pk)
+            return redirect("records:detail", session.pk)
     return _page(request, session, form=form, actions=actions, amending=True)
