@@ -16,11 +16,11 @@ from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.verdict import Decision
 
-from .changes import ChangeResult, SessionChange, session_change
 from .fixes import may_change_parts
 from .forms import ChangeForm, kept_input, searching
 from .models import Session
 from .permissions import access_session, oversees
+from .services import ChangeResult, SessionChange, session_change
 from .views import _names, explained
 
 

@@ -16,9 +16,8 @@ from chaperon.audit.models import AuditEvent
 from chaperon.concerns import services
 from chaperon.concerns.models import Concern, EntryKind
 from chaperon.consent import services as consent
-from chaperon.recordings.destruction import recording_destroy
 from chaperon.recordings.models import LegalHold, RecordingStatus
-from chaperon.recordings.services import recording_hold_release
+from chaperon.recordings.services import recording_destroy, recording_hold_release
 from tests import factories
 from tests.conftest import Cast, signed_in
 from tests.consent.helpers import (

@@ -260,7 +260,7 @@ def test_a_whole_recording_through_a_django_storage(
 ) -> None:
     from django.core.files.storage import default_storage
 
-    from chaperon.recordings.destruction import recording_destroy
+    from chaperon.recordings.services import recording_destroy
 
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])

@@ -12,8 +12,8 @@ from django.db.models import F
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.recordings.crypto import CHUNK_SIZE, SEALED_CHUNK_SIZE, ChunkRejected, open_chunk
-from chaperon.recordings.destruction import recording_destroy
 from chaperon.recordings.models import Recording, Track
+from chaperon.recordings.services import recording_destroy
 from chaperon.recordings.storage import LocalChunkStore
 from chaperon.recordings.vault import RecordingGone, TrackReader, cipher_of, open_track
 from tests.conftest import Cast, signed_in

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import LazySettings
 
-from chaperon.rooms import recorder
+from chaperon.rooms.services import recorder
 
 from .helpers import FakeVault, asgi_server, reset_channel_layer
 

@@ -19,9 +19,9 @@ from chaperon.core.links import absolute_url
 from chaperon.people.models import User
 from chaperon.people.selectors import staff_with_roles
 from chaperon.policy.describe import describe_approvers
-from chaperon.sessions import live
 from chaperon.sessions.models import ExceptionStatus, SessionException
 from chaperon.sessions.policies import organisation_policy
+from chaperon.sessions.services import live
 
 from .. import broadcast
 from ..models import Participant, Room, RoomExtension

@@ -10,11 +10,10 @@ from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import User
 from chaperon.policy.verdict import Outcome, Verdict
-from chaperon.sessions import live
 from chaperon.sessions.attendance import session_room_ended
 from chaperon.sessions.models import SessionKind, SessionStatus
 from chaperon.sessions.plans import learner_subject
-from chaperon.sessions.services import session_open
+from chaperon.sessions.services import live, session_open
 
 from .. import broadcast
 from ..models import Participant, Presence, RecordingState, Room
@@ -135,7 +134,7 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
         room.ended_at = timezone.now()
         room.end_reason = reason
         room.save(update_fields=["ended_at", "end_reason"])
-        from .. import recorder
+        from . import recorder
 
         recorder.stop(room, by=host)
         lapse_extensions(room)
@@ -174,6 +173,6 @@ def room_tick(*, session_id: int) -> None:
                 event(room, "time_warning", minutes_left=5)
                 broadcast.room_changed(session_id)
     if room.recording_state == RecordingState.ON:
-        from .. import recorder
+        from . import recorder
 
         recorder.notice_gaps(room, now=now)

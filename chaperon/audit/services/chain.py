@@ -8,8 +8,8 @@ from typing import Any, Protocol
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .actions import AuditAction
-from .models import (
+from ..actions import AuditAction
+from ..models import (
     CHAINED_COLUMNS,
     GENESIS_HASH,
     AuditChainHead,

@@ -27,8 +27,8 @@ from chaperon.core.resilience import RECOVERABLE
 from chaperon.people.models import User
 from chaperon.people.selectors import organisation_today
 
-from . import notices
-from .models import (
+from .. import notices
+from ..models import (
     DataKey,
     DestructionCertificate,
     DestructionTrigger,
@@ -36,8 +36,8 @@ from .models import (
     Recording,
     RecordingStatus,
 )
-from .storage import chunk_store
-from .vault import ciphertext_digest
+from ..storage import chunk_store
+from ..vault import ciphertext_digest
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def _withdrawn_learners(recording: Recording) -> list[int]:
 def queue_for_withdrawn_consent(event: ConsentWithdrawn) -> None:
     """Subscribed to ``ConsentWithdrawn`` (after the withdrawal commits): queue the destruction,
     so that a store that does not answer delays it, never the withdrawal."""
-    from .tasks import destroy_for_withdrawn_consent_task
+    from ..tasks import destroy_for_withdrawn_consent_task
 
     if RECORDING_PURPOSE not in event.purposes:
         return
@@ -238,7 +238,7 @@ def _due(recording: Recording, now: datetime) -> tuple[str, str, list[int]] | No
 def queue_if_due(*, recording_id: int, actor: User) -> bool:
     """After a hold ends, inside its transaction: queue the destruction if nothing else holds
     the recording and it is due. Returns whether it was queued."""
-    from .tasks import destroy_recording_if_due_task
+    from ..tasks import destroy_recording_if_due_task
 
     recording = Recording.objects.select_related("session__organisation").get(pk=recording_id)
     if recording.destroyed or _held(recording_id):

@@ -22,10 +22,10 @@ from chaperon.recordings import services as vault_services
 from chaperon.recordings.models import Recording
 from chaperon.sessions.models import Invitation
 
-from . import broadcast
-from .models import Participant, Presence, RecordingState, Room
-from .services import comfort
-from .services.common import audit, event, host_of, in_call, locked_room, refused_once
+from .. import broadcast
+from ..models import Participant, Presence, RecordingState, Room
+from . import comfort
+from .common import audit, event, host_of, in_call, locked_room, refused_once
 
 GIVEN = "given"
 

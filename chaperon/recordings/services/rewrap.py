@@ -14,8 +14,8 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 
-from .keys import KeyWrapper, wrapper_for
-from .models import DataKey
+from ..keys import KeyWrapper, wrapper_for
+from ..models import DataKey
 
 BATCH = 200
 

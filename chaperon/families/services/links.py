@@ -10,8 +10,8 @@ from chaperon.audit.services import record
 from chaperon.consent.permissions import ConsentPermission, require, require_same_organisation
 from chaperon.people.models import Guardian, User
 
-from .models import FamilyLinkKey, new_nonce
-from .selectors import LINK_ACTOR
+from ..models import FamilyLinkKey, new_nonce
+from ..selectors import LINK_ACTOR
 
 
 def family_links_stop(*, actor: User | None, guardian: Guardian) -> FamilyLinkKey:

@@ -15,10 +15,10 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Learner, User
 from chaperon.policy.verdict import Outcome
 
-from .judging import judge
-from .models import ExceptionStatus, Session, SessionException, SessionKind
-from .permissions import require_host
-from .plans import Proposal, learner_subject
+from ..judging import judge
+from ..models import ExceptionStatus, Session, SessionException, SessionKind
+from ..permissions import require_host
+from ..plans import Proposal, learner_subject
 
 # Extensions the host approves in the room, within the policy's allowance, carry this role.
 ROOM_EXTENSION_ROLE = "room_host"

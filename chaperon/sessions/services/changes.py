@@ -17,13 +17,14 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Learner, User
 from chaperon.policy.verdict import Decision, Outcome, Verdict
 
-from . import invitations
-from .judging import judge
-from .locks import lock_learners
-from .models import Session, SessionStatus
-from .permissions import require_may_change
-from .plans import Proposal
-from .services import recheck_neighbours, validate_proposal
+from .. import invitations
+from ..judging import judge
+from ..locks import lock_learners
+from ..models import Session, SessionStatus
+from ..permissions import require_may_change
+from ..plans import Proposal
+from .booking import validate_proposal
+from .rechecks import recheck_neighbours
 
 PROBLEMS = (Outcome.BLOCK, Outcome.NEEDS_EXCEPTION)
 
