@@ -5,7 +5,6 @@ organiser's line manager. Anyone else, in the organisation or not, is told there
 record.
 """
 
-from chaperon.core.exceptions import NotFound
 from chaperon.people.models import StaffMember, User
 from chaperon.people.roles import Role
 from chaperon.sessions.models import Session
@@ -13,6 +12,8 @@ from chaperon.sessions.permissions import takes_part
 
 # These read every record of their organisation.
 RECORD_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL})
+# What anyone who may not read a record is told, in the organisation or not.
+NO_SUCH_RECORD = "No such meeting record."
 
 
 def line_manager_of(user: User) -> User | None:
@@ -52,15 +53,3 @@ def may_amend_record(user: User, session: Session) -> bool:
         and session.organisation_id == user.organisation_id
         and not user.roles.isdisjoint(RECORD_READERS)
     )
-
-
-def access_session_for_record(viewer: User, session_id: int) -> Session:
-    """The session, if the viewer may read its record; otherwise "not found"."""
-    session = (
-        Session.objects.select_related("organisation", "organiser")
-        .filter(pk=session_id, organisation_id=viewer.organisation_id)
-        .first()
-    )
-    if session is None or not may_read_record(viewer, session):
-        raise NotFound("No such meeting record.")
-    return session

@@ -13,6 +13,7 @@ from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import Organisation, User
 from chaperon.sessions.attendance import session_attendance
 from chaperon.sessions.models import ApprovedPlatform, Invitation, Session, SessionStatus
+from chaperon.sessions.permissions import access_session
 
 from .models import (
     MeetingAction,
@@ -22,7 +23,7 @@ from .models import (
     ReminderStage,
 )
 from .permissions import (
-    access_session_for_record,
+    NO_SUCH_RECORD,
     may_amend_record,
     may_read_record,
     may_write_record,
@@ -54,7 +55,7 @@ def record_destroyed(session: Session) -> bool:
 def record_for_amending(viewer: User, session_id: int) -> MeetingRecord:
     """The session's written record, for its host or a safeguarding lead; "not found" for
     those who may not read it, refused for readers who may not amend."""
-    session = access_session_for_record(viewer, session_id)
+    session = access_session(viewer, session_id, may=may_read_record, not_found=NO_SUCH_RECORD)
     if not may_amend_record(viewer, session):
         raise PermissionDenied("Only the host, the DSL or a deputy may amend a meeting record.")
     meeting_record = (
@@ -217,7 +218,7 @@ def _record_of(session: Session) -> MeetingRecord | None:
 def meeting_record_for(viewer: User, session_id: int) -> RecordView:
     """The session's record for someone who may read it (else "not found"). Reading a written
     record is audited (LOG-2)."""
-    session = access_session_for_record(viewer, session_id)
+    session = access_session(viewer, session_id, may=may_read_record, not_found=NO_SUCH_RECORD)
     meeting_record = _record_of(session)
     destruction = MeetingRecordDestruction.objects.filter(session=session).first()
     if meeting_record is not None:

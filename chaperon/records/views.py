@@ -14,11 +14,12 @@ from chaperon.core.forms import show_errors
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.sessions.models import Session
+from chaperon.sessions.permissions import access_session
 
 from . import selectors, services
 from .forms import ACTIONS_PREFIX, ActionFormSet, RecordForm
 from .models import MeetingRecord
-from .permissions import access_session_for_record, may_amend_record, may_write_record
+from .permissions import NO_SUCH_RECORD, may_amend_record, may_read_record, may_write_record
 
 
 def _staff_of(session: Session) -> Any:
@@ -128,7 +129,7 @@ def record_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_write(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    session = access_session_for_record(viewer, session_id)
+    session = access_session(viewer, session_id, may=may_read_record, not_found=NO_SUCH_RECORD)
     if not may_write_record(viewer, session):
         raise PermissionDenied("Only the session's host writes its meeting record.")
     if selectors.record_exists(session):

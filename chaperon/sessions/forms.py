@@ -13,6 +13,7 @@ from chaperon.people.models import Learner, Organisation, User
 from chaperon.people.selectors import learner_list_visible_to
 
 from .models import BUILTIN_PLATFORM, ApprovedPlatform, SessionKind
+from .plans import SESSION_SETTINGS
 
 
 def local_datetime(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -214,11 +215,7 @@ class BookingForm(SessionPartsForm):
         "learner_search",
         "other_staff",
         "staff_search",
-        "named_adult",
-        "guardians_may_drop_in",
-        "platform",
-        "recording_enabled",
-        "recording_purpose",
+        *SESSION_SETTINGS,
         "exception_reason",
     ]
 

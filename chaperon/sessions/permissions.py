@@ -1,5 +1,7 @@
 """Who may book, see and change sessions. Other organisations' sessions are "not found"."""
 
+from collections.abc import Callable
+
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import User
 from chaperon.people.roles import Role
@@ -36,15 +38,23 @@ def may_see(user: User, session: Session) -> bool:
     return oversees(user) or takes_part(user, session)
 
 
-def access_session(user: User, session_id: int) -> Session:
-    """A session the user organises, takes part in, or oversees; otherwise "not found"."""
+def access_session(
+    user: User,
+    session_id: int,
+    *,
+    may: Callable[[User, Session], bool] = may_see,
+    not_found: str = "No such session.",
+) -> Session:
+    """A session of the user's organisation that ``may(user, session)`` allows: by default one
+    they organise, take part in, or oversee (a meeting record passes who may read it);
+    otherwise "not found", saying ``not_found``."""
     session = (
         Session.objects.select_related("organisation", "organiser")
         .filter(pk=session_id, organisation_id=user.organisation_id)
         .first()
     )
-    if session is None or not may_see(user, session):
-        raise NotFound("No such session.")
+    if session is None or not may(user, session):
+        raise NotFound(not_found)
     return session
 
 

@@ -41,7 +41,7 @@ from .models import (
     SessionStatus,
 )
 from .permissions import access_session, may_book, oversees
-from .plans import Proposal, learner_subject, staff_subject
+from .plans import SESSION_SETTINGS, Proposal, learner_subject, staff_subject
 
 
 def explained(
@@ -119,13 +119,9 @@ def session_book(request: HttpRequest) -> HttpResponse:
             kind=data["kind"],
             start=form.start(),
             duration_minutes=data["duration_minutes"],
-            platform=data["platform"],
-            recording_enabled=data["recording_enabled"],
-            recording_purpose=data["recording_purpose"],
             staff=[viewer, *data["other_staff"]],
             learners=list(data["learners"]),
-            named_adult=data["named_adult"],
-            guardians_may_drop_in=data["guardians_may_drop_in"],
+            **{name: data[name] for name in SESSION_SETTINGS},
         )
         try:
             result = services.session_book(

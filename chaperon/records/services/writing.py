@@ -17,7 +17,7 @@ from chaperon.people.models import User
 from chaperon.sessions.models import Session
 
 from ..models import DeliveryMethod, MeetingRecord, MeetingRecordAmendment
-from ..permissions import may_amend_record, may_read_record, may_write_record
+from ..permissions import NO_SUCH_RECORD, may_amend_record, may_read_record, may_write_record
 from ..selectors import (
     approved_platform_names,
     has_ended,
@@ -100,7 +100,7 @@ def meeting_record_write(
     """Write the record of a session that has ended (LOG-1). Only its organiser, the host, may;
     only once: later changes are amendments."""
     if not may_read_record(actor, session):
-        raise NotFound("No such meeting record.")
+        raise NotFound(NO_SUCH_RECORD)
     if not may_write_record(actor, session):
         raise PermissionDenied("Only the session's host writes its meeting record.")
     if not is_held(session):
@@ -151,7 +151,7 @@ def meeting_record_amend(
     reason (LOG-2). Returns None when nothing differs: no amendment is made."""
     session = meeting_record.session
     if not may_read_record(actor, session):
-        raise NotFound("No such meeting record.")
+        raise NotFound(NO_SUCH_RECORD)
     if not may_amend_record(actor, session):
         raise PermissionDenied("Only the host, the DSL or a deputy may amend a meeting record.")
     kept = _checked(session, method, platform_name, summary, actions)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.links import absolute_url
 from chaperon.people.models import User

@@ -6,13 +6,14 @@ person present may be recorded, pauses when someone who may not comes in, and a 
 stops arriving is a gap, shown to the host and kept with the track.
 """
 
+from collections.abc import Callable
 from datetime import datetime
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from chaperon.audit.actions import AuditAction
 from chaperon.consent.selectors import session_consent_facts, staff_recording_consent
@@ -20,7 +21,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import GuardianRelationship, StaffMember, User
 from chaperon.recordings import services as vault_services
 from chaperon.recordings.models import Recording
-from chaperon.sessions.models import Invitation
+from chaperon.sessions.models import Invitation, Session
 
 from .. import broadcast
 from ..models import Participant, Presence, RecordingState, Room
@@ -30,9 +31,47 @@ from .common import audit, event, host_of, in_call, locked_room, refused_once
 GIVEN = "given"
 
 
-def _vault() -> ModuleType:
-    """The vault's services; the tests stand a fake in for them."""
-    return vault_services
+class Vault(Protocol):
+    """What the recorder asks of the vault: the recordings app's services (``RecordingsVault``).
+    ``ROOM_RECORDING_VAULT`` names the class the recorder makes it from."""
+
+    def Appearance(
+        self, *, label: str, learner_id: int | None, guardian_id: int | None, user_id: int | None
+    ) -> Any: ...
+
+    def recording(self, recording_id: int) -> Any: ...
+
+    def recording_begin(
+        self, *, actor: User, session: Session, purpose: str, appearances: list[Any]
+    ) -> Any: ...
+
+    def recording_add_appearance(self, *, recording: Any, appearance: Any) -> None: ...
+
+    def track_open(self, *, recording: Any, label: str, started_at: datetime) -> Any: ...
+
+    def track_gap(self, *, track_id: int, started_at: datetime, ended_at: datetime) -> None: ...
+
+    def recording_finish(self, *, recording: Any) -> None: ...
+
+
+class RecordingsVault:
+    """The vault recordings are written to: the recordings app's services."""
+
+    Appearance = vault_services.Appearance
+    recording_begin = staticmethod(vault_services.recording_begin)
+    recording_add_appearance = staticmethod(vault_services.recording_add_appearance)
+    track_open = staticmethod(vault_services.track_open)
+    track_gap = staticmethod(vault_services.track_gap)
+    recording_finish = staticmethod(vault_services.recording_finish)
+
+    def recording(self, recording_id: int) -> Recording:
+        return Recording.objects.get(pk=recording_id)
+
+
+def recording_vault() -> Vault:
+    """The vault named by ``ROOM_RECORDING_VAULT`` (the tests name a fake)."""
+    factory: Callable[[], Vault] = import_string(settings.ROOM_RECORDING_VAULT)
+    return factory()
 
 
 def _present(room: Room) -> list[Participant]:
@@ -95,8 +134,7 @@ def _comfort_problem(name: str, answer: bool | None) -> list[str]:
     ]
 
 
-def _appearance(person: Participant) -> Any:
-    vault = _vault()
+def _appearance(person: Participant, vault: Vault) -> Any:
     person_id = person.invitation.person_id if person.invitation else None
     return vault.Appearance(
         label=track_label(person),
@@ -151,11 +189,12 @@ def recording_start(*, actor: User, session_id: int) -> Room:
 
 def _begin(room: Room, host: Participant, actor: User, people: list[Participant]) -> None:
     if room.recording_id is None:
-        recording = _vault().recording_begin(
+        vault = recording_vault()
+        recording = vault.recording_begin(
             actor=actor,
             session=room.session,
             purpose=room.session.recording_purpose,
-            appearances=[_appearance(person) for person in people],
+            appearances=[_appearance(person, vault) for person in people],
         )
         room.recording_id = recording.pk
     room.recording_state = RecordingState.ON
@@ -203,13 +242,10 @@ def pause_unless_consented(room: Room, person: Participant) -> None:
         event(room, "recording_paused", participant=person)
         audit(AuditAction.ROOM_RECORDING_PAUSED, room, None, data={"participant": person.pk})
     elif room.recording_id is not None:
-        _vault().recording_add_appearance(
-            recording=_recording(room.recording_id), appearance=_appearance(person)
+        vault = recording_vault()
+        vault.recording_add_appearance(
+            recording=vault.recording(room.recording_id), appearance=_appearance(person, vault)
         )
-
-
-def _recording(recording_id: int) -> Recording:
-    return Recording.objects.get(pk=recording_id)
 
 
 class TrackHolder:
@@ -246,8 +282,11 @@ def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) ->
     try:
         if holder.writer is None:
             holder.participant_id = person.pk
-            holder.writer = _vault().track_open(
-                recording=_recording(room.recording_id), label=track_label(person), started_at=now
+            vault = recording_vault()
+            holder.writer = vault.track_open(
+                recording=vault.recording(room.recording_id),
+                label=track_label(person),
+                started_at=now,
             )
             person.track_id = holder.writer.track_id
             person.save(update_fields=["track_id"])
@@ -257,7 +296,7 @@ def recording_chunk(*, participant_id: int, data: bytes, holder: TrackHolder) ->
         return False
     gap_since = person.gap_since or _late(person.last_chunk_at, now)
     if gap_since is not None and person.track_id is not None:
-        _record_gap(room, person, gap_since, now)
+        _record_gap(room, person, person.track_id, gap_since, now)
     Participant.objects.filter(pk=person.pk).update(last_chunk_at=now, gap_since=None)
     return True
 
@@ -267,9 +306,11 @@ def _late(last: datetime | None, now: datetime) -> datetime | None:
     return last if last is not None and (now - last).total_seconds() > limit else None
 
 
-def _record_gap(room: Room, person: Participant, started: datetime, ended: datetime) -> None:
+def _record_gap(
+    room: Room, person: Participant, track_id: int, started: datetime, ended: datetime
+) -> None:
     with transaction.atomic():
-        _vault().track_gap(track_id=person.track_id, started_at=started, ended_at=ended)
+        recording_vault().track_gap(track_id=track_id, started_at=started, ended_at=ended)
         event(
             room,
             "track_gap",
@@ -304,6 +345,7 @@ def finish_if_done(*, session_id: int) -> None:
             return
         if Participant.objects.filter(room=room, track_id__isnull=False, connected=True).exists():
             return
-        _vault().recording_finish(recording=_recording(room.recording_id))
+        vault = recording_vault()
+        vault.recording_finish(recording=vault.recording(room.recording_id))
         room.recording_id = None
         room.save(update_fields=["recording_id"])

@@ -22,7 +22,7 @@ from ..judging import judge
 from ..locks import lock_learners
 from ..models import Session, SessionStatus
 from ..permissions import require_may_change
-from ..plans import Proposal
+from ..plans import SESSION_SETTINGS, Proposal, settings_of
 from .booking import validate_proposal
 from .rechecks import recheck_neighbours
 
@@ -46,11 +46,7 @@ class SessionChange:
         return cls(
             learners=list(session.learners.all()),
             other_staff=[user for user in session.staff.all() if user.pk != session.organiser_id],
-            named_adult=session.named_adult,
-            guardians_may_drop_in=session.guardians_may_drop_in,
-            platform=session.platform,
-            recording_enabled=session.recording_enabled,
-            recording_purpose=session.recording_purpose,
+            **settings_of(session),
         )
 
 
@@ -92,13 +88,7 @@ def _changed_fields(before: Proposal, after: Proposal) -> tuple[str, ...]:
         names.append("learners")
     if {user.pk for user in before.staff} != {user.pk for user in after.staff}:
         names.append("staff")
-    for name in (
-        "named_adult",
-        "guardians_may_drop_in",
-        "platform",
-        "recording_enabled",
-        "recording_purpose",
-    ):
+    for name in SESSION_SETTINGS:
         if getattr(before, name) != getattr(after, name):
             names.append(name)
     return tuple(names)
@@ -145,11 +135,8 @@ def session_change(*, actor: User, session: Session, change: SessionChange) -> C
 
 
 def _save(session: Session, proposal: Proposal, verdict: Verdict, *, cleared: bool) -> None:
-    session.named_adult = proposal.named_adult
-    session.guardians_may_drop_in = proposal.guardians_may_drop_in
-    session.platform = proposal.platform
-    session.recording_enabled = proposal.recording_enabled
-    session.recording_purpose = proposal.recording_purpose
+    for name, value in settings_of(proposal).items():
+        setattr(session, name, value)
     session.flagged = verdict.decision != Decision.ALLOW
     session.last_verdict = verdict.to_dict()
     session.ical_sequence += 1

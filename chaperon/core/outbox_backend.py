@@ -1,3 +1,6 @@
+"""The outbox: a Django email backend that keeps each message in the database, shown on the
+outbox page (``/outbox/``), so that the embedded demo works with no mail server."""
+
 from collections.abc import Sequence
 
 from django.core.mail import EmailMessage
