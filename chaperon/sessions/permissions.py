@@ -21,8 +21,8 @@ def oversees(user: User) -> bool:
     return user.is_active and not user.roles.isdisjoint(OVERSEERS)
 
 
-def require_booker(user: User | None) -> None:
-    if user is not None and not may_book(user):
+def require_booker(user: User) -> None:
+    if not may_book(user):
         raise PermissionDenied("Your role does not allow booking sessions.")
 
 
@@ -58,20 +58,16 @@ def access_session(
     return session
 
 
-def require_may_change(user: User | None, session: Session) -> None:
+def require_may_change(user: User, session: Session) -> None:
     """The organiser, or someone who oversees sessions, may reschedule or cancel."""
-    if user is None:
-        return
     if session.organisation_id != user.organisation_id:
         raise NotFound("No such session.")
     if session.organiser_id != user.pk and not oversees(user):
         raise PermissionDenied("Only the organiser or a safeguarding lead can change this session.")
 
 
-def require_host(user: User | None, session: Session) -> None:
+def require_host(user: User, session: Session) -> None:
     """Preparing and opening a session is for its organiser, who hosts it."""
-    if user is None:
-        return
     if session.organisation_id != user.organisation_id:
         raise NotFound("No such session.")
     if session.organiser_id != user.pk:

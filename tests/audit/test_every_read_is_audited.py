@@ -21,6 +21,7 @@ from chaperon.consent import links
 from chaperon.consent.attachments import evidence_file
 from chaperon.consent.models import ConsentEvidence
 from chaperon.consent.services import consent_record_by_staff
+from chaperon.core.actors import SYSTEM
 from chaperon.families.links import family_token
 from tests import factories
 from tests.api.conftest import api_as
@@ -279,7 +280,7 @@ def _answered_by_link(cast: Cast) -> tuple[str, ConsentEvidence]:
 def _world(cast: Cast) -> World:
     token, by_link = _answered_by_link(cast)
     on_paper = consent_record_by_staff(
-        actor=None,
+        actor=SYSTEM,
         learner=cast.learner,
         guardian_id=cast.guardian.pk,
         answered_by_name="Morgan Alder",

@@ -3,10 +3,12 @@
 import hashlib
 import json
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+
+from chaperon.core.actors import SYSTEM, Actor, PublicActor, SystemActor
 
 from ..actions import AuditAction
 from ..models import (
@@ -27,19 +29,13 @@ _OWN_COLUMNS = CHAINED_COLUMNS[1:-1]
 _LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length or 254
 
 
-class _Actor(Protocol):
-    pk: Any
-
-    def get_username(self) -> str: ...
-
-
 def _canonical_data(data: dict[str, Any] | None) -> str:
     if not data:
         return ""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _organisation_of(obj: models.Model | None, actor: _Actor | None) -> int | None:
+def _organisation_of(obj: models.Model | None, actor: Actor) -> int | None:
     organisation_id = getattr(obj, "organisation_id", None)
     if organisation_id is None and obj is not None and obj._meta.label_lower == ORGANISATION_MODEL:
         organisation_id = obj.pk
@@ -156,7 +152,7 @@ def _append(row: list[Any]) -> tuple[int, str, str]:
 def record(
     *,
     action: AuditAction,
-    actor: _Actor | None = None,
+    actor: Actor | None = SYSTEM,
     obj: models.Model | None = None,
     organisation_id: int | None = None,
     reason: str = "",
@@ -169,14 +165,23 @@ def record(
     an organisation), or else the actor's. ``data`` holds small JSON-able facts (ids,
     changed field names); no free-text personal data. Appends queue on the chain head
     until the surrounding transaction ends, so record the event as the last write.
+
+    ``actor`` is a person, ``SYSTEM`` (by default) or ``PUBLIC``, with ``actor_label`` saying
+    how a member of the public came (a public page, a personal link). ``None``, from callers
+    not yet explicit, is the system.
     """
+    if actor is None:
+        actor = SYSTEM
     if organisation_id is None:
         organisation_id = _organisation_of(obj, actor)
-    label = actor_label or (actor.get_username() if actor is not None else "system")
+    if isinstance(actor, SystemActor | PublicActor):
+        actor_id, label = None, actor_label or actor.label
+    else:
+        actor_id, label = actor.pk, actor_label or actor.get_username()
     event = AuditEvent(
         occurred_at=timezone.now(),
         organisation_id=organisation_id,
-        actor_id=actor.pk if actor is not None else None,
+        actor_id=actor_id,
         actor_label=label[:_LABEL_LENGTH],
         action=AuditAction(action).value,
         object_type=_object_type(obj) if obj is not None else "",

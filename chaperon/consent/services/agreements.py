@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Learner, StaffMember, User
 from chaperon.people.selectors import organisation_today
@@ -23,7 +24,7 @@ TEXT_MAX = 2000
 
 def own_recording_agreement_record(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     learner: Learner,
     recorded_by_name: str,
     purpose: str,
@@ -52,7 +53,7 @@ def own_recording_agreement_record(
             purpose=purpose.strip()[:TEXT_MAX],
             kept_until=kept_until,
             agreed_on=agreed_on,
-            entered_by=actor,
+            entered_by=actor if isinstance(actor, User) else None,
         )
         if file is not None:
             agreement.attachment.name = file.path
@@ -126,7 +127,7 @@ def staff_recording_consent_answer(
 
 def employer_recording_consent_record(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     staff: StaffMember,
     employer_name: str,
     answer: str,
@@ -151,7 +152,7 @@ def employer_recording_consent_record(
             answer=final,
             employer_name=name[:200],
             answered_at=timezone.now(),
-            entered_by=actor,
+            entered_by=actor if isinstance(actor, User) else None,
             reason=reason.strip(),
         )
         if file is not None:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Organisation, User
 from chaperon.people.services import apply_changes, full_clean_or_fail
@@ -120,7 +121,7 @@ def statement_current(*, organisation: Organisation) -> StatementVersion:
 
 def statement_save(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     organisation: Organisation,
     intro: str,
     parent_information: str,
@@ -168,7 +169,7 @@ def statement_save(
                 parent_information=parent_information.strip(),
                 text=text,
                 sha256=sha256_of(text),
-                created_by=actor,
+                created_by=actor if isinstance(actor, User) else None,
             )
         if changed:
             record(

@@ -8,16 +8,17 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.permissions import ConsentPermission, require, require_same_organisation
+from chaperon.core.actors import PublicActor
 from chaperon.people.models import Guardian, User
 
 from ..models import FamilyLinkKey, new_nonce
 from ..selectors import LINK_ACTOR
 
 
-def family_links_stop(*, actor: User | None, guardian: Guardian) -> FamilyLinkKey:
-    """Stop every family page link of ``guardian``. ``actor`` None: the holder of a working
+def family_links_stop(*, actor: User | PublicActor, guardian: Guardian) -> FamilyLinkKey:
+    """Stop every family page link of ``guardian``. ``actor`` ``PUBLIC``: the holder of a working
     link asked (the caller has opened it)."""
-    if actor is not None:
+    if isinstance(actor, User):
         require(actor, ConsentPermission.RECORD)
         require_same_organisation(actor, guardian.organisation_id)
     with transaction.atomic():
@@ -30,7 +31,7 @@ def family_links_stop(*, actor: User | None, guardian: Guardian) -> FamilyLinkKe
         record(
             action=AuditAction.FAMILY_LINKS_STOPPED,
             actor=actor,
-            actor_label="" if actor is not None else LINK_ACTOR,
+            actor_label="" if isinstance(actor, User) else LINK_ACTOR,
             obj=guardian,
         )
     return key

@@ -1,6 +1,7 @@
 """Every change to organisations and people: permission checked, validated, audited, atomic.
 
-``actor=None`` means the system itself (a command run by an operator on the server)."""
+``actor`` is the signed-in user, or ``SYSTEM`` (``chaperon.core.actors``): Chaperon itself, a
+command run by an operator on the server or an import it runs."""
 
 from .common import apply_changes, full_clean_or_fail
 from .guardians import (

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 
 from ..models import (
@@ -23,7 +24,7 @@ GUARDIAN_FIELDS = ("external_id", "full_name", "email", "phone", "preferred_cont
 
 
 def guardian_create(
-    *, actor: User | None, organisation: Organisation, full_name: str, **fields: Any
+    *, actor: User | SystemActor, organisation: Organisation, full_name: str, **fields: Any
 ) -> Guardian:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, organisation)
@@ -35,7 +36,7 @@ def guardian_create(
     return guardian
 
 
-def guardian_update(*, actor: User | None, guardian: Guardian, **changes: Any) -> Guardian:
+def guardian_update(*, actor: User | SystemActor, guardian: Guardian, **changes: Any) -> Guardian:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, guardian)
     refuse_unknown(changes, GUARDIAN_FIELDS, "a guardian field")
@@ -57,7 +58,7 @@ def guardian_update(*, actor: User | None, guardian: Guardian, **changes: Any) -
 
 def guardian_link(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     guardian: Guardian,
     learner: Learner,
     relationship: str,
@@ -108,7 +109,7 @@ def guardian_link(
     return link
 
 
-def guardian_unlink(*, actor: User | None, guardian: Guardian, learner: Learner) -> None:
+def guardian_unlink(*, actor: User | SystemActor, guardian: Guardian, learner: Learner) -> None:
     """Remove the link between a guardian and a learner (a mistaken link, or a carer who no
     longer cares for them). Both records stay; so does any consent the guardian gave, which
     is withdrawn on its own page if it should end too."""
@@ -135,7 +136,7 @@ def guardian_unlink(*, actor: User | None, guardian: Guardian, learner: Learner)
 
 def guardian_create_for_learner(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     learner: Learner,
     relationship: str,
     parental_responsibility: bool,

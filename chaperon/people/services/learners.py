@@ -7,6 +7,7 @@ from django.db import transaction
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 
 from ..models import (
     Learner,
@@ -31,7 +32,7 @@ LEARNER_FIELDS = (
 
 def learner_create(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     organisation: Organisation,
     first_name: str,
     last_name: str,
@@ -54,7 +55,7 @@ def learner_create(
     return learner
 
 
-def learner_update(*, actor: User | None, learner: Learner, **changes: Any) -> Learner:
+def learner_update(*, actor: User | SystemActor, learner: Learner, **changes: Any) -> Learner:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, learner)
     refuse_unknown(changes, LEARNER_FIELDS, "a learner field")

@@ -8,6 +8,7 @@ from django.db import transaction
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core import events
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 
 from ..events import OrganisationSettingsChanged
@@ -23,7 +24,7 @@ from .common import apply_changes, full_clean_or_fail, refuse_unknown
 
 def organisation_create(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     name: str,
     slug: str,
     time_zone: str = "Europe/London",
@@ -32,7 +33,7 @@ def organisation_create(
     working_hours_end: time = time(17, 0),
     is_demo: bool = False,
 ) -> Organisation:
-    if actor is not None:  # organisations are made by operators, never from inside one
+    if isinstance(actor, User):  # organisations are made by operators, never from inside one
         raise ValidationFailed({"organisation": "create organisations from the command line"})
     organisation = Organisation(
         name=name,
@@ -67,8 +68,10 @@ ORGANISATION_SETTINGS = (
 
 
 def organisation_update(
-    *, actor: User | None, organisation: Organisation, **changes: Any
+    *, actor: User | SystemActor | None, organisation: Organisation, **changes: Any
 ) -> Organisation:
+    """Change the organisation's settings (``ORGANISATION_SETTINGS``). ``None`` is the system,
+    for callers not yet explicit (the policy's page saves the policy's settings here)."""
     require(actor, Permission.MANAGE_ORGANISATION)
     require_same_organisation(actor, organisation)
     refuse_unknown(changes, ORGANISATION_SETTINGS, "an organisation setting")
@@ -90,7 +93,7 @@ def organisation_update(
 
 
 def site_create(
-    *, actor: User | None, organisation: Organisation, name: str, address: str = ""
+    *, actor: User | SystemActor, organisation: Organisation, name: str, address: str = ""
 ) -> Site:
     require(actor, Permission.MANAGE_ORGANISATION)
     require_same_organisation(actor, organisation)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core import events
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 
 from ..emails import normalise_email
@@ -54,7 +55,7 @@ STAFF_FIELDS = (
 
 def staff_create(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     organisation: Organisation,
     email: str,
     full_name: str,
@@ -98,7 +99,7 @@ def staff_create(
 
 def staff_update(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     staff: StaffMember,
     full_name: str | None = None,
     email: str | None = None,
@@ -116,7 +117,7 @@ def staff_update(
 
 
 def _staff_update(
-    actor: User | None,
+    actor: User | SystemActor,
     staff: StaffMember,
     *,
     full_name: str | None,
@@ -157,7 +158,9 @@ def _staff_update(
     return staff
 
 
-def staff_set_roles(*, actor: User | None, staff: StaffMember, roles: Iterable[str]) -> StaffMember:
+def staff_set_roles(
+    *, actor: User | SystemActor, staff: StaffMember, roles: Iterable[str]
+) -> StaffMember:
     """Give ``staff`` exactly ``roles``. Privileged roles need a safeguarding lead, and nobody
     changes their own (``privileges``); a refusal is audited and changes nothing."""
     require(actor, Permission.MANAGE_STAFF)
@@ -168,7 +171,9 @@ def staff_set_roles(*, actor: User | None, staff: StaffMember, roles: Iterable[s
     return outcome
 
 
-def _set_roles(actor: User | None, staff: StaffMember, roles: list[str]) -> StaffMember | Refusal:
+def _set_roles(
+    actor: User | SystemActor, staff: StaffMember, roles: list[str]
+) -> StaffMember | Refusal:
     with transaction.atomic():
         # Changes to one person's roles take turns, each judged on the roles as they are.
         staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)

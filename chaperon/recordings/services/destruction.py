@@ -23,6 +23,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.events import ConsentWithdrawn
 from chaperon.consent.selectors import session_consent_facts
+from chaperon.core.actors import SYSTEM, SystemActor
 from chaperon.core.resilience import RECOVERABLE
 from chaperon.people.models import User
 from chaperon.people.selectors import organisation_today
@@ -52,11 +53,13 @@ def _held(recording_id: int) -> bool:
 
 
 def recording_destroy(
-    *, recording_id: int, trigger: str, reason: str, actor: User | None = None
+    *, recording_id: int, trigger: str, reason: str, actor: User | SystemActor
 ) -> DestructionCertificate | None:
     """Destroy a recording and certify it. Returns None, destroying nothing, while a hold
     stands; a recording already destroyed returns its certificate. The caller guarantees the
-    trigger applies (retention ended, or consent withdrawn)."""
+    trigger applies (retention ended, or consent withdrawn). ``SYSTEM`` destroys on the
+    recording policy's behalf."""
+    person = actor if isinstance(actor, User) else None
     store = chunk_store()
     with transaction.atomic():
         recording = (
@@ -90,8 +93,8 @@ def recording_destroy(
             trigger=trigger,
             reason=reason,
             destroyed_at=now,
-            destroyed_by=actor,
-            destroyed_by_label=actor.full_name if actor else SYSTEM_LABEL,
+            destroyed_by=person,
+            destroyed_by_label=person.full_name if person else SYSTEM_LABEL,
         )
         recording.status = RecordingStatus.DESTROYED
         recording.destroyed_at = now
@@ -102,7 +105,7 @@ def recording_destroy(
         event = record(
             action=AuditAction.RECORDING_DESTROYED,
             actor=actor,
-            actor_label="" if actor else SYSTEM_LABEL,
+            actor_label="" if person else SYSTEM_LABEL,
             obj=recording,
             reason=reason,
             data={
@@ -185,6 +188,7 @@ def destroy_for_withdrawn_consent(event: ConsentWithdrawn) -> list[int]:
                 recording_id=recording_id,
                 trigger=DestructionTrigger.WITHDRAWAL,
                 reason=WITHDRAWAL_REASON,
+                actor=SYSTEM,
             )
         except RECOVERABLE:
             raise  # the database: the worker runs the whole task again when it answers
@@ -273,7 +277,9 @@ def destroy_if_due(*, recording_id: int, only: str | None = None) -> Destruction
     if due is None or (only is not None and due[0] != only):
         return None
     trigger, reason, learners = due
-    certificate = recording_destroy(recording_id=recording_id, trigger=trigger, reason=reason)
+    certificate = recording_destroy(
+        recording_id=recording_id, trigger=trigger, reason=reason, actor=SYSTEM
+    )
     if certificate is not None and learners:
         with transaction.atomic():
             for learner_id in learners:
@@ -299,6 +305,7 @@ def destroy_expired(*, now: datetime | None = None) -> list[DestructionCertifica
                 recording_id=recording_id,
                 trigger=DestructionTrigger.RETENTION,
                 reason=RETENTION_REASON,
+                actor=SYSTEM,
             )
         except RECOVERABLE:
             raise

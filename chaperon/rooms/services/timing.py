@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SYSTEM, SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import User
 from chaperon.policy.verdict import Outcome, Verdict
@@ -121,10 +122,10 @@ def _policy_problems(room: Room, verdict: Verdict) -> list[str]:
     return problems
 
 
-def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
-    """End for everyone: by the host, or by the server when the time is up."""
+def room_end(*, session_id: int, actor: User | SystemActor, reason: str) -> Room:
+    """End for everyone: by the host, or by the server (``SYSTEM``) when the time is up."""
     with transaction.atomic():
-        if actor is not None:
+        if isinstance(actor, User):
             room, host = host_of(session_id, actor)
         else:
             room, host = locked_room(session_id), None
@@ -165,7 +166,7 @@ def room_tick(*, session_id: int) -> None:
     if room.ends_at is None or room.ended_at is not None:
         return
     if now >= room.ends_at:
-        room_end(session_id=session_id, actor=None, reason="time")
+        room_end(session_id=session_id, actor=SYSTEM, reason="time")
         return
     if now >= room.ends_at - WARNING_BEFORE and room.warned_at is None:
         with transaction.atomic():
