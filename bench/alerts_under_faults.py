@@ -109,10 +109,11 @@ def _environment(var_dir: str, smtp_port: int) -> dict[str, str]:
 
 
 SET_UP = """
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
-organisation = services.organisation_create(actor=None, name="Bench Faults School",
+organisation = services.organisation_create(actor=SYSTEM, name="Bench Faults School",
     slug="bench-faults", working_days="1234567")
-services.staff_create(actor=None, organisation=organisation, email="dsl@bench-faults.example",
+services.staff_create(actor=SYSTEM, organisation=organisation, email="dsl@bench-faults.example",
     full_name="Bench DSL", roles=["dsl"], password=None)
 """
 

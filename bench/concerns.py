@@ -77,12 +77,13 @@ def _chaperon(*args: str) -> list[str]:
 def _set_up(env: dict[str, str]) -> str:
     """Migrate and make a fictional organisation with a DSL and a deputy; return its slug."""
     script = """
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
-organisation = services.organisation_create(actor=None, name="Bench Concerns School",
+organisation = services.organisation_create(actor=SYSTEM, name="Bench Concerns School",
     slug="bench-concerns", working_days="1234567")
 for email, role in (("dsl@bench-concerns.example", "dsl"),
                     ("deputy@bench-concerns.example", "deputy_dsl")):
-    services.staff_create(actor=None, organisation=organisation, email=email,
+    services.staff_create(actor=SYSTEM, organisation=organisation, email=email,
         full_name=role.upper(), roles=[role], password=None)
 """
     migrate = _chaperon("migrate", "--verbosity", "0")

@@ -36,11 +36,12 @@ def _school() -> tuple[Any, Any, Any]:
     with every consent, and the DSL who recorded it."""
     from chaperon.consent.attachments import evidence_file
     from chaperon.consent.services.answers import consent_record_by_staff
+    from chaperon.core.actors import SYSTEM
     from chaperon.people import services as people
     from chaperon.policy.selectors import organisation_policy_document, policy_as_yaml
     from chaperon.policy.services import organisation_policy_save
 
-    organisation = people.organisation_create(actor=None, name="Bench Park School", slug="bench")
+    organisation = people.organisation_create(actor=SYSTEM, name="Bench Park School", slug="bench")
     today = date.today()
     checks = {
         "dbs_checked_on": today - timedelta(days=100),
@@ -49,7 +50,7 @@ def _school() -> tuple[Any, Any, Any]:
         "aup_signed_on": today - timedelta(days=30),
     }
     people.staff_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=organisation,
         email="dsl@bench.example",
         full_name="Dee Ess",
@@ -58,7 +59,7 @@ def _school() -> tuple[Any, Any, Any]:
         **checks,
     )
     teacher = people.staff_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=organisation,
         email="teacher@bench.example",
         full_name="Tee Cher",
@@ -67,24 +68,24 @@ def _school() -> tuple[Any, Any, Any]:
         **checks,
     ).user
     learner = people.learner_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=organisation,
         first_name="Lee",
         last_name="Arner",
         date_of_birth=date(2011, 3, 4),
     )
     guardian = people.guardian_create(
-        actor=None, organisation=organisation, full_name="Gee Ardian", email="g@home.example"
+        actor=SYSTEM, organisation=organisation, full_name="Gee Ardian", email="g@home.example"
     )
     people.guardian_link(
-        actor=None,
+        actor=SYSTEM,
         guardian=guardian,
         learner=learner,
         relationship="mother",
         parental_responsibility=True,
     )
     consent_record_by_staff(
-        actor=None,
+        actor=SYSTEM,
         learner=learner,
         guardian_id=guardian.pk,
         answered_by_name="Gee Ardian",
@@ -145,6 +146,7 @@ def measure(count: int = SESSIONS) -> dict[str, Any]:
         from django.test import override_settings
 
         from chaperon.consent.services.answers import consent_withdraw
+        from chaperon.core.actors import SYSTEM
         from chaperon.sessions.models import Session
         from chaperon.sessions.tasks import recheck_learner_sessions_task
 
@@ -157,7 +159,7 @@ def measure(count: int = SESSIONS) -> dict[str, Any]:
             started = time.perf_counter()
             with transaction.atomic():
                 consent_withdraw(
-                    actor=None,
+                    actor=SYSTEM,
                     learner=learner,
                     purposes=["live_one_to_one"],
                     withdrawn_by_name="Gee Ardian",

@@ -92,21 +92,23 @@ class School:
     """Linden Quay Academy (fictional), its DSL, and a 1:1 per call to ``book``."""
 
     def __init__(self) -> None:
+        from chaperon.core.actors import SYSTEM
         from chaperon.people import services as people
 
         self.organisation = people.organisation_create(
-            actor=None, name="Linden Quay Academy", slug="linden-quay"
+            actor=SYSTEM, name="Linden Quay Academy", slug="linden-quay"
         )
         self.dsl = self._staff("dsl", "Dee Marlow", "dsl")
         self.start = _session_start()
         self.count = 0
 
     def _staff(self, role: str, name: str, email: str) -> Any:
+        from chaperon.core.actors import SYSTEM
         from chaperon.people import services as people
 
         today = date.today()
         return people.staff_create(
-            actor=None,
+            actor=SYSTEM,
             organisation=self.organisation,
             email=f"{email}@linden-quay.example",
             full_name=name,
@@ -123,6 +125,7 @@ class School:
         from chaperon.consent.attachments import evidence_file
         from chaperon.consent.services.agreements import staff_recording_consent_answer
         from chaperon.consent.services.answers import consent_record_by_staff
+        from chaperon.core.actors import SYSTEM
         from chaperon.people import services as people
         from chaperon.sessions import services as sessions
         from chaperon.sessions.invitations import join_token
@@ -133,7 +136,7 @@ class School:
         number = self.count
         host = self._staff("teacher", f"Host Teacher {number}", f"host{number}")
         learner = people.learner_create(
-            actor=None,
+            actor=SYSTEM,
             organisation=self.organisation,
             first_name="Kit",
             last_name=f"Learner{number}",
@@ -142,13 +145,13 @@ class School:
         learner.email = f"kit.{number}@pupils.example"
         learner.save(update_fields=["email"])
         parent = people.guardian_create(
-            actor=None,
+            actor=SYSTEM,
             organisation=self.organisation,
             full_name=f"Sam Learner{number}",
             email=f"parent{number}@home.example",
         )
         people.guardian_link(
-            actor=None,
+            actor=SYSTEM,
             guardian=parent,
             learner=learner,
             relationship="mother",

@@ -214,15 +214,16 @@ def _prepare(vault_dir: Path) -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from chaperon.core.actors import SYSTEM
     from chaperon.people import services as people
     from chaperon.people.roles import Role
     from chaperon.recordings.services import Appearance, recording_begin
     from chaperon.sessions.models import Session
 
     call_command("migrate", interactive=False, verbosity=0)
-    organisation = people.organisation_create(actor=None, name="Bench School", slug="bench")
+    organisation = people.organisation_create(actor=SYSTEM, name="Bench School", slug="bench")
     teacher = people.staff_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=organisation,
         email="teacher@bench.example",
         full_name="Bench Teacher",

@@ -3,6 +3,7 @@
 import itertools
 from datetime import date, timedelta
 
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.models import Guardian, Learner, Organisation, StaffMember, User
 
@@ -13,7 +14,7 @@ _counter = itertools.count(1)
 def organisation(name: str = "Harbour View School", **fields: object) -> Organisation:
     number = next(_counter)
     return services.organisation_create(
-        actor=None,
+        actor=SYSTEM,
         name=name,
         slug=f"org-{number}",
         **fields,  # type: ignore[arg-type]
@@ -39,7 +40,7 @@ def staff(
     }
     defaults.update(fields)
     member = services.staff_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=organisation,
         email=f"staff{number}@{organisation.slug}.example",
         full_name=name or f"Staff Member {number}",
@@ -60,7 +61,7 @@ def learner(
 ) -> Learner:
     number = next(_counter)
     return services.learner_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=organisation,
         first_name=first_name,
         last_name=last_name or f"Learner{number}",
@@ -81,14 +82,14 @@ def guardian(
     number = next(_counter)
     fields.setdefault("email", f"guardian{number}@home.example")
     person = services.guardian_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=organisation,
         full_name=full_name or f"Guardian {number}",
         **fields,
     )
     if of is not None:
         services.guardian_link(
-            actor=None,
+            actor=SYSTEM,
             guardian=person,
             learner=of,
             relationship=relationship,

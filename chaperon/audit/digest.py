@@ -43,7 +43,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.keyfiles import read_key_bytes, write_key_file
 
 from .actions import AuditAction

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.links import absolute_url
 from chaperon.people.models import Organisation, User
 from chaperon.people.roles import Role

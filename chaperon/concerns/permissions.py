@@ -32,8 +32,8 @@ def is_dsl(user: User) -> bool:
     return bool(user.is_active) and Role.DSL in user.roles
 
 
-def require_handler(user: User | None) -> None:
-    if user is not None and not handles_concerns(user):
+def require_handler(user: User) -> None:
+    if not handles_concerns(user):
         raise PermissionDenied("Only the DSL and deputies handle concerns.")
 
 

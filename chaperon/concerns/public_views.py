@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from chaperon.core.actors import PUBLIC
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.rendering import render_in_zone
@@ -74,7 +75,7 @@ def _take(
                     if not ratelimit.take_report(request):
                         return _limited(request, organisation)
                     concern = services.concern_raise(
-                        actor=None,
+                        actor=PUBLIC,
                         organisation=organisation,
                         invitation=invitation,
                         **form.service_arguments(),

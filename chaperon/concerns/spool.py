@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from chaperon.core.actors import PUBLIC
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.models import Organisation
 from chaperon.recordings.crypto import (
@@ -196,7 +197,7 @@ def _replay_one(report_id: uuid.UUID, report: dict[str, Any]) -> str:
     try:
         with transaction.atomic():
             concern = concern_raise(
-                actor=None, **_arguments(report), spooled=(receipt_code(report_id), received_at)
+                actor=PUBLIC, **_arguments(report), spooled=(receipt_code(report_id), received_at)
             )
             SpooledReport.objects.create(
                 receipt=report_id.hex,

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string as _render_to_string
 from django.utils import timezone
 
 from chaperon.core.cases import evidence_held_about
-from chaperon.core.email import Attachment, queue_email
+from chaperon.core.email_queue import Attachment, queue_email
 from chaperon.core.links import family_page_url
 from chaperon.core.models import EmailDelivery
 from chaperon.people.models import Learner, Organisation

@@ -5,6 +5,7 @@ Records of another organisation are answered as "not found", never "forbidden".
 
 from enum import StrEnum
 
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import Learner, StaffMember, User
 from chaperon.people.roles import Role
@@ -38,14 +39,14 @@ def can(viewer: User, permission: ConsentPermission) -> bool:
     return bool(viewer.is_active) and not viewer.roles.isdisjoint(GRANTS[permission])
 
 
-def require(viewer: User | None, permission: ConsentPermission) -> None:
-    """Raise unless ``viewer`` may; ``None`` is the system (a command or task)."""
-    if viewer is not None and not can(viewer, permission):
+def require(viewer: User | SystemActor, permission: ConsentPermission) -> None:
+    """Raise unless ``viewer`` may; the system (a command or task) may."""
+    if isinstance(viewer, User) and not can(viewer, permission):
         raise PermissionDenied("Your role does not allow this.")
 
 
-def require_same_organisation(viewer: User | None, organisation_id: int) -> None:
-    if viewer is not None and viewer.organisation_id != organisation_id:
+def require_same_organisation(viewer: User | SystemActor, organisation_id: int) -> None:
+    if isinstance(viewer, User) and viewer.organisation_id != organisation_id:
         raise NotFound("No such record.")
 
 

@@ -12,7 +12,8 @@ suspended, nothing is held.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+
+from .actors import SYSTEM, Actor
 
 CaseLookup = Callable[[int, str], bool]  # (organisation id, reference) -> it exists
 SuspensionLookup = Callable[[frozenset[int]], frozenset[int]]  # user ids -> those suspended
@@ -59,7 +60,9 @@ class EvidenceRequest:
     reason: str
     session_id: int | None = None
     learner_ids: tuple[int, ...] = ()
-    actor: Any = None  # the person whose action asked for it (a User), or None
+    # Whose action asked for it: a person, the public (a report from the public page) or the
+    # system.
+    actor: Actor = SYSTEM
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from chaperon.concerns.services import concern_acknowledge, concern_raise
 from chaperon.consent.attachments import evidence_file
 from chaperon.consent.services.answers import consent_record_by_staff
 from chaperon.consent.services.requesting import consent_request_send
+from chaperon.core.actors import PUBLIC
 from chaperon.people.models import Learner, Organisation, User
 from chaperon.sessions.plans import Proposal
 from chaperon.sessions.services import session_book
@@ -52,7 +53,7 @@ def _a_worry_from_a_parent(organisation: Organisation, learner: Learner, dsl: Us
     if parent is None:
         return
     concern = concern_raise(
-        actor=None,
+        actor=PUBLIC,
         organisation=organisation,
         description=(
             f"Since the weekend {learner.first_name} has been getting unkind messages late at "

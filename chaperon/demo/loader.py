@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chaperon.accounts.models import TotpDevice
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.models import Learner, Organisation, User
 
@@ -35,10 +36,10 @@ def load_demo() -> tuple[Organisation, bool]:
     today = timezone.localdate()
     with transaction.atomic():
         organisation = services.organisation_create(
-            actor=None, name=data.ORGANISATION_NAME, slug=data.ORGANISATION_SLUG, is_demo=True
+            actor=SYSTEM, name=data.ORGANISATION_NAME, slug=data.ORGANISATION_SLUG, is_demo=True
         )
         services.organisation_update(
-            actor=None,
+            actor=SYSTEM,
             organisation=organisation,
             senior_leadership_email=f"slt@{data.EMAIL_DOMAIN}",
             safeguarding_contacts=(
@@ -49,7 +50,7 @@ def load_demo() -> tuple[Organisation, bool]:
         )
         for name, local, roles, title, dbs, training, aup in data.STAFF:
             member = services.staff_create(
-                actor=None,
+                actor=SYSTEM,
                 organisation=organisation,
                 email=f"{local}@{data.EMAIL_DOMAIN}",
                 full_name=name,
@@ -70,7 +71,7 @@ def load_demo() -> tuple[Organisation, bool]:
         for number, (first, last, born, group, at_risk) in enumerate(data.LEARNERS, start=1):
             learners.append(
                 services.learner_create(
-                    actor=None,
+                    actor=SYSTEM,
                     organisation=organisation,
                     first_name=first,
                     last_name=last,
@@ -82,7 +83,7 @@ def load_demo() -> tuple[Organisation, bool]:
             )
         for number, (name, email, phone, prefers, links) in enumerate(data.GUARDIANS, start=1):
             guardian = services.guardian_create(
-                actor=None,
+                actor=SYSTEM,
                 organisation=organisation,
                 full_name=name,
                 email=f"{email}@home.example" if email else "",
@@ -92,7 +93,7 @@ def load_demo() -> tuple[Organisation, bool]:
             )
             for index, relationship, responsibility in links:
                 services.guardian_link(
-                    actor=None,
+                    actor=SYSTEM,
                     guardian=guardian,
                     learner=learners[index],
                     relationship=relationship,

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chaperon.consent.public_views import zone_label
+from chaperon.core.actors import PUBLIC
 from chaperon.core.rendering import render_in_zone
 from chaperon.people.permissions import viewer_of
 
@@ -57,7 +58,7 @@ def stop(request: HttpRequest, token: str) -> HttpResponse:
         key = open_family_link(token)
     except FamilyLinkProblem as error:
         return _problem(request, error)
-    services.family_links_stop(actor=None, guardian=key.guardian)
+    services.family_links_stop(actor=PUBLIC, guardian=key.guardian)
     return render(
         request,
         "families/stopped.html",

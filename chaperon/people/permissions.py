@@ -7,6 +7,7 @@ nobody learns what another organisation holds.
 from django.db.models import Model
 from django.http import HttpRequest
 
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import NotFound, PermissionDenied
 
 from .models import Guardian, Learner, Organisation, StaffMember, User
@@ -17,15 +18,17 @@ def can(viewer: User, permission: Permission) -> bool:
     return bool(viewer.is_active) and roles_grant(viewer.roles, permission)
 
 
-def require(viewer: User | None, permission: Permission) -> None:
-    """Raise unless ``viewer`` holds ``permission``. ``None`` is the system (a command line)."""
-    if viewer is not None and not can(viewer, permission):
+def require(viewer: User | SystemActor | None, permission: Permission) -> None:
+    """Raise unless ``viewer`` holds ``permission``. The system (a command line) may; ``None``,
+    from callers not yet explicit, is the system."""
+    if isinstance(viewer, User) and not can(viewer, permission):
         raise PermissionDenied("Your role does not allow this.")
 
 
-def require_same_organisation(viewer: User | None, record: Model) -> None:
-    """Answer "not found" when ``record`` (or the organisation itself) is not the viewer's."""
-    if viewer is None:
+def require_same_organisation(viewer: User | SystemActor | None, record: Model) -> None:
+    """Answer "not found" when ``record`` (or the organisation itself) is not the viewer's.
+    The system (or ``None``, as for ``require``) reaches every organisation."""
+    if not isinstance(viewer, User):
         return
     owner = (
         record.pk if isinstance(record, Organisation) else getattr(record, "organisation_id", None)

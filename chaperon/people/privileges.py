@@ -24,6 +24,7 @@ from django.db.models import Model
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import PermissionDenied
 
 from .models import User
@@ -54,12 +55,12 @@ def _is_lead(actor: User) -> bool:
 
 
 def role_change_refusal(
-    actor: User | None, *, holder: User | None, before: Iterable[str], after: Iterable[str]
+    actor: User | SystemActor, *, holder: User | None, before: Iterable[str], after: Iterable[str]
 ) -> str | None:
     """Why ``actor`` may not change ``holder``'s roles from ``before`` to ``after`` (``holder``
     is None for someone not yet added), or None when they may."""
     changed = set(before) ^ set(after)
-    if actor is None or not changed:
+    if not isinstance(actor, User) or not changed:
         return None
     if holder is not None and holder.pk == actor.pk:
         return OWN_ROLES
@@ -69,10 +70,12 @@ def role_change_refusal(
     return None
 
 
-def sign_in_change_refusal(actor: User | None, *, holder: User, roles: Iterable[str]) -> str | None:
+def sign_in_change_refusal(
+    actor: User | SystemActor, *, holder: User, roles: Iterable[str]
+) -> str | None:
     """Why ``actor`` may not change how ``holder`` (who holds ``roles``) signs in, or None."""
     privileged = set(roles) & PRIVILEGED_ROLES
-    if actor is None or not privileged or holder.pk == actor.pk or _is_lead(actor):
+    if not isinstance(actor, User) or not privileged or holder.pk == actor.pk or _is_lead(actor):
         return None
     return LEAD_ONLY_ACCOUNT.format(name=holder.full_name, roles=_labels(privileged))
 
@@ -86,7 +89,7 @@ class Refusal:
     data: dict[str, Any]
 
 
-def record_refusal(*, actor: User | None, refusal: Refusal) -> None:
+def record_refusal(*, actor: User | SystemActor, refusal: Refusal) -> None:
     """Audit ``refusal``. Call it after leaving the refused change's transaction, so that the
     record stays while nothing else is written."""
     with transaction.atomic():
@@ -98,7 +101,7 @@ def record_refusal(*, actor: User | None, refusal: Refusal) -> None:
         )
 
 
-def refuse_staff_change(*, actor: User | None, refusal: Refusal) -> NeedsSafeguardingLead:
+def refuse_staff_change(*, actor: User | SystemActor, refusal: Refusal) -> NeedsSafeguardingLead:
     """Audit ``refusal`` (as ``record_refusal``) and return the error to raise."""
     record_refusal(actor=actor, refusal=refusal)
     return NeedsSafeguardingLead(f"Not changed: {refusal.why}.")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chaperon.consent.selectors import guardians_of
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.links import absolute_url
 from chaperon.people.models import Learner
 

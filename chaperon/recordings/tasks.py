@@ -15,14 +15,14 @@ ABANDONED_AFTER = timedelta(hours=2)
 @task()
 def destroy_expired_recordings_task() -> int:
     """Destroy recordings past their retention date (held ones are kept)."""
-    from .destruction import destroy_expired
+    from .services import destroy_expired
 
     return len(destroy_expired())
 
 
 @task()
 def destroy_recording_if_due_task(recording_id: int) -> str:
-    from .destruction import destroy_if_due
+    from .services import destroy_if_due
 
     return "destroyed" if destroy_if_due(recording_id=recording_id) is not None else "kept"
 
@@ -66,7 +66,7 @@ def destroy_for_withdrawn_consent_task(
     what the store did not let go is tried again later, and by the hourly backstop."""
     from chaperon.consent.events import ConsentWithdrawn
 
-    from .destruction import destroy_for_withdrawn_consent
+    from .services.destruction import destroy_for_withdrawn_consent
 
     event = ConsentWithdrawn(
         organisation_id=organisation_id,
@@ -87,6 +87,6 @@ def destroy_for_withdrawn_consent_task(
 @task()
 def destroy_due_recordings_task() -> int:
     """The hourly backstop: destroy recordings still due after a withdrawal of consent."""
-    from .destruction import destroy_withdrawn_leftovers
+    from .services import destroy_withdrawn_leftovers
 
     return len(destroy_withdrawn_leftovers())

@@ -13,7 +13,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from chaperon.core.exceptions import ChaperonError, PermissionDenied, ValidationFailed
 
-from . import limits, recorder, selectors, services, ticker
+from . import limits, selectors, services, ticker
 from .broadcast import room_group
 from .devices import device_of, scope_cookies
 from .permissions import entrant_for
@@ -38,7 +38,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
-        self.holder = recorder.TrackHolder()
+        self.holder = services.TrackHolder()
         self.budget = limits.MessageBudget()
         entrant = await database_sync_to_async(entrant_for)(
             user=self.scope.get("user"),
@@ -116,7 +116,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _chunk(self, data: bytes) -> None:
         """A media chunk; one refused (not recording, or the recording closed) is said once
         until a chunk is kept again."""
-        kept = await database_sync_to_async(recorder.recording_chunk)(
+        kept = await database_sync_to_async(services.recording_chunk)(
             participant_id=self._me(), data=data, holder=self.holder
         )
         if kept or self.chunk_refused:
@@ -200,7 +200,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 actor=self._user(), session_id=self.session_id, reason="host"
             ),
             "record": lambda m: (
-                recorder.recording_start if m.get("on", True) else recorder.recording_stop
+                services.recording_start if m.get("on", True) else services.recording_stop
             )(actor=self._user(), session_id=self.session_id),
         }
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.people.models import GuardianRelationship, User
-from chaperon.sessions import live
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session, SessionKind
 from chaperon.sessions.permissions import access_session
+from chaperon.sessions.services import live
 
 from .log_words import LogLine, log_lines
 from .models import Participant, Presence, RecordingComfort, RecordingState, Room, RoomEvent

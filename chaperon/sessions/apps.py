@@ -22,12 +22,7 @@ class SessionsConfig(AppConfig):
         from . import reactions
         from .panels import sessions_panel
         from .permissions import may_book, oversees
-        from .record_selectors import records_due_panel
-        from .tasks import (
-            destroy_expired_meeting_records_task,
-            recheck_all_upcoming_sessions_task,
-            send_meeting_record_reminders_task,
-        )
+        from .tasks import recheck_all_upcoming_sessions_task
 
         events.subscribe(ConsentChanged, reactions.on_consent_changed)
         events.subscribe(StaffChanged, reactions.on_staff_changed)
@@ -35,11 +30,6 @@ class SessionsConfig(AppConfig):
         events.subscribe(PolicyChanged, reactions.on_policy_changed)
         register_periodic(recheck_all_upcoming_sessions_task, every=timedelta(hours=6))
         register_panel("sessions/_dashboard_panel.html", sessions_panel, order=10)
-        # Meeting records (LOG-1, LOG-2): reminders are due by the working hour; retention by
-        # the day.
-        register_periodic(send_meeting_record_reminders_task, every=timedelta(minutes=15))
-        register_periodic(destroy_expired_meeting_records_task, every=timedelta(hours=24))
-        register_panel("sessions/record_panel.html", records_due_panel, order=9)
         register_nav(
             "sessions",
             "Sessions",

@@ -14,6 +14,7 @@ from chaperon.people.selectors import learner_list_visible_to
 from chaperon.policy.models import BUILTIN_PLATFORM, ApprovedPlatform
 
 from .models import SessionKind
+from .plans import SESSION_SETTINGS
 
 
 def local_datetime(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -215,11 +216,7 @@ class BookingForm(SessionPartsForm):
         "learner_search",
         "other_staff",
         "staff_search",
-        "named_adult",
-        "guardians_may_drop_in",
-        "platform",
-        "recording_enabled",
-        "recording_purpose",
+        *SESSION_SETTINGS,
         "exception_reason",
     ]
 

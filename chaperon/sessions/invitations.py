@@ -1,6 +1,6 @@
 """Invitations (SES-7), notices to senior leaders (SES-6), and the other email sessions send.
 
-Everything is queued with ``chaperon.core.email.queue_email`` inside the caller's transaction
+Everything is queued with ``chaperon.core.email_queue.queue_email`` inside the caller's transaction
 and leaves after it commits. Each invitation carries the person's own join link, the passcode,
 how to join, and an iCalendar file (same UID for the session's whole life; SEQUENCE rises with
 each change; a cancellation is METHOD:CANCEL).
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 
-from chaperon.core.email import Attachment, queue_email
+from chaperon.core.email_queue import Attachment, queue_email
 from chaperon.core.links import absolute_url
 from chaperon.people.models import GuardianRelationship, User
 from chaperon.people.roles import Role

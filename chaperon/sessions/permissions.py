@@ -1,5 +1,7 @@
 """Who may book, see and change sessions. Other organisations' sessions are "not found"."""
 
+from collections.abc import Callable
+
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import User
 from chaperon.people.roles import Role
@@ -19,8 +21,8 @@ def oversees(user: User) -> bool:
     return user.is_active and not user.roles.isdisjoint(OVERSEERS)
 
 
-def require_booker(user: User | None) -> None:
-    if user is not None and not may_book(user):
+def require_booker(user: User) -> None:
+    if not may_book(user):
         raise PermissionDenied("Your role does not allow booking sessions.")
 
 
@@ -36,32 +38,36 @@ def may_see(user: User, session: Session) -> bool:
     return oversees(user) or takes_part(user, session)
 
 
-def access_session(user: User, session_id: int) -> Session:
-    """A session the user organises, takes part in, or oversees; otherwise "not found"."""
+def access_session(
+    user: User,
+    session_id: int,
+    *,
+    may: Callable[[User, Session], bool] = may_see,
+    not_found: str = "No such session.",
+) -> Session:
+    """A session of the user's organisation that ``may(user, session)`` allows: by default one
+    they organise, take part in, or oversee (a meeting record passes who may read it);
+    otherwise "not found", saying ``not_found``."""
     session = (
         Session.objects.select_related("organisation", "organiser")
         .filter(pk=session_id, organisation_id=user.organisation_id)
         .first()
     )
-    if session is None or not may_see(user, session):
-        raise NotFound("No such session.")
+    if session is None or not may(user, session):
+        raise NotFound(not_found)
     return session
 
 
-def require_may_change(user: User | None, session: Session) -> None:
+def require_may_change(user: User, session: Session) -> None:
     """The organiser, or someone who oversees sessions, may reschedule or cancel."""
-    if user is None:
-        return
     if session.organisation_id != user.organisation_id:
         raise NotFound("No such session.")
     if session.organiser_id != user.pk and not oversees(user):
         raise PermissionDenied("Only the organiser or a safeguarding lead can change this session.")
 
 
-def require_host(user: User | None, session: Session) -> None:
+def require_host(user: User, session: Session) -> None:
     """Preparing and opening a session is for its organiser, who hosts it."""
-    if user is None:
-        return
     if session.organisation_id != user.organisation_id:
         raise NotFound("No such session.")
     if session.organiser_id != user.pk:

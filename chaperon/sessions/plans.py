@@ -40,6 +40,22 @@ def learner_subject(learner_id: int) -> str:
     return f"ln{learner_id}"
 
 
+# The session's own settings beyond its time and who takes part: a proposal carries them as
+# the session holds them, and booking and the change page set them, each under the same name.
+SESSION_SETTINGS = (
+    "named_adult",
+    "guardians_may_drop_in",
+    "platform",
+    "recording_enabled",
+    "recording_purpose",
+)
+
+
+def settings_of(source: Any) -> dict[str, Any]:
+    """The ``SESSION_SETTINGS`` of a session, a proposal or a change, by name."""
+    return {name: getattr(source, name) for name in SESSION_SETTINGS}
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A session as booked (or asked for): everything the plan is built from."""
@@ -77,13 +93,9 @@ class Proposal:
             kind=session.kind,
             start=session.start,
             duration_minutes=session.duration_minutes,
-            platform=session.platform,
-            recording_enabled=session.recording_enabled,
-            recording_purpose=session.recording_purpose,
             staff=list(session.staff.all()),
             learners=list(session.learners.all()),
-            named_adult=session.named_adult,
-            guardians_may_drop_in=session.guardians_may_drop_in,
+            **settings_of(session),
             risk_assessment_done=session.risk_assessed_at is not None,
             session_id=session.pk,
             exception=approved,

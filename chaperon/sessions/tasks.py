@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import record_services, services
+from . import services
 
 
 @task()
@@ -28,15 +28,3 @@ def recheck_all_upcoming_sessions_task() -> int:
     """Periodic: checks lapse with time (a DBS check or training passing its validity)."""
     sessions = services.upcoming_sessions()
     return services.recheck_sessions(sessions, why="a check they rely on has lapsed")
-
-
-@task()
-def send_meeting_record_reminders_task() -> int:
-    """Periodic: remind hosts (then their line managers) of meeting records not written."""
-    return record_services.meeting_record_reminders_send()
-
-
-@task()
-def destroy_expired_meeting_records_task() -> int:
-    """Periodic: destroy meeting records at the end of their retention period (LOG-2)."""
-    return record_services.meeting_records_destroy_expired()

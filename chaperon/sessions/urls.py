@@ -2,7 +2,7 @@ from django.urls import path
 
 from chaperon.policy import views as policy_views
 
-from . import views, views_change, views_records
+from . import views, views_change
 
 app_name = "sessions"
 
@@ -19,7 +19,4 @@ urlpatterns = [
     path("<int:session_id>/open/", views.session_open, name="open"),
     path("exceptions/<int:exception_id>/decide/", views.exception_decide, name="exception_decide"),
     path("join/<str:token>/", views.join, name="join"),
-    path("<int:session_id>/record/", views_records.record_detail, name="record"),
-    path("<int:session_id>/record/write/", views_records.record_write, name="record_write"),
-    path("<int:session_id>/record/amend/", views_records.record_amend, name="record_amend"),
 ]

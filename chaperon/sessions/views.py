@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
+from chaperon.core.panels import record_panels_for
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
@@ -40,7 +41,7 @@ from .models import (
     SessionStatus,
 )
 from .permissions import access_session, may_book, oversees
-from .plans import Proposal, learner_subject, staff_subject
+from .plans import SESSION_SETTINGS, Proposal, learner_subject, staff_subject
 
 
 def explained(
@@ -118,13 +119,9 @@ def session_book(request: HttpRequest) -> HttpResponse:
             kind=data["kind"],
             start=form.start(),
             duration_minutes=data["duration_minutes"],
-            platform=data["platform"],
-            recording_enabled=data["recording_enabled"],
-            recording_purpose=data["recording_purpose"],
             staff=[viewer, *data["other_staff"]],
             learners=list(data["learners"]),
-            named_adult=data["named_adult"],
-            guardians_may_drop_in=data["guardians_may_drop_in"],
+            **{name: data[name] for name in SESSION_SETTINGS},
         )
         try:
             result = services.session_book(
@@ -191,6 +188,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             ),
             "reason_form": ReasonForm(),
             "record_links": record_links_for(viewer, session),
+            "record_panels": record_panels_for(viewer, session),
         },
     )
 

@@ -16,11 +16,12 @@ from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.engine.verdict import Decision
 
-from .changes import ChangeResult, SessionChange, session_change
 from .fixes import may_change_parts
 from .forms import ChangeForm, kept_input, searching
 from .models import Session
 from .permissions import access_session, oversees
+from .plans import SESSION_SETTINGS, settings_of
+from .services import ChangeResult, SessionChange, session_change
 from .views import _names, explained
 
 
@@ -29,11 +30,7 @@ def _initial(session: Session) -> dict[str, Any]:
     return {
         "learners": [learner.pk for learner in current.learners],
         "other_staff": [user.pk for user in current.other_staff],
-        "named_adult": current.named_adult,
-        "guardians_may_drop_in": current.guardians_may_drop_in,
-        "platform": current.platform,
-        "recording_enabled": current.recording_enabled,
-        "recording_purpose": current.recording_purpose,
+        **settings_of(current),
     }
 
 
@@ -42,11 +39,7 @@ def _change_from(form: ChangeForm) -> SessionChange:
     return SessionChange(
         learners=list(data["learners"]),
         other_staff=list(data["other_staff"]),
-        named_adult=data["named_adult"],
-        guardians_may_drop_in=data["guardians_may_drop_in"],
-        platform=data["platform"],
-        recording_enabled=data["recording_enabled"],
-        recording_purpose=data["recording_purpose"],
+        **{name: data[name] for name in SESSION_SETTINGS},
     )
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chaperon.policy",
     "chaperon.consent",
     "chaperon.sessions",
+    "chaperon.records",
     "chaperon.recordings",
     "chaperon.concerns",
     "chaperon.rooms",
@@ -245,6 +246,8 @@ ROOM_PASSCODE_ATTEMPTS = env_int("ROOM_PASSCODE_ATTEMPTS", 5, minimum=1)
 ROOM_PASSCODE_WINDOW_MINUTES = env_int("ROOM_PASSCODE_WINDOW_MINUTES", 15, minimum=1)
 # While recording: a participant with no media chunk for this long has a gap in their track.
 ROOM_TRACK_GAP_SECONDS = env_int("ROOM_TRACK_GAP_SECONDS", 3, minimum=1)
+# What the room's recorder writes recordings to (a class; the tests name a fake of their own).
+ROOM_RECORDING_VAULT = "chaperon.rooms.services.recorder.RecordingsVault"
 
 # Recordings vault (REC-1, REC-8, LOG-2): media encrypted under VAULT_DIR, each recording's data
 # key wrapped by the key-encryption key in VAULT_KEY_FILE (mode 0600, ours; never in the

@@ -19,7 +19,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MAILERS = mailers_from_env(default_backend="chaperon.core.mail.OutboxBackend")
+MAILERS = mailers_from_env(default_backend="chaperon.core.outbox_backend.OutboxBackend")
 OUTBOX_PAGE = env_bool("OUTBOX_PAGE", True)
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise looks here at start)

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
+from chaperon.core.actors import SYSTEM
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people import services
 from chaperon.people.emails import normalise_email
@@ -30,7 +31,7 @@ KELVIN = "\u212a"  # KELVIN SIGN: its normal form is k
 def larkspur(cast: Cast) -> User:
     """A teacher whose address has letters with look-alikes."""
     return services.staff_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=cast.organisation,
         email="teacher2@larkspur.example",
         full_name="Kit Larkspur",

@@ -6,6 +6,7 @@ from django.test import Client
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.roles import Role
 from tests.conftest import Cast
@@ -17,7 +18,7 @@ NEW_PASSWORD = "quiet harbour lantern morning"
 def imported(cast: Cast):
     """A staff member created without a password, as the import does."""
     member = services.staff_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=cast.organisation,
         email="new.starter@harbour.example",
         full_name="Nell Starter",

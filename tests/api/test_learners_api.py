@@ -4,6 +4,7 @@ from typing import Any
 import pytest
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.models import Learner
 from tests import factories
@@ -113,7 +114,7 @@ def test_an_unknown_learner_is_not_found_and_its_read_not_audited(cast: Cast) ->
 
 
 def test_a_learner_is_added_with_a_site_of_the_organisation(cast: Cast) -> None:
-    site = services.site_create(actor=None, organisation=cast.organisation, name="Quay Street")
+    site = services.site_create(actor=SYSTEM, organisation=cast.organisation, name="Quay Street")
 
     response = api_as(cast.deputy).post(
         "/api/learners", NEW_LEARNER | {"site_id": site.pk, "adult_at_risk": True}

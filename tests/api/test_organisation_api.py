@@ -3,6 +3,7 @@ from datetime import time
 import pytest
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.models import Organisation
 from tests.conftest import Cast
@@ -11,8 +12,8 @@ from .conftest import api_as, events_since, last_seq, people_state
 
 
 def test_the_organisation_is_read_with_its_sites_and_iso_times(cast: Cast) -> None:
-    services.site_create(actor=None, organisation=cast.organisation, name="Quay Street")
-    services.site_create(actor=None, organisation=cast.other_organisation, name="North Campus")
+    services.site_create(actor=SYSTEM, organisation=cast.organisation, name="Quay Street")
+    services.site_create(actor=SYSTEM, organisation=cast.other_organisation, name="North Campus")
 
     body = api_as(cast.board).get("/api/organisation").json()
 

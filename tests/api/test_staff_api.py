@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.models import StaffMember
 from chaperon.people.roles import Role
@@ -146,7 +147,7 @@ def test_an_email_address_already_in_use_is_refused(cast: Cast) -> None:
 
 def test_records_of_another_organisation_cannot_be_named_in_a_staff_member(cast: Cast) -> None:
     other_site = services.site_create(
-        actor=None, organisation=cast.other_organisation, name="North Campus"
+        actor=SYSTEM, organisation=cast.other_organisation, name="North Campus"
     )
     other_manager = factories.staff_member(cast.outsider)
     api = api_as(cast.dsl)
@@ -167,7 +168,7 @@ def test_records_of_another_organisation_cannot_be_named_in_a_staff_member(cast:
 def test_a_staff_member_of_the_same_organisation_can_be_given_a_site_and_manager(
     cast: Cast,
 ) -> None:
-    site = services.site_create(actor=None, organisation=cast.organisation, name="Quay Street")
+    site = services.site_create(actor=SYSTEM, organisation=cast.organisation, name="Quay Street")
     manager = factories.staff_member(cast.slt)
     member = factories.staff_member(cast.teacher)
 

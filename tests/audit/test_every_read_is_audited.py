@@ -21,6 +21,7 @@ from chaperon.consent import links
 from chaperon.consent.attachments import evidence_file
 from chaperon.consent.models import ConsentEvidence
 from chaperon.consent.services import consent_record_by_staff
+from chaperon.core.actors import SYSTEM
 from chaperon.families.links import family_token
 from tests import factories
 from tests.api.conftest import api_as
@@ -28,7 +29,7 @@ from tests.concerns.helpers import public_concern
 from tests.conftest import Cast, signed_in
 from tests.consent.helpers import agree_to_all_but, form_data, send_request
 from tests.recordings.helpers import make_recording
-from tests.sessions.test_records_helpers import ended_session, written
+from tests.records.helpers import ended_session, written
 
 pytestmark = [pytest.mark.clause("LOG-2"), pytest.mark.clause("ORG-7")]
 
@@ -54,8 +55,8 @@ AUDITED: dict[str, AuditAction] = {
     "consent:receipt": A.CONSENT_RECEIPT_VIEWED,
     "consent:receipt_json": A.CONSENT_RECEIPT_VIEWED,
     "consent:receipt_pdf": A.CONSENT_RECEIPT_VIEWED,
-    "sessions:record": A.MEETING_RECORD_VIEWED,
-    "sessions:record_amend": A.MEETING_RECORD_VIEWED,  # the form shows the record's text
+    "records:detail": A.MEETING_RECORD_VIEWED,
+    "records:amend": A.MEETING_RECORD_VIEWED,  # the form shows the record's text
     "sessions:prepare": A.SESSION_PREPARATION_VIEWED,
     "recordings:detail": A.RECORDING_VIEWED,
     "recordings:play": A.RECORDING_VIEWED,
@@ -128,7 +129,7 @@ NOT_AUDITED: dict[str, str] = {
     "sessions:exception_decide": CHANGE,
     "sessions:join": "the holder's own invitation (the session and their own name), from the "
     "link emailed to them; entering the room is audited",
-    "sessions:record_write": "the form for writing the meeting record: names and attendance; "
+    "records:write": "the form for writing the meeting record: names and attendance; "
     "the record written is audited",
     "recordings:list": "recordings by session title and date, holds and certificates, naming "
     "nobody who appears in them; a recording's page, which does, is audited",
@@ -279,7 +280,7 @@ def _answered_by_link(cast: Cast) -> tuple[str, ConsentEvidence]:
 def _world(cast: Cast) -> World:
     token, by_link = _answered_by_link(cast)
     on_paper = consent_record_by_staff(
-        actor=None,
+        actor=SYSTEM,
         learner=cast.learner,
         guardian_id=cast.guardian.pk,
         answered_by_name="Morgan Alder",
@@ -321,8 +322,8 @@ def _world(cast: Cast) -> World:
         "consent:receipt": f"{receipt}/",
         "consent:receipt_json": f"{receipt}.json",
         "consent:receipt_pdf": f"{receipt}.pdf",
-        "sessions:record": f"/sessions/{met.pk}/record/",
-        "sessions:record_amend": f"/sessions/{met.pk}/record/amend/",
+        "records:detail": f"/sessions/{met.pk}/record/",
+        "records:amend": f"/sessions/{met.pk}/record/amend/",
         "sessions:prepare": f"/sessions/{met.pk}/prepare/",
         "recordings:detail": f"/recordings/{recording.pk}/",
         "recordings:play": f"/recordings/{recording.pk}/play/",

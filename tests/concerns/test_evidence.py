@@ -16,9 +16,9 @@ from chaperon.audit.models import AuditEvent
 from chaperon.concerns import services
 from chaperon.concerns.models import Concern, EntryKind
 from chaperon.consent import services as consent
-from chaperon.recordings.destruction import recording_destroy
+from chaperon.core.actors import SYSTEM
 from chaperon.recordings.models import LegalHold, RecordingStatus
-from chaperon.recordings.services import recording_hold_release
+from chaperon.recordings.services import recording_destroy, recording_hold_release
 from tests import factories
 from tests.conftest import Cast, signed_in
 from tests.consent.helpers import (
@@ -88,7 +88,7 @@ def test_a_concern_about_a_learner_holds_every_recording_they_appear_in(cast: Ca
         cast, tracks=[media(2000)], learner=factories.learner(cast.organisation)
     )
     destroyed = make_recording(cast, tracks=[media(2000)])
-    recording_destroy(recording_id=destroyed.pk, trigger="retention", reason="test")
+    recording_destroy(recording_id=destroyed.pk, trigger="retention", reason="test", actor=SYSTEM)
     concern = services.concern_raise(
         actor=cast.teacher,
         organisation=cast.organisation,
@@ -209,7 +209,9 @@ def test_a_destruction_waiting_on_a_concern_being_raised_finds_the_hold(cast: Ca
     raising, raised = _in_thread(raise_and_wait)
     assert placed.wait(timeout=60)
     destroying, destroyed = _in_thread(
-        lambda: recording_destroy(recording_id=recording.pk, trigger="withdrawal", reason="test")
+        lambda: recording_destroy(
+            recording_id=recording.pk, trigger="withdrawal", reason="test", actor=SYSTEM
+        )
     )
     assert _someone_waits_for_a_lock()  # the destruction waits for the concern to commit
     proceed.set()
@@ -232,7 +234,9 @@ def test_a_concern_waiting_on_a_destruction_holds_nothing_destroyed(cast: Cast) 
 
     def destroy_and_wait() -> None:
         with transaction.atomic():
-            recording_destroy(recording_id=recording.pk, trigger="withdrawal", reason="test")
+            recording_destroy(
+                recording_id=recording.pk, trigger="withdrawal", reason="test", actor=SYSTEM
+            )
             done.set()
             proceed.wait(timeout=60)
 

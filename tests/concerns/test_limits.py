@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from chaperon.concerns import services
 from chaperon.concerns.models import Concern, ConcernEntry
+from chaperon.core.actors import PUBLIC
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.models import EmailDelivery
 from tests.conftest import Cast, signed_in
@@ -199,7 +200,7 @@ def test_an_anonymous_report_is_welcome(cast: Cast, client: Client) -> None:
 def test_anonymous_reports_still_say_who_the_reporter_is(cast: Cast) -> None:
     with pytest.raises(ValidationFailed) as refused:
         services.concern_raise(
-            actor=None,
+            actor=PUBLIC,
             organisation=cast.organisation,
             description="Someone keeps asking my son for photos online.",
             reporter_relation="",

@@ -19,6 +19,7 @@ from chaperon.consent.models import (
     StaffRecordingConsent,
     StatementVersion,
 )
+from chaperon.core.actors import SYSTEM
 from tests.conftest import Cast, signed_in
 
 from .helpers import ALL_PURPOSES, audit_since, last_seq
@@ -37,7 +38,7 @@ def _client(cast: Cast, name: str) -> Client:
 
 def _evidence(cast: Cast) -> ConsentEvidence:
     recorded = services.consent_record_by_staff(
-        actor=None,
+        actor=SYSTEM,
         learner=cast.learner,
         guardian_id=cast.guardian.pk,
         answered_by_name="Morgan Alder",

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from chaperon.core.email import Attachment, queue_email
+from chaperon.core.email_queue import Attachment, queue_email
 from chaperon.core.models import DeliveryStatus, EmailDelivery
 from tests.mail_support import Mailbox, text_of
 

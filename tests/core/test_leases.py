@@ -9,7 +9,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.heartbeats import beat
 from chaperon.core.leases import take_up_abandoned_work
 from chaperon.core.models import DeliveryStatus, EmailDelivery, ProcessRole

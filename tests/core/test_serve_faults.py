@@ -232,7 +232,7 @@ class HeldMailbox(Mailbox):
 
 QUEUE_BURST = """
 from django.db import transaction
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 with transaction.atomic():
     for number in range({count}):
         queue_email(to="burst@home.example", subject=f"Burst {{number:02d}}",

@@ -13,6 +13,7 @@ from django.apps import apps
 import chaperon
 from chaperon.concerns import services as concern_services
 from chaperon.concerns.models import Concern
+from chaperon.core.actors import PUBLIC, SYSTEM
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import SERVICE_MARK, logged
 from tests.concerns.helpers import public_concern
@@ -69,6 +70,11 @@ def _outer(*, number: int) -> None:
 
 
 @logged
+def _refuse(*, actor: object) -> None:
+    raise PermissionDenied("no")
+
+
+@logged
 def _broken(*, number: int, note: str) -> None:
     raise RuntimeError(note)
 
@@ -87,6 +93,17 @@ def test_a_refusal_through_two_services_is_logged_once_by_the_outer_one(
     assert _lines(caplog, __name__)[-1].getMessage() == (
         "refused service=_inner error=PermissionDenied number=8"
     )
+
+
+def test_the_system_and_the_public_are_named_as_such(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=__name__)
+    for actor in (SYSTEM, PUBLIC):
+        with pytest.raises(PermissionDenied):
+            _refuse(actor=actor)
+    assert [record.getMessage() for record in _lines(caplog, __name__)] == [
+        "refused service=_refuse error=PermissionDenied actor=system",
+        "refused service=_refuse error=PermissionDenied actor=public",
+    ]
 
 
 def test_a_failure_is_logged_as_an_error_and_raised_unchanged(

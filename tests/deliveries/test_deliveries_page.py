@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from chaperon.consent.services import consent_request_send
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.models import DeliveryStatus, EmailDelivery
 from chaperon.people.models import Learner
 from tests.conftest import Cast, signed_in

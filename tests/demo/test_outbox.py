@@ -5,13 +5,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from chaperon.core.email import queue_email
-from chaperon.core.mail import OutboxBackend
+from chaperon.core.email_queue import queue_email
 from chaperon.core.models import OutboxMessage
+from chaperon.core.outbox_backend import OutboxBackend
 from chaperon.people.models import Organisation, User
 from tests.conftest import Cast, signed_in
 
-OUTBOX = {"default": {"BACKEND": "chaperon.core.mail.OutboxBackend"}}
+OUTBOX = {"default": {"BACKEND": "chaperon.core.outbox_backend.OutboxBackend"}}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.models import GuardianRelationship, Learner
 from tests import factories
@@ -24,7 +25,7 @@ def test_a_dsl_records_a_dbs_check_and_the_teachers_compliance_updates(
     cast: Cast, live_server, page: Page
 ) -> None:
     member = factories.staff_member(cast.teacher)
-    services.staff_update(actor=None, staff=member, dbs_checked_on=None, dbs_type="")
+    services.staff_update(actor=SYSTEM, staff=member, dbs_checked_on=None, dbs_type="")
     checked = cast.organisation.today() - timedelta(days=2)
     _as_dsl(page, cast, live_server)
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.models import Guardian, GuardianRelationship, Learner, StaffMember
 from tests import factories
@@ -58,7 +59,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(cast: Cast) -> None:
 @pytest.mark.clause("SES-10")
 def test_the_dsl_records_checks_from_the_staff_page(cast: Cast) -> None:
     member = factories.staff_member(cast.teacher)
-    services.staff_update(actor=None, staff=member, dbs_checked_on=None, dbs_type="")
+    services.staff_update(actor=SYSTEM, staff=member, dbs_checked_on=None, dbs_type="")
     client = signed_in(cast.dsl)
     assert "Record checks" in client.get(f"/staff/{member.pk}/").content.decode()
     seq = last_seq()
@@ -110,7 +111,7 @@ def test_the_checks_form_shows_the_dates_as_they_are_and_the_read_is_audited(cas
 
 def test_a_learner_is_added_and_changed(cast: Cast) -> None:
     client = signed_in(cast.deputy)
-    site = services.site_create(actor=None, organisation=cast.organisation, name="Quay Street")
+    site = services.site_create(actor=SYSTEM, organisation=cast.organisation, name="Quay Street")
 
     added = client.post(
         "/learners/new/",
@@ -156,7 +157,7 @@ def test_a_learner_is_added_and_changed(cast: Cast) -> None:
 
 
 def test_another_organisations_site_cannot_be_chosen(cast: Cast) -> None:
-    other = services.site_create(actor=None, organisation=cast.other_organisation, name="North")
+    other = services.site_create(actor=SYSTEM, organisation=cast.other_organisation, name="North")
     client = signed_in(cast.dsl)
     before = people_state()
     response = client.post(

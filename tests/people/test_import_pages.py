@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.imports.jobs import import_job_create
 from chaperon.people.imports.progress import progress_clear, progress_save
@@ -206,7 +207,7 @@ def test_the_task_saves_progress_as_it_goes_and_runs_each_job_once(
 def test_a_job_whose_uploader_lost_the_role_fails_and_imports_nothing(cast: Cast) -> None:
     job = import_job_create(actor=cast.dsl, kind="learners", file_name="pupils.csv", text=GOOD)
     services.staff_set_roles(
-        actor=None, staff=factories.staff_member(cast.dsl), roles=[Role.TEACHER]
+        actor=SYSTEM, staff=factories.staff_member(cast.dsl), roles=[Role.TEACHER]
     )
     before = everything()
 

@@ -8,6 +8,7 @@ from chaperon.accounts.models import TotpDevice
 from chaperon.accounts.services import new_totp_secret
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
+from chaperon.core.actors import SYSTEM
 from chaperon.people import services
 from chaperon.people.imports import people_import
 from chaperon.people.models import StaffMember, User
@@ -203,7 +204,7 @@ def test_only_those_who_manage_staff_open_the_roles_page(cast: Cast, who: str) -
 
 
 def test_an_administrators_import_cannot_give_privileged_roles(cast: Cast) -> None:
-    services.staff_update(actor=None, staff=factories.staff_member(cast.dsl), external_id="S205")
+    services.staff_update(actor=SYSTEM, staff=factories.staff_member(cast.dsl), external_id="S205")
     seq = last_seq()
     before = people_state()
     text = csv_text(
@@ -243,5 +244,5 @@ def test_the_dsls_import_gives_them(cast: Cast) -> None:
 
 def test_the_operator_on_the_command_line_makes_the_first_dsl(cast: Cast) -> None:
     member = factories.staff_member(cast.teacher)
-    services.staff_set_roles(actor=None, staff=member, roles=[Role.DSL])
+    services.staff_set_roles(actor=SYSTEM, staff=member, roles=[Role.DSL])
     assert _roles(cast.teacher) == {"dsl"}

@@ -8,6 +8,7 @@ import pytest
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core import events
+from chaperon.core.actors import SYSTEM
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.people import services
 from chaperon.people.compliance import Status, staff_facts
@@ -43,7 +44,7 @@ def test_guardian_cannot_be_linked_across_organisations(cast: Cast) -> None:
         )
     with pytest.raises(ValidationFailed) as error:
         services.guardian_link(
-            actor=None,
+            actor=SYSTEM,
             guardian=cast.guardian,
             learner=cast.outsider_learner,
             relationship="mother",

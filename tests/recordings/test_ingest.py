@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
+from chaperon.core.actors import SYSTEM
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.recordings import tasks
 from chaperon.recordings.crypto import CHUNK_SIZE, ChunkRejected
@@ -260,7 +261,7 @@ def test_a_whole_recording_through_a_django_storage(
 ) -> None:
     from django.core.files.storage import default_storage
 
-    from chaperon.recordings.destruction import recording_destroy
+    from chaperon.recordings.services import recording_destroy
 
     data = media(TWO_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
@@ -276,5 +277,7 @@ def test_a_whole_recording_through_a_django_storage(
     ):
         reader.chunk(1)
     with django_capture_on_commit_callbacks(execute=True):
-        recording_destroy(recording_id=recording.pk, trigger="retention", reason="Retention ended")
+        recording_destroy(
+            recording_id=recording.pk, trigger="retention", reason="Retention ended", actor=SYSTEM
+        )
     assert not default_storage.exists(name)

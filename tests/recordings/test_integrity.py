@@ -11,9 +11,10 @@ from django.db.models import F
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
+from chaperon.core.actors import SYSTEM
 from chaperon.recordings.crypto import CHUNK_SIZE, SEALED_CHUNK_SIZE, ChunkRejected, open_chunk
-from chaperon.recordings.destruction import recording_destroy
 from chaperon.recordings.models import Recording, Track
+from chaperon.recordings.services import recording_destroy
 from chaperon.recordings.storage import LocalChunkStore
 from chaperon.recordings.vault import RecordingGone, TrackReader, cipher_of, open_track
 from tests.conftest import Cast, signed_in
@@ -162,7 +163,7 @@ def test_after_destruction_a_copy_of_the_ciphertext_cannot_be_decrypted(
     wrapped = bytes(recording.data_key.wrapped)
     with django_capture_on_commit_callbacks(execute=True):
         certificate = recording_destroy(
-            recording_id=recording.pk, trigger="retention", reason="Retention ended"
+            recording_id=recording.pk, trigger="retention", reason="Retention ended", actor=SYSTEM
         )
     assert certificate is not None
     assert not track_file(vault_dir, recording).exists()  # the ciphertext is deleted

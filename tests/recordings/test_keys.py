@@ -12,7 +12,6 @@ from django.test import override_settings
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
-from chaperon.recordings import rewrap
 from chaperon.recordings.keys import (
     check_configuration,
     current_wrapper,
@@ -20,6 +19,7 @@ from chaperon.recordings.keys import (
     write_key_file,
 )
 from chaperon.recordings.models import DataKey, Track
+from chaperon.recordings.services import rewrap
 from chaperon.recordings.vault import open_track
 from tests.conftest import Cast
 

@@ -1,10 +1,7 @@
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 import pytest
 from django.conf import LazySettings
-
-from chaperon.rooms import recorder
 
 from .helpers import FakeVault, asgi_server, reset_channel_layer
 
@@ -33,8 +30,9 @@ def door_open_now(settings: LazySettings) -> None:
 
 
 @pytest.fixture
-def vault(monkeypatch: pytest.MonkeyPatch) -> FakeVault:
-    fake = FakeVault()
-    monkeypatch.setattr(recorder, "_vault", lambda: fake)
-    monkeypatch.setattr(recorder, "_recording", lambda pk: SimpleNamespace(pk=pk))
-    return fake
+def vault(settings: LazySettings) -> Iterator[FakeVault]:
+    """The recorder writes to a fake vault, whose record of what it was asked starts empty."""
+    FakeVault.forget()
+    settings.ROOM_RECORDING_VAULT = "tests.rooms.helpers.FakeVault"
+    yield FakeVault()
+    FakeVault.forget()

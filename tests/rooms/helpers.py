@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import uvicorn
 from asgiref.sync import async_to_sync
@@ -213,16 +213,25 @@ class FakeWriter:
 
 
 class FakeVault:
-    """Stands in for the vault's services: the interface the recorder is written against."""
+    """Stands in for the vault (``ROOM_RECORDING_VAULT``, set by the ``vault`` fixture): the
+    interface the recorder is written against. The recorder makes one each time it needs the
+    vault, so, like Django's in-memory mail outbox, what they are asked is kept on the class
+    and read from any of them."""
 
-    def __init__(self) -> None:
-        self.begun: list[dict[str, Any]] = []
-        self.tracks: list[FakeWriter] = []
-        self.gaps: list[dict[str, Any]] = []
-        self.finished: list[Any] = []
+    begun: ClassVar[list[dict[str, Any]]] = []
+    tracks: ClassVar[list[FakeWriter]] = []
+    gaps: ClassVar[list[dict[str, Any]]] = []
+    finished: ClassVar[list[Any]] = []
+
+    @classmethod
+    def forget(cls) -> None:
+        cls.begun, cls.tracks, cls.gaps, cls.finished = [], [], [], []
 
     def Appearance(self, label: str, **ids: Any) -> SimpleNamespace:
         return SimpleNamespace(label=label, **ids)
+
+    def recording(self, recording_id: int) -> SimpleNamespace:
+        return SimpleNamespace(pk=recording_id)
 
     def recording_begin(self, **kwargs: Any) -> SimpleNamespace:
         self.begun.append(kwargs)

@@ -7,10 +7,11 @@ import pytest
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
-from chaperon.rooms import recorder, selectors, services
+from chaperon.rooms import selectors, services
 from chaperon.rooms.devices import device_hash
 from chaperon.rooms.models import Participant, RecordingComfort, RecordingState, Room, RoomEvent
 from chaperon.rooms.permissions import Entrant
+from chaperon.rooms.services import recorder
 from chaperon.sessions.models import Invitation, Session, SessionStatus
 from tests.conftest import Cast
 

@@ -14,9 +14,12 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.models import EmailDelivery
 from chaperon.rooms import selectors, services
 from chaperon.rooms.models import Participant, Room, RoomEvent, RoomExtension
-from chaperon.sessions.live import ROOM_EXTENSION_ROLE, admission_problems
 from chaperon.sessions.models import SessionException
-from chaperon.sessions.services import session_exception_decide
+from chaperon.sessions.services import (
+    ROOM_EXTENSION_ROLE,
+    admission_problems,
+    session_exception_decide,
+)
 from tests.conftest import Cast
 
 from .helpers import host_may_extend, started

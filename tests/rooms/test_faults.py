@@ -16,8 +16,9 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.recordings.models import Recording
 from chaperon.recordings.services import recording_mark_interrupted
-from chaperon.rooms import recorder, selectors, services, ticker
+from chaperon.rooms import selectors, services, ticker
 from chaperon.rooms.models import Participant, Presence, RecordingState, Room, RoomEvent
+from chaperon.rooms.services import recorder
 from chaperon.sessions.attendance import session_attendance
 from chaperon.sessions.models import Invitation
 from tests.conftest import Cast

@@ -12,7 +12,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.consent.services.answers import consent_withdraw
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
-from chaperon.rooms import recorder, services
+from chaperon.rooms import services
 from chaperon.rooms.models import (
     Participant,
     Presence,
@@ -22,6 +22,7 @@ from chaperon.rooms.models import (
     RoomEvent,
 )
 from chaperon.rooms.permissions import Entrant
+from chaperon.rooms.services import recorder
 from chaperon.sessions.models import Invitation
 from tests.conftest import Cast, signed_in
 

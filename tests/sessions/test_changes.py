@@ -18,9 +18,9 @@ from chaperon.core.models import EmailDelivery
 from chaperon.people import services as people_services
 from chaperon.people.models import Learner
 from chaperon.sessions import services
-from chaperon.sessions.changes import SessionChange, session_change
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session, SessionStatus
+from chaperon.sessions.services import SessionChange, session_change
 from tests import factories
 from tests.conftest import Cast, signed_in
 from tests.sessions.helpers import consent_for, group, one_to_one

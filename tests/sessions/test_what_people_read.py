@@ -1,26 +1,20 @@
 """What the session pages and email say: the real state of each session, names instead of
-numbers, forms that keep their values, the host's own invitation, and the record that opens
-when the room ended."""
+numbers, forms that keep their values and the host's own invitation."""
 
 import re
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from chaperon.consent.services.agreements import staff_recording_consent_answer
-from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import IsoDateInput
 from chaperon.core.models import EmailDelivery
 from chaperon.sessions import services
-from chaperon.sessions.attendance import session_room_ended
 from chaperon.sessions.models import Session, SessionStatus
-from chaperon.sessions.record_selectors import record_due_by
-from chaperon.sessions.record_services import meeting_record_write
 from tests import factories
 from tests.conftest import Cast, signed_in
+from tests.records.helpers import ended_session
 from tests.sessions.helpers import consent_for, group, one_to_one
-from tests.sessions.test_records_helpers import SUMMARY, ended_session
 
 
 def booked(cast: Cast, **changes: object) -> Session:
@@ -83,35 +77,6 @@ def test_an_open_session_whose_time_has_passed_reads_ended(cast: Cast) -> None:
     page = signed_in(cast.teacher).get(f"/sessions/{over.pk}/").content.decode()
     assert "<dt>State</dt><dd>Ended</dd>" in page
     assert "Move the session" not in page and "Cancel the session" not in page
-
-
-# The meeting record opens when the room ended ---------------------------------------------------
-
-
-@pytest.mark.clause("LOG-1")
-def test_the_record_can_be_written_as_soon_as_the_room_ended_early(cast: Cast) -> None:
-    session = booked(cast)
-    start = timezone.now() - timedelta(minutes=10)  # under way: 40 minutes booked
-    Session.objects.filter(pk=session.pk).update(
-        start=start, status=SessionStatus.OPEN, opened_at=start
-    )
-    session.refresh_from_db()
-    with pytest.raises(ValidationFailed, match="once the session has ended"):
-        meeting_record_write(actor=cast.teacher, session=session, method="phone", summary=SUMMARY)
-
-    ended_at = timezone.now()
-    session_room_ended(session_id=session.pk, at=ended_at)
-    session_room_ended(session_id=session.pk, at=ended_at + timedelta(minutes=5))  # first counts
-    session.refresh_from_db()
-
-    assert session.ended_at == ended_at and session.state_label == "Ended"
-    assert record_due_by(session) > ended_at
-    page = signed_in(cast.teacher).get(f"/sessions/{session.pk}/").content.decode()
-    assert "Write the meeting record" in page
-    written = meeting_record_write(
-        actor=cast.teacher, session=session, method="chaperon_room", summary=SUMMARY
-    )
-    assert written.session_id == session.pk
 
 
 # Email ------------------------------------------------------------------------------------------

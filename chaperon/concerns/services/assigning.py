@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.links import absolute_url
 from chaperon.core.service_log import logged

@@ -41,8 +41,8 @@ RESPONSES = {
 }
 
 
-def _require_open(actor: User | None, concern: Concern) -> None:
-    if actor is not None and not may_open(actor, concern):
+def _require_open(actor: User, concern: Concern) -> None:
+    if not may_open(actor, concern):
         raise NotFound("No such concern.")
     if concern.status == Status.CLOSED:
         raise ValidationFailed({"concern": "this concern is closed; nothing more can be added"})

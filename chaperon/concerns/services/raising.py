@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import PublicActor
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import GuardianRelationship, Learner, Organisation, User
@@ -138,7 +139,7 @@ def _from_invitation(invitation: Invitation) -> tuple[str, Learner | None]:
 @transaction.atomic
 def concern_raise(
     *,
-    actor: User | None,
+    actor: User | PublicActor,
     organisation: Organisation,
     description: str,
     kind: str = ConcernKind.CONCERN,
@@ -162,13 +163,13 @@ def concern_raise(
 ) -> Concern:
     """Record a concern and tell the DSL and deputies (and, out of hours, senior leaders).
 
-    ``actor`` is the member of staff raising it, or None for a report from the public page
+    ``actor`` is the member of staff raising it, or ``PUBLIC`` for a report from the public page
     (``reporter_*``) or from a session's "leave and report" (``invitation``: the reporter's
     name, the session and, where clear, the learner come from it). ``attachment`` must come
     from ``attachments.concern_file`` (its words only, never an image or video). ``spooled``
     is the receipt code and time of a report kept while the database was down (``spool``).
     """
-    if actor is not None:
+    if isinstance(actor, User):
         if not is_staff(actor) or actor.organisation_id != organisation.pk:
             raise PermissionDenied("Only staff of this organisation raise concerns here.")
         source, reporter_name = Source.STAFF, actor.full_name
@@ -215,7 +216,7 @@ def concern_raise(
         reference=_next_reference(organisation, year),
         kind=kind,
         source=source,
-        raised_by=actor,
+        raised_by=actor if isinstance(actor, User) else None,
         reporter_name=text["reporter_name"],
         reporter_relation=reporter_relation,
         reporter_contact=text["reporter_contact"],
@@ -234,7 +235,11 @@ def concern_raise(
         last_alerted_at=now,
     )
     reporter = concern.reporter_name or ANONYMOUS
-    label = actor.full_name if actor else f"{reporter} ({concern.get_source_display()})"
+    label = (
+        actor.full_name
+        if isinstance(actor, User)
+        else f"{reporter} ({concern.get_source_display()})"
+    )
     with stored(attachment, organisation_id=organisation.pk) as path:
         if attachment is not None:
             ConcernAttachment.objects.create(
@@ -251,7 +256,11 @@ def concern_raise(
 
 
 def _record_raised(
-    concern: Concern, *, actor: User | None, label: str, spooled: tuple[str, datetime] | None
+    concern: Concern,
+    *,
+    actor: User | PublicActor,
+    label: str,
+    spooled: tuple[str, datetime] | None,
 ) -> None:
     summary = f"Raised by {label}"
     if spooled is not None:
@@ -264,7 +273,7 @@ def _record_raised(
         concern,
         kind=EntryKind.RAISED,
         summary=summary,
-        author=actor,
+        author=actor if isinstance(actor, User) else None,
         author_label=label,
         text=concern.description,
         data={
@@ -287,7 +296,7 @@ def _record_raised(
     record(
         action=AuditAction.CONCERN_RAISED,
         actor=actor,
-        actor_label="" if actor else PUBLIC_LABEL,
+        actor_label="" if isinstance(actor, User) else PUBLIC_LABEL,
         obj=concern,
         data={
             "source": concern.source,

@@ -1,5 +1,6 @@
 """Every change to consent: permission checked, validated, audited, in one transaction, with
-its emails and events sent after commit. ``actor=None`` is the system (a command or task)."""
+its emails and events sent after commit. ``actor`` is the signed-in user, or ``SYSTEM``
+(``chaperon.core.actors``) for a command or task."""
 
 from .agreements import (
     employer_recording_consent_record,

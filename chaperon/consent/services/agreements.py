@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import Learner, StaffMember, User
@@ -25,7 +26,7 @@ TEXT_MAX = 2000
 @logged
 def own_recording_agreement_record(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     learner: Learner,
     recorded_by_name: str,
     purpose: str,
@@ -54,7 +55,7 @@ def own_recording_agreement_record(
             purpose=purpose.strip()[:TEXT_MAX],
             kept_until=kept_until,
             agreed_on=agreed_on,
-            entered_by=actor,
+            entered_by=actor if isinstance(actor, User) else None,
         )
         if file is not None:
             agreement.attachment.name = file.path
@@ -130,7 +131,7 @@ def staff_recording_consent_answer(
 @logged
 def employer_recording_consent_record(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     staff: StaffMember,
     employer_name: str,
     answer: str,
@@ -155,7 +156,7 @@ def employer_recording_consent_record(
             answer=final,
             employer_name=name[:200],
             answered_at=timezone.now(),
-            entered_by=actor,
+            entered_by=actor if isinstance(actor, User) else None,
             reason=reason.strip(),
         )
         if file is not None:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, Learner, User
@@ -227,7 +228,7 @@ def _claim_request(learner: Learner, request_id: int | None) -> ConsentRequest |
 @logged
 def consent_record_by_staff(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     learner: Learner,
     guardian_id: int | None,
     answered_by_name: str,
@@ -278,7 +279,7 @@ def consent_record_by_staff(
             request=consent_request,
             access=consent_request.access if consent_request else None,
             statement=statement,
-            recorded_by=actor,
+            recorded_by=actor if isinstance(actor, User) else None,
             given_on=given_on,
             reason=reason.strip(),
             attachment=file,
@@ -289,7 +290,7 @@ def consent_record_by_staff(
 @logged
 def consent_withdraw(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     learner: Learner,
     purposes: Sequence[str],
     withdrawn_by_name: str,
@@ -321,7 +322,7 @@ def consent_withdraw(
             answered_by_name=name,
             answered_by_email=guardian.email if guardian else "",
             guardian=guardian,
-            recorded_by=actor,
+            recorded_by=actor if isinstance(actor, User) else None,
             reason=reason.strip(),
             tell=guardian.email if guardian else "",
         )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.models import DeliveryStatus
 from chaperon.core.service_log import logged
@@ -87,7 +88,7 @@ def _recipients(
 
 def _send_one(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     learner: Learner,
     recipient: _Recipient,
     purposes: list[str],
@@ -124,7 +125,7 @@ def _send_one(
         access=access,
         status=RequestStatus.AWAITING if recipient.email else RequestStatus.NEEDS_OTHER_CHANNEL,
         nonce=links.new_nonce(),
-        created_by=actor,
+        created_by=actor if isinstance(actor, User) else None,
         reason=reason,
         expires_at=now + timedelta(days=conf.link_days()),
         last_emailed_at=now if recipient.email else None,
@@ -155,7 +156,7 @@ def _send_one(
 @logged
 def consent_request_send(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     learner: Learner,
     purposes: Sequence[str],
     guardian_ids: Sequence[int] | None = None,

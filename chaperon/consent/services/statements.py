@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import Organisation, User
@@ -123,7 +124,7 @@ def statement_current(*, organisation: Organisation) -> StatementVersion:
 @logged
 def statement_save(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     organisation: Organisation,
     intro: str,
     parent_information: str,
@@ -171,7 +172,7 @@ def statement_save(
                 parent_information=parent_information.strip(),
                 text=text,
                 sha256=sha256_of(text),
-                created_by=actor,
+                created_by=actor if isinstance(actor, User) else None,
             )
         if changed:
             record(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SystemActor
 
 from ..models import ContactMethod, Guardian, GuardianRelationship, Learner, Organisation, User
 from ..services import apply_changes
@@ -33,7 +34,7 @@ class GuardianPlan(Plan):
         self.new_links: list[tuple[int, GuardianRelationship]] = []
         self.changed_links: list[tuple[int, GuardianRelationship, list[str]]] = []
 
-    def write(self, actor: User | None) -> None:
+    def write(self, actor: User | SystemActor) -> None:
         # Guardians first: a new relationship needs its guardian's id.
         for batch in in_batches(self.new):
             Guardian.objects.bulk_create([guardian for _, guardian in batch])

@@ -2,6 +2,7 @@
 name and date of birth when exactly one such learner exists."""
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SystemActor
 
 from ..models import Learner, Organisation, User
 from ..services import apply_changes
@@ -33,7 +34,7 @@ class LearnerPlan(Plan):
         self.new: list[tuple[int, Learner]] = []
         self.changed: list[tuple[int, Learner, list[str]]] = []
 
-    def write(self, actor: User | None) -> None:
+    def write(self, actor: User | SystemActor) -> None:
         for batch in in_batches(self.new):
             Learner.objects.bulk_create([learner for _, learner in batch])
             for line, learner in batch:

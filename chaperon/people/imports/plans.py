@@ -22,6 +22,7 @@ from django.db.models import Model
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 
 from ..models import User
 from ..privileges import Refusal
@@ -62,17 +63,17 @@ class Plan:
             operations = 0
         self._pending[line] += operations
 
-    def write_all(self, actor: User | None, progress: Callable[[int], None]) -> None:
+    def write_all(self, actor: User | SystemActor, progress: Callable[[int], None]) -> None:
         """Write every change, telling ``progress`` how many rows are done so far."""
         self._progress = progress
         self._written = sum(1 for step in self.steps if self._pending[step.line] == 0)
         progress(self._written)
         self.write(actor)
 
-    def write(self, actor: User | None) -> None:
+    def write(self, actor: User | SystemActor) -> None:
         raise NotImplementedError
 
-    def check_allowed(self, actor: User | None, errors: list[RowError]) -> None:
+    def check_allowed(self, actor: User | SystemActor, errors: list[RowError]) -> None:
         """Report each row that ``actor`` may not write although they may import the file."""
 
     def done(self, line: int) -> None:
@@ -84,7 +85,7 @@ class Plan:
 
 
 def audit(
-    action: AuditAction, actor: User | None, obj: Model, data: dict[str, Any] | None = None
+    action: AuditAction, actor: User | SystemActor, obj: Model, data: dict[str, Any] | None = None
 ) -> None:
     record(action=action, actor=actor, obj=obj, reason=REASON, data=data)
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 
 from ..models import ImportKind, Organisation, User
 from ..permissions import require, require_same_organisation
@@ -70,7 +71,7 @@ class _Tracker:
 
 def people_import(
     *,
-    actor: User | None,
+    actor: User | SystemActor,
     organisation: Organisation,
     kind: str,
     text: str,
@@ -83,8 +84,8 @@ def people_import(
     Every row is checked before anything is written; if any row is bad the result lists every
     problem, nothing is written and the refusal is audited. Otherwise each new or changed record
     is written and audited, with a summary event, in one transaction; unchanged rows are not
-    touched. ``dry_run`` checks and counts, writing and auditing nothing. ``actor=None`` is the
-    system (the command line); anyone else needs the permission to import and to manage what
+    touched. ``dry_run`` checks and counts, writing and auditing nothing. ``SYSTEM`` is
+    the command line; anyone else needs the permission to import and to manage what
     the file holds, in their own organisation.
     """
     kind = ImportKind(kind)
@@ -134,7 +135,7 @@ def _read_rows(
 
 
 def _plan_and_write(
-    actor: User | None,
+    actor: User | SystemActor,
     organisation: Organisation,
     kind: ImportKind,
     rows: list[ParsedRow],
@@ -162,7 +163,7 @@ class _Outcome:
 
     def __init__(
         self,
-        actor: User | None,
+        actor: User | SystemActor,
         organisation: Organisation,
         kind: ImportKind,
         rows: int,

@@ -8,6 +8,7 @@ from django.db.models import Model
 
 from chaperon.audit.actions import AuditAction
 from chaperon.core import events
+from chaperon.core.actors import SystemActor
 
 from ..events import StaffChanged
 from ..models import Organisation, StaffMember, StaffRole, User
@@ -46,7 +47,7 @@ class StaffPlan(Plan):
         self.new: list[tuple[int, StaffMember, list[str]]] = []
         self.changed: list[_Change] = []
 
-    def write(self, actor: User | None) -> None:
+    def write(self, actor: User | SystemActor) -> None:
         for batch in in_batches(self.new):
             users = User.objects.bulk_create([member.user for _, member, _ in batch])
             for (_, member, _), user in zip(batch, users, strict=True):
@@ -67,7 +68,7 @@ class StaffPlan(Plan):
             self._update(actor, change)
             self.done(change.line)
 
-    def check_allowed(self, actor: User | None, errors: list[RowError]) -> None:
+    def check_allowed(self, actor: User | SystemActor, errors: list[RowError]) -> None:
         for line, member, roles in self.new:
             why = role_change_refusal(actor, holder=None, before=[], after=roles)
             self._refuse(line, "roles", why, member.organisation, errors)
@@ -90,7 +91,7 @@ class StaffPlan(Plan):
             self.refusals.append(Refusal(obj, why, {"line": line, "asked": [column]}))
 
     @staticmethod
-    def _update(actor: User | None, change: _Change) -> None:
+    def _update(actor: User | SystemActor, change: _Change) -> None:
         member = change.member
         if change.changed:
             user_fields = [name for name in change.changed if name in USER_FIELDS]

@@ -1,4 +1,5 @@
-"""Every change to a live room: entry, admission, lock, start, time, removal, leaving, chat.
+"""Every change to a live room: entry, admission, lock, start, time, removal, leaving, chat,
+recording (``recorder``).
 
 Each service checks that its actor may act (the WebSocket consumer only authenticates), writes
 the room's state and its events, and the audit row where the change matters to safeguarding, in
@@ -22,14 +23,25 @@ from .presence import (
     room_refuse,
     room_remove,
 )
+from .recorder import (
+    TrackHolder,
+    recording_chunk,
+    recording_start,
+    recording_stop,
+    why_not_recordable,
+)
 from .timing import room_end, room_start, room_tick, start_problems
 
 __all__ = [
     "AdmissionBlocked",
     "RoomRefused",
+    "TrackHolder",
     "door_hours",
     "door_shut",
     "in_call",
+    "recording_chunk",
+    "recording_start",
+    "recording_stop",
     "room_admit",
     "room_agree",
     "room_ask_comfort",
@@ -52,4 +64,5 @@ __all__ = [
     "signal_target",
     "staff_in_room",
     "start_problems",
+    "why_not_recordable",
 ]

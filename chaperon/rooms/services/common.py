@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import PUBLIC, SYSTEM, Actor
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
@@ -47,8 +48,9 @@ def event(
 
 
 def audit(action: AuditAction, room: Room, who: Participant | None, **kwargs: Any) -> None:
-    """An audit row for the session; a learner or guardian acts under their invitation."""
-    actor = who.user if who is not None else None
+    """An audit row for the session, by the room itself (``who`` None) or someone in it; a
+    learner or guardian acts under their invitation."""
+    actor: Actor = SYSTEM if who is None else (PUBLIC if who.user is None else who.user)
     label = f"invitation {who.invitation_id}" if who is not None and who.user is None else ""
     record(action=action, actor=actor, actor_label=label, obj=room.session, **kwargs)
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
-from chaperon.core.email import queue_email
+from chaperon.core.email_queue import queue_email
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.links import absolute_url
 from chaperon.core.service_log import logged
@@ -21,8 +21,8 @@ from chaperon.people.models import User
 from chaperon.people.selectors import staff_with_roles
 from chaperon.policy.engine.describe import describe_approvers
 from chaperon.policy.selectors import organisation_policy
-from chaperon.sessions import live
 from chaperon.sessions.models import ExceptionStatus, SessionException
+from chaperon.sessions.services import live
 
 from .. import broadcast
 from ..models import Participant, Room, RoomExtension

@@ -10,8 +10,8 @@ from chaperon.audit.actions import AuditAction
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
-from chaperon.sessions import live
 from chaperon.sessions.models import Invitation, SessionKind
+from chaperon.sessions.services import live
 
 from .. import broadcast
 from ..models import Participant, Presence, Room
@@ -237,7 +237,7 @@ def _admit(room: Room, host: Participant, target: Participant) -> None:
     instead: dict[str, Any] = {"instead_of": replaced} if replaced is not None else {}
     event(room, "admitted", participant=target, by=host, **instead)
     audit(AuditAction.ROOM_ADMITTED, room, host, data={"participant": target.pk, **instead})
-    from .. import recorder  # the recorder builds on these services
+    from . import recorder  # the recorder builds on these services
 
     recorder.pause_unless_consented(room, target)
     broadcast.room_changed(room.pk)

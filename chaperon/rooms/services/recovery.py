@@ -43,7 +43,7 @@ def recover_if_silent(room: Room, *, now: datetime | None = None) -> bool:
 
 
 def _recording_interrupted(room: Room) -> None:
-    from .. import recorder  # the recorder builds on these services
+    from . import recorder  # the recorder builds on these services
 
     room.recording_state = RecordingState.OFF
     room.recording_paused_for = ""

@@ -7,15 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
+from chaperon.core.actors import SYSTEM, SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
 from chaperon.policy.engine.verdict import Outcome, Verdict
-from chaperon.sessions import live
 from chaperon.sessions.attendance import session_room_ended
 from chaperon.sessions.models import SessionKind, SessionStatus
 from chaperon.sessions.plans import learner_subject
-from chaperon.sessions.services import session_open
+from chaperon.sessions.services import live, session_open
 
 from .. import broadcast
 from ..models import Participant, Presence, RecordingState, Room
@@ -126,10 +126,10 @@ def _policy_problems(room: Room, verdict: Verdict) -> list[str]:
 
 
 @logged
-def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
-    """End for everyone: by the host, or by the server when the time is up."""
+def room_end(*, session_id: int, actor: User | SystemActor, reason: str) -> Room:
+    """End for everyone: by the host, or by the server (``SYSTEM``) when the time is up."""
     with transaction.atomic():
-        if actor is not None:
+        if isinstance(actor, User):
             room, host = host_of(session_id, actor)
         else:
             room, host = locked_room(session_id), None
@@ -139,7 +139,7 @@ def room_end(*, session_id: int, actor: User | None, reason: str) -> Room:
         room.ended_at = timezone.now()
         room.end_reason = reason
         room.save(update_fields=["ended_at", "end_reason"])
-        from .. import recorder
+        from . import recorder
 
         recorder.stop(room, by=host)
         lapse_extensions(room)
@@ -171,7 +171,7 @@ def room_tick(*, session_id: int) -> None:
     if room.ends_at is None or room.ended_at is not None:
         return
     if now >= room.ends_at:
-        room_end(session_id=session_id, actor=None, reason="time")
+        room_end(session_id=session_id, actor=SYSTEM, reason="time")
         return
     if now >= room.ends_at - WARNING_BEFORE and room.warned_at is None:
         with transaction.atomic():
@@ -179,6 +179,6 @@ def room_tick(*, session_id: int) -> None:
                 event(room, "time_warning", minutes_left=5)
                 broadcast.room_changed(session_id)
     if room.recording_state == RecordingState.ON:
-        from .. import recorder
+        from . import recorder
 
         recorder.notice_gaps(room, now=now)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chaperon.core.actors import SYSTEM
 from chaperon.people.imports import (
     ImportResult,
     Progress,
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self._shown: tuple[str, int] | None = None
         result = people_import(
-            actor=None,
+            actor=SYSTEM,
             organisation=target,
             kind=kind,
             text=text,

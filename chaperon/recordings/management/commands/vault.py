@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chaperon.recordings.keys import read_key_file, write_key_file
-from chaperon.recordings.rewrap import rewrap_all
+from chaperon.recordings.services import rewrap_all
 
 
 class Command(BaseCommand):

@@ -1,0 +1,41 @@
+"""Sign-in protection, the second factor and API tokens. Every change is audited."""
+
+from .lockout import (
+    ADDRESS_LIMIT_FACTOR,
+    SignInTry,
+    account_key,
+    sign_in_failed,
+    sign_in_password_accepted,
+    sign_in_succeeded,
+    sign_in_try,
+)
+from .second_factor import (
+    TOTP_ISSUER,
+    TOTP_STEP_SECONDS,
+    new_totp_secret,
+    totp_check,
+    totp_enroll,
+    totp_provisioning_uri,
+    totp_reset,
+)
+from .tokens import api_token_create, api_token_revoke, api_token_user
+
+__all__ = [
+    "ADDRESS_LIMIT_FACTOR",
+    "TOTP_ISSUER",
+    "TOTP_STEP_SECONDS",
+    "SignInTry",
+    "account_key",
+    "api_token_create",
+    "api_token_revoke",
+    "api_token_user",
+    "new_totp_secret",
+    "sign_in_failed",
+    "sign_in_password_accepted",
+    "sign_in_succeeded",
+    "sign_in_try",
+    "totp_check",
+    "totp_enroll",
+    "totp_provisioning_uri",
+    "totp_reset",
+]

@@ -1,0 +1,78 @@
+"""Learners: adding them and changing their details."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
+from chaperon.core.service_log import logged
+
+from ..models import (
+    Learner,
+    Organisation,
+    User,
+)
+from ..permissions import require, require_same_organisation
+from ..roles import Permission
+from .common import apply_changes, refuse_unknown, validate_person
+
+LEARNER_FIELDS = (
+    "external_id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "adult_at_risk",
+    "year_group",
+    "site",
+    "email",
+)
+
+
+@logged
+def learner_create(
+    *,
+    actor: User | SystemActor,
+    organisation: Organisation,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    **fields: Any,
+) -> Learner:
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, organisation)
+    learner = Learner(
+        organisation=organisation,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        **fields,
+    )
+    validate_person(learner)
+    with transaction.atomic():
+        learner.save()
+        record(action=AuditAction.LEARNER_CREATED, actor=actor, obj=learner)
+    return learner
+
+
+@logged
+def learner_update(*, actor: User | SystemActor, learner: Learner, **changes: Any) -> Learner:
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, learner)
+    refuse_unknown(changes, LEARNER_FIELDS, "a learner field")
+    with transaction.atomic():
+        learner = Learner.objects.select_for_update().get(pk=learner.pk)
+        changed = apply_changes(learner, changes)
+        if not changed:
+            return learner
+        validate_person(learner)
+        learner.save()
+        record(
+            action=AuditAction.LEARNER_UPDATED,
+            actor=actor,
+            obj=learner,
+            data={"changed": changed},
+        )
+    return learner
