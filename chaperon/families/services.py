@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
-from chaperon.consent.permissions import ConsentPermission, require, require_same_organisation
+from chaperon.consent.permissions import require, require_same_organisation
 from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, User
+from chaperon.people.roles import Permission
 
 from .models import FamilyLinkKey, new_nonce
 from .selectors import LINK_ACTOR
@@ -20,7 +21,7 @@ def family_links_stop(*, actor: User | None, guardian: Guardian) -> FamilyLinkKe
     """Stop every family page link of ``guardian``. ``actor`` None: the holder of a working
     link asked (the caller has opened it)."""
     if actor is not None:
-        require(actor, ConsentPermission.RECORD)
+        require(actor, Permission.RECORD_CONSENT)
         require_same_organisation(actor, guardian.organisation_id)
     with transaction.atomic():
         key, _ = FamilyLinkKey.objects.select_for_update().get_or_create(

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from chaperon.consent.permissions import ConsentPermission
-from chaperon.consent.permissions import can as can_consent
 from chaperon.people.models import StaffMember, User
 from chaperon.people.permissions import can
 from chaperon.people.roles import Permission
@@ -154,7 +152,7 @@ def may_change_parts(viewer: User, session: Session) -> bool:
 def _learner_fixes(rule: str, learner_id: int, viewer: User, who: str) -> list[FixLink]:
     if not (rule.startswith("consent.") or rule == "time.agreed_slot"):
         return []
-    if not can_consent(viewer, ConsentPermission.VIEW_AND_REQUEST):
+    if not can(viewer, Permission.VIEW_AND_REQUEST_CONSENT):
         return []
     url = reverse("consent:learner", args=[learner_id])
     return [FixLink(f"Ask for consent or agreed times on {who}'s consent page", url)]
@@ -164,7 +162,7 @@ def _staff_fixes(rule: str, user_id: int, viewer: User, who: str) -> list[FixLin
     if rule == "consent.recording":
         if user_id == viewer.pk:
             return [FixLink("Give your consent to being recorded", reverse("consent:staff_mine"))]
-        if can_consent(viewer, ConsentPermission.RECORD):
+        if can(viewer, Permission.RECORD_CONSENT):
             return [FixLink("Staff consent to being recorded", reverse("consent:staff_list"))]
     if rule.startswith("staff.") and can(viewer, Permission.MANAGE_STAFF):
         member = StaffMember.objects.filter(user_id=user_id).first()
