@@ -15,12 +15,13 @@ from .models import Guardian, Learner, Organisation, StaffMember, User
 from .roles import Permission, Role, organisation_chooses, roles_with
 
 # For each permission an organisation settles for itself (``roles.Grant``), the app that keeps
-# the setting answers which roles the organisation chose: organisation id -> role values.
-_choices: dict[Permission, Callable[[int], Iterable[str]]] = {}
+# the setting answers which roles the organisation chose: organisation id -> role values, or
+# None where it has not chosen (the table's default holds).
+_choices: dict[Permission, Callable[[int], Iterable[str] | None]] = {}
 
 
 def register_organisation_choice(
-    permission: Permission, chosen_roles: Callable[[int], Iterable[str]]
+    permission: Permission, chosen_roles: Callable[[int], Iterable[str] | None]
 ) -> None:
     """Called from the ``ready()`` of the app that keeps the organisation's setting."""
     _choices[permission] = chosen_roles

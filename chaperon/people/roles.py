@@ -217,6 +217,11 @@ def roles_that_may_be_given(permission: Permission) -> frozenset[Role]:
     return frozenset(GRANTS[permission])
 
 
+def roles_an_organisation_chooses(permission: Permission) -> list[Role]:
+    """The roles each organisation gives ``permission`` or not, in the order of ``Role``."""
+    return [role for role, grant in GRANTS[permission].items() if grant != Grant.ALWAYS]
+
+
 def roles_grant(
     roles: Iterable[str], permission: Permission, *, chosen: Iterable[str] | None = None
 ) -> bool:
