@@ -17,7 +17,7 @@ from chaperon.people.permissions import can
 from chaperon.people.roles import Permission
 
 from .models import Session, SessionStatus
-from .permissions import oversees
+from .permissions import is_host, may_change
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def may_change_parts(viewer: User, session: Session) -> bool:
     return (
         session.status == SessionStatus.BOOKED
         and not session.has_ended()
-        and (session.organiser_id == viewer.pk or oversees(viewer))
+        and may_change(viewer, session)
     )
 
 
@@ -201,7 +201,7 @@ def fix_links(
         links.append(FixLink(fix.label, f"#{_BOOKING_FIELD[fix.part]}"))
     elif fix is not None and fix.part and session is not None and may_change_parts(viewer, session):
         links.append(_session_link(session, fix.part, fix.label))
-    host = session is not None and session.organiser_id == viewer.pk
+    host = session is not None and is_host(viewer, session)
     if session is not None and host and rule == "session.risk_assessment":
         url = reverse("sessions:prepare", args=[session.pk])
         links.append(FixLink("Record the risk assessment", url))
