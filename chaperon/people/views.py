@@ -21,7 +21,7 @@ from .roles import Permission, Role
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    context: dict[str, object] = {"nav": "dashboard", "roles": viewer.roles}
+    context: dict[str, object] = {"nav": "dashboard"}
     if can(viewer, Permission.VIEW_STAFF_COMPLIANCE):
         context["attention"] = [
             row for row in selectors.staff_compliance_visible_to(viewer) if row.needs_attention
