@@ -235,16 +235,3 @@ def roles_grant(
 def permissions_of(role: Role) -> dict[Permission, Grant]:
     """The table's column for ``role``."""
     return {permission: row[role] for permission, row in GRANTS.items() if role in row}
-
-
-def table_as_markdown() -> str:
-    """``TABLE`` as docs/permissions.md shows it."""
-    head = "| permission | " + " | ".join(role.label for role in Role) + " | what it lets them do |"
-    rule = "|---|" + "---|" * len(Role) + "---|"
-    rows = [
-        f"| `{permission.value}` | "
-        + " | ".join(GRANTS[permission].get(role, "") for role in Role)
-        + f" | {permission.meaning} |"
-        for permission in Permission
-    ]
-    return "\n".join([head, rule, *rows])
