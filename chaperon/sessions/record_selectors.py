@@ -17,7 +17,8 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import Organisation, StaffMember, User
-from chaperon.people.roles import Role
+from chaperon.people.permissions import can
+from chaperon.people.roles import Permission
 from chaperon.policy.models import ApprovedPlatform
 
 from .attendance import session_attendance
@@ -31,10 +32,8 @@ from .models import (
     Session,
     SessionStatus,
 )
-from .permissions import takes_part
+from .permissions import is_host, takes_part
 
-# These read every record of their organisation.
-RECORD_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL})
 # Sessions in these states never took place, so have no record.
 NOT_HELD = (SessionStatus.CANCELLED, SessionStatus.REFUSED, SessionStatus.AWAITING_EXCEPTION)
 # Working days after the session's end at which each reminder is due.
@@ -57,7 +56,7 @@ def may_read_record(user: User, session: Session) -> bool:
     """The session's staff, the DSL and deputies, and the organiser's line manager."""
     if not user.is_active or session.organisation_id != user.organisation_id:
         return False
-    if not user.roles.isdisjoint(RECORD_READERS):
+    if can(user, Permission.READ_MEETING_RECORDS):
         return True
     if takes_part(user, session):
         return True
@@ -70,16 +69,15 @@ def may_write_record(user: User, session: Session) -> bool:
     return (
         user.is_active
         and session.organisation_id == user.organisation_id
-        and session.organiser_id == user.pk
+        and is_host(user, session)
     )
 
 
 def may_amend_record(user: User, session: Session) -> bool:
     """The host, and the DSL and deputies, amend a record (always with a reason)."""
     return may_write_record(user, session) or (
-        user.is_active
-        and session.organisation_id == user.organisation_id
-        and not user.roles.isdisjoint(RECORD_READERS)
+        session.organisation_id == user.organisation_id
+        and can(user, Permission.AMEND_MEETING_RECORDS)
     )
 
 

@@ -46,13 +46,6 @@ ALLOWED = {
     ("chaperon/policy/engine/describe.py", "'dsl'"),
     ("chaperon/policy/engine/describe.py", "'deputy_dsl'"),
 }
-# Modules still to be moved onto the table, with what they name, and the permissions waiting
-# for them. Empty when none are left.
-PENDING = {
-    ("chaperon/sessions/record_selectors.py", "Role.DSL"),
-    ("chaperon/sessions/record_selectors.py", "Role.DEPUTY_DSL"),
-}
-NOT_YET_ASKED_FOR = {"READ_MEETING_RECORDS", "AMEND_MEETING_RECORDS"}
 
 
 def _names_bound_to_role(tree: ast.Module) -> set[str]:
@@ -125,13 +118,11 @@ def mentions_in(folder: Path) -> set[tuple[str, int, str]]:
 def test_no_role_is_named_outside_the_table() -> None:
     named = {(path, what) for path, _line, what in mentions_in(CODE)}
     unexpected = sorted(
-        (path, line, what)
-        for path, line, what in mentions_in(CODE)
-        if (path, what) not in ALLOWED | PENDING
+        (path, line, what) for path, line, what in mentions_in(CODE) if (path, what) not in ALLOWED
     )
     assert unexpected == []
     # Every exception written above is still needed.
-    assert named >= ALLOWED | PENDING
+    assert named >= ALLOWED
 
 
 def test_the_policy_engine_names_the_approvers_the_table_allows() -> None:
@@ -191,5 +182,5 @@ def _permissions_asked_for() -> set[str]:
 
 def test_every_permission_of_the_table_is_asked_for_and_every_one_asked_for_exists() -> None:
     asked = _permissions_asked_for()
-    assert set(Permission.__members__) - asked == NOT_YET_ASKED_FOR
+    assert set(Permission.__members__) - asked == set()
     assert asked - set(Permission.__members__) == set()
