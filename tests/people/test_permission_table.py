@@ -349,6 +349,8 @@ OFFERS = [
     ("STAFF", "Change roles", _set("dsl", "admin")),
     ("STAFF", "Record checks", _set("dsl", "admin")),
     ("/organisation/", "Add a site", _set("dsl", "admin")),
+    ("/policy/", "Change the policy", _set("dsl", "admin")),
+    ("/sessions/platforms/", "Add to the register", _set("dsl", "admin")),
     ("CONSENT", "Record consent given another way", _set("dsl", "deputy", "admin")),
     ("RECORDING", "Play the recording", _set("dsl", "deputy")),
     ("RECORDING", "Hold as evidence", _set("dsl", "deputy")),
