@@ -16,8 +16,8 @@ from django.urls import reverse
 from chaperon.core.email_queue import queue_email
 from chaperon.core.links import absolute_url
 from chaperon.people.models import Organisation, User
-from chaperon.people.roles import Role
-from chaperon.people.selectors import staff_with_roles
+from chaperon.people.roles import Permission, roles_grant
+from chaperon.people.selectors import staff_granted
 
 from . import conf
 from .models import Concern, ConcernKind
@@ -32,32 +32,34 @@ def in_hours(organisation: Organisation, at: datetime) -> bool:
     )
 
 
-def _people(concern: Concern, roles: list[str]) -> list[User]:
+def _people(concern: Concern, permission: Permission) -> list[User]:
     return [
         user
-        for user in staff_with_roles(concern.organisation_id, roles)
+        for user in staff_granted(concern.organisation_id, permission)
         if user.pk != concern.subject_staff_id
     ]
 
 
 def _subject_is_a_dsl(concern: Concern) -> bool:
-    return concern.subject_staff is not None and Role.DSL in concern.subject_staff.roles
+    subject = concern.subject_staff
+    return subject is not None and roles_grant(subject.roles, Permission.LEAD_SAFEGUARDING)
 
 
 def leads_for(concern: Concern) -> list[User]:
     """Those told first: the DSL and deputies, or for a restricted case its handlers."""
+    about_leads = Permission.HANDLE_ALLEGATIONS_ABOUT_LEADS
     if concern.kind == ConcernKind.ALLEGATION:
         if _subject_is_a_dsl(concern):
-            return _people(concern, [Role.SENIOR_LEADER])
-        return _people(concern, [Role.DSL]) or _people(concern, [Role.SENIOR_LEADER])
-    return _people(concern, [Role.DSL, Role.DEPUTY_DSL])
+            return _people(concern, about_leads)
+        return _people(concern, Permission.LEAD_SAFEGUARDING) or _people(concern, about_leads)
+    return _people(concern, Permission.HANDLE_CONCERNS)
 
 
 def senior_addresses(concern: Concern) -> list[str]:
     """The senior leaders, and the organisation's senior leadership address if it has one.
     For a restricted case only those who may open it: an allegation about a DSL reaches the
     senior leaders, one about anyone else only those the DSL named on it."""
-    seniors = _people(concern, [Role.SENIOR_LEADER])
+    seniors = _people(concern, Permission.RECEIVE_CONCERN_ESCALATIONS)
     if concern.restricted:
         seniors = [user for user in seniors if may_open(user, concern)]
     addresses = [user.email for user in seniors]

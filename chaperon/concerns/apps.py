@@ -14,7 +14,7 @@ class ConcernsConfig(AppConfig):
         from chaperon.core.panels import register_panel
         from chaperon.core.scheduling import register_periodic
 
-        from .permissions import handles_concerns, is_staff
+        from .permissions import handles_concerns, may_raise_concerns
         from .selectors import concern_reference_exists, dashboard_for, handles_any
         from .services.allegations import suspended_among
         from .tasks import (
@@ -25,7 +25,11 @@ class ConcernsConfig(AppConfig):
 
         register_nav("concerns", "Concerns", "concerns:list", order=15, visible=handles_any)
         register_nav(
-            "report_concern", "Report a concern", "concerns:new", order=90, visible=is_staff
+            "report_concern",
+            "Report a concern",
+            "concerns:new",
+            order=90,
+            visible=may_raise_concerns,
         )
         register_record_link(
             "people.learner",

@@ -11,7 +11,7 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.exceptions import NotFound
 from chaperon.people.models import GuardianRelationship, Learner, User
-from chaperon.people.roles import Role
+from chaperon.people.roles import Permission, Role, roles_with
 from chaperon.people.selectors import staff_with_roles
 
 from .listing import tasks_of
@@ -32,10 +32,10 @@ from .models import (
 from .permissions import (
     access_concern,
     handles_concerns,
-    is_staff,
     leads_case,
     may_grant_access,
     may_open,
+    may_raise_concerns,
     visible_concerns,
 )
 from .services.handling import RESPONSES
@@ -178,9 +178,12 @@ def case_staff(concern: Concern) -> list[User]:
 def case_assignees(concern: Concern) -> list[User]:
     """Who may be given a step or task of the case: those who may open it (the DSL and
     deputies; for an allegation, those who handle it), never its subject."""
-    candidates = staff_with_roles(
-        concern.organisation_id, [Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER]
+    openers = (
+        roles_with(Permission.HANDLE_CONCERNS)
+        | roles_with(Permission.LEAD_SAFEGUARDING)
+        | roles_with(Permission.HANDLE_ALLEGATIONS_ABOUT_LEADS)
     )
+    candidates = staff_with_roles(concern.organisation_id, sorted(openers))
     named = [access.user for access in CaseAccess.objects.filter(concern=concern)]
     unique = {user.pk: user for user in [*candidates, *named] if user.is_active}
     return sorted(
@@ -266,7 +269,7 @@ def concerns_raised_by(viewer: User, *, limit: int | None = None) -> list[Raised
 def dashboard_for(viewer: User) -> dict[str, Any] | None:
     """The dashboard panel: for the DSL and deputies, what waits; for anyone who raised a
     concern, where theirs stand; for every member of staff, the way to raise one."""
-    if not is_staff(viewer):
+    if not may_raise_concerns(viewer):
         return None
     context: dict[str, Any] = {
         "raised": concerns_raised_by(viewer, limit=5),

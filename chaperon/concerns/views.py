@@ -39,11 +39,11 @@ from .forms import (
     UnlinkForm,
 )
 from .pdf import chronology_pdf
-from .permissions import access_concern, is_staff
+from .permissions import access_concern, may_raise_concerns
 
 
 def _require_staff(viewer: User) -> None:
-    if not is_staff(viewer):
+    if not may_raise_concerns(viewer):
         raise PermissionDenied("Only staff raise concerns here; use the public report page.")
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status
 from chaperon.people.permissions import viewer_of
+from chaperon.people.roles import Permission
 
 from . import selectors, services, staff_selectors
 from .forms import (
@@ -21,7 +22,7 @@ from .forms import (
     show_errors,
 )
 from .models import Purpose
-from .permissions import ConsentPermission, access_staff, own_staff_record
+from .permissions import access_staff, own_staff_record
 from .services.statements import (
     RECORDING_FIELDS,
     SETTINGS_FIELDS,
@@ -177,7 +178,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_employer(request: HttpRequest, staff_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    staff = access_staff(viewer, staff_id, ConsentPermission.RECORD)
+    staff = access_staff(viewer, staff_id, Permission.RECORD_CONSENT)
     current = staff_selectors.own_staff_consent(staff)
     form = EmployerConsentForm(
         request.POST if request.method == "POST" else None,

@@ -11,22 +11,23 @@ class ConsentConfig(AppConfig):
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav, register_record_link
         from chaperon.core.scheduling import register_periodic
+        from chaperon.people.roles import Permission
 
-        from .permissions import ConsentPermission, can
+        from .permissions import can
         from .tasks import send_consent_reminders_task
 
         register_record_link(
             "people.learner",
             "Consent",
             "consent:learner",
-            visible=lambda user, _learner: can(user, ConsentPermission.VIEW_AND_REQUEST),
+            visible=lambda user, _learner: can(user, Permission.VIEW_AND_REQUEST_CONSENT),
         )
         register_nav(
             "consent",
             "Consent",
             "consent:groups",
             order=50,
-            visible=lambda user: can(user, ConsentPermission.VIEW_AND_REQUEST),
+            visible=lambda user: can(user, Permission.VIEW_AND_REQUEST_CONSENT),
         )
         # Every member of staff answers for themself (REC-4); session findings link here too.
         register_nav(

@@ -1,48 +1,19 @@
-"""Who may do what with consent, by role, and ``access_*`` helpers that enforce it.
+"""``access_*`` helpers that enforce who may do what with consent.
 
 Records of another organisation are answered as "not found", never "forbidden".
 """
 
-from enum import StrEnum
-
 from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import Learner, StaffMember, User
-from chaperon.people.roles import Role
+from chaperon.people.permissions import can, require
+from chaperon.people.roles import Permission
 
 from .models import ConsentEvidence
 
-
-class ConsentPermission(StrEnum):
-    VIEW_AND_REQUEST = "view_and_request"
-    RECORD = "record"
-    WITHDRAW = "withdraw"
-    EDIT_STATEMENT = "edit_statement"
-
-
-_LEADS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.ADMINISTRATOR})
-
-GRANTS: dict[ConsentPermission, frozenset[Role]] = {
-    # See which consents are in place and send requests.
-    ConsentPermission.VIEW_AND_REQUEST: _LEADS | {Role.SENIOR_LEADER, Role.TEACHER},
-    # Record consent given another way (with its evidence), own-recording agreements, employer
-    # consent for contracted staff; open evidence files.
-    ConsentPermission.RECORD: _LEADS,
-    # Record a withdrawal someone made by phone, in person or by letter.
-    ConsentPermission.WITHDRAW: _LEADS,
-    # Change the consent statement, the recording policy and the consent settings.
-    ConsentPermission.EDIT_STATEMENT: _LEADS,
-}
-
-
-def can(viewer: User, permission: ConsentPermission) -> bool:
-    return bool(viewer.is_active) and not viewer.roles.isdisjoint(GRANTS[permission])
-
-
-def require(viewer: User | SystemActor, permission: ConsentPermission) -> None:
-    """Raise unless ``viewer`` may; the system (a command or task) may."""
-    if isinstance(viewer, User) and not can(viewer, permission):
-        raise PermissionDenied("Your role does not allow this.")
+# Who may do what with consent is in the one table, ``people.roles.TABLE``: the rows
+# VIEW_AND_REQUEST_CONSENT, RECORD_CONSENT, WITHDRAW_CONSENT and EDIT_CONSENT_STATEMENT.
+__all__ = ["can", "require"]
 
 
 def require_same_organisation(viewer: User | SystemActor, organisation_id: int) -> None:
@@ -50,7 +21,7 @@ def require_same_organisation(viewer: User | SystemActor, organisation_id: int) 
         raise NotFound("No such record.")
 
 
-def access_learner(viewer: User, learner_id: int, permission: ConsentPermission) -> Learner:
+def access_learner(viewer: User, learner_id: int, permission: Permission) -> Learner:
     require(viewer, permission)
     try:
         return Learner.objects.get(pk=learner_id, organisation_id=viewer.organisation_id)
@@ -58,9 +29,7 @@ def access_learner(viewer: User, learner_id: int, permission: ConsentPermission)
         raise NotFound("No such learner.") from None
 
 
-def access_evidence(
-    viewer: User, evidence_id: int, permission: ConsentPermission
-) -> ConsentEvidence:
+def access_evidence(viewer: User, evidence_id: int, permission: Permission) -> ConsentEvidence:
     require(viewer, permission)
     try:
         return ConsentEvidence.objects.select_related("learner").get(
@@ -70,7 +39,7 @@ def access_evidence(
         raise NotFound("No such evidence.") from None
 
 
-def access_staff(viewer: User, staff_id: int, permission: ConsentPermission) -> StaffMember:
+def access_staff(viewer: User, staff_id: int, permission: Permission) -> StaffMember:
     require(viewer, permission)
     try:
         return StaffMember.objects.select_related("user").get(

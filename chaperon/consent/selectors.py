@@ -17,6 +17,7 @@ from chaperon.core.exceptions import NotFound
 from chaperon.core.models import DeliveryStatus
 from chaperon.core.pure.consent import ConsentStatus, ParentInformation
 from chaperon.people.models import Guardian, Learner, User
+from chaperon.people.roles import Permission
 from chaperon.people.selectors import organisation_today, year_groups_in
 
 from .answerers import Answerers, answerers_of
@@ -35,7 +36,7 @@ from .models import (
     StaffRecordingConsent,
     StatementVersion,
 )
-from .permissions import ConsentPermission, access_learner, require
+from .permissions import access_learner, require
 
 MISSING = ConsentStatus.MISSING
 SESSION_KIND_PURPOSE = {
@@ -259,7 +260,7 @@ class LearnerConsents:
 
 def learner_consents_for(viewer: User, learner_id: int) -> LearnerConsents:
     """One learner's consents, requests, evidence and agreements. Reading it is audited."""
-    learner = access_learner(viewer, learner_id, ConsentPermission.VIEW_AND_REQUEST)
+    learner = access_learner(viewer, learner_id, Permission.VIEW_AND_REQUEST_CONSENT)
     organisation = learner.organisation
     today = organisation_today(organisation)
     warning_days = consent_settings_of(organisation.pk).expiry_warning_days
@@ -294,14 +295,14 @@ class GroupRow:
 
 
 def year_groups_for(viewer: User) -> list[str]:
-    require(viewer, ConsentPermission.VIEW_AND_REQUEST)
+    require(viewer, Permission.VIEW_AND_REQUEST_CONSENT)
     return year_groups_in(viewer.organisation_id)
 
 
 def group_overview_for(viewer: User, *, year_group: str) -> list[GroupRow]:
     """Each learner of a year or group with their consents and latest request. Three
     queries however many learners there are."""
-    require(viewer, ConsentPermission.VIEW_AND_REQUEST)
+    require(viewer, Permission.VIEW_AND_REQUEST_CONSENT)
     learners = list(
         Learner.objects.filter(organisation_id=viewer.organisation_id, year_group=year_group)
     )
@@ -409,7 +410,7 @@ def receipt_of(access: ConsentAccess, receipt_id: uuid.UUID) -> ConsentEvidence:
 
 
 def statement_versions_for(viewer: User) -> list[StatementVersion]:
-    require(viewer, ConsentPermission.EDIT_STATEMENT)
+    require(viewer, Permission.EDIT_CONSENT_STATEMENT)
     return list(
         StatementVersion.objects.filter(organisation_id=viewer.organisation_id)
         .select_related("created_by")
@@ -433,7 +434,7 @@ def public_statement(slug: str, number: int) -> StatementVersion:
 def receipt_for(viewer: User, evidence_id: int, *, form: str) -> ConsentEvidence:
     """A consent receipt (``form``: "json" or "pdf"), for those who record consent: it names
     the person who answered, their email address and the child. Opening it is audited."""
-    require(viewer, ConsentPermission.RECORD)
+    require(viewer, Permission.RECORD_CONSENT)
     evidence = (
         ConsentEvidence.objects.filter(pk=evidence_id, organisation_id=viewer.organisation_id)
         .select_related("statement", "learner", "organisation")
@@ -465,7 +466,7 @@ ATTACHMENT_KINDS: dict[
 
 def attachment_for(viewer: User, kind: str, pk: int) -> EvidenceAttachment:
     """An evidence file, for those who record consent. Opening it is audited."""
-    require(viewer, ConsentPermission.RECORD)
+    require(viewer, Permission.RECORD_CONSENT)
     model = ATTACHMENT_KINDS.get(kind)
     row = (
         model.objects.filter(pk=pk, organisation_id=viewer.organisation_id).first()

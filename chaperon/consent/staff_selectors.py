@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from chaperon.people.models import StaffMember, User
+from chaperon.people.roles import Permission
 
 from .models import StaffParty, StaffRecordingConsent
-from .permissions import ConsentPermission, require
+from .permissions import require
 from .selectors import staff_recording_consent
 
 
@@ -18,7 +19,7 @@ class StaffConsentRow:
 
 
 def staff_consent_list_for(viewer: User) -> list[StaffConsentRow]:
-    require(viewer, ConsentPermission.RECORD)
+    require(viewer, Permission.RECORD_CONSENT)
     staff = list(
         StaffMember.objects.filter(organisation_id=viewer.organisation_id)
         .select_related("user")

@@ -11,6 +11,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status
 from chaperon.people.models import Learner, User
 from chaperon.people.permissions import viewer_of
+from chaperon.people.roles import Permission
 from chaperon.people.selectors import organisation_today
 
 from . import selectors, services
@@ -23,7 +24,7 @@ from .forms import (
     show_errors,
 )
 from .models import ConsentEvidence, ConsentRequest, RequestStatus
-from .permissions import ConsentPermission, access_learner, can
+from .permissions import access_learner
 from .receipt_pdf import receipt_pdf, receipt_pdf_filename
 from .receipts import receipt_filename
 
@@ -49,8 +50,6 @@ def _learner_page(
             "nav": "consent",
             "page": page,
             "send_form": send_form or _send_form(page.learner),
-            "may_record": can(viewer, ConsentPermission.RECORD),
-            "may_withdraw": can(viewer, ConsentPermission.WITHDRAW),
             "any_given": bool(selectors.given_purposes(page.statuses)),
         },
         status=200 if send_form is None else 400,
@@ -85,7 +84,7 @@ def report_sent(request: HttpRequest, sent: list[ConsentRequest]) -> None:
 @require_POST
 def learner_send(request: HttpRequest, learner_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    learner = access_learner(viewer, learner_id, ConsentPermission.VIEW_AND_REQUEST)
+    learner = access_learner(viewer, learner_id, Permission.VIEW_AND_REQUEST_CONSENT)
     form = _send_form(learner, request.POST)
     if form.is_valid():
         try:
@@ -109,7 +108,7 @@ def learner_send(request: HttpRequest, learner_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def learner_record(request: HttpRequest, learner_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    learner = access_learner(viewer, learner_id, ConsentPermission.RECORD)
+    learner = access_learner(viewer, learner_id, Permission.RECORD_CONSENT)
     today = organisation_today(learner.organisation)
     who = answerers_of(learner, today=today)
     open_requests = [
@@ -162,7 +161,7 @@ def learner_record(request: HttpRequest, learner_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def learner_withdraw(request: HttpRequest, learner_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    learner = access_learner(viewer, learner_id, ConsentPermission.WITHDRAW)
+    learner = access_learner(viewer, learner_id, Permission.WITHDRAW_CONSENT)
     given = selectors.given_purposes(selectors.current_statuses(learner))
     form = StaffWithdrawForm(
         request.POST or None, given=given, guardians=selectors.guardians_of(learner)
@@ -240,7 +239,7 @@ def receipt_pdf_response(evidence: ConsentEvidence) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def learner_own_recording(request: HttpRequest, learner_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    learner = access_learner(viewer, learner_id, ConsentPermission.RECORD)
+    learner = access_learner(viewer, learner_id, Permission.RECORD_CONSENT)
     form = OwnRecordingForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

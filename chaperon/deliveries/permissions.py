@@ -3,13 +3,12 @@ alert or a notice did not go, and administrators, who correct names and addresse
 
 from chaperon.core.exceptions import PermissionDenied
 from chaperon.people.models import User
-from chaperon.people.roles import Role
-
-DELIVERY_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.ADMINISTRATOR})
+from chaperon.people.permissions import can
+from chaperon.people.roles import Permission
 
 
 def may_see_deliveries(viewer: User) -> bool:
-    return bool(viewer.is_active) and not viewer.roles.isdisjoint(DELIVERY_ROLES)
+    return can(viewer, Permission.SEE_EMAIL_DELIVERIES)
 
 
 def require_may_see_deliveries(viewer: User) -> None:

@@ -7,9 +7,10 @@ class FamiliesConfig(AppConfig):
     verbose_name = "Family pages"
 
     def ready(self) -> None:
-        from chaperon.consent.permissions import ConsentPermission, can
+        from chaperon.consent.permissions import can
         from chaperon.core.links import register_family_page
         from chaperon.core.navigation import register_record_link
+        from chaperon.people.roles import Permission
 
         from .links import family_url
 
@@ -20,5 +21,5 @@ class FamiliesConfig(AppConfig):
             "people.learner",
             "Parents' pages",
             "families:learner",
-            visible=lambda user, _learner: can(user, ConsentPermission.RECORD),
+            visible=lambda user, _learner: can(user, Permission.RECORD_CONSENT),
         )

@@ -9,10 +9,11 @@ from django.urls import reverse
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.consent.link_selectors import consent_page_path
-from chaperon.consent.permissions import ConsentPermission, access_learner, require
+from chaperon.consent.permissions import access_learner, require
 from chaperon.consent.selectors import PurposeStatus, current_statuses
 from chaperon.core.exceptions import NotFound
 from chaperon.people.models import Guardian, GuardianRelationship, Learner, Organisation, User
+from chaperon.people.roles import Permission
 from chaperon.sessions.models import Session
 from chaperon.sessions.selectors import upcoming_sessions_of_learners
 
@@ -82,7 +83,7 @@ class GuardianLinks:
 def family_links_for(viewer: User, learner_id: int) -> tuple[Learner, list[GuardianLinks]]:
     """A learner's parents and carers with the state of their family page links, for a
     consent manager who may stop them."""
-    learner = access_learner(viewer, learner_id, ConsentPermission.RECORD)
+    learner = access_learner(viewer, learner_id, Permission.RECORD_CONSENT)
     links = list(
         GuardianRelationship.objects.filter(learner=learner)
         .select_related("guardian")
@@ -100,7 +101,7 @@ def family_links_for(viewer: User, learner_id: int) -> tuple[Learner, list[Guard
 
 def guardian_for(viewer: User, guardian_id: int) -> Guardian:
     """A guardian of the viewer's organisation, for a consent manager."""
-    require(viewer, ConsentPermission.RECORD)
+    require(viewer, Permission.RECORD_CONSENT)
     guardian = Guardian.objects.filter(pk=guardian_id, organisation_id=viewer.organisation_id)
     found = guardian.first()
     if found is None:

@@ -25,7 +25,7 @@ from .forms import (
     StaffChecksForm,
     StaffRolesForm,
 )
-from .permissions import access_guardian, access_learner, access_staff, can, require, viewer_of
+from .permissions import access_guardian, access_learner, access_staff, require, viewer_of
 from .privileges import NeedsSafeguardingLead
 from .roles import Permission
 
@@ -174,7 +174,6 @@ def guardian_detail(request: HttpRequest, guardian_id: int) -> HttpResponse:
             "nav": "learners",
             "guardian": guardian,
             "links": guardian.relationships.all(),
-            "may_manage": can(viewer, Permission.MANAGE_LEARNERS),
         },
     )
 

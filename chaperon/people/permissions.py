@@ -4,6 +4,8 @@ Records of another organisation are answered as "not found", never "forbidden", 
 nobody learns what another organisation holds.
 """
 
+from collections.abc import Callable, Iterable
+
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -11,11 +13,50 @@ from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import NotFound, PermissionDenied
 
 from .models import Guardian, Learner, Organisation, StaffMember, User
-from .roles import Permission, roles_grant
+from .roles import Permission, Role, organisation_chooses, roles_with
+
+# For each permission an organisation settles for itself (``roles.Grant``), the app that keeps
+# the setting answers which roles the organisation chose: organisation id -> role values, or
+# None where it has not chosen (the table's default holds).
+_choices: dict[Permission, Callable[[int], Iterable[str] | None]] = {}
+
+
+def register_organisation_choice(
+    permission: Permission, chosen_roles: Callable[[int], Iterable[str] | None]
+) -> None:
+    """Called from the ``ready()`` of the app that keeps the organisation's setting."""
+    _choices[permission] = chosen_roles
+
+
+def roles_holding(organisation_id: int, permission: Permission) -> frozenset[Role]:
+    """The roles that hold ``permission`` in the organisation: as ``roles.TABLE`` and, for the
+    permissions it leaves to each organisation, the organisation's setting say."""
+    if not organisation_chooses(permission):
+        return roles_with(permission)
+    return roles_with(permission, chosen=_choices[permission](organisation_id))
 
 
 def can(viewer: User, permission: Permission) -> bool:
-    return bool(viewer.is_active) and roles_grant(viewer.roles, permission)
+    """Whether ``viewer``'s roles hold ``permission`` in their organisation."""
+    return bool(viewer.is_active) and not viewer.roles.isdisjoint(
+        roles_holding(viewer.organisation_id, permission)
+    )
+
+
+class May:
+    """``may`` in every page's template (``{% if may.book_sessions %}``): what the signed-in
+    user's roles let them do, from the same table as everything else. Each permission is
+    answered when a template first asks; an unknown name answers nothing, which is false."""
+
+    def __init__(self, viewer: User) -> None:
+        self._viewer = viewer
+        self._answers: dict[Permission, bool] = {}
+
+    def __getitem__(self, name: str) -> bool:
+        permission = Permission(name)  # ValueError: the template falls back to nothing
+        if permission not in self._answers:
+            self._answers[permission] = can(self._viewer, permission)
+        return self._answers[permission]
 
 
 def require(viewer: User | SystemActor | None, permission: Permission) -> None:

@@ -1,11 +1,11 @@
 """Who may change someone's roles, or how a privileged account signs in.
 
-Permissions (``roles.GRANTS``) say who may manage staff at all: the DSL and administrators. On
+Permissions (``roles.TABLE``) say who may manage staff at all: the DSL and administrators. On
 top of that, changes that would open safeguarding records to someone are kept to the people
 accountable for them (ORG-1):
 
-- giving or removing a privileged role (DSL, deputy DSL, senior leader) needs someone who holds
-  a safeguarding lead role (DSL or deputy DSL) themselves;
+- giving or removing a privileged role (DSL, deputy DSL, senior leader) needs someone granted
+  GIVE_PRIVILEGED_ROLES (the DSL or a deputy DSL) themselves;
 - changing the email address or resetting the authenticator of someone who holds a privileged
   role needs the same, since either would let the person making the change sign in as them;
 - nobody changes their own roles, whatever roles they hold.
@@ -28,7 +28,7 @@ from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import PermissionDenied
 
 from .models import User
-from .roles import PRIVILEGED_ROLES, SAFEGUARDING_LEAD_ROLES, Role
+from .roles import PRIVILEGED_ROLES, Permission, Role, roles_grant
 
 OWN_ROLES = (
     "nobody changes their own roles; ask the DSL or another member of staff who manages staff"
@@ -51,7 +51,7 @@ def _labels(roles: Iterable[str]) -> str:
 
 
 def _is_lead(actor: User) -> bool:
-    return not actor.roles.isdisjoint(SAFEGUARDING_LEAD_ROLES)
+    return roles_grant(actor.roles, Permission.GIVE_PRIVILEGED_ROLES)
 
 
 def role_change_refusal(

@@ -22,8 +22,15 @@ from .models import (
     StaffMember,
     User,
 )
-from .permissions import access_guardian, access_learner, access_staff, can, require
-from .roles import Permission, Role
+from .permissions import (
+    access_guardian,
+    access_learner,
+    access_staff,
+    can,
+    require,
+    roles_holding,
+)
+from .roles import Permission
 
 
 def organisation_today(organisation: Organisation) -> date:
@@ -241,10 +248,15 @@ def staff_with_roles(organisation_id: int, roles: Iterable[str]) -> list[User]:
     return list({member.user.pk: member.user for member in members}.values())
 
 
+def staff_granted(organisation_id: int, permission: Permission) -> list[User]:
+    """Active staff of the organisation whose roles hold ``permission``, each once, by name."""
+    return staff_with_roles(organisation_id, roles_holding(organisation_id, permission))
+
+
 def safeguarding_leads(organisation_id: int) -> list[User]:
     """Who is told of safeguarding matters: the DSLs, or the deputies where there is no DSL."""
-    return staff_with_roles(organisation_id, [Role.DSL]) or staff_with_roles(
-        organisation_id, [Role.DEPUTY_DSL]
+    return staff_granted(organisation_id, Permission.LEAD_SAFEGUARDING) or staff_granted(
+        organisation_id, Permission.HANDLE_CONCERNS
     )
 
 

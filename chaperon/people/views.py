@@ -21,7 +21,7 @@ from .roles import Permission, Role
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    context: dict[str, object] = {"nav": "dashboard", "roles": viewer.roles}
+    context: dict[str, object] = {"nav": "dashboard"}
     if can(viewer, Permission.VIEW_STAFF_COMPLIANCE):
         context["attention"] = [
             row for row in selectors.staff_compliance_visible_to(viewer) if row.needs_attention
@@ -70,7 +70,6 @@ def learner_list(request: HttpRequest) -> HttpResponse:
             "nav": "learners",
             "form": form,
             "learners": learners,
-            "may_manage": can(viewer, Permission.MANAGE_LEARNERS),
         },
         status=form_status(form),
     )
@@ -92,7 +91,6 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
             "age": learner.age_on(today),
             "relationships": learner.relationships.all(),
             "record_links": record_links_for(viewer, learner),
-            "may_manage": can(viewer, Permission.MANAGE_LEARNERS),
         },
     )
 
@@ -102,7 +100,6 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
 def organisation(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     current = selectors.organisation_for(viewer)
-    may_manage = can(viewer, Permission.MANAGE_ORGANISATION)
     form = OrganisationSettingsForm(
         request.POST if request.method == "POST" else None, instance=current
     )
@@ -130,7 +127,6 @@ def organisation(request: HttpRequest) -> HttpResponse:
             "form": form,
             "site_form": SiteForm(),
             "sites": selectors.site_list_visible_to(viewer),
-            "may_manage": may_manage,
         },
     )
 
@@ -169,6 +165,5 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
             "nav": "staff",
             "member": member.staff,
             "facts": member.facts,
-            "may_manage": can(viewer, Permission.MANAGE_STAFF),
         },
     )

@@ -11,7 +11,8 @@ from ninja import Field, Router, Schema
 
 from chaperon.core.api_schemas import Input, Text, errors
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
-from chaperon.people.permissions import viewer_of
+from chaperon.people.permissions import can, viewer_of
+from chaperon.people.roles import Permission
 
 from .engine.document import Policy, default_policy, policy_from_yaml
 from .engine.errors import InvalidInput, InvalidPlan, InvalidPolicy
@@ -66,7 +67,7 @@ def policy_check(request: HttpRequest, payload: PolicyCheckIn) -> dict[str, Any]
     """Answers the verdict (`allow`, `needs_exception` or `block`, with the findings) exactly
     as `chaperon policy check` prints it. An invalid plan or policy is answered 422 naming the
     field, such as `plan.session.start`."""
-    if not viewer_of(request).roles:
+    if not can(viewer_of(request), Permission.READ_POLICY):
         raise PermissionDenied("Your role does not allow this.")
     refused: dict[str, str] = {}
     policy: Policy | None = None

@@ -11,5 +11,16 @@ class PolicyConfig(AppConfig):
 
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav
+        from chaperon.people.permissions import can, register_organisation_choice
+        from chaperon.people.roles import Permission
 
-        register_nav("policy", "Policy", "policy:policy", order=60, visible=lambda u: bool(u.roles))
+        from .selectors import exception_approvers_of
+
+        register_organisation_choice(Permission.APPROVE_EXCEPTIONS, exception_approvers_of)
+        register_nav(
+            "policy",
+            "Policy",
+            "policy:policy",
+            order=60,
+            visible=lambda user: can(user, Permission.READ_POLICY),
+        )

@@ -60,6 +60,13 @@ def organisation_policy(organisation: Organisation) -> Policy:
     return parse_policy(organisation_policy_document(organisation))
 
 
+def exception_approvers_of(organisation_id: int) -> tuple[str, ...]:
+    """The roles the organisation's policy names to approve exceptions: its choice for the
+    permission table's approve_exceptions."""
+    organisation = Organisation.objects.get(pk=organisation_id)
+    return organisation_policy(organisation).exception_approvers
+
+
 def policy_as_yaml(document: dict[str, Any]) -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 

@@ -25,7 +25,7 @@ from .services import organisation_policy_save, platform_register
 @require_GET
 def policy_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    if not viewer.roles:
+    if not can(viewer, Permission.READ_POLICY):
         raise PermissionDenied("Your role does not allow this.")
     policy = organisation_policy(viewer.organisation)
     return render(
@@ -36,7 +36,6 @@ def policy_page(request: HttpRequest) -> HttpResponse:
             "policy": policy,
             "booking_rules": rule_rows(policy, at_start_only=False),
             "start_rules": rule_rows(policy, at_start_only=True),
-            "may_edit": can(viewer, Permission.MANAGE_ORGANISATION),
         },
     )
 
@@ -108,6 +107,5 @@ def platforms(request: HttpRequest) -> HttpResponse:
             "nav": "policy",
             "platforms": selectors.platforms_of(viewer),
             "form": form,
-            "may_manage": may_manage,
         },
     )

@@ -15,10 +15,12 @@ class RecordingsConfig(AppConfig):
         from chaperon.core.events import subscribe
         from chaperon.core.navigation import register_nav
         from chaperon.core.scheduling import register_periodic
+        from chaperon.people.permissions import register_organisation_choice
+        from chaperon.people.roles import Permission
 
         from . import evidence, services
         from .keys import check_configuration
-        from .permissions import may_see_recordings
+        from .permissions import chosen_playback_roles, may_see_recordings
         from .tasks import (
             close_abandoned_recordings_task,
             destroy_due_recordings_task,
@@ -27,6 +29,7 @@ class RecordingsConfig(AppConfig):
 
         # Refuse to start without a safe key-encryption key (a clear ImproperlyConfigured).
         check_configuration()
+        register_organisation_choice(Permission.PLAY_RECORDINGS, chosen_playback_roles)
         register_nav(
             "recordings", "Recordings", "recordings:list", order=90, visible=may_see_recordings
         )

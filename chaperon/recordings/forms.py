@@ -1,9 +1,9 @@
 from django import forms
 
 from chaperon.core.forms import Form
-from chaperon.people.roles import Role
+from chaperon.people.roles import Permission, roles_an_organisation_chooses
 
-from .services import CASE_REFERENCE_LENGTH, PLAYABLE_ROLES
+from .services import CASE_REFERENCE_LENGTH
 
 
 class PlayReasonForm(Form):
@@ -39,7 +39,10 @@ class ReleaseForm(Form):
 class AccessForm(Form):
     roles = forms.MultipleChoiceField(
         label="Roles that may play recordings (the DSL always may)",
-        choices=[(role.value, role.label) for role in PLAYABLE_ROLES if role != Role.DSL],
+        choices=[
+            (role.value, role.label)
+            for role in roles_an_organisation_chooses(Permission.PLAY_RECORDINGS)
+        ],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

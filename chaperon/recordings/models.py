@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from chaperon.people.models import Guardian, Learner, OrganisationOwned
-from chaperon.people.roles import Role
+from chaperon.people.roles import Permission, Role, roles_with
 from chaperon.sessions.models import Session
 
 
@@ -203,7 +203,9 @@ class DestructionCertificate(OrganisationOwned):
         return f"destruction certificate {self.pk} for recording {self.recording_uuid}"
 
 
-DEFAULT_PLAYBACK_ROLES = [Role.DSL.value, Role.DEPUTY_DSL.value]
+DEFAULT_PLAYBACK_ROLES = [
+    role.value for role in Role if role in roles_with(Permission.PLAY_RECORDINGS)
+]
 
 
 def default_playback_roles() -> list[str]:

@@ -1,33 +1,37 @@
 """Who may do what with recordings. Records of another organisation are "not found".
 
 Playing a recording is for the roles the organisation's recording policy names (by default
-the DSL and their deputies); holding one as evidence, and changing who may play, is for the
-DSL and their deputies alone (INC-4).
+the DSL and their deputies); holding one as evidence is for the DSL and their deputies alone
+(INC-4), and changing who may play for the DSL. The roles are in the one table,
+``people.roles.TABLE``: PLAY_RECORDINGS (each organisation chooses, within the table, here),
+HOLD_RECORDINGS and CHOOSE_WHO_PLAYS_RECORDINGS.
 """
 
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import User
-from chaperon.people.roles import Role
+from chaperon.people.permissions import can, roles_holding
+from chaperon.people.roles import Permission, Role
 
-from .models import DEFAULT_PLAYBACK_ROLES, Recording, RecordingAccess
-
-HOLD_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
-ACCESS_POLICY_ROLES = frozenset({Role.DSL})
+from .models import Recording, RecordingAccess
 
 
-def playback_roles(organisation_id: int) -> frozenset[str]:
+def chosen_playback_roles(organisation_id: int) -> list[str] | None:
+    """The roles the organisation chose to play its recordings, or None if it has not chosen."""
     found = RecordingAccess.objects.filter(organisation_id=organisation_id).first()
-    return frozenset(found.roles if found else DEFAULT_PLAYBACK_ROLES)
+    return None if found is None else found.roles
+
+
+def playback_roles(organisation_id: int) -> frozenset[Role]:
+    return roles_holding(organisation_id, Permission.PLAY_RECORDINGS)
 
 
 def may_play(viewer: User) -> bool:
-    return bool(viewer.is_active) and not viewer.roles.isdisjoint(
-        playback_roles(viewer.organisation_id)
-    )
+    """As the organisation's recording policy chooses, within the table."""
+    return can(viewer, Permission.PLAY_RECORDINGS)
 
 
 def may_hold(viewer: User) -> bool:
-    return bool(viewer.is_active) and not viewer.roles.isdisjoint(HOLD_ROLES)
+    return can(viewer, Permission.HOLD_RECORDINGS)
 
 
 def may_see_recordings(viewer: User) -> bool:
@@ -36,7 +40,7 @@ def may_see_recordings(viewer: User) -> bool:
 
 
 def may_change_access(viewer: User) -> bool:
-    return bool(viewer.is_active) and not viewer.roles.isdisjoint(ACCESS_POLICY_ROLES)
+    return can(viewer, Permission.CHOOSE_WHO_PLAYS_RECORDINGS)
 
 
 def require_may_see(viewer: User) -> None:

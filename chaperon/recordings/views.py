@@ -30,8 +30,6 @@ from .models import Recording
 from .permissions import (
     access_recording,
     may_change_access,
-    may_hold,
-    may_play,
     require_may_play,
 )
 from .ranges import RangeNotSatisfiable, parse_range
@@ -114,8 +112,6 @@ def _detail(
             "nav": "recordings",
             "detail": detail,
             "recording": detail.recording,
-            "may_play": may_play(viewer),
-            "may_hold": may_hold(viewer),
             "play_form": play_form or PlayReasonForm(prefix="play"),
             "hold_form": hold_form or HoldForm(prefix="hold"),
         },

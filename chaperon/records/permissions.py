@@ -6,12 +6,11 @@ record.
 """
 
 from chaperon.people.models import StaffMember, User
-from chaperon.people.roles import Role
+from chaperon.people.permissions import can
+from chaperon.people.roles import Permission
 from chaperon.sessions.models import Session
-from chaperon.sessions.permissions import takes_part
+from chaperon.sessions.permissions import is_host, takes_part
 
-# These read every record of their organisation.
-RECORD_READERS = frozenset({Role.DSL, Role.DEPUTY_DSL})
 # What anyone who may not read a record is told, in the organisation or not.
 NO_SUCH_RECORD = "No such meeting record."
 
@@ -29,7 +28,7 @@ def may_read_record(user: User, session: Session) -> bool:
     """The session's staff, the DSL and deputies, and the organiser's line manager."""
     if not user.is_active or session.organisation_id != user.organisation_id:
         return False
-    if not user.roles.isdisjoint(RECORD_READERS):
+    if can(user, Permission.READ_MEETING_RECORDS):
         return True
     if takes_part(user, session):
         return True
@@ -42,14 +41,13 @@ def may_write_record(user: User, session: Session) -> bool:
     return (
         user.is_active
         and session.organisation_id == user.organisation_id
-        and session.organiser_id == user.pk
+        and is_host(user, session)
     )
 
 
 def may_amend_record(user: User, session: Session) -> bool:
     """The host, and the DSL and deputies, amend a record (always with a reason)."""
     return may_write_record(user, session) or (
-        user.is_active
-        and session.organisation_id == user.organisation_id
-        and not user.roles.isdisjoint(RECORD_READERS)
+        session.organisation_id == user.organisation_id
+        and can(user, Permission.AMEND_MEETING_RECORDS)
     )

@@ -9,7 +9,7 @@ from chaperon.core.cases import is_suspended
 from chaperon.people.models import User
 from chaperon.policy.models import BUILTIN_PLATFORM
 from chaperon.sessions.models import Invitation, Session, SessionStatus
-from chaperon.sessions.permissions import may_see, takes_part
+from chaperon.sessions.permissions import is_host, may_see, takes_part
 
 from .models import Room
 
@@ -28,7 +28,7 @@ class Entrant:
 
     @property
     def is_host(self) -> bool:
-        return self.user is not None and self.user.pk == self.session.organiser_id
+        return self.user is not None and is_host(self.user, self.session)
 
 
 def is_session_staff(user: User, session: Session) -> bool:

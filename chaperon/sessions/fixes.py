@@ -12,14 +12,12 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from chaperon.consent.permissions import ConsentPermission
-from chaperon.consent.permissions import can as can_consent
 from chaperon.people.models import StaffMember, User
 from chaperon.people.permissions import can
 from chaperon.people.roles import Permission
 
 from .models import Session, SessionStatus
-from .permissions import oversees
+from .permissions import is_host, may_change
 
 
 @dataclass(frozen=True)
@@ -147,14 +145,14 @@ def may_change_parts(viewer: User, session: Session) -> bool:
     return (
         session.status == SessionStatus.BOOKED
         and not session.has_ended()
-        and (session.organiser_id == viewer.pk or oversees(viewer))
+        and may_change(viewer, session)
     )
 
 
 def _learner_fixes(rule: str, learner_id: int, viewer: User, who: str) -> list[FixLink]:
     if not (rule.startswith("consent.") or rule == "time.agreed_slot"):
         return []
-    if not can_consent(viewer, ConsentPermission.VIEW_AND_REQUEST):
+    if not can(viewer, Permission.VIEW_AND_REQUEST_CONSENT):
         return []
     url = reverse("consent:learner", args=[learner_id])
     return [FixLink(f"Ask for consent or agreed times on {who}'s consent page", url)]
@@ -164,7 +162,7 @@ def _staff_fixes(rule: str, user_id: int, viewer: User, who: str) -> list[FixLin
     if rule == "consent.recording":
         if user_id == viewer.pk:
             return [FixLink("Give your consent to being recorded", reverse("consent:staff_mine"))]
-        if can_consent(viewer, ConsentPermission.RECORD):
+        if can(viewer, Permission.RECORD_CONSENT):
             return [FixLink("Staff consent to being recorded", reverse("consent:staff_list"))]
     if rule.startswith("staff.") and can(viewer, Permission.MANAGE_STAFF):
         member = StaffMember.objects.filter(user_id=user_id).first()
@@ -203,7 +201,7 @@ def fix_links(
         links.append(FixLink(fix.label, f"#{_BOOKING_FIELD[fix.part]}"))
     elif fix is not None and fix.part and session is not None and may_change_parts(viewer, session):
         links.append(_session_link(session, fix.part, fix.label))
-    host = session is not None and session.organiser_id == viewer.pk
+    host = session is not None and is_host(viewer, session)
     if session is not None and host and rule == "session.risk_assessment":
         url = reverse("sessions:prepare", args=[session.pk])
         links.append(FixLink("Record the risk assessment", url))

@@ -19,8 +19,8 @@ from django.utils.formats import date_format
 from chaperon.core.email_queue import Attachment, queue_email
 from chaperon.core.links import absolute_url
 from chaperon.people.models import GuardianRelationship, User
-from chaperon.people.roles import Role
-from chaperon.people.selectors import staff_with_roles
+from chaperon.people.roles import Permission
+from chaperon.people.selectors import staff_granted, staff_with_roles
 
 from . import ical
 from .models import (
@@ -233,7 +233,8 @@ def notify_senior_leaders(session: Session, *, what: str) -> int:
         [address]
         if address
         else [
-            user.email for user in staff_with_roles(session.organisation_id, {Role.SENIOR_LEADER})
+            user.email
+            for user in staff_granted(session.organisation_id, Permission.RECEIVE_SESSION_NOTICES)
         ]
     )
     context = {
@@ -313,7 +314,9 @@ def notify_flagged(sessions: list[Session], *, why: str) -> int:
     dsls: dict[int, list[User]] = {}
     for session in sessions:
         if session.organisation_id not in dsls:
-            dsls[session.organisation_id] = staff_with_roles(session.organisation_id, {Role.DSL})
+            dsls[session.organisation_id] = staff_granted(
+                session.organisation_id, Permission.LEAD_SAFEGUARDING
+            )
         for user in [session.organiser, *dsls[session.organisation_id]]:
             recipients_of.setdefault(user.pk, (user, []))[1].append(session)
     for user, theirs in recipients_of.values():

@@ -15,5 +15,4 @@ def sessions_panel(user: User) -> dict[str, Any] | None:
         "flagged": list(selectors.flagged_sessions_for(user)),
         "exceptions": selectors.exceptions_awaiting(user),
         "upcoming": list(selectors.session_list_visible_to(user)[:5]),
-        "may_book": may_book(user),
     }

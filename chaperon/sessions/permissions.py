@@ -1,24 +1,35 @@
-"""Who may book, see and change sessions. Other organisations' sessions are "not found"."""
+"""Who may book, see and change sessions. Other organisations' sessions are "not found".
+Which roles book and oversee sessions is in the one table, ``people.roles.TABLE``."""
 
 from collections.abc import Callable
 
 from chaperon.core.exceptions import NotFound, PermissionDenied
 from chaperon.people.models import User
-from chaperon.people.roles import Role
+from chaperon.people.permissions import can
+from chaperon.people.roles import Permission
 
 from .models import Session
 
-BOOKERS = frozenset({Role.TEACHER, Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER})
-# See every session of the organisation, and change any of them.
-OVERSEERS = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER})
-
 
 def may_book(user: User) -> bool:
-    return user.is_active and not user.roles.isdisjoint(BOOKERS)
+    return can(user, Permission.BOOK_SESSIONS)
 
 
 def oversees(user: User) -> bool:
-    return user.is_active and not user.roles.isdisjoint(OVERSEERS)
+    """Sees every session of the organisation, and may change any of them."""
+    return can(user, Permission.OVERSEE_SESSIONS)
+
+
+def is_host(user: User, session: Session) -> bool:
+    """The session's organiser, who hosts it: prepares and opens it, writes its record."""
+    return session.organiser_id == user.pk
+
+
+def may_change(user: User, session: Session) -> bool:
+    """The organiser, or someone who oversees sessions, may reschedule, change or cancel."""
+    return session.organisation_id == user.organisation_id and (
+        is_host(user, session) or oversees(user)
+    )
 
 
 def require_booker(user: User) -> None:
@@ -62,7 +73,7 @@ def require_may_change(user: User, session: Session) -> None:
     """The organiser, or someone who oversees sessions, may reschedule or cancel."""
     if session.organisation_id != user.organisation_id:
         raise NotFound("No such session.")
-    if session.organiser_id != user.pk and not oversees(user):
+    if not may_change(user, session):
         raise PermissionDenied("Only the organiser or a safeguarding lead can change this session.")
 
 
@@ -70,5 +81,5 @@ def require_host(user: User, session: Session) -> None:
     """Preparing and opening a session is for its organiser, who hosts it."""
     if session.organisation_id != user.organisation_id:
         raise NotFound("No such session.")
-    if session.organiser_id != user.pk:
+    if not is_host(user, session):
         raise PermissionDenied("Only the session's organiser can do this.")

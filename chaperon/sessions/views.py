@@ -40,7 +40,7 @@ from .models import (
     SessionKind,
     SessionStatus,
 )
-from .permissions import access_session, may_book, oversees
+from .permissions import access_session, is_host, may_book, may_change
 from .plans import SESSION_SETTINGS, Proposal, learner_subject, staff_subject
 
 
@@ -90,7 +90,6 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "sessions": selectors.session_list_visible_to(viewer),
             "recent": selectors.recent_sessions_for(viewer),
             "recent_days": selectors.RECENT_DAYS,
-            "may_book": may_book(viewer),
             "exceptions": selectors.exceptions_awaiting(viewer),
         },
     )
@@ -169,13 +168,10 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             ),
             "exceptions": session.exceptions.select_related("requested_by", "decided_by"),
             "pending": pending,
-            "may_decide": pending is not None
-            and services.open_to_decision(session)
-            and viewer.pk not in (pending.requested_by_id, session.organiser_id)
-            and services.approver_role(viewer, session) is not None,
-            "may_change": session.organiser_id == viewer.pk or oversees(viewer),
+            "may_decide": pending is not None and services.may_decide(viewer, pending),
+            "may_change": may_change(viewer, session),
             "may_change_parts": may_change_parts(viewer, session),
-            "is_host": session.organiser_id == viewer.pk,
+            "is_host": is_host(viewer, session),
             "is_active": session.status in (SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION)
             and not session.has_ended(),
             "one_to_one": session.kind == SessionKind.ONE_TO_ONE,

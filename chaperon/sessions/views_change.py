@@ -19,7 +19,7 @@ from chaperon.policy.engine.verdict import Decision
 from .fixes import may_change_parts
 from .forms import ChangeForm, kept_input, searching
 from .models import Session
-from .permissions import access_session, oversees
+from .permissions import access_session, may_change
 from .plans import SESSION_SETTINGS, settings_of
 from .services import ChangeResult, SessionChange, session_change
 from .views import _names, explained
@@ -61,7 +61,7 @@ def _report(request: HttpRequest, result: ChangeResult) -> None:
 def session_change_page(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer: User = viewer_of(request)
     session = access_session(viewer, session_id)
-    if session.organiser_id != viewer.pk and not oversees(viewer):
+    if not may_change(viewer, session):
         raise Http404("No such session.")
     organisation, organiser = session.organisation, session.organiser
     if request.method == "POST" and searching(request.POST):

@@ -28,7 +28,7 @@ from ..models import (
     ReporterRelation,
     Source,
 )
-from ..permissions import is_staff
+from ..permissions import may_raise_concerns
 from ..textonly import ImageryInText, text_only
 from .allegations import open_lado_step
 from .common import add_entry
@@ -170,7 +170,7 @@ def concern_raise(
     is the receipt code and time of a report kept while the database was down (``spool``).
     """
     if isinstance(actor, User):
-        if not is_staff(actor) or actor.organisation_id != organisation.pk:
+        if not may_raise_concerns(actor) or actor.organisation_id != organisation.pk:
             raise PermissionDenied("Only staff of this organisation raise concerns here.")
         source, reporter_name = Source.STAFF, actor.full_name
         reporter_relation, reporter_contact = "", actor.email

@@ -12,11 +12,12 @@ from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import Learner, StaffMember, User
+from chaperon.people.roles import Permission
 from chaperon.people.selectors import organisation_today
 
 from ..attachments import EvidenceFile, stored
 from ..models import Answer, OwnRecordingAgreement, StaffParty, StaffRecordingConsent
-from ..permissions import ConsentPermission, own_staff_record, require, require_same_organisation
+from ..permissions import own_staff_record, require, require_same_organisation
 from .answers import check_name
 from .statements import statement_current
 
@@ -36,7 +37,7 @@ def own_recording_agreement_record(
 ) -> OwnRecordingAgreement:
     """Keep the written agreement with a parent or learner who records sessions themself:
     what for, and until when they keep the recording."""
-    require(actor, ConsentPermission.RECORD)
+    require(actor, Permission.RECORD_CONSENT)
     require_same_organisation(actor, learner.organisation_id)
     name = check_name(recorded_by_name, "recorded_by_name")
     if not purpose.strip():
@@ -139,7 +140,7 @@ def employer_recording_consent_record(
     reason: str = "",
 ) -> StaffRecordingConsent:
     """Record the written consent (or refusal) of a contracted staff member's employer."""
-    require(actor, ConsentPermission.RECORD)
+    require(actor, Permission.RECORD_CONSENT)
     require_same_organisation(actor, staff.organisation_id)
     name = " ".join(employer_name.split())
     if not name:

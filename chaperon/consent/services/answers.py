@@ -12,6 +12,7 @@ from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, Learner, User
+from chaperon.people.roles import Permission
 from chaperon.people.selectors import organisation_today
 
 from .. import links
@@ -27,7 +28,7 @@ from ..models import (
     Purpose,
     RequestStatus,
 )
-from ..permissions import ConsentPermission, require, require_same_organisation
+from ..permissions import require, require_same_organisation
 from ..slots import Slot, normalise_slots
 from .recording import Recorded, Submission, check_expected_latest, record_submission
 from .statements import statement_current
@@ -242,7 +243,7 @@ def consent_record_by_staff(
 ) -> Recorded:
     """Record consent given in writing another way (a reply email, a paper form, a text),
     with the file that proves it. ``guardian_id`` None means the adult learner themself."""
-    require(actor, ConsentPermission.RECORD)
+    require(actor, Permission.RECORD_CONSENT)
     require_same_organisation(actor, learner.organisation_id)
     organisation = learner.organisation
     today = organisation_today(organisation)
@@ -300,7 +301,7 @@ def consent_withdraw(
 ) -> Recorded:
     """Record a withdrawal made by phone, in person, by letter or email: anyone may withdraw
     (REC-7), the learner too. ``guardian_id``, if given, is told by email."""
-    require(actor, ConsentPermission.WITHDRAW)
+    require(actor, Permission.WITHDRAW_CONSENT)
     require_same_organisation(actor, learner.organisation_id)
     chosen = _check_purposes(purposes)
     if channel not in Channel.values or channel in (Channel.ONLINE, Channel.STAFF_PORTAL):

@@ -18,6 +18,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.models import DeliveryStatus
 from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, Learner, User
+from chaperon.people.roles import Permission
 from chaperon.people.selectors import organisation_today
 
 from .. import conf, links, notices
@@ -32,7 +33,7 @@ from ..models import (
     RequestStatus,
     StatementVersion,
 )
-from ..permissions import ConsentPermission, require, require_same_organisation
+from ..permissions import require, require_same_organisation
 from .statements import statement_current
 
 OPEN_STATUSES = (RequestStatus.AWAITING, RequestStatus.NEEDS_OTHER_CHANNEL)
@@ -166,7 +167,7 @@ def consent_request_send(
     """Ask each person who answers for ``learner`` (those of ``guardian_ids`` only, if given).
     A guardian with no email address gets a request marked "needs another channel" and no
     email: staff then ask by phone or on paper and record the answer."""
-    require(actor, ConsentPermission.VIEW_AND_REQUEST)
+    require(actor, Permission.VIEW_AND_REQUEST_CONSENT)
     require_same_organisation(actor, learner.organisation_id)
     chosen = check_purposes(purposes)
     recipients = _recipients(learner, guardian_ids=guardian_ids, learner_email=learner_email)
@@ -203,7 +204,7 @@ def consent_requests_send_bulk(
     """Ask for every learner chosen (of the actor's organisation). A learner who cannot be
     asked this way (no parent recorded, an adult needing their own address) is skipped and
     listed; the rest are asked, together."""
-    require(actor, ConsentPermission.VIEW_AND_REQUEST)
+    require(actor, Permission.VIEW_AND_REQUEST_CONSENT)
     chosen = check_purposes(purposes)
     learners = list(
         Learner.objects.select_related("organisation").filter(

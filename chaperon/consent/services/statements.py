@@ -16,10 +16,11 @@ from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import Organisation, User
+from chaperon.people.roles import Permission
 from chaperon.people.services import apply_changes, full_clean_or_fail
 
 from ..models import ConsentSettings, RecordingPolicy, StatementVersion
-from ..permissions import ConsentPermission, require, require_same_organisation
+from ..permissions import require, require_same_organisation
 from ..selectors import consent_settings_of, latest_statement, recording_policy_of
 from ..statement import RecordingPolicyText, StatementParts, render_statement, sha256_of
 from ..texts import DEFAULT_INTRO, DEFAULT_PARENT_INFORMATION
@@ -134,7 +135,7 @@ def statement_save(
 ) -> tuple[StatementVersion | None, list[str]]:
     """Save the statement's parts and the consent settings. Returns the new version (None when
     the text did not change) and the names of what changed."""
-    require(actor, ConsentPermission.EDIT_STATEMENT)
+    require(actor, Permission.EDIT_CONSENT_STATEMENT)
     require_same_organisation(actor, organisation.pk)
     unknown = (set(recording) - set(RECORDING_FIELDS)) | (set(settings) - set(SETTINGS_FIELDS))
     if unknown:

@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
-from chaperon.consent.permissions import ConsentPermission, require, require_same_organisation
+from chaperon.consent.permissions import require, require_same_organisation
 from chaperon.core.actors import PublicActor
 from chaperon.core.service_log import logged
 from chaperon.people.models import Guardian, User
+from chaperon.people.roles import Permission
 
 from ..models import FamilyLinkKey, new_nonce
 from ..selectors import LINK_ACTOR
@@ -21,7 +22,7 @@ def family_links_stop(*, actor: User | PublicActor, guardian: Guardian) -> Famil
     """Stop every family page link of ``guardian``. ``actor`` ``PUBLIC``: the holder of a working
     link asked (the caller has opened it)."""
     if isinstance(actor, User):
-        require(actor, ConsentPermission.RECORD)
+        require(actor, Permission.RECORD_CONSENT)
         require_same_organisation(actor, guardian.organisation_id)
     with transaction.atomic():
         key, _ = FamilyLinkKey.objects.select_for_update().get_or_create(

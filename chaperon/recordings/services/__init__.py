@@ -2,7 +2,7 @@
 them as evidence, who may play them, destroying them (``destruction``) and moving their keys
 under a new key (``rewrap``)."""
 
-from .access import PLAYABLE_ROLES, recording_access_set
+from .access import recording_access_set
 from .destruction import (
     destroy_expired,
     destroy_if_due,
@@ -25,7 +25,6 @@ from .rewrap import rewrap_all
 
 __all__ = [
     "CASE_REFERENCE_LENGTH",
-    "PLAYABLE_ROLES",
     "Appearance",
     "destroy_expired",
     "destroy_for_withdrawn_consent",

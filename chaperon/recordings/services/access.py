@@ -9,7 +9,7 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
-from chaperon.people.roles import Role
+from chaperon.people.roles import Permission, roles_that_may_be_given, roles_with
 
 from ..models import (
     RecordingAccess,
@@ -18,17 +18,15 @@ from ..permissions import (
     may_change_access,
 )
 
-PLAYABLE_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.SENIOR_LEADER)
-
 
 @logged
 def recording_access_set(*, actor: User, roles: Sequence[str]) -> RecordingAccess:
     """Change which roles may play the organisation's recordings. The DSL always may."""
     if not may_change_access(actor):
         raise PermissionDenied("Only the DSL can change who may play recordings.")
-    chosen = sorted({str(role) for role in roles} | {Role.DSL.value})
-    allowed = {role.value for role in PLAYABLE_ROLES}
-    if not set(chosen) <= allowed:
+    always = roles_with(Permission.PLAY_RECORDINGS, chosen=())
+    chosen = sorted({str(role) for role in [*roles, *always]})
+    if not set(chosen) <= roles_that_may_be_given(Permission.PLAY_RECORDINGS):
         raise ValidationFailed(
             {"roles": "recordings may be played only by the DSL, deputies and senior leaders"}
         )

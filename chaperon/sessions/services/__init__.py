@@ -13,7 +13,13 @@ from .booking import (
     validate_proposal,
 )
 from .changes import ChangeResult, SessionChange, session_change
-from .decisions import approver_role, open_to_decision, session_exception_decide
+from .decisions import (
+    approver_role,
+    decision_role,
+    may_decide,
+    open_to_decision,
+    session_exception_decide,
+)
 from .live import (
     ROOM_EXTENSION_ROLE,
     admission_problems,
@@ -40,8 +46,10 @@ __all__ = [
     "SessionChange",
     "admission_problems",
     "approver_role",
+    "decision_role",
     "is_extension",
     "is_protected",
+    "may_decide",
     "needs_named_adult",
     "open_to_decision",
     "recheck_neighbours",

@@ -30,6 +30,34 @@ def approver_role(user: User, session: Session) -> str | None:
 
 
 @logged
+def decision_role(user: User, exception: SessionException) -> str:
+    """The role by which ``user`` decides on ``exception``; PermissionDenied, saying why, if
+    they may not."""
+    session = exception.session
+    if session.organisation_id != user.organisation_id:
+        raise PermissionDenied("This exception is not for your organisation.")
+    role = approver_role(user, session)
+    if role is None:
+        raise PermissionDenied("Only those the policy names may decide on exceptions.")
+    if user.pk in (exception.requested_by_id, session.organiser_id):
+        raise PermissionDenied("Someone other than the organiser must decide on this exception.")
+    return role
+
+
+@logged
+def may_decide(user: User, exception: SessionException) -> bool:
+    """Whether ``user`` may decide on ``exception`` now (the session page's buttons), as
+    ``session_exception_decide`` would let them."""
+    if exception.status != ExceptionStatus.PENDING or not open_to_decision(exception.session):
+        return False
+    try:
+        decision_role(user, exception)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@logged
 def session_exception_decide(
     *, actor: User, exception: SessionException, approve: bool, reason: str
 ) -> SessionException:
@@ -39,14 +67,7 @@ def session_exception_decide(
     asked for a session already booked or open (a longer session, asked for in the live
     room) is only decided: the caller acts on it. A session cancelled, refused or ended has
     nothing left to decide: refused, nothing changed."""
-    session = exception.session
-    if session.organisation_id != actor.organisation_id:
-        raise PermissionDenied("This exception is not for your organisation.")
-    role = approver_role(actor, session)
-    if role is None:
-        raise PermissionDenied("Only those the policy names may decide on exceptions.")
-    if actor.pk in (exception.requested_by_id, session.organiser_id):
-        raise PermissionDenied("Someone other than the organiser must decide on this exception.")
+    role = decision_role(actor, exception)
     if not reason.strip():
         raise ValidationFailed({"reason": "say why you approve or refuse the exception"})
     with transaction.atomic():
