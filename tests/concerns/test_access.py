@@ -155,3 +155,22 @@ def test_only_the_dsl_may_act_on_what_they_see(cast: Cast, who: str) -> None:
         assert response.status_code == 302 and concern.status == "acknowledged"
     else:
         assert response.status_code == 404 and concern.status == "raised"
+
+
+@pytest.mark.clause("INC-10")
+def test_a_named_handler_is_not_offered_the_learners_chronology(cast: Cast) -> None:
+    concern = services.concern_raise(
+        actor=cast.teacher2,
+        organisation=cast.organisation,
+        kind="allegation",
+        subject_staff=cast.teacher,
+        learner=cast.learner,
+        description="Terry messaged a pupil from a personal account late at night.",
+    )
+    services.concern_access_grant(actor=cast.dsl, concern=concern, user=cast.slt)
+    chronology = reverse("concerns:chronology", args=[cast.learner.pk])
+    case = reverse("concerns:detail", args=[concern.pk])
+    slt_page = signed_in(cast.slt).get(case)
+    assert slt_page.status_code == 200 and chronology not in slt_page.content.decode()
+    assert signed_in(cast.slt).get(chronology).status_code == 403
+    assert chronology in signed_in(cast.dsl).get(case).content.decode()
