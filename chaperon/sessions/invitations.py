@@ -20,7 +20,7 @@ from chaperon.core.email_queue import Attachment, queue_email
 from chaperon.core.links import absolute_url
 from chaperon.people.models import GuardianRelationship, User
 from chaperon.people.roles import Permission
-from chaperon.people.selectors import staff_granted, staff_with_roles
+from chaperon.people.selectors import safeguarding_leads, staff_granted, staff_with_roles
 
 from . import ical
 from .models import (
@@ -308,15 +308,14 @@ def notify_exception_decided(session: Session, exception: SessionException) -> i
 
 
 def notify_flagged(sessions: list[Session], *, why: str) -> int:
-    """Each organiser, and the DSL, get one email listing why their sessions (or, for the DSL,
-    the organisation's) are no longer allowed. Returns how many emails."""
+    """Each organiser, and the DSL (the deputies where there is no DSL), get one email listing
+    why their sessions (or, for the safeguarding leads, the organisation's) are no longer
+    allowed. Returns how many emails."""
     recipients_of: dict[int, tuple[User, list[Session]]] = {}
     dsls: dict[int, list[User]] = {}
     for session in sessions:
         if session.organisation_id not in dsls:
-            dsls[session.organisation_id] = staff_granted(
-                session.organisation_id, Permission.LEAD_SAFEGUARDING
-            )
+            dsls[session.organisation_id] = safeguarding_leads(session.organisation_id)
         for user in [session.organiser, *dsls[session.organisation_id]]:
             recipients_of.setdefault(user.pk, (user, []))[1].append(session)
     for user, theirs in recipients_of.values():

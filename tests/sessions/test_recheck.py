@@ -59,6 +59,27 @@ def test_withdrawn_consent_flags_the_session_and_tells_organiser_and_dsl(
     assert "withdrawn" in notice.text
 
 
+@pytest.mark.clause("REC-7")
+def test_without_a_dsl_the_deputies_are_told_of_a_session_no_longer_allowed(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    session = _booked(cast)
+    cast.dsl.is_active = False  # the DSL has left and nobody holds the role yet
+    cast.dsl.save(update_fields=["is_active"])
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(
+            actor=cast.deputy,
+            learner=cast.learner,
+            purposes=["live_one_to_one"],
+            withdrawn_by_name="Morgan Alder",
+            channel="phone",
+            reason="Family moving away",
+        )
+    session.refresh_from_db()
+    assert session.flagged
+    assert _flag_notices() == {cast.teacher.email, cast.deputy.email}
+
+
 @pytest.mark.clause("SES-10")
 def test_a_lapsed_check_flags_the_session_and_putting_it_right_clears_it(
     cast: Cast, django_capture_on_commit_callbacks
