@@ -286,3 +286,14 @@ def dashboard_for(viewer: User) -> dict[str, Any] | None:
         context["open_count"] = open_cases.count()
         context["handles"] = True
     return context
+
+
+def allegations_hidden_from(viewer: User) -> list[int]:
+    """The organisation's allegations about staff (INC-10) that ``viewer`` may not open: pages
+    that list things about cases (the Email page) leave these out, so that nobody learns such a
+    case exists."""
+    return list(
+        Concern.objects.filter(organisation_id=viewer.organisation_id, kind=ConcernKind.ALLEGATION)
+        .exclude(pk__in=visible_concerns(viewer).values("pk"))
+        .values_list("pk", flat=True)
+    )

@@ -8,6 +8,8 @@ from django.db.models import Q, QuerySet
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.concerns.models import Concern
+from chaperon.concerns.selectors import allegations_hidden_from
 from chaperon.core.models import (
     ATTENTION_STATUSES,
     MAX_DELIVERY_ATTEMPTS,
@@ -25,11 +27,17 @@ WAITING = Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]) | Q(
     status=DeliveryStatus.FAILED, attempts__lt=MAX_DELIVERY_ATTEMPTS
 )
 SHOWN = 100
+CONCERN_TYPE = Concern._meta.label_lower
 
 
 def _of(viewer: User) -> QuerySet[EmailDelivery]:
-    return EmailDelivery.objects.filter(organisation_id=viewer.organisation_id).defer(
-        "text", "html", "attachments"
+    """The organisation's email, without what was sent about an allegation the viewer may not
+    open (its subject names the case)."""
+    hidden = [str(pk) for pk in allegations_hidden_from(viewer)]
+    return (
+        EmailDelivery.objects.filter(organisation_id=viewer.organisation_id)
+        .exclude(object_type=CONCERN_TYPE, object_id__in=hidden)
+        .defer("text", "html", "attachments")
     )
 
 

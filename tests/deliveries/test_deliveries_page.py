@@ -4,6 +4,7 @@ the organisation's email page and on the dashboard of those who see that page.""
 import pytest
 from django.test import Client
 
+from chaperon.concerns import services as concern_services
 from chaperon.consent.services import consent_request_send
 from chaperon.core.email_queue import queue_email
 from chaperon.core.models import DeliveryStatus, EmailDelivery
@@ -92,3 +93,22 @@ def test_nobody_sees_another_organisations_email(
         "could not be sent" not in signed_in(cast.outsider).get("/", follow=True).content.decode()
     )
     assert Client().get("/email/").status_code == 302
+
+
+@pytest.mark.clause("INC-10")
+def test_email_about_an_allegation_is_listed_only_for_those_who_may_open_the_case(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        allegation = concern_services.concern_raise(
+            actor=cast.teacher2,
+            organisation=cast.organisation,
+            kind="allegation",
+            subject_staff=cast.teacher,
+            description="Terry messaged a pupil from a personal account late at night.",
+        )
+    alerts = EmailDelivery.objects.filter(object_id=str(allegation.pk), purpose="concern_alert")
+    assert alerts.exists()
+    for who, sees in (("dsl", True), ("deputy", False), ("admin", False)):
+        page = signed_in(cast.user(who)).get("/email/").content.decode()
+        assert (allegation.reference in page) is sees, who
