@@ -5,8 +5,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
 
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 
@@ -14,6 +18,7 @@ from ..models import (
     Guardian,
     Learner,
     StaffMember,
+    User,
 )
 
 
@@ -63,3 +68,27 @@ def apply_changes(instance: Model, changes: Mapping[str, Any]) -> list[str]:
             setattr(instance, field, value)
             changed.append(field)
     return sorted(changed)
+
+
+def update_person[P: (Learner, Guardian)](
+    person: P,
+    changes: Mapping[str, Any],
+    *,
+    allowed: Iterable[str],
+    what: str,
+    action: AuditAction,
+    actor: User | SystemActor,
+) -> P:
+    """The one way a learner's or a guardian's details change: unknown fields refused, the row
+    locked, only what changed written and audited (nothing when nothing changed). The caller
+    has checked ``actor`` may."""
+    refuse_unknown(changes, allowed, what)
+    with transaction.atomic():
+        person = type(person).objects.select_for_update().get(pk=person.pk)
+        changed = apply_changes(person, changes)
+        if not changed:
+            return person
+        validate_person(person)
+        person.save()
+        record(action=action, actor=actor, obj=person, data={"changed": changed})
+    return person

@@ -19,7 +19,12 @@ from ..models import (
 )
 from ..permissions import require, require_same_organisation
 from ..roles import Permission
-from .common import apply_changes, full_clean_or_fail, refuse_unknown, validate_person
+from .common import (
+    apply_changes,
+    full_clean_or_fail,
+    update_person,
+    validate_person,
+)
 
 GUARDIAN_FIELDS = ("external_id", "full_name", "email", "phone", "preferred_contact")
 
@@ -42,21 +47,14 @@ def guardian_create(
 def guardian_update(*, actor: User | SystemActor, guardian: Guardian, **changes: Any) -> Guardian:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, guardian)
-    refuse_unknown(changes, GUARDIAN_FIELDS, "a guardian field")
-    with transaction.atomic():
-        guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
-        changed = apply_changes(guardian, changes)
-        if not changed:
-            return guardian
-        validate_person(guardian)
-        guardian.save()
-        record(
-            action=AuditAction.GUARDIAN_UPDATED,
-            actor=actor,
-            obj=guardian,
-            data={"changed": changed},
-        )
-    return guardian
+    return update_person(
+        guardian,
+        changes,
+        allowed=GUARDIAN_FIELDS,
+        what="a guardian field",
+        action=AuditAction.GUARDIAN_UPDATED,
+        actor=actor,
+    )
 
 
 @logged

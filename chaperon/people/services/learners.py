@@ -17,7 +17,7 @@ from ..models import (
 )
 from ..permissions import require, require_same_organisation
 from ..roles import Permission
-from .common import apply_changes, refuse_unknown, validate_person
+from .common import update_person, validate_person
 
 LEARNER_FIELDS = (
     "external_id",
@@ -61,18 +61,11 @@ def learner_create(
 def learner_update(*, actor: User | SystemActor, learner: Learner, **changes: Any) -> Learner:
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, learner)
-    refuse_unknown(changes, LEARNER_FIELDS, "a learner field")
-    with transaction.atomic():
-        learner = Learner.objects.select_for_update().get(pk=learner.pk)
-        changed = apply_changes(learner, changes)
-        if not changed:
-            return learner
-        validate_person(learner)
-        learner.save()
-        record(
-            action=AuditAction.LEARNER_UPDATED,
-            actor=actor,
-            obj=learner,
-            data={"changed": changed},
-        )
-    return learner
+    return update_person(
+        learner,
+        changes,
+        allowed=LEARNER_FIELDS,
+        what="a learner field",
+        action=AuditAction.LEARNER_UPDATED,
+        actor=actor,
+    )
