@@ -266,6 +266,10 @@ def concerns_raised_by(viewer: User, *, limit: int | None = None) -> list[Raised
     return [Raised(*row) for row in latest[:limit]]
 
 
+# The oldest concerns waiting to be acknowledged that the dashboard names; the rest are counted.
+DASHBOARD_WAITING_SHOWN = 10
+
+
 def dashboard_for(viewer: User) -> dict[str, Any] | None:
     """The dashboard panel: for the DSL and deputies, what waits; for anyone who raised a
     concern, where theirs stand; for every member of staff, the way to raise one."""
@@ -277,7 +281,13 @@ def dashboard_for(viewer: User) -> dict[str, Any] | None:
     }
     if handles_any(viewer):
         open_cases = visible_concerns(viewer).exclude(status=Status.CLOSED)
-        context["waiting"] = list(open_cases.filter(status=Status.RAISED).order_by("created_at"))
+        waiting = open_cases.filter(status=Status.RAISED)
+        context["waiting"] = list(waiting.order_by("created_at", "id")[:DASHBOARD_WAITING_SHOWN])
+        context["waiting_count"] = (
+            len(context["waiting"])
+            if len(context["waiting"]) < DASHBOARD_WAITING_SHOWN
+            else waiting.count()
+        )
         context["overdue_steps"] = list(
             ConcernStep.objects.filter(
                 concern__in=open_cases, done_at__isnull=True, due_at__lt=timezone.now()
