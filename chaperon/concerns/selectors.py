@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -281,19 +281,18 @@ def dashboard_for(viewer: User) -> dict[str, Any] | None:
     }
     if handles_any(viewer):
         open_cases = visible_concerns(viewer).exclude(status=Status.CLOSED)
-        waiting = open_cases.filter(status=Status.RAISED)
-        context["waiting"] = list(waiting.order_by("created_at", "id")[:DASHBOARD_WAITING_SHOWN])
-        context["waiting_count"] = (
-            len(context["waiting"])
-            if len(context["waiting"]) < DASHBOARD_WAITING_SHOWN
-            else waiting.count()
-        )
+        waiting = open_cases.filter(status=Status.RAISED).order_by("created_at", "id")
+        context["waiting"] = list(waiting[:DASHBOARD_WAITING_SHOWN])
         context["overdue_steps"] = list(
             ConcernStep.objects.filter(
                 concern__in=open_cases, done_at__isnull=True, due_at__lt=timezone.now()
             ).select_related("concern", "owner")[:10]
         )
-        context["open_count"] = open_cases.count()
+        counts = open_cases.aggregate(
+            open=Count("pk"), waiting=Count("pk", filter=Q(status=Status.RAISED))
+        )
+        context["open_count"] = counts["open"]
+        context["waiting_count"] = counts["waiting"]
         context["handles"] = True
     return context
 

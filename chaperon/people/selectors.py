@@ -83,7 +83,7 @@ def compliance_summary_for(viewer: User) -> dict[str, int]:
     need attention: figures, no names. One query counted by the database, whatever the number
     of staff, so always as current as the records themselves: nothing is kept to go stale."""
     require(viewer, Permission.VIEW_COMPLIANCE_SUMMARY)
-    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    organisation = viewer.organisation  # read with the signed-in user
     today = organisation_today(organisation)
     counts: dict[str, Count] = {"staff": Count("pk")}
     not_current = Q()
@@ -214,7 +214,7 @@ def own_compliance(viewer: User) -> list[Fact]:
     staff = StaffMember.objects.filter(user=viewer).first()
     if staff is None:
         return []
-    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    organisation = viewer.organisation  # read with the signed-in user
     return staff_facts(staff, organisation=organisation, today=organisation_today(organisation))
 
 

@@ -20,7 +20,7 @@ from chaperon.sessions.services import session_book
 from tests import factories
 from tests.concerns.helpers import public_concern
 from tests.conftest import Cast, signed_in
-from tests.sessions.helpers import consent_for, one_to_one
+from tests.sessions.helpers import consent_for, next_weekday_at, one_to_one
 
 CARD = re.compile(r'<div class="card"><p class="figure">(\d+)</p><p>(?:<a [^>]*>)?([^<]+)')
 
@@ -156,3 +156,22 @@ def test_the_dashboard_costs_the_same_queries_however_many_staff(cast: Cast, nam
     with CaptureQueriesContext(connection) as many:
         client.get("/dashboard/")
     assert len(many) == len(few)
+
+
+def test_a_teacher_sees_the_sessions_they_organise_or_staff_and_no_others(cast: Cast) -> None:
+    consent_for(cast.learner, cast.dsl)
+    staffed = session_book(
+        actor=cast.dsl,
+        proposal=one_to_one(cast, staff=[cast.teacher, cast.teacher2], kind="group"),
+        title="Mock interviews",
+    )
+    later = next_weekday_at(10) + timedelta(days=14)  # one session a week for the learner
+    other = session_book(
+        actor=cast.dsl, proposal=one_to_one(cast, staff=[cast.dsl], start=later), title="Other"
+    )
+    assert staffed.session is not None and other.session is not None
+    for name in ("teacher", "teacher2"):
+        body = _dashboard(cast, name)
+        assert f"/sessions/{staffed.session.pk}/" in body
+        assert f"/sessions/{other.session.pk}/" not in body
+    assert f"/sessions/{other.session.pk}/" in _dashboard(cast, "dsl")
