@@ -407,14 +407,14 @@ def _school(label: str, organisation: Any) -> School:
     from chaperon.people.models import Learner, User
 
     def holder(role: str) -> Any:
-        """The first active member of staff holding ``role`` and no other."""
-        found = (
+        """The first active member of staff holding ``role``, one holding no other if any."""
+        holders = (
             User.objects.filter(organisation=organisation, is_active=True)
             .annotate(role_count=Count("staff__roles"))
-            .filter(role_count=1, staff__roles__role=role)
-            .order_by("id")
-            .first()
+            .filter(staff__roles__role=role)
+            .order_by("role_count", "id")
         )
+        found = holders.first()
         if found is None:
             raise SystemExit(f"{label}: nobody holds the role {role}")
         return found
