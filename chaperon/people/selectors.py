@@ -211,7 +211,7 @@ def guardian_list_visible_to(viewer: User) -> QuerySet[Guardian]:
 
 def own_compliance(viewer: User) -> list[Fact]:
     """The viewer's own DBS, training and agreement status (empty for non-staff)."""
-    staff = StaffMember.objects.filter(user=viewer).first()
+    staff = viewer.staff_record()
     if staff is None:
         return []
     organisation = viewer.organisation  # read with the signed-in user

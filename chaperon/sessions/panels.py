@@ -16,12 +16,12 @@ def sessions_panel(user: User) -> dict[str, Any] | None:
     if not (may_book(user) or oversees(user)):
         return None
     # The panel shows titles and times only: neither organisers nor learners are read.
-    flagged = selectors.flagged_sessions_for(user).select_related(None).prefetch_related(None)
+    upcoming = selectors.session_list_visible_to(user).select_related(None).prefetch_related(None)
+    flagged = selectors.flagged_among(upcoming)
     shown = list(flagged[:FLAGGED_SHOWN])
-    upcoming = selectors.session_list_visible_to(user).select_related(None)
     return {
         "flagged": shown,
         "flagged_count": len(shown) if len(shown) < FLAGGED_SHOWN else flagged.count(),
         "exceptions": selectors.exceptions_awaiting(user),
-        "upcoming": list(upcoming.prefetch_related(None)[:UPCOMING_SHOWN]),
+        "upcoming": list(upcoming[:UPCOMING_SHOWN]),
     }

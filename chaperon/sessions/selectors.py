@@ -71,7 +71,12 @@ def recent_sessions_for(viewer: User) -> list[Session]:
 
 
 def flagged_sessions_for(viewer: User) -> QuerySet[Session]:
-    return session_list_visible_to(viewer).filter(
+    return flagged_among(session_list_visible_to(viewer))
+
+
+def flagged_among(upcoming: QuerySet[Session]) -> QuerySet[Session]:
+    """Those of ``upcoming`` (from ``session_list_visible_to``) no longer allowed."""
+    return upcoming.filter(
         flagged=True, status__in=[SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION]
     )
 
