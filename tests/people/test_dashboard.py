@@ -175,3 +175,17 @@ def test_a_teacher_sees_the_sessions_they_organise_or_staff_and_no_others(cast: 
         assert f"/sessions/{staffed.session.pk}/" in body
         assert f"/sessions/{other.session.pk}/" not in body
     assert f"/sessions/{other.session.pk}/" in _dashboard(cast, "dsl")
+
+
+def test_the_dashboard_costs_the_same_queries_however_many_concerns_wait(cast: Cast) -> None:
+    public_concern(cast.organisation)
+    client = signed_in(cast.dsl)
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/dashboard/")
+    for _ in range(12):
+        public_concern(cast.organisation)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/dashboard/").content.decode()
+    assert "The oldest 10 of 13 waiting" in body
+    assert len(many) == len(few)
