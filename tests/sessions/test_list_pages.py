@@ -34,7 +34,7 @@ def _sessions(
             organiser=organiser,
             title=f"{title} {n:03d}",
             start=start + timedelta(hours=n),
-            **values,  # type: ignore[arg-type]
+            **values,
         )
         for n in range(count)
     )
