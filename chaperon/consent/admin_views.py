@@ -13,6 +13,7 @@ from chaperon.core.forms import form_status
 from chaperon.core.pagination import PER_PAGE, page_of
 from chaperon.people.permissions import viewer_of
 from chaperon.people.roles import Permission
+from chaperon.people.selectors import SEARCH_MAX_CHARACTERS
 
 from . import selectors, services, staff_selectors
 from .forms import (
@@ -172,8 +173,15 @@ def statement_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
-    rows = staff_selectors.staff_consent_list_for(viewer_of(request))
-    return render(request, "consent/staff_list.html", {"nav": "consent", "rows": rows})
+    viewer = viewer_of(request)
+    search = request.GET.get("q", "")[:SEARCH_MAX_CHARACTERS]
+    listing = page_of(staff_selectors.staff_for_consent(viewer, search=search), request)
+    rows = staff_selectors.staff_consent_rows(viewer, listing.rows)
+    return render(
+        request,
+        "consent/staff_list.html",
+        {"nav": "consent", "rows": rows, "listing": listing, "search": search},
+    )
 
 
 @login_required

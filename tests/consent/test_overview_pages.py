@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from chaperon.consent.models import ConsentRequest, RequestStatus
 from chaperon.consent.selectors import group_overview_for, group_summary_for
 from chaperon.core.pagination import PER_PAGE
-from chaperon.people.models import Learner, Organisation
+from chaperon.people.models import Learner, Organisation, StaffMember, User
 from tests import factories
 from tests.conftest import Cast, signed_in
 
@@ -103,4 +103,43 @@ def test_the_page_queries_do_not_grow_with_the_group(cast: Cast) -> None:
         send_request(cast.teacher, learner)
     with CaptureQueriesContext(connection) as large:
         assert client.get("/consent/groups/?year_group=Year+8").status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def _staff(organisation: Organisation, count: int) -> None:
+    users = User.objects.bulk_create(
+        User(
+            email=f"many{index}@{organisation.slug}.example",
+            full_name=f"Worker{index:04d} Many",
+            organisation=organisation,
+        )
+        for index in range(count)
+    )
+    StaffMember.objects.bulk_create(
+        StaffMember(organisation=organisation, user=user) for user in users
+    )
+
+
+def test_staff_consent_comes_a_page_at_a_time_searched_by_name(cast: Cast) -> None:
+    _staff(cast.organisation, PER_PAGE)  # and the cast's 8
+    _staff(cast.other_organisation, 3)
+    client = signed_in(cast.dsl)
+    first = client.get("/consent/staff/").content.decode()
+    assert f"{PER_PAGE + 8} members of staff found: page 1 of 2" in first
+    assert first.count('<th scope="row">') == PER_PAGE
+    last = client.get("/consent/staff/?page=2").content.decode()
+    assert last.count('<th scope="row">') == 8
+    found = client.get("/consent/staff/?q=worker0003").content.decode()
+    assert found.count('<th scope="row">') == 1 and "Worker0003 Many" in found
+    # Another organisation's staff of the same name never show.
+    assert "1 member of staff found" in found
+
+
+def test_staff_consent_queries_do_not_grow_with_the_staff(cast: Cast) -> None:
+    client = signed_in(cast.dsl)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/consent/staff/").status_code == 200
+    _staff(cast.organisation, 3 * PER_PAGE)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/consent/staff/").status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
