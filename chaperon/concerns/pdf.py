@@ -56,7 +56,7 @@ def wrapped(text: str, width: float, measure: dict[str, float]) -> list[str]:
     ``measure`` gives each character's width in the current font."""
     space = measure.get(" ", 0.0)
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line, used = "", 0.0
         for word in paragraph.split(" "):
             word_width = sum(measure.get(char, measure["?"]) for char in word)

@@ -30,6 +30,7 @@ def test_lines_fit_and_keep_every_word() -> None:
 
 def test_line_breaks_in_the_text_are_kept() -> None:
     assert wrapped("first\nsecond", WIDTH, _measure()) == ["first", "second"]
+    assert wrapped("first\r\nsecond\rthird", WIDTH, _measure()) == ["first", "second", "third"]
     assert wrapped("", WIDTH, _measure()) == [""]
 
 
