@@ -19,14 +19,6 @@ from . import listing, selectors
 from .forms import ConcernFilterForm
 
 
-def _without(request: HttpRequest, name: str) -> str:
-    """The list's query string without ``name`` or the page number."""
-    query = request.GET.copy()
-    for dropped in (name, "page"):
-        query.pop(dropped, None)
-    return query.urlencode()
-
-
 def _require_handler(viewer: User) -> None:
     if not selectors.handles_any(viewer):
         raise PermissionDenied("Only the DSL and deputies handle concerns.")
@@ -51,7 +43,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
             "concerns": page.object_list,
             "query": query_without_page(request),
             "learner": learner,
-            "anyone": _without(request, "learner"),
+            "anyone": query_without_page(request, "learner"),
             "organisation": viewer.organisation,
         },
         status=form_status(form),

@@ -33,10 +33,12 @@ class Listing:
         return self.page.paginator.count
 
 
-def query_without_page(request: HttpRequest) -> str:
-    """The request's query string, less its page number, for the page links to carry."""
+def query_without_page(request: HttpRequest, *also: str) -> str:
+    """The request's query string, less its page number (and the parameters named in
+    ``also``, for a link that drops a filter), for the page links to carry."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", *also):
+        query.pop(name, None)
     return query.urlencode()
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from chaperon.core.pagination import PER_PAGE, page_of
+from chaperon.core.pagination import PER_PAGE, page_of, query_without_page
 
 ROWS = list(range(2 * PER_PAGE + 5))  # three pages, the last of five
 
@@ -47,6 +47,7 @@ def test_page_links_keep_the_filters_and_say_where_you_are() -> None:
     request = RequestFactory().get("/", {"q": "Alder & Co", "year_group": "Year 7", "page": "2"})
     listing = page_of(ROWS, request)
     assert listing.query == "q=Alder+%26+Co&year_group=Year+7"
+    assert query_without_page(request, "q") == "year_group=Year+7"
     html = render_to_string(
         "core/pages.html", {"page": listing.page, "query": listing.query, "label": "learners"}
     )
