@@ -4,14 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.digest import DigestRecipients
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 
-from .compliance import Fact, needs_attention, staff_facts
+from .compliance import Fact, last_day_not_current, needs_attention, staff_facts
 from .emails import normalise_email
 from .models import (
     Guardian,
@@ -20,6 +20,7 @@ from .models import (
     Organisation,
     Site,
     StaffMember,
+    StaffRole,
     User,
 )
 from .permissions import (
@@ -42,13 +43,49 @@ def organisation_for(viewer: User) -> Organisation:
     return Organisation.objects.get(pk=viewer.organisation_id)
 
 
-def staff_list_visible_to(viewer: User) -> QuerySet[StaffMember]:
+# The staff list's filter on the checks: each value, and how the list names it.
+COMPLIANCE_FILTERS = {
+    "attention": "Needing attention (missing, expired or expiring)",
+    "current": "All current",
+}
+
+
+def staff_list_visible_to(
+    viewer: User, *, search: str = "", role: str = "", compliance: str = ""
+) -> QuerySet[StaffMember]:
+    """The organisation's staff by name; those matching every word of ``search`` (in the name,
+    or the whole email address), holding ``role``, or whose checks are in the state named by
+    ``compliance`` (one of ``COMPLIANCE_FILTERS``: only for those who may see the checks)."""
     require(viewer, Permission.VIEW_STAFF)
+    problem = learner_search_problem(search)
+    if problem is not None:
+        raise ValidationFailed({"search": problem})
+    staff = StaffMember.objects.filter(organisation_id=viewer.organisation_id)
+    for word in search.split():
+        staff = staff.filter(Q(user__full_name__icontains=word) | Q(user__email__iexact=word))
+    if role:
+        staff = staff.filter(Exists(StaffRole.objects.filter(staff=OuterRef("pk"), role=role)))
+    if compliance:
+        require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+        current = _all_current(Organisation.objects.get(pk=viewer.organisation_id))
+        staff = staff.filter(current) if compliance == "current" else staff.exclude(current)
     return (
-        StaffMember.objects.filter(organisation_id=viewer.organisation_id)
-        .select_related("user", "site")
+        staff.select_related("user", "site")
         .prefetch_related("roles")
         .order_by("user__full_name", "id")
+    )
+
+
+def _all_current(organisation: Organisation) -> Q:
+    """Staff whose three checks are all current today (``compliance.staff_facts``), as a
+    condition the database can test: each done after the last day that is no longer enough."""
+    today = organisation_today(organisation)
+    return Q(
+        dbs_checked_on__gt=last_day_not_current(organisation, organisation.dbs_valid_years, today),
+        safeguarding_training_on__gt=last_day_not_current(
+            organisation, organisation.training_valid_years, today
+        ),
+        aup_signed_on__gt=last_day_not_current(organisation, organisation.aup_valid_years, today),
     )
 
 
@@ -65,14 +102,19 @@ class StaffCompliance:
 def staff_compliance_visible_to(viewer: User) -> list[StaffCompliance]:
     """Each staff member with their DBS, training and acceptable-use status. Audited."""
     require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+    return staff_compliance_of(viewer, staff_list_visible_to(viewer))
+
+
+def staff_compliance_of(viewer: User, staff: Iterable[StaffMember]) -> list[StaffCompliance]:
+    """These staff (a page of ``staff_list_visible_to``) with their DBS, training and
+    acceptable-use status, worked out for them alone. Audited."""
+    require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
     organisation = Organisation.objects.get(pk=viewer.organisation_id)
     today = organisation_today(organisation)
     rows = [
-        StaffCompliance(
-            staff,
-            staff_facts(staff, organisation=organisation, today=today),
-        )
-        for staff in staff_list_visible_to(viewer)
+        StaffCompliance(member, staff_facts(member, organisation=organisation, today=today))
+        for member in staff
+        if member.organisation_id == organisation.pk
     ]
     record(action=AuditAction.STAFF_COMPLIANCE_VIEWED, actor=viewer, obj=organisation)
     return rows
