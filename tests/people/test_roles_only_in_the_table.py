@@ -41,6 +41,8 @@ ALLOWED = {
     ("chaperon/demo/data.py", "Role.ICT"),
     ("chaperon/demo/data.py", "Role.SENIOR_LEADER"),
     ("chaperon/demo/data.py", "Role.TEACHER"),
+    ("chaperon/demo/data.py", "TrustRole.TRUST_BOARD"),
+    ("chaperon/demo/data.py", "TrustRole.TRUST_DSL"),
     # The demo DSL's sign-in name (dsl@…), not a role; the demo network manager's is ict@….
     ("chaperon/demo/data.py", "'dsl'"),
     ("chaperon/demo/data.py", "'ict'"),
@@ -80,6 +82,10 @@ def _is_role_class(node: ast.expr, bound: set[str]) -> bool:
     )
 
 
+def _member(name: str) -> str:
+    return f"TrustRole.{name}" if name in TrustRole.__members__ else f"Role.{name}"
+
+
 def _mentions(source: str) -> list[tuple[int, str, str]]:
     """(line, what is written, which role) for each place in ``source`` that names a role:
     ``R.DSL``, ``roles.Role.DSL`` and ``Role["DSL"]`` are all ``Role.DSL``."""
@@ -94,14 +100,14 @@ def _mentions(source: str) -> list[tuple[int, str, str]]:
             and node.attr in ROLE_MEMBERS
             and _is_role_class(node.value, bound)
         ):
-            found.append((node.lineno, ast.unparse(node), f"Role.{node.attr}"))
+            found.append((node.lineno, ast.unparse(node), _member(node.attr)))
         elif (
             isinstance(node, ast.Subscript)
             and _is_role_class(node.value, bound)
             and isinstance(node.slice, ast.Constant)
             and node.slice.value in ROLE_MEMBERS
         ):
-            found.append((node.lineno, ast.unparse(node), f"Role.{node.slice.value}"))
+            found.append((node.lineno, ast.unparse(node), _member(node.slice.value)))
     return sorted(found)
 
 
