@@ -56,7 +56,12 @@ class Organisation(TimestampedModel):
     name = models.CharField(max_length=200, validators=[single_line])
     slug = models.SlugField(max_length=60, unique=True)
     # Where families find the school on the public report page (by name or postcode).
-    postcode = models.CharField(max_length=10, blank=True, validators=[single_line])
+    postcode = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[single_line],
+        help_text="Families can find the organisation by it on the public report page.",
+    )
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
     )
