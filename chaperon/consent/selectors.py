@@ -556,3 +556,20 @@ def attachment_for(viewer: User, kind: str, pk: int) -> EvidenceAttachment:
         data={"file": row.attachment_name},
     )
     return EvidenceAttachment(row.attachment_name, row.attachment_type, row.attachment.name)
+
+
+def consent_outstanding_by_organisation(organisation_ids: list[int]) -> dict[int, int]:
+    """For each organisation, how many consent requests still wait for an answer (sent, or
+    to be asked another way) and have not expired. Counts only, one query, for organisations
+    the caller has already found the viewer may see (a trust's figures)."""
+    rows = (
+        ConsentRequest.objects.filter(
+            organisation_id__in=organisation_ids,
+            status__in=[RequestStatus.AWAITING, RequestStatus.NEEDS_OTHER_CHANNEL],
+            expires_at__gt=timezone.now(),
+        )
+        .values("organisation_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["organisation_id"]: row["count"] for row in rows}

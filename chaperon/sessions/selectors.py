@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -156,3 +156,25 @@ def session_preparation_for(viewer: User, session_id: int) -> Session:
     session = access_session(viewer, session_id)
     record(action=AuditAction.SESSION_PREPARATION_VIEWED, actor=viewer, obj=session)
     return session
+
+
+def session_figures_by_organisation(
+    organisation_ids: list[int], *, since: datetime, until: datetime
+) -> dict[int, dict[str, int]]:
+    """For each organisation, its sessions booked (or held) that start in [since, until) and
+    how many of them the policy flagged: {"sessions", "flagged"}. Counts only, one query, for
+    organisations the caller has already found the viewer may see (a trust's figures)."""
+    rows = (
+        Session.objects.filter(
+            organisation_id__in=organisation_ids,
+            start__gte=since,
+            start__lt=until,
+            status__in=UPCOMING,
+        )
+        .values("organisation_id")
+        .annotate(sessions=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
+    )
+    return {
+        row["organisation_id"]: {"sessions": row["sessions"], "flagged": row["flagged"]}
+        for row in rows
+    }
