@@ -5,11 +5,12 @@ page writes no audit event."""
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
 from chaperon.concerns.models import FourCs, Status
 from chaperon.concerns.selectors import open_concern_counts_by_organisation
 from chaperon.consent.selectors import consent_outstanding_by_organisation
+from chaperon.core.pagination import page_of
 from chaperon.people.models import Organisation, Trust, User
 from chaperon.people.permissions import access_trust, can_in_trust
 from chaperon.people.roles import TrustPermission
@@ -137,7 +138,7 @@ def trust_overview_for(
         total.concerns = {status.value: 0 for status in OPEN_STATUSES}
     for school_figures in figures.values():
         total.add(school_figures)
-    shown = Paginator(trust_schools(trust, query=query), SCHOOLS_PER_PAGE).get_page(page)
+    shown = page_of(trust_schools(trust, query=query), number=page, per_page=SCHOOLS_PER_PAGE).page
     return TrustOverview(
         trust=trust,
         term=term,
