@@ -22,5 +22,6 @@ urlpatterns = [
     path("report/", include("chaperon.concerns.public_urls")),
     path("email/", include("chaperon.deliveries.urls")),
     path("family/", include("chaperon.families.urls")),
+    path("trusts/", include("chaperon.trusts.urls")),
     path("", include("chaperon.people.urls")),
 ]

@@ -27,5 +27,10 @@ def reports_per_hour() -> int:
     return int(getattr(settings, "CONCERN_REPORTS_PER_HOUR", 10))
 
 
+def searches_per_hour() -> int:
+    """How many searches for a school one address may make on the public page in an hour."""
+    return int(getattr(settings, "CONCERN_SEARCHES_PER_HOUR", 60))
+
+
 def attachment_max_bytes() -> int:
     return int(getattr(settings, "CONCERN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))

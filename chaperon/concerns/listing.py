@@ -10,18 +10,18 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
-from chaperon.people.models import User
+from chaperon.core.pagination import PER_PAGE, page_of
+from chaperon.people.models import Learner, User
 
 from .models import Concern, ConcernEntry, ConcernStep, Status
 from .permissions import visible_concerns
 
-PER_PAGE = 50
 MAX_WORDS = 8  # a search is a few words; more only costs the database
 SHOWS = ("open", "closed", "all")
 
@@ -36,6 +36,7 @@ class ConcernFilters:
     raised_to: date | None = None
     mine: bool = False  # with a step or task of the viewer's still to do
     awaiting: bool = False  # not yet acknowledged or triaged, or with a step overdue
+    learner: int | None = None  # about this learner (by id)
 
     def audited(self) -> dict[str, Any]:
         values = asdict(self)
@@ -84,6 +85,8 @@ def concerns_found(viewer: User, filters: ConcernFilters) -> QuerySet[Concern]:
         concerns = concerns.filter(status=filters.status)
     if filters.category:
         concerns = concerns.filter(category=filters.category)
+    if filters.learner is not None:
+        concerns = concerns.filter(learner_id=filters.learner)
     if filters.raised_from:
         concerns = concerns.filter(created_at__gte=_local_midnight(filters.raised_from, viewer))
     if filters.raised_to:
@@ -101,11 +104,19 @@ def concerns_found(viewer: User, filters: ConcernFilters) -> QuerySet[Concern]:
     return concerns.order_by("-created_at", "-id")
 
 
+def learner_filtered_on(viewer: User, value: str | None) -> Learner | None:
+    """The learner of the viewer's organisation that the list's ``learner`` filter names, or
+    None (no such learner here, or not an id): the filter is then not applied."""
+    if not value or not value.isdigit() or len(value) > 18:
+        return None
+    return Learner.objects.filter(pk=int(value), organisation_id=viewer.organisation_id).first()
+
+
 def concern_page_for(viewer: User, filters: ConcernFilters, page: int | str | None) -> Page[Any]:
     """One page of the matching cases (``PER_PAGE`` a page, counted by the database); a page
     number out of range gives the last page."""
     found = concerns_found(viewer, filters).select_related("learner", "raised_by", "subject_staff")
-    shown = Paginator(found, PER_PAGE).get_page(page)
+    shown = page_of(found, number=page, per_page=PER_PAGE).page
     record(
         action=AuditAction.CONCERN_LIST_VIEWED,
         actor=viewer,
@@ -218,9 +229,11 @@ def tasks_page_for(viewer: User, *, show: str, page: int | str | None) -> Page[A
         steps = steps.filter(owner=viewer)
     elif show == "overdue":
         steps = steps.filter(due_at__lt=timezone.now())
-    shown = Paginator(
-        steps.select_related("concern", "owner").order_by("due_at", "id"), PER_PAGE
-    ).get_page(page)
+    shown = page_of(
+        steps.select_related("concern", "owner").order_by("due_at", "id"),
+        number=page,
+        per_page=PER_PAGE,
+    ).page
     record(
         action=AuditAction.CONCERN_TASKS_VIEWED,
         actor=viewer,

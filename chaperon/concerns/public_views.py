@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -18,15 +20,16 @@ from chaperon.core.forms import form_status, show_errors
 from chaperon.core.rendering import render_in_zone
 from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.models import Organisation
+from chaperon.people.selectors import (
+    PUBLIC_SEARCH_LIMIT,
+    PUBLIC_SEARCH_MIN_LENGTH,
+    organisations_matching,
+)
 from chaperon.sessions.invitations import invitation_for_token
 from chaperon.sessions.models import Invitation
 
 from . import conf, emergency, ratelimit, services
 from .forms import InvitationReportForm, PublicReportForm, ReportForm
-
-
-def _organisations() -> list[Organisation]:
-    return list(Organisation.objects.order_by("name"))
 
 
 def _page(
@@ -58,7 +61,7 @@ def _take(
     request: HttpRequest,
     form: ReportForm,
     *,
-    organisation: Organisation | None,
+    organisation: Organisation,
     invitation: Invitation | None,
     template_context: dict[str, Any],
 ) -> HttpResponse:
@@ -66,31 +69,25 @@ def _take(
     if request.method == "POST":
         refuse_oversized(request, form)
     if request.method == "POST" and form.is_valid():
-        if organisation is None:
-            slug = form.cleaned_data.get("organisation", "")
-            organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is not None:
-            try:
-                with transaction.atomic():
-                    if not ratelimit.take_report(request):
-                        return _limited(request, organisation)
-                    concern = services.concern_raise(
-                        actor=PUBLIC,
-                        organisation=organisation,
-                        invitation=invitation,
-                        **form.service_arguments(),
-                    )
-            except ValidationFailed as error:
-                show_errors(form, error)
-            else:
-                return _page(
-                    request,
-                    "concerns/public/received.html",
-                    {"reference": concern.reference, "danger": concern.immediate_danger},
+        try:
+            with transaction.atomic():
+                if not ratelimit.take_report(request):
+                    return _limited(request, organisation)
+                concern = services.concern_raise(
+                    actor=PUBLIC,
                     organisation=organisation,
+                    invitation=invitation,
+                    **form.service_arguments(),
                 )
+        except ValidationFailed as error:
+            show_errors(form, error)
         else:
-            form.add_error("organisation", "choose your school, college or service")
+            return _page(
+                request,
+                "concerns/public/received.html",
+                {"reference": concern.reference, "danger": concern.immediate_danger},
+                organisation=organisation,
+            )
     return _page(
         request,
         "concerns/public/report.html",
@@ -103,21 +100,74 @@ def _take(
 _ATTACHMENT_LIMIT = {"attachment": conf.attachment_max_bytes}
 
 
+def _find(request: HttpRequest, *, problem: str = "", status: int = 200) -> HttpResponse:
+    """The search for a school by name or postcode: a GET form whose results link to each
+    school's own report page. Nothing lists every organisation on the server."""
+    query = request.GET.get("q", "").strip()[:QUERY_MAX_CHARS]
+    found: list[Organisation] = []
+    if query:
+        if not ratelimit.take_search(request):
+            return _page(
+                request,
+                "concerns/public/find.html",
+                {"query": query, "searched": False, "limited": conf.searches_per_hour()},
+                organisation=None,
+                status=429,
+            )
+        found = organisations_matching(query)
+    return _page(
+        request,
+        "concerns/public/find.html",
+        {
+            "query": query,
+            "searched": bool(query),
+            "found": found,
+            "too_short": bool(query) and len("".join(query.split())) < PUBLIC_SEARCH_MIN_LENGTH,
+            "min_length": PUBLIC_SEARCH_MIN_LENGTH,
+            "at_most": PUBLIC_SEARCH_LIMIT,
+            "problem": problem,
+        },
+        organisation=None,
+        status=status,
+    )
+
+
+QUERY_MAX_CHARS = 100
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @emergency.on_database_fault
 @upload_limits(**_ATTACHMENT_LIMIT)
 def new(request: HttpRequest) -> HttpResponse:
-    """/report/: the organisation is chosen on the form."""
-    if request.method == "POST" and ratelimit.over_limit(request):
+    """/report/: find the school by name or postcode, then report on its own page. A report
+    posted here names its organisation by slug (a form kept from before, or one spooled while
+    the database was down); without one it is refused and the search shown."""
+    if request.method == "GET":
+        chosen = Organisation.objects.filter(slug=request.GET.get("organisation", "")).first()
+        if chosen is not None:  # an old link that chose the organisation
+            return redirect("report:for_organisation", slug=chosen.slug)
+        return _find(request)
+    if ratelimit.over_limit(request):
         return _limited(request, None)
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
-    chosen = request.GET.get("organisation", "")
-    form = PublicReportForm(
-        data, files, organisations=_organisations(), initial={"organisation": chosen}
+    organisation = Organisation.objects.filter(slug=request.POST.get("organisation", "")).first()
+    if organisation is None:
+        return _find(
+            request,
+            problem="Find your school, college or service first: search for it by its name "
+            "or postcode.",
+            status=400,
+        )
+    form = PublicReportForm(request.POST, request.FILES)
+    # Shown again (a field to put right), the form goes on from the school's own page.
+    post_to = reverse("report:for_organisation", args=[organisation.slug])
+    return _take(
+        request,
+        form,
+        organisation=organisation,
+        invitation=None,
+        template_context={"post_to": post_to},
     )
-    return _take(request, form, organisation=None, invitation=None, template_context={})
 
 
 @never_cache

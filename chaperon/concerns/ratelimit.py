@@ -4,7 +4,10 @@ worry, too few to flood the DSL's inbox.
 The count is a row per address and hour, taken with a conditional UPDATE inside the
 transaction that raises the concern: the UPDATE locks the row, so reports sent at the same
 moment queue on it and each sees the count the others left; a report that fails is not
-counted. The address is kept only as a keyed hash (``client_address``: X-Forwarded-For is
+counted. Searches for a school on the page are limited too (``take_search``), so that nobody
+lists every organisation on the server by searching letter by letter; that count is kept in the
+cache (a soft limit: it needs no row, and a lost count errs towards letting a search through).
+The address is kept only as a keyed hash (``client_address``: X-Forwarded-For is
 believed only from ``TRUSTED_PROXIES``).
 """
 
@@ -13,6 +16,7 @@ import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -55,6 +59,19 @@ def take_report(request: HttpRequest) -> bool:
         address_key=key, window_start=window, reports__lt=conf.reports_per_hour()
     ).update(reports=F("reports") + 1)
     return counted == 1
+
+
+def take_search(request: HttpRequest) -> bool:
+    """Count one search for a school from this address; False once the hour's are used."""
+    window = _window(timezone.now())
+    key = f"concerns.search-count:{_key(request)}:{window.isoformat()}"
+    cache.add(key, 0, timeout=int(WINDOW.total_seconds()) + 60)
+    try:
+        searches = cache.incr(key)
+    except ValueError:  # gone from the cache between the two calls: count afresh
+        cache.set(key, 1, timeout=int(WINDOW.total_seconds()) + 60)
+        searches = 1
+    return searches <= conf.searches_per_hour()
 
 
 def forget_old_counts() -> int:

@@ -309,3 +309,25 @@ def allegations_hidden_from(viewer: User) -> list[int]:
         .exclude(pk__in=visible_concerns(viewer).filter(kind=ConcernKind.ALLEGATION).values("pk"))
         .values_list("pk", flat=True)
     )
+
+
+def open_concern_counts_by_organisation(
+    organisation_ids: list[int],
+) -> dict[int, dict[tuple[str, str], int]]:
+    """For each organisation, how many concerns (and allegations) are open, by (status,
+    category). Counts only: no reference, name or date leaves here, so no read is audited.
+    One query, for organisations the caller has already found the viewer may see (a trust's
+    figures)."""
+    rows = (
+        Concern.objects.filter(organisation_id__in=organisation_ids)
+        .exclude(status=Status.CLOSED)
+        .values("organisation_id", "status", "category")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, dict[tuple[str, str], int]] = {}
+    for row in rows:
+        counts.setdefault(row["organisation_id"], {})[(row["status"], row["category"])] = row[
+            "count"
+        ]
+    return counts

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.forms import form_status, show_errors
+from chaperon.core.pagination import page_of
 from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.models import Learner, User
 from chaperon.people.permissions import can, viewer_of
@@ -386,12 +387,14 @@ def attachment(request: HttpRequest, concern_id: int, attachment_id: int) -> Fil
 def chronology(request: HttpRequest, learner_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     found = chronology_for(viewer, learner_id)
+    listing = page_of(found.items, request)
     return render(
         request,
         "concerns/chronology.html",
         {
             "nav": "concerns",
             "chronology": found,
+            "listing": listing,
             "learner": found.learner,
             "organisation": found.learner.organisation,
         },

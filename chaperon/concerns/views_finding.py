@@ -1,6 +1,8 @@
 """Finding and following cases: the concerns list with its search and filters, its CSV export,
 and the steps and tasks to do (overdue first)."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from chaperon.core.exceptions import PermissionDenied
 from chaperon.core.forms import form_status
+from chaperon.core.pagination import query_without_page
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 
@@ -27,10 +30,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     _require_handler(viewer)
     form = ConcernFilterForm(request.GET or None)
-    filters = form.filters()
+    learner = listing.learner_filtered_on(viewer, request.GET.get("learner"))
+    filters = replace(form.filters(), learner=learner.pk if learner else None)
     page = listing.concern_page_for(viewer, filters, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "concerns/list.html",
@@ -39,7 +41,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "concerns": page.object_list,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
+            "learner": learner,
+            "anyone": query_without_page(request, "learner"),
             "organisation": viewer.organisation,
         },
         status=form_status(form),
@@ -54,8 +58,10 @@ def concern_export(request: HttpRequest) -> HttpResponse:
     form = ConcernFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return concern_list(request)
+    learner = listing.learner_filtered_on(viewer, request.GET.get("learner"))
+    filters = replace(form.filters(), learner=learner.pk if learner else None)
     response = HttpResponse(
-        listing.concern_export_for(viewer, form.filters()), content_type="text/csv; charset=utf-8"
+        listing.concern_export_for(viewer, filters), content_type="text/csv; charset=utf-8"
     )
     name = f"concerns-{timezone.localdate(timezone=viewer.organisation.zone):%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status
+from chaperon.core.pagination import PER_PAGE, page_of
 from chaperon.people.permissions import viewer_of
 from chaperon.people.roles import Permission
+from chaperon.people.selectors import SEARCH_MAX_CHARACTERS
 
 from . import selectors, services, staff_selectors
 from .forms import (
@@ -31,22 +33,11 @@ from .services.statements import (
 )
 from .views import report_sent
 
+MAX_TICKED = 2 * PER_PAGE  # the form shows a page of learners
+
 
 def _group_url(year_group: str) -> str:
     return f"{reverse('consent:groups')}?{urlencode({'year_group': year_group})}"
-
-
-def _summary(rows: list[selectors.GroupRow]) -> list[dict[str, object]]:
-    """For each purpose, how many learners are in each state."""
-    summary = []
-    for index, purpose in enumerate(Purpose):
-        counts: dict[str, int] = {}
-        for row in rows:
-            status = row.statuses[index].status
-            counts[status] = counts.get(status, 0) + 1
-        line: dict[str, object] = {"label": purpose.label, "counts": counts}
-        summary.append(line)
-    return summary
 
 
 @login_required
@@ -55,7 +46,9 @@ def groups(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     year_groups = selectors.year_groups_for(viewer)
     year_group = request.GET.get("year_group", "")
-    rows = selectors.group_overview_for(viewer, year_group=year_group) if year_group else []
+    learners = selectors.group_learners_for(viewer, year_group=year_group)
+    listing = page_of(learners if year_group else learners.none(), request)
+    rows = selectors.group_rows_for(viewer, listing.rows)
     form = BulkSendForm(
         initial={"year_group": year_group},
         learners=[(row.learner.pk, row.learner.full_name) for row in rows],
@@ -67,13 +60,20 @@ def groups(request: HttpRequest) -> HttpResponse:
             "nav": "consent",
             "year_groups": year_groups,
             "year_group": year_group,
+            "listing": listing,
             "rows": rows,
             "boxes": list(zip(rows, form["learners"], strict=True)),
             "purposes": list(Purpose),
-            "summary": _summary(rows),
+            "summary": selectors.group_summary_for(viewer, year_group=year_group) if rows else [],
             "form": form,
         },
     )
+
+
+def _ticked(request: HttpRequest) -> list[int]:
+    """The learner ids ticked on the form (a page's worth at most; anything else dropped)."""
+    values = request.POST.getlist("learners")[:MAX_TICKED]
+    return [int(value) for value in values if value.isdigit() and len(value) < 19]
 
 
 @login_required
@@ -81,9 +81,12 @@ def groups(request: HttpRequest) -> HttpResponse:
 def groups_send(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     year_group = request.POST.get("year_group", "")
-    rows = selectors.group_overview_for(viewer, year_group=year_group)
+    # The choices are the ticked learners that are in the group: no need to read it whole.
+    learners = selectors.group_learners_for(viewer, year_group=year_group).filter(
+        pk__in=_ticked(request)
+    )
     form = BulkSendForm(
-        request.POST, learners=[(row.learner.pk, row.learner.full_name) for row in rows]
+        request.POST, learners=[(learner.pk, learner.full_name) for learner in learners]
     )
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -170,8 +173,15 @@ def statement_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
-    rows = staff_selectors.staff_consent_list_for(viewer_of(request))
-    return render(request, "consent/staff_list.html", {"nav": "consent", "rows": rows})
+    viewer = viewer_of(request)
+    search = request.GET.get("q", "")[:SEARCH_MAX_CHARACTERS]
+    listing = page_of(staff_selectors.staff_for_consent(viewer, search=search), request)
+    rows = staff_selectors.staff_consent_rows(viewer, listing.rows)
+    return render(
+        request,
+        "consent/staff_list.html",
+        {"nav": "consent", "rows": rows, "listing": listing, "search": search},
+    )
 
 
 @login_required

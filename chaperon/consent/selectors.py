@@ -8,7 +8,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -299,13 +310,41 @@ def year_groups_for(viewer: User) -> list[str]:
     return year_groups_in(viewer.organisation_id)
 
 
-def group_overview_for(viewer: User, *, year_group: str) -> list[GroupRow]:
-    """Each learner of a year or group with their consents and latest request. Three
-    queries however many learners there are."""
+def group_learners_for(viewer: User, *, year_group: str) -> QuerySet[Learner]:
+    """The learners of a year or group of the viewer's organisation, by surname: cut into pages
+    by the caller, then given their consents by ``group_rows_for``."""
     require(viewer, Permission.VIEW_AND_REQUEST_CONSENT)
-    learners = list(
-        Learner.objects.filter(organisation_id=viewer.organisation_id, year_group=year_group)
+    return Learner.objects.filter(
+        organisation_id=viewer.organisation_id, year_group=year_group
+    ).order_by("last_name", "first_name", "id")
+
+
+def _latest_requests(learner_ids: list[int]) -> dict[int, ConsentRequest]:
+    """Each learner's latest request still standing (not superseded): one row per learner,
+    picked by the database."""
+    latest = (
+        ConsentRequest.objects.filter(learner_id=OuterRef("pk"))
+        .exclude(status=RequestStatus.SUPERSEDED)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
     )
+    picked = Learner.objects.filter(pk__in=learner_ids).annotate(latest=Subquery(latest))
+    return {
+        consent_request.learner_id: consent_request
+        for consent_request in ConsentRequest.objects.filter(
+            pk__in=picked.values("latest")
+        ).select_related("email_delivery")
+    }
+
+
+def group_rows_for(viewer: User, learners: Sequence[Learner]) -> list[GroupRow]:
+    """These learners (a page of ``group_learners_for``) with their consents and latest
+    request. Three queries however many learners there are; a learner of another
+    organisation is left out."""
+    require(viewer, Permission.VIEW_AND_REQUEST_CONSENT)
+    learners = [
+        learner for learner in learners if learner.organisation_id == viewer.organisation_id
+    ]
     if not learners:
         return []
     today = organisation_today(viewer.organisation)
@@ -314,14 +353,7 @@ def group_overview_for(viewer: User, *, year_group: str) -> list[GroupRow]:
     consents: dict[int, list[Consent]] = {}
     for consent in Consent.objects.filter(learner_id__in=ids, superseded_at__isnull=True):
         consents.setdefault(consent.learner_id, []).append(consent)
-    latest: dict[int, ConsentRequest] = {}
-    for consent_request in (
-        ConsentRequest.objects.filter(learner_id__in=ids)
-        .exclude(status=RequestStatus.SUPERSEDED)
-        .select_related("email_delivery")
-        .order_by("-created_at", "-id")
-    ):
-        latest.setdefault(consent_request.learner_id, consent_request)
+    latest = _latest_requests(ids)
     now = timezone.now()
     return [
         GroupRow(
@@ -335,6 +367,48 @@ def group_overview_for(viewer: User, *, year_group: str) -> list[GroupRow]:
         )
         for learner in learners
     ]
+
+
+def group_overview_for(viewer: User, *, year_group: str) -> list[GroupRow]:
+    """Each learner of a year or group with their consents and latest request. Four queries
+    however many learners there are; the page shows ``group_rows_for`` a page at a time."""
+    return group_rows_for(viewer, list(group_learners_for(viewer, year_group=year_group)))
+
+
+@dataclass(frozen=True)
+class PurposeCounts:
+    label: str
+    counts: dict[str, int]  # learners in each state: given, expiring, expired, declined, ...
+
+
+def group_summary_for(viewer: User, *, year_group: str) -> list[PurposeCounts]:
+    """For each purpose, how many learners of the year or group are in each state, counted by
+    the database (two queries however many learners). The states are ``purpose_status``'s."""
+    learners = group_learners_for(viewer, year_group=year_group)
+    total = learners.count()
+    today = organisation_today(viewer.organisation)
+    horizon = today + timedelta(
+        days=consent_settings_of(viewer.organisation_id).expiry_warning_days
+    )
+    state = Case(
+        When(answer=Answer.GIVEN, valid_until__lt=today, then=Value("expired")),
+        When(answer=Answer.GIVEN, valid_until__lte=horizon, then=Value("expiring")),
+        default=F("answer"),
+        output_field=CharField(),
+    )
+    counted = (
+        Consent.objects.filter(learner__in=learners.values("pk"), superseded_at__isnull=True)
+        .annotate(state=state)
+        .values_list("purpose", "state")
+        .annotate(learners=Count("learner_id"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {purpose: {} for purpose in Purpose.values}
+    for purpose, status, number in counted:
+        counts[purpose][status] = number
+    for purpose_counts in counts.values():
+        purpose_counts[MISSING] = total - sum(purpose_counts.values())
+    return [PurposeCounts(str(Purpose(p).label), counts[p]) for p in Purpose.values]
 
 
 def current_statuses(learner: Learner) -> list[PurposeStatus]:
@@ -482,3 +556,20 @@ def attachment_for(viewer: User, kind: str, pk: int) -> EvidenceAttachment:
         data={"file": row.attachment_name},
     )
     return EvidenceAttachment(row.attachment_name, row.attachment_type, row.attachment.name)
+
+
+def consent_outstanding_by_organisation(organisation_ids: list[int]) -> dict[int, int]:
+    """For each organisation, how many consent requests still wait for an answer (sent, or
+    to be asked another way) and have not expired. Counts only, one query, for organisations
+    the caller has already found the viewer may see (a trust's figures)."""
+    rows = (
+        ConsentRequest.objects.filter(
+            organisation_id__in=organisation_ids,
+            status__in=[RequestStatus.AWAITING, RequestStatus.NEEDS_OTHER_CHANNEL],
+            expires_at__gt=timezone.now(),
+        )
+        .values("organisation_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["organisation_id"]: row["count"] for row in rows}

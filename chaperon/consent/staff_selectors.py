@@ -1,9 +1,13 @@
 """Reads of staff consent to being recorded (REC-4), for the staff pages."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.db.models import QuerySet
 
 from chaperon.people.models import StaffMember, User
 from chaperon.people.roles import Permission
+from chaperon.people.selectors import SEARCH_MAX_WORDS
 
 from .models import StaffParty, StaffRecordingConsent
 from .permissions import require
@@ -18,20 +22,28 @@ class StaffConsentRow:
     may_be_recorded: bool
 
 
-def staff_consent_list_for(viewer: User) -> list[StaffConsentRow]:
+def staff_for_consent(viewer: User, *, search: str = "") -> QuerySet[StaffMember]:
+    """The organisation's staff by name, those whose name holds every word of ``search``."""
     require(viewer, Permission.RECORD_CONSENT)
-    staff = list(
-        StaffMember.objects.filter(organisation_id=viewer.organisation_id)
-        .select_related("user")
-        .order_by("user__full_name", "id")
-    )
+    staff = StaffMember.objects.filter(organisation_id=viewer.organisation_id)
+    for word in search.split()[:SEARCH_MAX_WORDS]:
+        staff = staff.filter(user__full_name__icontains=word)
+    return staff.select_related("user").order_by("user__full_name", "id")
+
+
+def staff_consent_rows(viewer: User, staff: Sequence[StaffMember]) -> list[StaffConsentRow]:
+    """These staff (a page of ``staff_for_consent``) with their own and their employer's
+    current answers: three queries however many."""
+    require(viewer, Permission.RECORD_CONSENT)
+    staff = [member for member in staff if member.organisation_id == viewer.organisation_id]
+    ids = [member.pk for member in staff]
     current: dict[tuple[int, str], StaffRecordingConsent] = {
         (row.staff_id, row.party): row
         for row in StaffRecordingConsent.objects.filter(
-            organisation_id=viewer.organisation_id, superseded_at__isnull=True
+            staff_id__in=ids, superseded_at__isnull=True
         )
     }
-    allowed = staff_recording_consent(staff_ids=[member.pk for member in staff])
+    allowed = staff_recording_consent(staff_ids=ids)
     return [
         StaffConsentRow(
             member,
@@ -41,6 +53,11 @@ def staff_consent_list_for(viewer: User) -> list[StaffConsentRow]:
         )
         for member in staff
     ]
+
+
+def staff_consent_list_for(viewer: User) -> list[StaffConsentRow]:
+    """Every member of staff with their answers (``staff_consent_rows`` of them all)."""
+    return staff_consent_rows(viewer, list(staff_for_consent(viewer)))
 
 
 def own_staff_consent(staff: StaffMember) -> StaffConsentRow:

@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from chaperon.people.roles import Role
+from chaperon.people.roles import Role, TrustRole
 
 ORGANISATION_NAME = "Larkspur Community School"
 ORGANISATION_SLUG = "larkspur-demo"
+ORGANISATION_POSTCODE = "ZZ99 4LK"
 EMAIL_DOMAIN = "larkspur.example"
 PASSWORD = "larkspur-demo-password"  # noqa: S105 (printed for the local demo)
 
@@ -90,4 +91,37 @@ GUARDIANS: list[tuple[str, str, str, str, list[tuple[int, str, bool]]]] = [
     ("Elaine Redfern", "eredfern", "07700 900119", "email", [(17, "mother", True)]),
     ("Tariq Sowerby", "tsowerby", "07700 900120", "email", [(18, "father", True)]),
     ("Greta Thistlethwaite", "gthistle", "07700 900121", "email", [(19, "mother", True)]),
+]
+
+# A small fictional trust: the demo school and two tiny schools with a few staff each and no
+# learners, so that the trust overview has more than one row.
+TRUST_NAME = "Larkspur Learning Trust"
+TRUST_SLUG = "larkspur-trust"
+# (email local part at the demo school, trust role)
+TRUST_MEMBERS: list[tuple[str, str]] = [
+    ("dsl", TrustRole.TRUST_DSL),
+    ("governor", TrustRole.TRUST_BOARD),
+]
+# (name, slug, postcode, email domain, [(name, email local part, roles, job title)])
+TRUST_SCHOOLS: list[tuple[str, str, str, str, list[tuple[str, str, list[str], str]]]] = [
+    (
+        "Foxglove Primary School",
+        "foxglove-demo",
+        "ZZ99 7FP",
+        "foxglove.example",
+        [
+            ("Nell Ashworth", "n.ashworth", [Role.DSL, Role.SENIOR_LEADER], "Headteacher and DSL"),
+            ("Owen Brackley", "o.brackley", [Role.TEACHER], "Class teacher"),
+        ],
+    ),
+    (
+        "Tansy Brook Academy",
+        "tansy-brook-demo",
+        "ZZ99 2TB",
+        "tansybrook.example",
+        [
+            ("Iris Mallory", "i.mallory", [Role.DSL], "Designated Safeguarding Lead"),
+            ("Felix Ormerod", "f.ormerod", [Role.TEACHER], "Teacher of Maths"),
+        ],
+    ),
 ]

@@ -14,6 +14,7 @@ from chaperon.people.models import Learner, Organisation, User
 
 from . import data
 from .activity import add_activity
+from .trust import add_trust
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,11 @@ def load_demo() -> tuple[Organisation, bool]:
     today = timezone.localdate()
     with transaction.atomic():
         organisation = services.organisation_create(
-            actor=SYSTEM, name=data.ORGANISATION_NAME, slug=data.ORGANISATION_SLUG, is_demo=True
+            actor=SYSTEM,
+            name=data.ORGANISATION_NAME,
+            slug=data.ORGANISATION_SLUG,
+            postcode=data.ORGANISATION_POSTCODE,
+            is_demo=True,
         )
         services.organisation_update(
             actor=SYSTEM,
@@ -100,6 +105,7 @@ def load_demo() -> tuple[Organisation, bool]:
                     parental_responsibility=responsibility,
                 )
         add_activity(organisation, learners, today)
+        add_trust(organisation, today)
     return organisation, True
 
 

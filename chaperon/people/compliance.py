@@ -55,6 +55,20 @@ def staff_facts(staff: StaffMember, *, organisation: Organisation, today: date) 
     return facts
 
 
+def last_day_not_current(organisation: Organisation, years: int, today: date) -> date:
+    """The latest day a check valid for ``years`` could have been done and not be current on
+    ``today`` (expired, or expiring within the warning days): done any later, it is current.
+    So the database can pick out current checks as ``done_on > this day``, agreeing with
+    ``staff_facts`` on every day, 29 February included."""
+    horizon = today + timedelta(days=organisation.compliance_warning_days)
+    day = add_years(horizon, -years)
+    while add_years(day + timedelta(days=1), years) <= horizon:
+        day += timedelta(days=1)
+    while add_years(day, years) > horizon:
+        day -= timedelta(days=1)
+    return day
+
+
 def needs_attention(facts: list[Fact]) -> bool:
     return any(fact.status != Status.CURRENT for fact in facts)
 
@@ -82,10 +96,9 @@ class StatusBounds:
 
 
 def status_bounds(years: int, *, organisation: Organisation, today: date) -> StatusBounds:
-    warning_end = today + timedelta(days=organisation.compliance_warning_days)
     return StatusBounds(
         expired_by=last_done_before(today, years),
-        expiring_by=last_done_before(warning_end + timedelta(days=1), years),
+        expiring_by=last_day_not_current(organisation, years, today),
     )
 
 

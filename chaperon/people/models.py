@@ -15,7 +15,7 @@ from chaperon.core.pure import dates
 from chaperon.core.validators import single_line
 
 from .emails import normalise_email
-from .roles import SECOND_FACTOR_ROLES, Role
+from .roles import SECOND_FACTOR_ROLES, Role, TrustRole
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # Nobody alive is older: a date of birth before this many years ago is a typing mistake.
@@ -32,9 +32,39 @@ def validate_working_days(value: str) -> None:
         raise ValidationError("choose at least one day, each once (1 = Monday … 7 = Sunday)")
 
 
+def normalise_postcode(value: str) -> str:
+    """A postcode as it is printed: capitals, one space before the last three characters
+    ("sw1a1aa" is "SW1A 1AA"). What is not a UK-shaped postcode is kept as given, in capitals."""
+    compact = "".join(value.split()).upper()
+    if 5 <= len(compact) <= 7 and compact[-3].isdigit():
+        return f"{compact[:-3]} {compact[-3:]}"
+    return " ".join(value.split()).upper()
+
+
+class Trust(TimestampedModel):
+    """A multi-academy trust (or any group of organisations run together): its members see
+    the figures of its schools side by side, never a record of a person in them."""
+
+    name = models.CharField(max_length=200, validators=[single_line])
+    slug = models.SlugField(max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(TimestampedModel):
     name = models.CharField(max_length=200, validators=[single_line])
     slug = models.SlugField(max_length=60, unique=True)
+    # Where families find the school on the public report page (by name or postcode).
+    postcode = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[single_line],
+        help_text="Families can find the organisation by it on the public report page.",
+    )
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
+    )
     time_zone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
@@ -72,9 +102,14 @@ class Organisation(TimestampedModel):
                 name="organisation_working_hours_in_order",
             )
         ]
+        indexes = [models.Index(fields=["trust", "name"], name="organisation_trust_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.postcode = normalise_postcode(self.postcode)
+        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -134,6 +169,7 @@ ORGANISATION_SETTINGS = (
     "working_hours_end",
     "senior_leadership_email",
     "safeguarding_contacts",
+    "postcode",
     "compliance_warning_days",
     "dbs_valid_years",
     "training_valid_years",
@@ -222,6 +258,24 @@ class User(AbstractBaseUser):
     @property
     def needs_second_factor(self) -> bool:
         return not self.roles.isdisjoint(SECOND_FACTOR_ROLES)
+
+
+class TrustMembership(TimestampedModel):
+    """A role someone holds in a trust: what they see of its schools is the trust table of
+    ``roles.py``. Their own account still belongs to one organisation (a school or the trust's
+    central team)."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="trust_memberships")
+    role = models.CharField(max_length=20, choices=TrustRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "user", "role"], name="trust_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) of {self.trust}"
 
 
 class DbsType(models.TextChoices):

@@ -12,8 +12,15 @@ from django.http import HttpRequest
 from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import NotFound, PermissionDenied
 
-from .models import Guardian, Learner, Organisation, StaffMember, User
-from .roles import Permission, Role, organisation_chooses, roles_with
+from .models import Guardian, Learner, Organisation, StaffMember, Trust, TrustMembership, User
+from .roles import (
+    Permission,
+    Role,
+    TrustPermission,
+    organisation_chooses,
+    roles_with,
+    trust_roles_grant,
+)
 
 # For each permission an organisation settles for itself (``roles.Grant``), the app that keeps
 # the setting answers which roles the organisation chose: organisation id -> role values, or
@@ -104,6 +111,31 @@ def access_guardian(viewer: User, guardian_id: int) -> Guardian:
         return Guardian.objects.get(pk=guardian_id, organisation_id=viewer.organisation_id)
     except Guardian.DoesNotExist:
         raise NotFound("No such guardian.") from None
+
+
+def trust_roles_of(viewer: User, trust_id: int) -> frozenset[str]:
+    """The roles ``viewer`` holds in the trust (none for someone no longer active)."""
+    if not viewer.is_active:
+        return frozenset()
+    return frozenset(
+        TrustMembership.objects.filter(user=viewer, trust_id=trust_id).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def can_in_trust(viewer: User, trust_id: int, permission: TrustPermission) -> bool:
+    """Whether ``viewer``'s roles in the trust hold ``permission`` (the trust table of
+    ``roles.py``). Staff roles in a school grant nothing in its trust."""
+    return trust_roles_grant(trust_roles_of(viewer, trust_id), permission)
+
+
+def access_trust(viewer: User, trust_id: int) -> Trust:
+    """The trust, for one of its members. Anyone else is told "not found", never
+    "forbidden", whether or not the trust exists."""
+    if not can_in_trust(viewer, trust_id, TrustPermission.VIEW_TRUST_OVERVIEW):
+        raise NotFound("No such trust.")
+    return Trust.objects.get(pk=trust_id)
 
 
 def viewer_of(request: HttpRequest) -> User:

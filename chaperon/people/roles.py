@@ -235,3 +235,62 @@ def roles_grant(
 def permissions_of(role: Role) -> dict[Permission, Grant]:
     """The table's column for ``role``."""
     return {permission: row[role] for permission, row in GRANTS.items() if role in row}
+
+
+# Trusts ----------------------------------------------------------------------------------------
+# A trust's roles are held in the trust (``TrustMembership``), not in one of its schools: they
+# open the trust's pages, which show figures of its schools and never a record of a person.
+# Within a school, someone is only what their staff roles above make them.
+
+
+class TrustRole(models.TextChoices):
+    # The order is the order of the columns of ``TRUST_TABLE``.
+    TRUST_DSL = "trust_dsl", "Trust DSL"
+    TRUST_BOARD = "trust_board", "Trust board member"
+    TRUST_ADMINISTRATOR = "trust_admin", "Trust administrator"
+
+
+class TrustPermission(StrEnum):
+    VIEW_TRUST_OVERVIEW = "view_trust_overview"
+    VIEW_TRUST_SAFEGUARDING_FIGURES = "view_trust_safeguarding_figures"
+
+    @property
+    def meaning(self) -> str:
+        return TRUST_MEANINGS[self]
+
+
+TRUST_MEANINGS: dict[TrustPermission, str] = {
+    TrustPermission.VIEW_TRUST_OVERVIEW: (
+        "see the trust's schools and, for each and in total, counts of staff whose checks are "
+        "up to date, sessions this term, consent requests outstanding and recordings kept"
+    ),
+    TrustPermission.VIEW_TRUST_SAFEGUARDING_FIGURES: (
+        "also see counts of flagged sessions and of open concerns by status and by category "
+        "(counts only: no names, no references)"
+    ),
+}
+
+TP = TrustPermission
+# fmt: off
+# Every cell is always or never: a trust settles nothing for itself.
+TRUST_TABLE: dict[TrustPermission, tuple[Grant | None, ...]] = {
+    #                                      trust_dsl trust_board trust_admin
+    TP.VIEW_TRUST_OVERVIEW:               (Y,        Y,          Y),
+    TP.VIEW_TRUST_SAFEGUARDING_FIGURES:   (Y,        Y,          N),
+}
+# fmt: on
+
+TRUST_GRANTS: dict[TrustPermission, frozenset[TrustRole]] = {
+    permission: frozenset(role for role, grant in zip(TrustRole, row, strict=True) if grant)
+    for permission, row in TRUST_TABLE.items()
+}
+
+
+def trust_roles_grant(roles: Iterable[str], permission: TrustPermission) -> bool:
+    """Whether any of ``roles`` (trust roles) holds ``permission``."""
+    return not frozenset(roles).isdisjoint(TRUST_GRANTS[permission])
+
+
+def trust_permissions_of(role: TrustRole) -> set[TrustPermission]:
+    """The trust table's column for ``role``."""
+    return {permission for permission, roles in TRUST_GRANTS.items() if role in roles}

@@ -2,16 +2,25 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace, Upper
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.digest import DigestRecipients
 from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
+from chaperon.core.pure.dates import add_years
 
-from .compliance import CHECK_FIELDS, Fact, needs_attention, staff_facts, status_bounds
+from .compliance import (
+    CHECK_FIELDS,
+    Fact,
+    last_day_not_current,
+    needs_attention,
+    staff_facts,
+    status_bounds,
+)
 from .emails import normalise_email
 from .models import (
     Guardian,
@@ -20,7 +29,11 @@ from .models import (
     Organisation,
     Site,
     StaffMember,
+    StaffRole,
+    Trust,
+    TrustMembership,
     User,
+    years_before,
 )
 from .permissions import (
     access_guardian,
@@ -30,7 +43,7 @@ from .permissions import (
     require,
     roles_holding,
 )
-from .roles import Permission
+from .roles import TRUST_GRANTS, Permission, TrustPermission
 
 
 def organisation_today(organisation: Organisation) -> date:
@@ -42,13 +55,49 @@ def organisation_for(viewer: User) -> Organisation:
     return Organisation.objects.get(pk=viewer.organisation_id)
 
 
-def staff_list_visible_to(viewer: User) -> QuerySet[StaffMember]:
+# The staff list's filter on the checks: each value, and how the list names it.
+COMPLIANCE_FILTERS = {
+    "attention": "Needing attention (missing, expired or expiring)",
+    "current": "All current",
+}
+
+
+def staff_list_visible_to(
+    viewer: User, *, search: str = "", role: str = "", compliance: str = ""
+) -> QuerySet[StaffMember]:
+    """The organisation's staff by name; those matching every word of ``search`` (in the name,
+    or the whole email address), holding ``role``, or whose checks are in the state named by
+    ``compliance`` (one of ``COMPLIANCE_FILTERS``: only for those who may see the checks)."""
     require(viewer, Permission.VIEW_STAFF)
+    problem = learner_search_problem(search)
+    if problem is not None:
+        raise ValidationFailed({"search": problem})
+    staff = StaffMember.objects.filter(organisation_id=viewer.organisation_id)
+    for word in search.split():
+        staff = staff.filter(Q(user__full_name__icontains=word) | Q(user__email__iexact=word))
+    if role:
+        staff = staff.filter(Exists(StaffRole.objects.filter(staff=OuterRef("pk"), role=role)))
+    if compliance:
+        require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+        current = _all_current(Organisation.objects.get(pk=viewer.organisation_id))
+        staff = staff.filter(current) if compliance == "current" else staff.exclude(current)
     return (
-        StaffMember.objects.filter(organisation_id=viewer.organisation_id)
-        .select_related("user", "site")
+        staff.select_related("user", "site")
         .prefetch_related("roles")
         .order_by("user__full_name", "id")
+    )
+
+
+def _all_current(organisation: Organisation) -> Q:
+    """Staff whose three checks are all current today (``compliance.staff_facts``), as a
+    condition the database can test: each done after the last day that is no longer enough."""
+    today = organisation_today(organisation)
+    return Q(
+        dbs_checked_on__gt=last_day_not_current(organisation, organisation.dbs_valid_years, today),
+        safeguarding_training_on__gt=last_day_not_current(
+            organisation, organisation.training_valid_years, today
+        ),
+        aup_signed_on__gt=last_day_not_current(organisation, organisation.aup_valid_years, today),
     )
 
 
@@ -65,14 +114,19 @@ class StaffCompliance:
 def staff_compliance_visible_to(viewer: User) -> list[StaffCompliance]:
     """Each staff member with their DBS, training and acceptable-use status. Audited."""
     require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+    return staff_compliance_of(viewer, staff_list_visible_to(viewer))
+
+
+def staff_compliance_of(viewer: User, staff: Iterable[StaffMember]) -> list[StaffCompliance]:
+    """These staff (a page of ``staff_list_visible_to``) with their DBS, training and
+    acceptable-use status, worked out for them alone. Audited."""
+    require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
     organisation = Organisation.objects.get(pk=viewer.organisation_id)
     today = organisation_today(organisation)
     rows = [
-        StaffCompliance(
-            staff,
-            staff_facts(staff, organisation=organisation, today=today),
-        )
-        for staff in staff_list_visible_to(viewer)
+        StaffCompliance(member, staff_facts(member, organisation=organisation, today=today))
+        for member in staff
+        if member.organisation_id == organisation.pk
     ]
     record(action=AuditAction.STAFF_COMPLIANCE_VIEWED, actor=viewer, obj=organisation)
     return rows
@@ -288,3 +342,117 @@ def audit_digest_recipients() -> list[DigestRecipients]:
         )
         for organisation in Organisation.objects.order_by("pk")
     ]
+
+
+# Figures of a trust's schools: counts only, computed by the database, for schools the caller
+# has already found the viewer may see (``permissions.access_trust``).
+
+
+def _earliest_still_valid(today: date, years: int) -> date:
+    """The earliest date a check can have been done and still be valid on ``today``, as
+    ``compliance.staff_facts`` judges it (valid until the same date ``years`` later)."""
+    earliest = years_before(today, years)
+    if add_years(earliest, years) < today:  # 29 February: a year on from 28 February is short
+        earliest += timedelta(days=1)
+    return earliest
+
+
+def staff_compliance_by_organisation(
+    organisations: Iterable[Organisation], *, today: date
+) -> dict[int, dict[str, int]]:
+    """For each organisation, its staff and how many of them have every check (DBS, training,
+    acceptable use) still valid on ``today`` by its own validity periods: {"staff",
+    "up_to_date"}. One query, whatever the number of organisations: those with the same
+    periods share one condition."""
+    by_periods: dict[tuple[int, int, int], list[int]] = {}
+    for organisation in organisations:
+        periods = (
+            organisation.dbs_valid_years,
+            organisation.training_valid_years,
+            organisation.aup_valid_years,
+        )
+        by_periods.setdefault(periods, []).append(organisation.pk)
+    if not by_periods:
+        return {}
+    valid = Q()
+    for (dbs, training, aup), ids in by_periods.items():
+        valid |= Q(
+            organisation_id__in=ids,
+            dbs_checked_on__gte=_earliest_still_valid(today, dbs),
+            safeguarding_training_on__gte=_earliest_still_valid(today, training),
+            aup_signed_on__gte=_earliest_still_valid(today, aup),
+        )
+    ids = [pk for group in by_periods.values() for pk in group]
+    rows = (
+        StaffMember.objects.filter(organisation_id__in=ids, user__is_active=True)
+        .values("organisation_id")
+        .annotate(staff=Count("pk"), up_to_date=Count("pk", filter=valid))
+    )
+    return {
+        row["organisation_id"]: {"staff": row["staff"], "up_to_date": row["up_to_date"]}
+        for row in rows
+    }
+
+
+def trusts_of(viewer: User) -> list[Trust]:
+    """The trusts whose overview ``viewer`` may open, by name."""
+    if not viewer.is_active:
+        return []
+    roles = TRUST_GRANTS[TrustPermission.VIEW_TRUST_OVERVIEW]
+    return list(
+        Trust.objects.filter(memberships__user=viewer, memberships__role__in=roles)
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def holds_a_trust_role(viewer: User) -> bool:
+    """Whether ``viewer`` may open some trust's overview (the navigation asks on every page,
+    so the answer is kept on the user for the request)."""
+    cached: bool | None = getattr(viewer, "_trust_member_cache", None)
+    if cached is None:
+        cached = viewer.is_active and (
+            TrustMembership.objects.filter(
+                user=viewer, role__in=TRUST_GRANTS[TrustPermission.VIEW_TRUST_OVERVIEW]
+            ).exists()
+        )
+        viewer._trust_member_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _name_or_postcode(query: str) -> Q:
+    """Organisations whose name holds ``query``, or whose postcode does, spaces and capitals
+    aside ("sw1a", "SW1A 1", "1aa")."""
+    compact = "".join(query.split()).upper()
+    return Q(name__icontains=query.strip()) | Q(postcode_compact__contains=compact)
+
+
+def _with_compact_postcode(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    return organisations.annotate(
+        postcode_compact=Replace(Upper("postcode"), Value(" "), Value(""))
+    )
+
+
+def trust_schools(trust: Trust, *, query: str = "") -> QuerySet[Organisation]:
+    """The trust's schools by name, those matching ``query`` (name or postcode) where given.
+    For a caller that has checked the viewer may see the trust (``access_trust``)."""
+    schools = Organisation.objects.filter(trust=trust)
+    if query.strip():
+        schools = _with_compact_postcode(schools).filter(_name_or_postcode(query))
+    return schools.order_by("name", "pk")
+
+
+# The public report page finds at most this many organisations for a search.
+PUBLIC_SEARCH_LIMIT = 10
+# Fewer characters than this find nothing: a single letter would list half the server.
+PUBLIC_SEARCH_MIN_LENGTH = 3
+
+
+def organisations_matching(query: str) -> list[Organisation]:
+    """For the public report page: organisations whose name or postcode holds ``query``, at
+    most ``PUBLIC_SEARCH_LIMIT``, by name. A query shorter than ``PUBLIC_SEARCH_MIN_LENGTH``
+    (spaces aside) finds nothing."""
+    if len("".join(query.split())) < PUBLIC_SEARCH_MIN_LENGTH:
+        return []
+    found = _with_compact_postcode(Organisation.objects.all()).filter(_name_or_postcode(query))
+    return list(found.order_by("name", "pk").only("name", "slug", "postcode")[:PUBLIC_SEARCH_LIMIT])

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
+from chaperon.core.pagination import page_of
 from chaperon.core.panels import panels_for
 
 from . import selectors, services
+from .filters import StaffFilterForm
 from .forms import LearnerFilterForm, OrganisationSettingsForm, SiteForm
 from .permissions import can, viewer_of
 from .roles import Permission, Role
@@ -39,15 +41,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    if can(viewer, Permission.VIEW_STAFF_COMPLIANCE):
-        rows = selectors.staff_compliance_visible_to(viewer)
-        return render(
-            request,
-            "people/staff_list.html",
-            {"nav": "staff", "rows": rows, "with_compliance": True},
-        )
-    staff = selectors.staff_list_visible_to(viewer)
-    return render(request, "people/staff_list.html", {"nav": "staff", "staff": staff})
+    with_compliance = can(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+    form = StaffFilterForm(request.GET or None, with_compliance=with_compliance)
+    staff = selectors.staff_list_visible_to(viewer, **form.choices())
+    if form.is_bound and not form.is_valid():
+        staff = staff.none()  # a search that cannot run shows its error, not everyone
+    listing = page_of(staff, request)
+    return render(
+        request,
+        "people/staff_list.html",
+        {
+            "nav": "staff",
+            "form": form,
+            "listing": listing,
+            # The checks are worked out for this page's staff only.
+            "rows": selectors.staff_compliance_of(viewer, listing.rows) if with_compliance else [],
+            "with_compliance": with_compliance,
+        },
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -62,14 +74,11 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         learners = selectors.learner_list_visible_to(
             viewer, search=form.cleaned_data["q"], year_group=form.cleaned_data["year_group"]
         )
+    listing = page_of(learners.order_by("last_name", "first_name", "id"), request)
     return render(
         request,
         "people/learner_list.html",
-        {
-            "nav": "learners",
-            "form": form,
-            "learners": learners,
-        },
+        {"nav": "learners", "form": form, "listing": listing, "learners": listing.rows},
         status=form_status(form),
     )
 

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
@@ -133,3 +133,20 @@ def certificate_by_token(token: str) -> DestructionCertificate:
     if certificate is None or not token:
         raise NotFound("No such certificate.")
     return certificate
+
+
+def recording_figures_by_organisation(organisation_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For each organisation, the recordings it keeps (not destroyed) and how many of those
+    are held as evidence: {"kept", "held"}. Counts only, one query, for organisations the
+    caller has already found the viewer may see (a trust's figures)."""
+    rows = (
+        Recording.objects.filter(organisation_id__in=organisation_ids)
+        .exclude(status=RecordingStatus.DESTROYED)
+        .annotate(held=_active_holds())
+        .values("organisation_id")
+        .annotate(kept=Count("pk"), held_count=Count("pk", filter=Q(held=True)))
+        .order_by()
+    )
+    return {
+        row["organisation_id"]: {"kept": row["kept"], "held": row["held_count"]} for row in rows
+    }

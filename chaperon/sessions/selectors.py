@@ -1,8 +1,9 @@
 """Reads of sessions, scoped to what the viewer may see."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -53,6 +54,43 @@ def session_list_visible_to(viewer: User, *, include_past: bool = False) -> Quer
     if not include_past:
         sessions = _not_finished(sessions.filter(status__in=UPCOMING), timezone.now())
     return sessions.select_related("organiser").prefetch_related("learners").order_by("start")
+
+
+SESSION_SEARCH_MAX_CHARACTERS = 100
+SESSION_SEARCH_MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    organiser: str = ""  # words of the organiser's name
+    kind: str = ""
+    start_from: date | None = None  # the organisation's days
+    start_to: date | None = None
+    flagged: bool = False  # no longer allowed by the policy
+    include_past: bool = False  # ended, cancelled and refused too
+
+
+def sessions_found(viewer: User, filters: SessionFilters) -> QuerySet[Session]:
+    """The sessions the viewer may see (``session_list_visible_to``) that match ``filters``:
+    upcoming ones soonest first, or with ``include_past`` every one, newest first."""
+    sessions = session_list_visible_to(viewer, include_past=filters.include_past)
+    for word in filters.organiser.split()[:SESSION_SEARCH_MAX_WORDS]:
+        sessions = sessions.filter(organiser__full_name__icontains=word)
+    if filters.kind:
+        sessions = sessions.filter(kind=filters.kind)
+    zone = viewer.organisation.zone
+    if filters.start_from:
+        sessions = sessions.filter(start__gte=datetime.combine(filters.start_from, time.min, zone))
+    if filters.start_to:
+        day_after = filters.start_to + timedelta(days=1)
+        sessions = sessions.filter(start__lt=datetime.combine(day_after, time.min, zone))
+    if filters.flagged:
+        sessions = sessions.filter(flagged=True)
+    return (
+        sessions.order_by("-start", "-id")
+        if filters.include_past
+        else sessions.order_by("start", "id")
+    )
 
 
 def recent_sessions_for(viewer: User) -> list[Session]:
@@ -126,3 +164,25 @@ def session_preparation_for(viewer: User, session_id: int) -> Session:
     session = access_session(viewer, session_id)
     record(action=AuditAction.SESSION_PREPARATION_VIEWED, actor=viewer, obj=session)
     return session
+
+
+def session_figures_by_organisation(
+    organisation_ids: list[int], *, since: datetime, until: datetime
+) -> dict[int, dict[str, int]]:
+    """For each organisation, its sessions booked (or held) that start in [since, until) and
+    how many of them the policy flagged: {"sessions", "flagged"}. Counts only, one query, for
+    organisations the caller has already found the viewer may see (a trust's figures)."""
+    rows = (
+        Session.objects.filter(
+            organisation_id__in=organisation_ids,
+            start__gte=since,
+            start__lt=until,
+            status__in=UPCOMING,
+        )
+        .values("organisation_id")
+        .annotate(sessions=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
+    )
+    return {
+        row["organisation_id"]: {"sessions": row["sessions"], "flagged": row["flagged"]}
+        for row in rows
+    }

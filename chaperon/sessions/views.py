@@ -15,12 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
+from chaperon.core.pagination import page_of
 from chaperon.core.panels import record_panels_for
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
 
 from . import selectors, services
+from .filters import SessionFilterForm
 from .fixes import fix_for, fix_links, may_change_parts
 from .forms import (
     BookingForm,
@@ -82,16 +84,22 @@ def _names(staff: Any, learners: Any) -> dict[str, str]:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
+    form = SessionFilterForm(request.GET or None)
+    listing = page_of(selectors.sessions_found(viewer, form.filters()), request)
     return render(
         request,
         "sessions/list.html",
         {
             "nav": "sessions",
-            "sessions": selectors.session_list_visible_to(viewer),
+            "form": form,
+            "listing": listing,
+            "sessions": listing.rows,
+            "include_past": form.filters().include_past,
             "recent": selectors.recent_sessions_for(viewer),
             "recent_days": selectors.RECENT_DAYS,
             "exceptions": selectors.exceptions_awaiting(viewer),
         },
+        status=form_status(form),
     )
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "chaperon.families",
     "chaperon.api",
     "chaperon.deliveries",
+    "chaperon.trusts",
     "chaperon.demo",
 ]
 

@@ -193,6 +193,9 @@ NOT_AUDITED: dict[str, str] = {
     "people:import_job": "an import's report: counts and the problems found row by row; the "
     "import is audited",
     "people:import_job_status": "an import's progress: counts only",
+    "trusts:list": "the names of the trusts the viewer holds a role in",
+    "trusts:overview": "counts of a trust's schools (staff checks, sessions, concerns by "
+    "status and category, consent, recordings): no person's name, reference or record",
 }
 
 # API operations whose every call by a DSL's token writes this event.

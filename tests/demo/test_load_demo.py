@@ -7,10 +7,18 @@ from django.core.management import CommandError, call_command
 from chaperon.accounts.models import TotpDevice
 from chaperon.concerns.models import Concern
 from chaperon.consent.models import Consent, ConsentRequest
-from chaperon.people.models import Guardian, Learner, Organisation, StaffMember
+from chaperon.people.models import (
+    Guardian,
+    Learner,
+    Organisation,
+    StaffMember,
+    Trust,
+    TrustMembership,
+    User,
+)
 from chaperon.people.roles import Role
 from chaperon.sessions.models import Session, SessionStatus
-from tests.conftest import Cast
+from tests.conftest import Cast, signed_in
 
 
 @pytest.mark.django_db
@@ -66,3 +74,23 @@ def test_the_demo_school_has_consents_requests_and_a_booked_session() -> None:
     [concern] = Concern.objects.all()
     assert concern.source == "public" and concern.acknowledged_at is not None
     assert concern.learner is None  # the DSL links the record; a public report never does
+
+
+@pytest.mark.django_db
+def test_the_demo_trust_has_the_demo_school_and_two_tiny_ones() -> None:
+    call_command("load_demo", stdout=StringIO())
+    trust = Trust.objects.get(slug="larkspur-trust")
+    schools = Organisation.objects.filter(trust=trust)
+    assert schools.count() == 3 and all(school.is_demo and school.postcode for school in schools)
+    members = TrustMembership.objects.filter(trust=trust).values_list("user__email", "role")
+    assert set(members) == {
+        ("dsl@larkspur.example", "trust_dsl"),
+        ("governor@larkspur.example", "trust_board"),
+    }
+    assert not Learner.objects.filter(organisation__in=schools).exclude(
+        organisation__slug="larkspur-demo"
+    )
+    governor = signed_in(User.objects.get(email="governor@larkspur.example"))
+    page = governor.get("/trusts/", follow=True).content.decode()
+    for name in ("Larkspur Community School", "Foxglove Primary School", "Tansy Brook Academy"):
+        assert name in page

@@ -70,6 +70,9 @@ def test_the_figures_are_those_of_every_staff_members_checks(cast: Cast) -> None
     summary = selectors.compliance_summary_for(cast.dsl)
     assert summary == expected | {"staff": members.count(), "attention": attention}
     assert (summary["missing"], summary["expired"], summary["expiring"], attention) == (1, 1, 1, 3)
+    # The figure links to the staff page filtered to those same people.
+    named = selectors.staff_list_visible_to(cast.dsl, compliance="attention")
+    assert named.count() == attention
 
 
 def test_a_check_changed_shows_on_the_next_view(cast: Cast) -> None:
@@ -135,8 +138,8 @@ def test_reading_the_dashboard_is_not_audited_and_names_no_one_behind_the_figure
     body = _dashboard(cast)
     assert AuditEvent.objects.count() == before
     assert "Nell Lapsed" not in body
-    assert 'href="/staff/"' in body  # the names, on the audited staff page
-    assert 'href="/staff/"' not in _figures_section(_dashboard(cast, "board"))
+    assert 'href="/staff/?compliance=attention"' in body  # the names, on the audited staff page
+    assert 'href="/staff/' not in _figures_section(_dashboard(cast, "board"))
 
 
 @pytest.mark.parametrize("name", ["dsl", "teacher"])

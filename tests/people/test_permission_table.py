@@ -21,7 +21,9 @@ from chaperon.people.roles import (
     Grant,
     Permission,
     Role,
+    TrustRole,
     permissions_of,
+    trust_permissions_of,
 )
 from chaperon.recordings.models import RecordingAccess
 from chaperon.recordings.services import recording_access_set
@@ -147,6 +149,12 @@ SETTLED_BY_EACH_ORGANISATION: dict[str, dict[str, str]] = {
 }
 # An organisation that has changed nothing: its default policy and recording policy.
 BY_DEFAULT = {"approve_exceptions": {"slt", "dsl"}, "play_recordings": {"deputy_dsl"}}
+# What each role held in a trust may do there (a trust settles nothing for itself).
+TRUST_ALWAYS: dict[str, set[str]] = {
+    "trust_dsl": {"view_trust_overview", "view_trust_safeguarding_figures"},
+    "trust_board": {"view_trust_overview", "view_trust_safeguarding_figures"},
+    "trust_admin": {"view_trust_overview"},
+}
 SECOND_FACTOR = {"dsl", "deputy_dsl", "slt", "admin"}
 PRIVILEGED = {"dsl", "deputy_dsl", "slt"}
 
@@ -169,6 +177,13 @@ def test_each_role_holds_always_exactly_the_permissions_written_here() -> None:
     for role in Role:
         held = {p.value for p, grant in permissions_of(role).items() if grant == Grant.ALWAYS}
         assert held == ALWAYS[role.value], role
+
+
+def test_each_trust_role_holds_exactly_the_trust_permissions_written_here() -> None:
+    assert {role.value for role in TrustRole} == set(TRUST_ALWAYS)
+    for role in TrustRole:
+        held = {permission.value for permission in trust_permissions_of(role)}
+        assert held == TRUST_ALWAYS[role.value], role
 
 
 def test_organisations_settle_only_these_permissions_and_within_these_bounds() -> None:

@@ -11,15 +11,23 @@ import ast
 import re
 from pathlib import Path
 
-from chaperon.people.roles import Permission, Role, roles_that_may_be_given
+from chaperon.people.roles import (
+    Permission,
+    Role,
+    TrustPermission,
+    TrustRole,
+    roles_that_may_be_given,
+)
 from chaperon.policy.engine.describe import APPROVER_WORDS
 from chaperon.policy.engine.document import APPROVER_ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ROOT / "chaperon"
 TABLE = "chaperon/people/roles.py"
-ROLE_VALUES = {role.value for role in Role}
-ROLE_MEMBERS = set(Role.__members__)
+# A trust's roles (``TrustRole``) are roles of the table as well.
+ROLE_VALUES = {role.value for role in Role} | {role.value for role in TrustRole}
+ROLE_MEMBERS = set(Role.__members__) | set(TrustRole.__members__)
+ROLE_CLASSES = {"Role", "TrustRole"}
 TEMPLATE_ROLE = re.compile("['\"](" + "|".join(sorted(ROLE_VALUES)) + ")['\"]")
 TEMPLATE_MAY = re.compile(r"\bmay\.([a-z_]+)")
 
@@ -33,6 +41,8 @@ ALLOWED = {
     ("chaperon/demo/data.py", "Role.ICT"),
     ("chaperon/demo/data.py", "Role.SENIOR_LEADER"),
     ("chaperon/demo/data.py", "Role.TEACHER"),
+    ("chaperon/demo/data.py", "TrustRole.TRUST_BOARD"),
+    ("chaperon/demo/data.py", "TrustRole.TRUST_DSL"),
     # The demo DSL's sign-in name (dsl@…), not a role; the demo network manager's is ict@….
     ("chaperon/demo/data.py", "'dsl'"),
     ("chaperon/demo/data.py", "'ict'"),
@@ -49,11 +59,14 @@ ALLOWED = {
 
 
 def _names_bound_to_role(tree: ast.Module) -> set[str]:
-    """The names a module binds to ``Role`` of the table (``from ...roles import Role as R``)."""
+    """The names a module binds to ``Role`` or ``TrustRole`` of the table (``from ...roles
+    import Role as R``)."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "roles":
-            names |= {alias.asname or alias.name for alias in node.names if alias.name == "Role"}
+            names |= {
+                alias.asname or alias.name for alias in node.names if alias.name in ROLE_CLASSES
+            }
     return names
 
 
@@ -63,10 +76,14 @@ def _is_role_class(node: ast.expr, bound: set[str]) -> bool:
     # ``roles.Role`` or ``chaperon.people.roles.Role``, never ``Invitation.Role`` and the like.
     return (
         isinstance(node, ast.Attribute)
-        and node.attr == "Role"
+        and node.attr in ROLE_CLASSES
         and isinstance(node.value, ast.Name | ast.Attribute)
         and ast.unparse(node.value).split(".")[-1] == "roles"
     )
+
+
+def _member(name: str) -> str:
+    return f"TrustRole.{name}" if name in TrustRole.__members__ else f"Role.{name}"
 
 
 def _mentions(source: str) -> list[tuple[int, str, str]]:
@@ -83,14 +100,14 @@ def _mentions(source: str) -> list[tuple[int, str, str]]:
             and node.attr in ROLE_MEMBERS
             and _is_role_class(node.value, bound)
         ):
-            found.append((node.lineno, ast.unparse(node), f"Role.{node.attr}"))
+            found.append((node.lineno, ast.unparse(node), _member(node.attr)))
         elif (
             isinstance(node, ast.Subscript)
             and _is_role_class(node.value, bound)
             and isinstance(node.slice, ast.Constant)
             and node.slice.value in ROLE_MEMBERS
         ):
-            found.append((node.lineno, ast.unparse(node), f"Role.{node.slice.value}"))
+            found.append((node.lineno, ast.unparse(node), _member(node.slice.value)))
     return sorted(found)
 
 
@@ -138,12 +155,16 @@ def test_a_role_named_outside_the_table_is_found() -> None:
         "from chaperon.sessions.models import Invitation\n"
         'HANDLERS = {R.DSL, "deputy_dsl", roles.Role.SENIOR_LEADER}\n'
         "BOTH = R['TEACHER'], Invitation.Role.STAFF, 'the DSL'\n"
+        "from chaperon.people.roles import TrustRole as T\n"
+        "TRUST = T.TRUST_DSL, 'trust_board'\n"
     )
     assert role_mentions(planted) == [
         (4, "'deputy_dsl'"),
         (4, "R.DSL"),
         (4, "roles.Role.SENIOR_LEADER"),
         (5, "R['TEACHER']"),
+        (7, "'trust_board'"),
+        (7, "T.TRUST_DSL"),
     ]
 
 
@@ -172,7 +193,7 @@ def _permissions_asked_for() -> set[str]:
                 for node in ast.walk(tree)
                 if isinstance(node, ast.Attribute)
                 and isinstance(node.value, ast.Name)
-                and node.value.id == "Permission"
+                and node.value.id in {"Permission", "TrustPermission"}
             }
         elif path.suffix == ".html":
             text = path.read_text(encoding="utf-8")
@@ -182,5 +203,6 @@ def _permissions_asked_for() -> set[str]:
 
 def test_every_permission_of_the_table_is_asked_for_and_every_one_asked_for_exists() -> None:
     asked = _permissions_asked_for()
-    assert set(Permission.__members__) - asked == set()
-    assert asked - set(Permission.__members__) == set()
+    members = set(Permission.__members__) | set(TrustPermission.__members__)
+    assert members - asked == set()
+    assert asked - members == set()

@@ -20,6 +20,13 @@ from .organisations import (
     site_create,
 )
 from .staff import STAFF_FIELDS, staff_create, staff_set_roles, staff_update
+from .trusts import (
+    trust_add_member,
+    trust_add_school,
+    trust_create,
+    trust_remove_member,
+    trust_remove_school,
+)
 
 __all__ = [
     "GUARDIAN_FIELDS",
@@ -41,4 +48,9 @@ __all__ = [
     "staff_create",
     "staff_set_roles",
     "staff_update",
+    "trust_add_member",
+    "trust_add_school",
+    "trust_create",
+    "trust_remove_member",
+    "trust_remove_school",
 ]

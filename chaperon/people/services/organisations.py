@@ -34,6 +34,7 @@ def organisation_create(
     working_hours_start: time = time(8, 30),
     working_hours_end: time = time(17, 0),
     is_demo: bool = False,
+    postcode: str = "",
 ) -> Organisation:
     if isinstance(actor, User):  # organisations are made by operators, never from inside one
         raise ValidationFailed({"organisation": "create organisations from the command line"})
@@ -45,6 +46,7 @@ def organisation_create(
         working_hours_start=working_hours_start,
         working_hours_end=working_hours_end,
         is_demo=is_demo,
+        postcode=postcode,
     )
     full_clean_or_fail(organisation)
     with transaction.atomic():
@@ -61,6 +63,7 @@ ORGANISATION_SETTINGS = (
     "working_hours_end",
     "senior_leadership_email",
     "safeguarding_contacts",
+    "postcode",
     "compliance_warning_days",
     "dbs_valid_years",
     "training_valid_years",
