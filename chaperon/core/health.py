@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Max, Min, Q
 
-from .heartbeats import latest_beat
-from .models import DeliveryStatus, EmailDelivery, ProcessRole
+from .models import DeliveryStatus, EmailDelivery, Heartbeat, ProcessRole
 from .taskqueue import uses_database_tasks
 from .tasks import MAX_ATTEMPTS
 
@@ -31,11 +30,16 @@ def _age(at: datetime | None, now: datetime) -> float | None:
 
 
 def background_health(*, now: datetime) -> Health:
+    """What is known of background work, in two queries (``/healthz`` is asked often)."""
     health = Health()
     if uses_database_tasks():  # otherwise tasks run at once and no worker is expected
         limit = settings.HEALTH_HEARTBEAT_MAX_AGE_SECONDS
-        for role in (ProcessRole.WORKER, ProcessRole.SCHEDULER):
-            age = _age(latest_beat(role), now)
+        roles = (ProcessRole.WORKER, ProcessRole.SCHEDULER)
+        latest = Heartbeat.objects.aggregate(
+            **{str(role): Max("beat_at", filter=Q(role=role)) for role in roles}
+        )
+        for role in roles:
+            age = _age(latest[str(role)], now)
             health.facts[str(role)] = {"last_heartbeat_s": age}
             if age is None:
                 health.problems.append(f"no {role} has reported")

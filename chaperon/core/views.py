@@ -1,6 +1,5 @@
 from pathlib import Path
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,9 +16,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, the task worker and the scheduler are alive and alerts
     are moving; 503, saying what is wrong, when not."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        # Its queries are the proof that the database answers.
         health = background_health(now=timezone.now())
     except Exception as error:  # any failure at all means "not healthy"
         return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
