@@ -48,6 +48,9 @@ def http_server(host: str, port: int, *, workers: int, trusted: list[str]) -> li
         *("--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT),
         *("--forwarded-allow-ips", ",".join(trusted) or "none"),
         *("--graceful-timeout", "10", "--timeout", "60"),
+        # Django is set up once, before the workers are forked: they start (and start again)
+        # at once and share its memory. Nothing connects to the database before the fork.
+        "--preload",
     ]
 
 
