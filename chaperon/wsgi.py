@@ -8,4 +8,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chaperon.settings.dev")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Imported once Django is set up. /healthz is answered before the middleware.
+from chaperon.core.health_wsgi import HealthFirst  # noqa: E402
+
+application = HealthFirst(django_application)
