@@ -91,7 +91,13 @@ class Server:
     DJANGO_* or DATABASE_URL of the test run's own)."""
 
     def __init__(
-        self, var_dir: Path, port: int, *, demo: bool = True, env: dict[str, str] | None = None
+        self,
+        var_dir: Path,
+        port: int,
+        *,
+        demo: bool = True,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
     ) -> None:
         environment = {
             key: value
@@ -103,6 +109,7 @@ class Server:
         self.port = port
         self.lines: list[str] = []
         command = [str(CHAPERON), "serve", "--port", str(port), *(["--demo"] if demo else [])]
+        command += args
         self.process = subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,

@@ -151,7 +151,7 @@ class Command(BaseCommand):
         )
         supervisor.start()
         try:
-            self._wait_for([http, *websockets], supervisor)
+            self._wait_for([http, *websockets])
             if router:
                 asyncio.run(self._route(host, port, http, websockets, trusted_proxies()))
             else:
@@ -169,7 +169,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{text}  (Ctrl-C stops it)")
         self.stdout.flush()
 
-    def _wait_for(self, backends: list[Backend], supervisor: Supervisor) -> None:
+    def _wait_for(self, backends: list[Backend]) -> None:
         deadline = time.monotonic() + 120
         for backend in backends:
             while not _answers(backend.host, backend.port):
