@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 def choose_person(page: Page, field: str, search: str, person: str) -> None:
     """Type ``search`` into the combobox labelled ``field``, arrow down to ``person`` and press
     Enter; the person then shows among those chosen, with a Remove button."""
-    box = page.get_by_role("combobox", name=field)
+    box = page.get_by_role("combobox", name=field, exact=True)
     box.fill(search)
     option = page.get_by_role("option", name=person, exact=True)
     expect(option).to_be_visible()

@@ -125,6 +125,7 @@ class Option:
     value: str
     label: str
     chosen: bool
+    suggested: bool = False
 
 
 class PeoplePicker(forms.Widget):
@@ -240,9 +241,13 @@ def _given(form: forms.BaseForm, name: str) -> list[int]:
     return [int(item) for item in ids if str(item).isdigit()]
 
 
-def offer_people(form: forms.BaseForm, name: str, people: QuerySet[Any]) -> None:
+def offer_people(
+    form: forms.BaseForm, name: str, people: QuerySet[Any], *, suggested: Sequence[Any] = ()
+) -> None:
     """Let the picker ``name`` of ``form`` choose among ``people`` (already scoped to the
-    viewer and the purpose), and show the chosen ones and what its search found."""
+    viewer and the purpose), and show the chosen ones and what its search found. A few
+    ``suggested`` people (those of a session, a learner's brothers and sisters) are offered
+    to tick without a search; only those among ``people`` are shown."""
     field = form.fields[name]
     if not isinstance(field, PeopleField) or not isinstance(field.widget, PeoplePicker):
         raise TypeError(f"{name} is not a people picker")
@@ -261,10 +266,16 @@ def offer_people(form: forms.BaseForm, name: str, people: QuerySet[Any]) -> None
         )
         found, widget.more = rows[:PICK_RESULTS], len(rows) > PICK_RESULTS
         widget.found = len(found)
+    shown = set(chosen_ids) | {person.pk for person in found}
+    offered = [person.pk for person in suggested if person.pk not in shown]
+    suggestions = list(people.filter(pk__in=offered).order_by(*field.kind.order)) if offered else []
     widget.search_text = text
-    widget.options = [
-        Option(str(person.pk), field.label_from_instance(person), True) for person in chosen
-    ] + [Option(str(person.pk), field.label_from_instance(person), False) for person in found]
+    label = field.label_from_instance
+    widget.options = (
+        [Option(str(person.pk), label(person), True) for person in chosen]
+        + [Option(str(person.pk), label(person), False, True) for person in suggestions]
+        + [Option(str(person.pk), label(person), False) for person in found]
+    )
 
 
 def searching(data: QueryDict) -> bool:

@@ -60,7 +60,7 @@
       : "Type part of a name, then choose with the arrow keys and Enter.";
 
     function chosenIds() {
-      return Array.from(chosenList.querySelectorAll("input[type=hidden]")).map(function (item) {
+      return Array.from(chosenList.querySelectorAll(".picker-chip input")).map(function (item) {
         return item.value;
       });
     }
@@ -88,14 +88,32 @@
       return item;
     }
 
-    // What the page was drawn with: the people ticked become chips, the rest go.
+    // Chips come first, before any suggestions.
+    function place(item) {
+      chosenList.insertBefore(item, chosenList.querySelector(".picker-suggestion"));
+    }
+
+    // What the page was drawn with: the people ticked become chips; suggestions (and the
+    // choice of nobody beside them) stay to tick; what a search without this script found goes.
+    const suggesting = chosenList.querySelector(".picker-suggestion:not(.picker-blank)") !== null;
     Array.from(chosenList.children).forEach(function (item) {
       const tick = item.querySelector("input");
       const label = item.querySelector("label");
-      if (tick && tick.checked && tick.value !== "") {
-        chosenList.appendChild(chip(tick.value, label.textContent));
+      if (item.classList.contains("picker-suggestion")) {
+        if (suggesting) {
+          return;
+        }
+      } else if (tick && tick.checked && tick.value !== "") {
+        place(chip(tick.value, label.textContent));
       }
       item.remove();
+    });
+    chosenList.addEventListener("change", function (event) {
+      if (!multiple && event.target.checked) {
+        chosenList.querySelectorAll(".picker-chip").forEach(function (item) {
+          item.remove();
+        });
+      }
     });
 
     function close() {
@@ -125,9 +143,14 @@
         return;
       }
       if (!multiple) {
-        chosenList.replaceChildren();
+        chosenList.querySelectorAll(".picker-chip").forEach(function (item) {
+          item.remove();
+        });
+        chosenList.querySelectorAll("input[type=radio]").forEach(function (tick) {
+          tick.checked = false;
+        });
       }
-      chosenList.appendChild(chip(String(person.id), person.label));
+      place(chip(String(person.id), person.label));
       input.value = "";
       close();
       announce(person.label + " chosen.");
