@@ -63,7 +63,7 @@ test-postgres: install-dev chromium node postgres
 test: lint typecheck test-sqlite test-postgres
 
 bench: install-dev postgres chromium
-	for name in audit policy vault concerns rooms alerts_under_faults; do \
+	for name in audit policy vault concerns rooms alerts_under_faults pickers; do \
 	  DATABASE_URL=$(PG_URL) $(PY) bench/$$name.py --quick || exit 1; \
 	done
 
