@@ -225,6 +225,7 @@ class StaffReportForm(ReportForm):
         learners: QuerySet[Learner] | None,
         staff: QuerySet[User],
         suggested_learners: Sequence[Learner] = (),
+        viewer: User | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -232,7 +233,7 @@ class StaffReportForm(ReportForm):
             del self.fields["learner"]
         else:
             offer_people(self, "learner", learners, suggested=suggested_learners)
-        offer_people(self, "subject_staff", staff)
+        offer_people(self, "subject_staff", staff, hidden=[viewer.pk] if viewer else [])
         self.fields["about_name"].label = "If the learner is not listed: their name"
         self.order_fields(["kind", "learner", "about_name", "subject_staff"])
         self.fields.pop("subject_staff_name")

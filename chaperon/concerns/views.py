@@ -86,6 +86,7 @@ def new(request: HttpRequest) -> HttpResponse:
         "learners": learners,
         "staff": _staff_for(viewer),
         "suggested_learners": list(session.learners.all()) if session is not None else [],
+        "viewer": viewer,
     }
     if request.method == "POST" and searching(request.POST):
         form = StaffReportForm(initial=kept_input(request.POST, StaffReportForm), **choices)

@@ -141,6 +141,7 @@ class PeoplePicker(forms.Widget):
         self.multiple = multiple
         self.blank = blank
         self.options: list[Option] = []
+        self.hidden: list[int] = []
         self.search_text = ""
         self.found: int | None = None
         self.more = False
@@ -176,6 +177,7 @@ class PeoplePicker(forms.Widget):
             "more": self.more,
             "limit": PICK_RESULTS,
             "kind": self.kind,
+            "hidden": " ".join(str(pk) for pk in self.hidden),
             "describedby": " ".join(item for item in described if item),
             "invalid": widget_attrs.get("aria-invalid") == "true",
         }
@@ -203,7 +205,11 @@ class PeopleField(forms.Field):
 
     def _ids(self, value: Any) -> list[str]:
         values = value if isinstance(value, list | tuple) else [value]
-        return [str(item).strip() for item in values if item not in (None, "")]
+        return [str(getattr(item, "pk", item)).strip() for item in values if item not in (None, "")]
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        before = [str(getattr(item, "pk", item)) for item in self._ids(initial)]
+        return sorted(before) != sorted(self._ids(data))
 
     def _refusal(self, why: str) -> forms.ValidationError:
         return forms.ValidationError(why, code="invalid_choice")
@@ -242,12 +248,19 @@ def _given(form: forms.BaseForm, name: str) -> list[int]:
 
 
 def offer_people(
-    form: forms.BaseForm, name: str, people: QuerySet[Any], *, suggested: Sequence[Any] = ()
+    form: forms.BaseForm,
+    name: str,
+    people: QuerySet[Any],
+    *,
+    suggested: Sequence[Any] = (),
+    hidden: Sequence[int] = (),
 ) -> None:
     """Let the picker ``name`` of ``form`` choose among ``people`` (already scoped to the
     viewer and the purpose), and show the chosen ones and what its search found. A few
     ``suggested`` people (those of a session, a learner's brothers and sisters) are offered
-    to tick without a search; only those among ``people`` are shown."""
+    to tick without a search; only those among ``people`` are shown. The combobox leaves out
+    the ``hidden`` ids (the organiser, the viewer) from what the search finds: a nicety, as
+    only ``people`` are ever accepted."""
     field = form.fields[name]
     if not isinstance(field, PeopleField) or not isinstance(field.widget, PeoplePicker):
         raise TypeError(f"{name} is not a people picker")
@@ -270,6 +283,7 @@ def offer_people(
     offered = [person.pk for person in suggested if person.pk not in shown]
     suggestions = list(people.filter(pk__in=offered).order_by(*field.kind.order)) if offered else []
     widget.search_text = text
+    widget.hidden = list(hidden)
     label = field.label_from_instance
     widget.options = (
         [Option(str(person.pk), label(person), True) for person in chosen]

@@ -65,7 +65,12 @@ class PickerForm(Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         offer_people(self, "learners", Learner.objects.filter(organisation=organisation))
-        offer_people(self, "other_staff", organisation_staff(organisation, organiser))
+        offer_people(
+            self,
+            "other_staff",
+            organisation_staff(organisation, organiser),
+            hidden=[organiser.pk],
+        )
 
 
 class SessionPartsForm(PickerForm):

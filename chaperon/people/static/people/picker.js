@@ -27,6 +27,8 @@
     const name = box.getAttribute("data-name");
     const multiple = box.getAttribute("data-multiple") === "true";
     const source = box.getAttribute("data-source");
+    // People the form never takes here (the organiser, oneself): not offered.
+    const hidden = (box.getAttribute("data-hidden") || "").split(" ").filter(Boolean);
     const chosenList = box.querySelector(".picker-chosen");
     const input = box.querySelector("input[type=search]");
     const find = box.querySelector("button[name=search]");
@@ -157,7 +159,7 @@
     }
 
     function show(answer) {
-      const taken = chosenIds();
+      const taken = chosenIds().concat(hidden);
       results = answer.results.filter(function (person) {
         return taken.indexOf(String(person.id)) === -1;
       });
