@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import Boxes, Choices, Form
-from chaperon.people.models import Learner, Organisation, User
+from chaperon.people.models import Learner, User
 from chaperon.people.pickers import PeopleField, offer_people
 
 from . import conf
@@ -179,15 +179,6 @@ class PublicReportForm(ReportForm):
         help_text="So that the safeguarding team can reply and tell you it was dealt with.",
     )
     field_order = ["reporter_name", "reporter_relation", "reporter_contact"]
-
-    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        if organisations is not None:
-            self.fields["organisation"] = forms.ChoiceField(
-                label="Your school, college or service",
-                choices=[("", "Choose one")] + [(o.slug, o.name) for o in organisations],
-            )
-            self.order_fields(["organisation", *self.field_order])
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
