@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/chaperon
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres chromium node clean bench
+.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres redis chromium nginx wrk node clean bench
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,25 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
 	fi
 
+# Debian's nginx for the tests that put it in front of Chaperon (each runs its own, with its
+# own configuration in a temporary folder); the system's nginx service is never started.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian's nginx for the tests (its service is not started)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends nginx; \
+	fi
+
+# Debian's wrk, the HTTP load generator of bench/throughput.py.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk; \
+	fi
+
 node: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
@@ -46,6 +65,18 @@ postgres:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
 	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
+# Redis on 127.0.0.1:6379 for the tests of several WebSocket processes (the embedded default
+# needs none).
+redis:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { \
+	  command -v redis-server >/dev/null || { \
+	    sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends redis-server; }; \
+	  echo "Starting Redis"; \
+	  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" --appendonly no; \
+	  for i in $$(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done; }
+
 lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
@@ -54,16 +85,16 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy chaperon tests bench
 
-test-sqlite: install-dev chromium node
+test-sqlite: install-dev chromium nginx redis node
 	$(VENV)/bin/pytest
 
-test-postgres: install-dev chromium node postgres
+test-postgres: install-dev chromium nginx redis node postgres
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 test: lint typecheck test-sqlite test-postgres
 
-bench: install-dev postgres chromium
-	for name in audit policy vault concerns chronology rooms alerts_under_faults trust scale; do \
+bench: install-dev postgres chromium wrk
+	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers scale; do \
 	  DATABASE_URL=$(PG_URL) $(PY) bench/$$name.py --quick || exit 1; \
 	done
 

@@ -62,13 +62,13 @@ def asgi_server(
             env=env,
         )
         try:
-            _wait_for_port(port, process, log)
+            wait_for_port(port, process, log)
             yield process
         finally:
             stop(process)
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -114,7 +114,7 @@ def chaperon_serve(
             env=env,
         )
         try:
-            _wait_for_port(port, process, log)
+            wait_for_port(port, process, log)
             yield process
         finally:
             stop(process)

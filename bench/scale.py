@@ -620,6 +620,13 @@ def _print_table(results: dict[str, dict[str, dict[str, float]]]) -> None:
             )
 
 
+def _pool_size(database: dict[str, Any]) -> int | None:
+    """``DATABASE_POOL_SIZE``: the most connections each process's pool holds (None without
+    a pool)."""
+    pool = database.get("OPTIONS", {}).get("pool")
+    return int(pool["max_size"]) if isinstance(pool, dict) else None
+
+
 def _wait_until_healthy(port: int) -> None:
     """Until ``/healthz`` says 200: the task worker and the scheduler are up."""
     deadline = time.monotonic() + 120
@@ -709,7 +716,7 @@ def run(sizes: Sizes, quick: bool) -> dict[str, Any]:
             "teacher_dashboard_ratio": round(rates["teacher"] / rates["healthz"], 3),
             "dsl_dashboard_ratio": round(rates["dsl"] / rates["healthz"], 3),
             "open_connections_max": watch.most,
-            "pool_size": getattr(settings, "DATABASE_POOL_SIZE", None),
+            "pool_size": _pool_size(settings.DATABASES["default"]),
             "healthz_per_s": round(rates["healthz"], 1),
             "clients": CLIENTS,
             "quick": quick,

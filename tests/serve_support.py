@@ -13,9 +13,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,12 +56,48 @@ def smtp_environment(port: int) -> dict[str, str]:
     }
 
 
+def postgres_url() -> str:
+    """The test run's PostgreSQL URL; the test is skipped on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
+    return url
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+@contextmanager
+def own_postgres_database(suffix: str) -> Iterator[tuple[str, psycopg.Connection[Any]]]:
+    """A database of its own for a server (named after the test run's, plus ``suffix``), and a
+    connection to the server's ``postgres`` database to act on it."""
+    url = postgres_url()
+    name = urllib.parse.urlsplit(url).path.lstrip("/") + suffix
+    admin = psycopg.connect(with_database(url, "postgres"), autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(url, name), admin
+    finally:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 class Server:
     """``chaperon serve`` in the background. ``env`` is added to a clean environment (no
     DJANGO_* or DATABASE_URL of the test run's own)."""
 
     def __init__(
-        self, var_dir: Path, port: int, *, demo: bool = True, env: dict[str, str] | None = None
+        self,
+        var_dir: Path,
+        port: int,
+        *,
+        demo: bool = True,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
     ) -> None:
         environment = {
             key: value
@@ -70,6 +109,7 @@ class Server:
         self.port = port
         self.lines: list[str] = []
         command = [str(CHAPERON), "serve", "--port", str(port), *(["--demo"] if demo else [])]
+        command += args
         self.process = subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,

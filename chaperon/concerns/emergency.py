@@ -40,12 +40,11 @@ def _token_key(token: str) -> str:
 
 def remember_contacts(organisation: Organisation, *, invitation_token: str = "") -> None:
     """Keep the organisation's name and contacts where the emergency page can find them."""
+    key = _CONTACTS.format(slug=organisation.slug)
+    contacts = {"name": organisation.name, "contacts": organisation.safeguarding_contacts}
     try:
-        cache.set(
-            _CONTACTS.format(slug=organisation.slug),
-            {"name": organisation.name, "contacts": organisation.safeguarding_contacts},
-            None,
-        )
+        if cache.get(key) != contacts:  # written only when they change: read on every view
+            cache.set(key, contacts, None)
         if invitation_token:
             cache.set(_token_key(invitation_token), organisation.slug, TOKEN_DAYS * 86400)
     except Exception:  # the cache helps the emergency page; it never stops a report

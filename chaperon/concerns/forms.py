@@ -5,10 +5,12 @@ from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import Boxes, Choices, Form
-from chaperon.people.models import Learner, Organisation, User
+from chaperon.people.models import Learner, User
+from chaperon.people.pickers import PeopleField, offer_people
 
 from . import conf
 from .attachments import ConcernFile, concern_file
@@ -46,6 +48,12 @@ def _offer(
 
 def _full_name(record: Any) -> str:
     return str(record.full_name)
+
+
+def _among(staff: Sequence[User]) -> QuerySet[User]:
+    """The members of staff of ``staff`` (a short list the case worked out) as a queryset a
+    picker can search."""
+    return User.objects.filter(pk__in=[user.pk for user in staff])
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -172,15 +180,6 @@ class PublicReportForm(ReportForm):
     )
     field_order = ["reporter_name", "reporter_relation", "reporter_contact"]
 
-    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        if organisations is not None:
-            self.fields["organisation"] = forms.ChoiceField(
-                label="Your school, college or service",
-                choices=[("", "Choose one")] + [(o.slug, o.name) for o in organisations],
-            )
-            self.order_fields(["organisation", *self.field_order])
-
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         return super().service_arguments() | {
@@ -195,23 +194,37 @@ class InvitationReportForm(ReportForm):
 
 
 class StaffReportForm(ReportForm):
+    """The staff form: the learner and the member of staff are chosen with pickers. Without
+    ``learners`` (the viewer may not see learners) there is no learner to choose."""
+
+    learner = PeopleField(
+        kind="learners",
+        label="The learner, if they are on the list",
+        required=False,
+        blank="Not listed or not known",
+    )
+    subject_staff = PeopleField(
+        kind="staff",
+        label="If it is about a member of staff: who",
+        required=False,
+        blank="Not about staff",
+    )
+
     def __init__(
-        self, *args: Any, learners: list[Learner], staff: list[User], **kwargs: Any
+        self,
+        *args: Any,
+        learners: QuerySet[Learner] | None,
+        staff: QuerySet[User],
+        suggested_learners: Sequence[Learner] = (),
+        viewer: User | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["learner"] = forms.TypedChoiceField(
-            label="The learner, if they are on the list", empty_value=None, required=False
-        )
-        _offer(
-            self.fields["learner"],
-            learners,
-            lambda learner: f"{learner.full_name} ({learner.year_group or 'no group'})",
-            blank="Not listed or not known",
-        )
-        self.fields["subject_staff"] = forms.TypedChoiceField(
-            label="If it is about a member of staff: who", empty_value=None, required=False
-        )
-        _offer(self.fields["subject_staff"], staff, _full_name, blank="Not about staff")
+        if learners is None:
+            del self.fields["learner"]
+        else:
+            offer_people(self, "learner", learners, suggested=suggested_learners)
+        offer_people(self, "subject_staff", staff, hidden=[viewer.pk] if viewer else [])
         self.fields["about_name"].label = "If the learner is not listed: their name"
         self.order_fields(["kind", "learner", "about_name", "subject_staff"])
         self.fields.pop("subject_staff_name")
@@ -251,12 +264,12 @@ class TriageForm(_OwnIds, Form):
         initial=NudeSharing.NOT_INVOLVED,
     )
     risk_note = forms.CharField(label="Why: what you know of the risk", widget=_textarea(3))
-    owner = forms.TypedChoiceField(label="Who owns the steps")
+    owner = PeopleField(kind="staff", label="Who owns the steps")
 
     def __init__(self, *args: Any, staff: list[User], actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self.fields["owner"], staff, _full_name)
         self.fields["owner"].initial = actor.pk
+        offer_people(self, "owner", _among(staff))
 
 
 class StepForm(_OwnIds, Form):
@@ -298,22 +311,22 @@ class ChangeForm(_OwnIds, Form):
         label="Category", choices=[("", "Unchanged"), *FourCs.choices], required=False
     )
     occurred_on = forms.DateField(label="Date it happened", required=False, widget=_date_input())
-    learner = forms.TypedChoiceField(label="Learner", empty_value=None, required=False)
+    learner = PeopleField(kind="learners", label="Learner", required=False, blank="Unchanged")
     reason = forms.CharField(label="Why it changes", widget=_textarea(2))
 
-    def __init__(self, *args: Any, learners: list[Learner], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, learners: QuerySet[Learner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self.fields["learner"], learners, _full_name, blank="Unchanged")
+        offer_people(self, "learner", learners)
 
 
 class GrantForm(_OwnIds, Form):
     id_prefix = "grant"
 
-    user = forms.TypedChoiceField(label="Member of staff")
+    user = PeopleField(kind="staff", label="Member of staff")
 
     def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self.fields["user"], staff, _full_name)
+        offer_people(self, "user", _among(staff))
 
 
 class CloseForm(Form):
@@ -393,15 +406,14 @@ class ConcernFilterForm(Form):
 class ReclassifyForm(_OwnIds, Form):
     id_prefix = "reclassify"
 
-    subject_staff = forms.TypedChoiceField(label="The member of staff it is about")
+    subject_staff = PeopleField(kind="staff", label="The member of staff it is about")
     reason = forms.CharField(
         label="Why it is an allegation about them", widget=_textarea(2), max_length=5000
     )
 
     def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self.fields["subject_staff"], staff, _full_name, blank="Choose a member of staff")
-        self.fields["subject_staff"].required = True
+        offer_people(self, "subject_staff", _among(staff))
 
 
 class SuspendForm(_OwnIds, Form):
@@ -449,19 +461,22 @@ class AssignForm(Form):
 class LinkForm(_OwnIds, Form):
     id_prefix = "link"
 
-    learner = forms.TypedChoiceField(label="Show it on the chronology of")
+    learner = PeopleField(kind="learners", label="Show it on the chronology of")
     relation = forms.ChoiceField(label="How they are connected", choices=LinkRelation.choices)
     reason = forms.CharField(
         label="Why it belongs on their chronology", widget=_textarea(2), max_length=5000
     )
 
-    def __init__(self, *args: Any, learners: list[Learner], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        learners: QuerySet[Learner],
+        family: Sequence[Learner] = (),
+        **kwargs: Any,
+    ) -> None:
+        """``family``: brothers and sisters, offered without a search."""
         super().__init__(*args, **kwargs)
-        _offer(
-            self.fields["learner"],
-            learners,
-            lambda learner: f"{learner.full_name} ({learner.year_group or 'no group'})",
-        )
+        offer_people(self, "learner", learners, suggested=family)
 
 
 class UnlinkForm(Form):

@@ -5,12 +5,15 @@ When the database fails, the page still answers with what to do now (999, the sa
 contacts, CEOP) and keeps the report in the encrypted spool to raise it once the database is
 back (``emergency``)."""
 
+from functools import cache
 from typing import Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -57,6 +60,16 @@ def _limited(request: HttpRequest, organisation: Organisation | None) -> HttpRes
     )
 
 
+@cache
+def _blank_fields(form_class: type[ReportForm]) -> SafeString:
+    """The fields of an empty report form, drawn once per process. Every visitor is shown the
+    same empty form, and drawing its thirty-odd widgets through the template engine is most
+    of the page's cost; a form that was sent is drawn afresh, with what was typed and its
+    errors."""
+    fields = render_to_string("concerns/_report_fields.html", {"form": form_class()})
+    return mark_safe(fields)  # noqa: S308  # drawn by the template engine, which escapes
+
+
 def _take(
     request: HttpRequest,
     form: ReportForm,
@@ -91,7 +104,11 @@ def _take(
     return _page(
         request,
         "concerns/public/report.html",
-        {"form": form, **template_context},
+        {
+            "form": form,
+            "blank_fields": None if form.is_bound else _blank_fields(type(form)),
+            **template_context,
+        },
         organisation=organisation,
         status=form_status(form),
     )

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,9 +15,10 @@ from chaperon.core.forms import form_status, show_errors
 from chaperon.core.pagination import page_of
 from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.models import Learner, User
-from chaperon.people.permissions import can, viewer_of
+from chaperon.people.permissions import can, require, viewer_of
+from chaperon.people.pickers import kept_fields, kept_input, searching
 from chaperon.people.roles import Permission
-from chaperon.people.selectors import learner_list_visible_to, staff_list_visible_to
+from chaperon.people.selectors import learner_list_visible_to
 from chaperon.sessions.permissions import access_session
 
 from . import attachments, conf, selectors, services
@@ -48,20 +50,26 @@ def _require_staff(viewer: User) -> None:
         raise PermissionDenied("Only staff raise concerns here; use the public report page.")
 
 
-def _learners_for(viewer: User) -> list[Learner]:
+def _learners_for(viewer: User) -> QuerySet[Learner] | None:
+    """The learners the viewer may name on a concern (None: they may not see learners)."""
     if not can(viewer, Permission.VIEW_LEARNERS):
-        return []
-    return list(learner_list_visible_to(viewer))
+        return None
+    return learner_list_visible_to(viewer)
 
 
-def _staff_for(viewer: User) -> list[User]:
-    return [member.user for member in staff_list_visible_to(viewer) if member.user.is_active]
+def _staff_for(viewer: User) -> QuerySet[User]:
+    """The members of staff the viewer may name on a concern: their organisation's, but not
+    themselves."""
+    require(viewer, Permission.VIEW_STAFF)
+    return User.objects.filter(
+        organisation_id=viewer.organisation_id, is_active=True, staff__isnull=False
+    ).exclude(pk=viewer.pk)
 
 
-def _initial(request: HttpRequest, learners: list[Learner]) -> dict[str, Any]:
+def _initial(request: HttpRequest, learners: QuerySet[Learner] | None) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     learner = request.GET.get("learner", "")
-    if learner.isdigit() and any(row.pk == int(learner) for row in learners):
+    if learner.isdigit() and learners is not None and learners.filter(pk=int(learner)).exists():
         initial["learner"] = int(learner)
     return initial
 
@@ -75,24 +83,29 @@ def new(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session", "")
     session = access_session(viewer, int(session_id)) if session_id.isdigit() else None
     learners = _learners_for(viewer)
-    if session is not None and learners:
-        in_session = set(session.learners.values_list("pk", flat=True))
-        learners = sorted(learners, key=lambda row: row.pk not in in_session)
-    form = StaffReportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        learners=learners,
-        staff=[user for user in _staff_for(viewer) if user.pk != viewer.pk],
-        initial=_initial(request, learners),
-    )
+    choices: dict[str, Any] = {
+        "learners": learners,
+        "staff": _staff_for(viewer),
+        "suggested_learners": list(session.learners.all()) if session is not None else [],
+        "viewer": viewer,
+    }
+    if request.method == "POST" and searching(request.POST):
+        form = StaffReportForm(initial=kept_input(request.POST, StaffReportForm), **choices)
+    else:
+        form = StaffReportForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+            initial=_initial(request, learners),
+            **choices,
+        )
     refuse_oversized(request, form)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not searching(request.POST) and form.is_valid():
         try:
             concern = services.concern_raise(
                 actor=viewer,
                 organisation=viewer.organisation,
                 session=session,
-                learner=form.cleaned_data["learner"],
+                learner=form.cleaned_data.get("learner"),
                 subject_staff=form.cleaned_data["subject_staff"],
                 **form.service_arguments(),
             )
@@ -138,7 +151,6 @@ def case_page(
     request: HttpRequest, viewer: User, concern_id: int, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     case = selectors.case_for(viewer, concern_id)
-    learners = list(case.learners)
     context: dict[str, Any] = {
         "nav": "concerns",
         "case": case,
@@ -147,7 +159,7 @@ def case_page(
         "triage_form": TriageForm(staff=case.staff, actor=viewer),
         "referral_form": ReferralForm(),
         "note_form": NoteForm(),
-        "change_form": ChangeForm(learners=learners),
+        "change_form": ChangeForm(learners=case.learners),
         "grant_form": GrantForm(staff=case.staff),
         "step_form": StepForm(),
         "failed_step": None,
@@ -158,7 +170,7 @@ def case_page(
         "assign_forms": {
             step.pk: AssignForm(staff=case.assignees, step_id=step.pk) for step in case.open_steps
         },
-        "link_form": LinkForm(learners=_family_first(case, learners)),
+        "link_form": LinkForm(learners=linkable(case.concern), family=family(case.concern)),
         "unlink_form": UnlinkForm(),
         "failed_link": None,
     }
@@ -173,12 +185,18 @@ def others(staff: list[User], viewer: User) -> list[User]:
     return [user for user in staff if user.pk != viewer.pk]
 
 
-def _family_first(case: selectors.Case, learners: list[Learner]) -> list[Learner]:
-    """Learners who share a parent or carer with the concern's learner first (brothers and
-    sisters), then everyone else; never the learner themselves."""
-    family = selectors.family_of(case.concern.learner) if case.concern.learner else set()
-    others = [learner for learner in learners if learner.pk != case.concern.learner_id]
-    return sorted(others, key=lambda learner: learner.pk not in family)
+def linkable(concern: Any) -> QuerySet[Learner]:
+    """Whose chronology a concern may be shown on: the organisation's other learners."""
+    learners = Learner.objects.filter(organisation_id=concern.organisation_id)
+    return learners.exclude(pk=concern.learner_id) if concern.learner_id else learners
+
+
+def family(concern: Any) -> list[Learner]:
+    """Learners who share a parent or carer with the concern's learner (brothers and
+    sisters): offered without a search."""
+    if concern.learner is None:
+        return []
+    return list(Learner.objects.filter(pk__in=selectors.family_of(concern.learner)))
 
 
 @login_required
@@ -197,6 +215,11 @@ def act_on_case(
     """Bind the form, call the service, and go back to the case (or show what to fix)."""
     viewer = viewer_of(request)
     concern = access_concern(viewer, concern_id)
+    if searching(request.POST):  # a picker's Find: the same form again, with what it found
+        fields = make_form(None, concern=concern, viewer=viewer).fields
+        kept = kept_fields(request.POST, fields)
+        found = make_form(None, concern=concern, viewer=viewer, initial=kept)
+        return case_page(request, viewer, concern.pk, **{form_name: found})
     form = make_form(request.POST, concern=concern, viewer=viewer)
     if form.is_valid():
         try:
@@ -245,8 +268,8 @@ def triage(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "triage_form",
-        lambda data, concern, viewer: TriageForm(
-            data, staff=selectors.case_staff(concern), actor=viewer
+        lambda data, concern, viewer, **more: TriageForm(
+            data, staff=selectors.case_staff(concern), actor=viewer, **more
         ),
         act,
     )
@@ -296,9 +319,6 @@ def note(request: HttpRequest, concern_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def change(request: HttpRequest, concern_id: int) -> HttpResponse:
-    def learners(concern: Any) -> list[Learner]:
-        return list(Learner.objects.filter(organisation_id=concern.organisation_id))
-
     def act(viewer: User, concern: Any, data: dict[str, Any]) -> str:
         changed = services.concern_change(
             actor=viewer,
@@ -319,7 +339,9 @@ def change(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "change_form",
-        lambda data, concern, viewer: ChangeForm(data, learners=learners(concern)),
+        lambda data, concern, viewer, **more: ChangeForm(
+            data, learners=Learner.objects.filter(organisation_id=concern.organisation_id), **more
+        ),
         act,
     )
 
@@ -336,7 +358,9 @@ def grant(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "grant_form",
-        lambda data, concern, viewer: GrantForm(data, staff=selectors.case_staff(concern)),
+        lambda data, concern, viewer, **more: GrantForm(
+            data, staff=selectors.case_staff(concern), **more
+        ),
         act,
     )
 

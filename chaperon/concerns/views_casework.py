@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import show_errors
-from chaperon.people.models import Learner, User
+from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 
 from . import selectors, services
 from .forms import AssignForm, LiftForm, LinkForm, ReclassifyForm, SuspendForm, TaskForm, UnlinkForm
 from .permissions import access_concern
-from .views import act_on_case, case_page, others
+from .views import act_on_case, case_page, family, linkable, others
 
 
 @login_required
@@ -38,8 +38,8 @@ def reclassify(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "reclassify_form",
-        lambda data, concern, viewer: ReclassifyForm(
-            data, staff=others(selectors.case_staff(concern), viewer)
+        lambda data, concern, viewer, **more: ReclassifyForm(
+            data, staff=others(selectors.case_staff(concern), viewer), **more
         ),
         act,
     )
@@ -86,7 +86,9 @@ def task_add(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "task_form",
-        lambda data, concern, viewer: TaskForm(data, staff=selectors.case_assignees(concern)),
+        lambda data, concern, viewer, **more: TaskForm(
+            data, staff=selectors.case_assignees(concern), **more
+        ),
         act,
     )
 
@@ -123,8 +125,8 @@ def link(request: HttpRequest, concern_id: int) -> HttpResponse:
         request,
         concern_id,
         "link_form",
-        lambda data, concern, viewer: LinkForm(
-            data, learners=list(Learner.objects.filter(organisation_id=concern.organisation_id))
+        lambda data, concern, viewer, **more: LinkForm(
+            data, learners=linkable(concern), family=family(concern), **more
         ),
         act,
     )

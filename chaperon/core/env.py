@@ -121,13 +121,29 @@ def database_from_url(url: str) -> dict[str, object]:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            # Connections come from a pool per process (psycopg_pool through Django), taken
+            # for a request and given back after it: never one left open per request or thread.
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": True,  # the pool checks a connection before lending it
+            "OPTIONS": {**options, "pool": database_pool()},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL: scheme {parts.scheme!r} is not supported, use postgres:// or sqlite:///"
     )
+
+
+def database_pool() -> dict[str, object]:
+    """The PostgreSQL connection pool of each process: at most ``DATABASE_POOL_SIZE``
+    connections (4 by default), ``DATABASE_POOL_MIN`` kept open (1), and a request that finds
+    every connection busy waits ``DATABASE_POOL_TIMEOUT`` seconds (10) before it fails."""
+    size = env_int("DATABASE_POOL_SIZE", 4, minimum=1)
+    minimum = env_int("DATABASE_POOL_MIN", 1, minimum=0)
+    if minimum > size:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MIN: {minimum} is more than DATABASE_POOL_SIZE ({size})"
+        )
+    timeout = env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1)
+    return {"min_size": minimum, "max_size": size, "timeout": timeout}
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
@@ -143,6 +159,33 @@ def sqlite_database(path: Path) -> dict[str, object]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
         "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
+    }
+
+
+DEFAULT_CHANNEL_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def cores() -> int:
+    """The processor cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def channel_layers(redis_url: str, *, asgi_processes: int) -> dict[str, dict[str, object]]:
+    """The in-memory channel layer while one ASGI process serves every WebSocket; Redis (at
+    ``redis_url``, or the local default) as soon as there are more, or when a URL is given,
+    so that a room's people on different processes still hear each other."""
+    if not redis_url and asgi_processes > 1:
+        redis_url = DEFAULT_CHANNEL_REDIS_URL
+    if not redis_url:
+        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url]},
+        }
     }
 
 

@@ -70,15 +70,6 @@ def beat(name: str, role: str, *, started_at: datetime) -> None:
         )
 
 
-def latest_beat(role: str) -> datetime | None:
-    return (
-        Heartbeat.objects.filter(role=role)
-        .order_by("-beat_at")
-        .values_list("beat_at", flat=True)
-        .first()
-    )
-
-
 def holder_gone(holder: str, taken_at: datetime | None, *, now: datetime) -> bool:
     """Whether work taken by ``holder`` at ``taken_at`` is abandoned: its heartbeat (or, for a
     holder that never beats, the moment it took the work) is older than the lease."""

@@ -1,8 +1,9 @@
 """Keeping ``chaperon serve``'s background processes running.
 
-The supervisor starts each child (the task worker, the scheduler), watches it from a thread,
-and when one stops, for whatever reason, logs why and starts it again after a wait that doubles
-from 1 s up to ``max_wait`` (reset once a child has run that long). With ``restart`` off, a
+The supervisor starts each child (the HTTP and WebSocket servers, the task worker, the
+scheduler), watches it from a thread, and when one stops, for whatever reason, logs why and
+starts it again after a wait that doubles from 1 s up to ``max_wait`` (reset once a child has
+run that long). With ``restart`` off, a
 stopped child is logged as an error and left stopped (``/healthz`` then says 503).
 """
 
@@ -12,7 +13,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .heartbeats import SUPERVISOR_ENV
@@ -44,8 +45,16 @@ def describe_exit(code: int) -> str:
 
 
 class Supervisor:
-    def __init__(self, children: dict[str, Sequence[str]], *, restart: bool, max_wait: float):
+    def __init__(
+        self,
+        children: Mapping[str, Sequence[str]],
+        *,
+        restart: bool,
+        max_wait: float,
+        env: Mapping[str, str] | None = None,
+    ):
         self.children = [Child(label, argv) for label, argv in children.items()]
+        self.env = dict(env or {})
         self.restart = restart
         self.max_wait = max_wait
         self._stopping = threading.Event()
@@ -57,7 +66,7 @@ class Supervisor:
         self._thread.start()
 
     def _spawn(self, child: Child) -> None:
-        environment = {**os.environ, SUPERVISOR_ENV: str(os.getpid())}
+        environment = {**os.environ, **self.env, SUPERVISOR_ENV: str(os.getpid())}
         # A session of its own: a Ctrl-C at the terminal reaches the server, which stops the
         # children itself, rather than each of them at once (which would look like a crash).
         child.process = subprocess.Popen(  # noqa: S603 (our own interpreter and command)

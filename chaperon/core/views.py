@@ -1,12 +1,11 @@
 from pathlib import Path
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import background_health
+from .health import health_report
 
 FAVICON = Path(__file__).resolve().parent / "static" / "chaperon" / "favicon.ico"
 
@@ -15,18 +14,10 @@ FAVICON = Path(__file__).resolve().parent / "static" / "chaperon" / "favicon.ico
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, the task worker and the scheduler are alive and alerts
-    are moving; 503, saying what is wrong, when not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        health = background_health(now=timezone.now())
-    except Exception as error:  # any failure at all means "not healthy"
-        return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
-    body = {"status": "error" if health.problems else "ok", "database": "ok", **health.facts}
-    if health.problems:
-        body["problems"] = health.problems
-    return JsonResponse(body, status=503 if health.problems else 200)
+    are moving; 503, saying what is wrong, when not. (Under WSGI, ``chaperon.core.health_wsgi``
+    answers before the middleware, with the same report.)"""
+    status, body = health_report(now=timezone.now())
+    return JsonResponse(body, status=status)
 
 
 @require_GET

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import edit_views, views
+from . import edit_views, pick_views, views
 
 app_name = "people"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("learners/<int:learner_id>/", views.learner_detail, name="learner_detail"),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/sites/", views.site_add, name="site_add"),
+    path("people/pick/<slug:kind>/", pick_views.pick, name="pick"),
 ]
 
 urlpatterns += [

@@ -3,9 +3,11 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from chaperon.core.forms import Form, IsoDateInput
 from chaperon.people.models import User
+from chaperon.people.pickers import PeopleField, offer_people
 from chaperon.sessions.models import Session
 
 from .models import DeliveryMethod
@@ -53,22 +55,20 @@ class ActionForm(Form):
     description = forms.CharField(
         label="What is to be done", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    owner = forms.ModelChoiceField(
+    owner = PeopleField(
+        kind="staff",
         label="Who will do it (a member of staff)",
-        queryset=User.objects.none(),
         required=False,
-        empty_label="Someone else (type their name below)",
+        blank="Someone else (type their name below)",
     )
     owner_name = forms.CharField(
         label="Or the name of someone else", max_length=200, required=False
     )
     due_on = forms.DateField(label="Due by", widget=IsoDateInput(), required=False)
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owner = self.fields["owner"]
-        if isinstance(owner, forms.ModelChoiceField):
-            owner.queryset = staff
+        offer_people(self, "owner", staff)
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=0)

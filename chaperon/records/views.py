@@ -13,6 +13,7 @@ from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.forms import show_errors
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
+from chaperon.people.pickers import searching
 from chaperon.sessions.models import Session
 from chaperon.sessions.permissions import access_session
 
@@ -83,8 +84,9 @@ def _show(error: ValidationFailed, form: RecordForm, actions: Any) -> None:
 
 
 def _submitted(request: HttpRequest, form: RecordForm, actions: Any) -> bool:
-    """A real submission (not "add another action") whose fields all parse."""
-    if request.method != "POST" or "add_action" in request.POST:
+    """A real submission (not "add another action" nor a picker's Find) whose fields all
+    parse."""
+    if request.method != "POST" or "add_action" in request.POST or searching(request.POST):
         return False
     form_ok = form.is_valid()
     return actions.is_valid() and form_ok

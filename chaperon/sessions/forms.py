@@ -1,16 +1,15 @@
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Q, QuerySet
-from django.http import QueryDict
+from django.db.models import QuerySet
 
-from chaperon.core.forms import Boxes, Form, IsoDateInput
+from chaperon.core.forms import Form, IsoDateInput
 from chaperon.people.models import Learner, Organisation, User
-from chaperon.people.selectors import learner_list_visible_to
+from chaperon.people.pickers import PeopleField, offer_people
+from chaperon.people.pickers import kept_input as kept_input  # the pages' Find
+from chaperon.people.pickers import searching as searching
 from chaperon.policy.models import BUILTIN_PLATFORM, ApprovedPlatform
 
 from .models import SessionKind
@@ -27,29 +26,6 @@ def local_datetime(day: date, at: time, zone: ZoneInfo) -> datetime:
     return moment
 
 
-SEARCH_RESULTS = 20
-SEARCH_MAX_LENGTH = 100
-
-
-class LearnerChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Learner) -> str:
-        return f"{obj.full_name} ({obj.year_group or 'no group'})"
-
-
-class StaffChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.full_name
-
-
-def _search_field(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=SEARCH_MAX_LENGTH,
-        required=False,
-        help_text="Part of a name (or, for a learner, their MIS number), then Search.",
-    )
-
-
 def organisation_staff(organisation: Organisation, organiser: User) -> QuerySet[User]:
     return (
         User.objects.filter(organisation=organisation, is_active=True, staff__isnull=False)
@@ -58,38 +34,25 @@ def organisation_staff(organisation: Organisation, organiser: User) -> QuerySet[
     )
 
 
-def staff_matching(staff: QuerySet[User], text: str) -> QuerySet[User]:
-    for word in text.split()[:5]:
-        staff = staff.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
-    return staff
-
-
-@dataclass(frozen=True)
-class Search:
-    """What a picker's search found: the words searched for and how many were offered."""
-
-    text: str
-    found: int
-
-
 class PickerForm(Form):
-    """A form choosing learners and staff among many, with no JavaScript and without
-    rendering the whole organisation: each list shows the people chosen, ticked, and those
-    matching its search (at most ``SEARCH_RESULTS``). The Search button sends the form back
-    with everything typed kept (``kept_input``); any of the organisation's people is valid.
-    """
+    """A form choosing learners and staff among many without rendering the whole
+    organisation: each picker shows the people chosen and a search (``people.pickers``).
+    The organisation's learners, and its staff but the organiser, may be chosen."""
 
-    learners = LearnerChoiceField(
-        label="Learners", queryset=Learner.objects.none(), widget=Boxes, required=True
+    learners = PeopleField(
+        kind="learners",
+        multiple=True,
+        label="Learners",
+        required=True,
+        help_text="A 1:1 session has one learner.",
     )
-    learner_search = _search_field("Find a learner")
-    other_staff = StaffChoiceField(
+    other_staff = PeopleField(
+        kind="staff",
+        multiple=True,
         label="Other staff taking part",
-        queryset=User.objects.none(),
-        widget=Boxes,
         required=False,
+        help_text="You take part yourself. Group sessions need at least two staff.",
     )
-    staff_search = _search_field("Find a member of staff")
 
     def __init__(
         self,
@@ -101,60 +64,13 @@ class PickerForm(Form):
     ):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.searches: dict[str, Search] = {}
-        searcher = viewer or organiser
-        self._offer(
-            "learners",
-            "learner_search",
-            Learner.objects.filter(organisation=organisation),
-            lambda text: learner_list_visible_to(searcher, search=" ".join(text.split()[:5])),
+        offer_people(self, "learners", Learner.objects.filter(organisation=organisation))
+        offer_people(
+            self,
+            "other_staff",
+            organisation_staff(organisation, organiser),
+            hidden=[organiser.pk],
         )
-        staff = organisation_staff(organisation, organiser)
-        self._offer("other_staff", "staff_search", staff, lambda text: staff_matching(staff, text))
-
-    def _given(self, name: str) -> list[Any]:
-        if self.is_bound:
-            return list(self.data.getlist(name)) if hasattr(self.data, "getlist") else []
-        value = self.initial.get(name) or []
-        return [getattr(item, "pk", item) for item in value]
-
-    def _offer(
-        self,
-        name: str,
-        search_name: str,
-        queryset: QuerySet[Any],
-        matching: Callable[[str], QuerySet[Any]],
-    ) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
-        field.queryset = queryset
-        chosen_ids = [int(value) for value in self._given(name) if str(value).isdigit()]
-        raw = self.data.get(search_name, "") if self.is_bound else self.initial.get(search_name)
-        text = str(raw or "").strip()[:SEARCH_MAX_LENGTH]
-        chosen = list(queryset.filter(pk__in=chosen_ids))
-        found = list(matching(text).exclude(pk__in=chosen_ids)[:SEARCH_RESULTS]) if text else []
-        field.widget.choices = [
-            (person.pk, field.label_from_instance(person)) for person in chosen + found
-        ]
-        self.searches[name] = Search(text, len(found))
-
-
-def kept_input(data: QueryDict, form_class: type[forms.Form]) -> dict[str, Any]:
-    """What was typed into a form, as the initial values of a fresh one: a Search button
-    sends the whole form back, and nothing typed should be lost or refused meanwhile."""
-    initial: dict[str, Any] = {}
-    for name, field in form_class.base_fields.items():
-        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            initial[name] = data.getlist(name)
-        elif isinstance(field, forms.BooleanField):
-            initial[name] = name in data
-        elif name in data:
-            initial[name] = data.get(name)
-    return initial
-
-
-def searching(data: QueryDict) -> bool:
-    return "search" in data
 
 
 class SessionPartsForm(PickerForm):
@@ -213,9 +129,7 @@ class BookingForm(SessionPartsForm):
         "start_time",
         "duration_minutes",
         "learners",
-        "learner_search",
         "other_staff",
-        "staff_search",
         *SESSION_SETTINGS,
         "exception_reason",
     ]
@@ -237,6 +151,12 @@ class BookingForm(SessionPartsForm):
 
 class ChangeForm(SessionPartsForm):
     """The session's change page: the same parts as booking, without the time (Move)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "other_staff"
+        ].help_text = "The organiser always takes part. Group sessions need at least two staff."
 
 
 class RescheduleForm(Form):

@@ -6,6 +6,8 @@ from django.utils.csp import CSP
 
 from chaperon.core.env import (
     SMTP_BACKEND,
+    channel_layers,
+    cores,
     database_from_url,
     env_bool,
     env_int,
@@ -219,17 +221,15 @@ LOGGING = {
 # The local mailbox page (/outbox/): on only for the embedded demo.
 OUTBOX_PAGE = False
 
-# Live rooms (docs/rooms.md). WebSocket fan-out: the in-memory layer serves one process; for
-# several ASGI processes set CHANNEL_REDIS_URL (install the redis extra: chaperon[redis]).
-_channel_redis = env_str("CHANNEL_REDIS_URL", "")
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [_channel_redis]},
-    }
-    if _channel_redis
-    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
-}
+# ``chaperon serve`` (docs/deployment.md): ordinary HTTP from SERVE_HTTP_WORKERS sync worker
+# processes (gunicorn; one more than the cores by default), WebSockets from SERVE_WS_PROCESSES
+# ASGI processes (uvicorn; one by default).
+SERVE_HTTP_WORKERS = env_int("SERVE_HTTP_WORKERS", cores() + 1, minimum=1)
+SERVE_WS_PROCESSES = env_int("SERVE_WS_PROCESSES", 1, minimum=1)
+# Live rooms (docs/rooms.md). WebSocket fan-out: the in-memory layer serves one ASGI process;
+# with more, or with CHANNEL_REDIS_URL set, Redis (redis://127.0.0.1:6379/0 unless named).
+CHANNEL_REDIS_URL = env_str("CHANNEL_REDIS_URL", "")
+CHANNEL_LAYERS = channel_layers(CHANNEL_REDIS_URL, asgi_processes=SERVE_WS_PROCESSES)
 # STUN/TURN servers for the browsers, as the JSON list RTCPeerConnection takes. Empty: host
 # candidates only, which is enough on one network or loopback.
 ROOM_ICE_SERVERS = env_json_list(

@@ -31,6 +31,10 @@ if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):  # noqa: F405
         "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
     }
 else:
+    # The test run's own connections are not pooled: pytest-django's transactions and the
+    # threads of live servers each keep a connection of their own. A server the tests start
+    # (``chaperon serve``) uses its settings' pool like any other.
+    cast(dict[str, object], DATABASES["default"]["OPTIONS"]).pop("pool", None)  # noqa: F405
     # The runner empties every table between tests with TRUNCATE, which the audit log refuses
     # unless the session allows it (audit migration 0004). Only test connections do.
     _options = cast(dict[str, str], DATABASES["default"].setdefault("OPTIONS", {}))  # noqa: F405

@@ -184,6 +184,8 @@ NOT_AUDITED: dict[str, str] = {
     "what is added is audited",
     "people:learner_guardian_find": "parents and carers by name, at most 20, found to link one "
     "to a learner; each guardian's record behind it is audited",
+    "people:pick": "names (and a learner's year or group), at most 20, found as one types in a "
+    "form's picker: nothing else of anyone's record",
     "people:relationship_edit": "how a named parent is related to a named learner, to change "
     "it; the change is audited",
     "people:relationship_remove": CHANGE,

@@ -16,6 +16,7 @@ from chaperon.sessions import services as sessions
 from chaperon.sessions.models import Session
 from tests.browser_support import assert_accessible, sign_in_page
 from tests.conftest import Cast, signed_in
+from tests.picker_support import choose_person
 from tests.sessions.helpers import consent_for, next_weekday_at, one_to_one
 
 from .helpers import always_in_hours, public_concern
@@ -54,7 +55,7 @@ def test_the_dsl_makes_a_report_an_allegation_and_suspends_the_teacher(
     sign_in_page(page, base, str(signed_in(cast.dsl).session.session_key))
     page.goto(f"{base}/concerns/{concern.pk}/")
     assert_accessible(page)
-    page.get_by_label("The member of staff it is about").select_option(label="Terry Finch")
+    choose_person(page, "The member of staff it is about", "Finch", "Terry Finch")
     page.get_by_label("Why it is an allegation about them").fill(
         "The learner describes contact from a member of staff on a personal phone."
     )
@@ -96,9 +97,7 @@ def test_the_dsl_makes_a_report_an_allegation_and_suspends_the_teacher(
     page.get_by_label("Date").fill(start.date().isoformat())
     page.get_by_label("Start time").fill("11:00")
     page.get_by_label("Length in minutes").fill("30")
-    page.get_by_label("Find a learner").fill("Robin Alder")
-    page.get_by_role("button", name="Search").first.click()
-    page.get_by_label("Robin Alder (no group)").check()
+    choose_person(page, "Learners", "Robin Alder", "Robin Alder (no group)")
     page.get_by_label("Adult who will be in the house").fill("Morgan Alder")
     page.get_by_role("button", name="Check and book").click()
     refusal = page.get_by_role("alert")

@@ -4,9 +4,12 @@ nothing at all about any child (INC-1, ORG-1)."""
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from chaperon.concerns.emergency import _known
+from chaperon.concerns.forms import PublicReportForm
 from chaperon.concerns.models import Concern
 from chaperon.people.models import Organisation
 from tests.conftest import Cast
@@ -106,3 +109,27 @@ def test_an_image_given_as_a_document_is_refused_and_nothing_is_stored(
     assert "images and videos are never accepted" in response.content.decode()
     assert not Concern.objects.exists()
     assert stored_files() == before_files
+
+
+def test_the_empty_form_drawn_once_is_the_form_drawn_afresh_and_a_sent_one_keeps_its_words(
+    cast: Cast, client: Client
+) -> None:
+    address = reverse("report:for_organisation", args=[cast.organisation.slug])
+    afresh = render_to_string("concerns/_report_fields.html", {"form": PublicReportForm()})
+    for _ in range(2):  # the second view is served from the fields kept after the first
+        assert afresh in client.get(address).content.decode()
+    refused = client.post(address, report("Robin Alder", description="")).content.decode()
+    assert "Robin Alder" in refused and 'aria-invalid="true"' in refused
+    assert Concern.objects.count() == 0
+    again = client.get(address).content.decode()
+    assert afresh in again and "Robin Alder" not in again
+
+
+def test_the_contacts_changed_are_shown_at_once_though_kept_only_when_they_change(
+    cast: Cast, client: Client
+) -> None:
+    address = reverse("report:for_organisation", args=[cast.organisation.slug])
+    for contacts in ("Call 01632 960 101", "Call 01632 960 202"):
+        Organisation.objects.filter(pk=cast.organisation.pk).update(safeguarding_contacts=contacts)
+        assert contacts in client.get(address).content.decode()
+    assert _known(cast.organisation.slug)["contacts"] == "Call 01632 960 202"

@@ -170,7 +170,7 @@ def test_staff_form_prefills_the_learner_and_the_session(cast: Cast) -> None:
     page = client.get(reverse("concerns:new") + f"?session={session.pk}&learner={cast.learner.pk}")
     html = page.content.decode()
     assert page.status_code == 200
-    assert re.search(rf'<option value="{cast.learner.pk}" selected>', html)
+    assert re.search(rf'name="learner" value="{cast.learner.pk}" id="[^"]*" checked>', html)
     assert "Careers conversation" in html
     assert "https://www.ceop.police.uk/Safety-Centre/" in html
     response = client.post(

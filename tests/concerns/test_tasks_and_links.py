@@ -14,6 +14,7 @@ from chaperon.concerns import services
 from chaperon.concerns.chronology import chronology_for
 from chaperon.concerns.models import Concern, ConcernLink, ConcernStep, EntryKind
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from chaperon.people.models import GuardianRelationship
 from tests import factories
 from tests.conftest import Cast, signed_in
 
@@ -250,6 +251,12 @@ def test_a_link_needs_another_learner_of_the_organisation_and_a_reason(cast: Cas
 
 def test_the_case_page_links_and_ends_a_link(cast: Cast) -> None:
     sibling = _sibling(cast)
+    GuardianRelationship.objects.create(
+        organisation=cast.organisation,
+        guardian=cast.guardian,
+        learner=sibling,
+        relationship="mother",
+    )
     concern = _about_robin(cast)
     dsl = signed_in(cast.dsl)
     page = dsl.get(f"/concerns/{concern.pk}/").content.decode()

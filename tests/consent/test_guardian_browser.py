@@ -18,6 +18,7 @@ from chaperon.sessions.models import Session
 from tests.browser_support import assert_accessible, sign_in_page
 from tests.conftest import Cast, signed_in
 from tests.mail_support import Mailbox
+from tests.picker_support import choose_person
 from tests.sessions.helpers import next_weekday_at
 
 from .helpers import ALL_PURPOSES, body, links_in
@@ -83,9 +84,7 @@ def book_one_to_one(page: Page, live_server, *, recorded: bool) -> None:
     page.get_by_label("Date").fill(start.date().isoformat())
     page.get_by_label("Start time").fill("16:00")
     page.get_by_label("Length in minutes").fill("40")
-    page.get_by_label("Find a learner").fill("Robin")
-    page.get_by_role("button", name="Search").first.click()
-    page.get_by_label("Robin Alder (no group)").check()
+    choose_person(page, "Learners", "Robin", "Robin Alder (no group)")
     page.get_by_label("Adult who will be in the house").fill("Morgan Alder")
     page.get_by_label("Invite the learners' parents or carers to drop in").check()
     if recorded:

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,6 +58,9 @@ def test_database_urls() -> None:
         "5433",
     )
     assert postgres["NAME"] == "chaperon"
+    # A pool per process, never a connection kept per request (Django requires CONN_MAX_AGE 0).
+    assert postgres["CONN_MAX_AGE"] == 0
+    assert postgres["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 4, "timeout": 10}}
     sqlite = env.database_from_url("sqlite:////srv/chaperon/db.sqlite3")
     assert sqlite["NAME"] == "/srv/chaperon/db.sqlite3"
     with pytest.raises(ImproperlyConfigured, match="scheme 'mysql' is not supported"):
@@ -82,3 +88,61 @@ def test_json_lists_are_parsed_and_bad_ones_named(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("ROOM_ICE_SERVERS", '{"urls": "stun:stun.example.org"}')
     with pytest.raises(ImproperlyConfigured, match=r"^ROOM_ICE_SERVERS: must be a JSON list"):
         env.env_json_list("ROOM_ICE_SERVERS", "[]")
+
+
+def test_the_database_pool_is_sized_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "12")
+    monkeypatch.setenv("DATABASE_POOL_MIN", "2")
+    monkeypatch.setenv("DATABASE_POOL_TIMEOUT", "5")
+    postgres = env.database_from_url("postgres://app@db/chaperon?sslmode=require")
+    assert postgres["OPTIONS"] == {
+        "sslmode": "require",
+        "pool": {"min_size": 2, "max_size": 12, "timeout": 5},
+    }
+    monkeypatch.setenv("DATABASE_POOL_MIN", "13")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL_MIN: 13 is more than"):
+        env.database_from_url("postgres://app@db/chaperon")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL_SIZE: 0 is below"):
+        env.database_from_url("postgres://app@db/chaperon")
+
+
+def test_redis_carries_websocket_messages_once_there_are_several_asgi_processes() -> None:
+    memory = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    assert env.channel_layers("", asgi_processes=1) == memory
+    several = env.channel_layers("", asgi_processes=2)["default"]
+    assert several["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert several["CONFIG"] == {"hosts": ["redis://127.0.0.1:6379/0"]}
+    named = env.channel_layers("redis://cache.internal:6379/3", asgi_processes=1)["default"]
+    assert named["CONFIG"] == {"hosts": ["redis://cache.internal:6379/3"]}
+
+
+@pytest.mark.parametrize(
+    ("environment", "backend"),
+    [
+        ({}, "channels.layers.InMemoryChannelLayer"),
+        ({"SERVE_WS_PROCESSES": "3"}, "channels_redis.core.RedisChannelLayer"),
+    ],
+)
+def test_the_settings_switch_to_redis_by_the_number_of_asgi_processes(
+    environment: dict[str, str], backend: str, tmp_path: Path
+) -> None:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SERVE_", "CHANNEL_")) and key != "DATABASE_URL"
+    }
+    show = "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+    shown = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", show],
+        env={
+            **clean,
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "chaperon.settings.dev",
+            "CHAPERON_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == backend

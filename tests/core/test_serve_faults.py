@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -26,6 +26,7 @@ from tests.serve_support import (
     ROOT,
     Server,
     free_port,
+    own_postgres_database,
     smtp_environment,
     wait_until,
 )
@@ -63,7 +64,7 @@ def _alert_for(mailbox: Mailbox, reference: str) -> bool:
 
 
 def _started(server: Server) -> None:
-    server.wait_for("Uvicorn running")
+    server.wait_for("Chaperon is running on")
     server.wait_for("Starting worker")
     server.wait_for("Scheduler started")
 
@@ -97,33 +98,10 @@ def test_alerts_flow_again_after_the_sqlite_database_was_locked(
         assert server.stop() == 0
 
 
-def _postgres_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
-    return url
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
 @pytest.fixture
 def serve_database() -> Iterator[tuple[str, psycopg.Connection[Any]]]:
-    """A database of its own for the server (named after the test run's, plus ``_serve``),
-    and a connection to the server's ``postgres`` database to act on it."""
-    url = _postgres_url()
-    name = urlsplit(url).path.lstrip("/") + "_serve"
-    admin = psycopg.connect(_with_database(url, "postgres"), autocommit=True)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _with_database(url, name), admin
-    finally:
-        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with own_postgres_database("_serve") as (url, admin):
+        yield url, admin
 
 
 @pytest.mark.postgres

@@ -183,7 +183,7 @@ def test_the_page_shows_each_error_on_its_field(cast: Cast) -> None:
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body
-    assert 'href="#id_actions-0-owner"' in body
+    assert 'href="#id_actions-0-owner_q"' in body
     assert "action 1: give the date it is due" in body
     assert not MeetingRecord.objects.exists()
 

@@ -9,6 +9,7 @@ from tests import factories
 from tests.browser_support import assert_accessible, sign_in_page
 from tests.conftest import Cast, signed_in
 from tests.mail_support import Mailbox, subject_of
+from tests.picker_support import choose_person
 from tests.sessions.helpers import consent_for, next_weekday_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,10 +22,8 @@ def _fill(page: Page, *, kind: str, title: str, learners: list[str]) -> None:
     page.get_by_label("Date").fill(start.date().isoformat())
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("Length in minutes").fill("40")
-    for learner in learners:  # a search, then a tick: the page never lists every learner
-        page.get_by_label("Find a learner").fill(learner.split(" (")[0])
-        page.get_by_role("button", name="Search").first.click()
-        page.get_by_label(learner).check()
+    for learner in learners:  # a search, then a choice: the page never lists every learner
+        choose_person(page, "Learners", learner.split(" (")[0], learner)
 
 
 @pytest.mark.clause("SES-7")

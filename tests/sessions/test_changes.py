@@ -252,11 +252,11 @@ def test_the_learner_list_shows_only_the_chosen_and_those_searched_for(cast: Cas
 
     page = client.get("/sessions/book/").content.decode()
     assert "Pupil" not in page and "Hawthorn" not in page
-    assert 'name="learner_search"' in page
+    assert 'name="learners-search"' in page
 
     found = client.post(
         "/sessions/book/",
-        {"title": "Careers", "learner_search": "hawth", "search": "learners"},
+        {"title": "Careers", "learners-search": "hawth", "search": "learners"},
     )
     body = found.content.decode()
     assert found.status_code == 200
