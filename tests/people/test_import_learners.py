@@ -260,3 +260,23 @@ def test_a_learners_own_email_is_imported_and_checked(cast: Cast) -> None:
     refused = learners_import(cast, csv_text(header, "L011,Eli,Fenn,2007-02-09,not-an-address"))
     assert [(error.line, error.column) for error in refused.errors] == [(2, "email")]
     assert not Learner.objects.filter(external_id="L011").exists()
+
+
+def test_the_tutor_group_is_imported_and_kept_to_one_line(cast: Cast) -> None:
+    text = csv_text(
+        "external_id,first_name,last_name,date_of_birth,tutor_group",
+        "L201,Ivy,Fenwick,2012-05-17,8A",
+        'L202,Jon,Fenwick,2012-05-17,"8\nB"',
+    )
+
+    result = learners_import(cast, text)
+
+    assert len(result.errors) == 1 and "column tutor_group" in str(result.errors[0])
+    assert not Learner.objects.filter(external_id__in=["L201", "L202"]).exists()
+    fixed = learners_import(cast, text.replace('"8\nB"', "8B"))
+    assert fixed.created == 2
+    assert dict(
+        Learner.objects.filter(external_id__in=["L201", "L202"]).values_list(
+            "external_id", "tutor_group"
+        )
+    ) == {"L201": "8A", "L202": "8B"}
