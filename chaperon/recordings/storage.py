@@ -29,6 +29,12 @@ class OpenChunks(Protocol):
         no such chunk). A chunk longer than ``buffer`` is cut to it, and the length says so."""
         ...
 
+    def prefetch(self, index: int) -> bool:
+        """Start fetching chunk ``index`` (and the one after) in the background, without
+        waiting, if the store can: True if it did, False if the reader should read ahead
+        itself (on a thread of its own)."""
+        ...
+
     def close(self) -> None:
         """Release what reading held; closing twice is harmless."""
         ...
@@ -79,6 +85,9 @@ class ChunkByChunk:
         buffer[:copied] = memoryview(data)[:copied]
         return len(data)
 
+    def prefetch(self, index: int) -> bool:
+        return False  # each chunk is a request of its own: the reader reads ahead itself
+
     def close(self) -> None:
         pass
 
@@ -86,7 +95,11 @@ class ChunkByChunk:
 class TrackFile:
     """A local track's file, open while it is played: one descriptor for every chunk read, and
     the kernel told once that the reads go in order, so its read-ahead has the next chunks on
-    their way from the disk while this one is opened."""
+    their way from the disk while this one is opened. ``prefetch`` asks the kernel for the
+    next chunks outright (``POSIX_FADV_WILLNEED`` starts the reads and returns at once), so the
+    reader needs no thread of its own to read ahead."""
+
+    PREFETCH_CHUNKS = 2
 
     def __init__(self, path: Path, slot_size: int) -> None:
         self._slot_size = slot_size
@@ -112,6 +125,16 @@ class TrackFile:
                 break
             done += read
         return done
+
+    def prefetch(self, index: int) -> bool:
+        if self._file is not None and not self._file.closed:
+            os.posix_fadvise(
+                self._file.fileno(),
+                index * self._slot_size,
+                self.PREFETCH_CHUNKS * self._slot_size,
+                os.POSIX_FADV_WILLNEED,
+            )
+        return True
 
     def close(self) -> None:
         if self._file is not None:
