@@ -30,9 +30,9 @@ class OpenChunks(Protocol):
         ...
 
     def prefetch(self, index: int) -> bool:
-        """Start fetching chunk ``index`` (and the one after) in the background, without
-        waiting, if the store can: True if it did, False if the reader should read ahead
-        itself (on a thread of its own)."""
+        """Chunk ``index`` is about to be read: True if the store has it on its way already
+        (or starts it, without waiting), False if the reader should read it ahead itself, on
+        a thread of its own."""
         ...
 
     def close(self) -> None:
@@ -95,11 +95,12 @@ class ChunkByChunk:
 class TrackFile:
     """A local track's file, open while it is played: one descriptor for every chunk read, and
     the kernel told once that the reads go in order, so its read-ahead has the next chunks on
-    their way from the disk while this one is opened. ``prefetch`` asks the kernel for the
-    next chunks outright (``POSIX_FADV_WILLNEED`` starts the reads and returns at once), so the
-    reader needs no thread of its own to read ahead."""
-
-    PREFETCH_CHUNKS = 2
+    their way from the disk while this one is opened. So ``prefetch`` has nothing to do: the
+    reader needs no thread of its own to read ahead. (Measured on the virtual disk here, a
+    fresh process reading a track's slots in order: plain ``preadv`` 0.16 to 0.2 s for 256
+    MiB at 0.1 ms of CPU per MiB, as fast as ``read``; handing each read to a helper thread
+    0.24 to 0.33 s at 0.25 to 0.6 ms; asking for the next two slots with
+    ``POSIX_FADV_WILLNEED`` before each read 0.3 to 0.7 s at 0.5 ms.)"""
 
     def __init__(self, path: Path, slot_size: int) -> None:
         self._slot_size = slot_size
@@ -127,14 +128,7 @@ class TrackFile:
         return done
 
     def prefetch(self, index: int) -> bool:
-        if self._file is not None and not self._file.closed:
-            os.posix_fadvise(
-                self._file.fileno(),
-                index * self._slot_size,
-                self.PREFETCH_CHUNKS * self._slot_size,
-                os.POSIX_FADV_WILLNEED,
-            )
-        return True
+        return True  # the kernel's read-ahead has it on its way
 
     def close(self) -> None:
         if self._file is not None:

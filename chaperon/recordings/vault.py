@@ -144,10 +144,10 @@ class TrackReader:
     ``close`` (use the reader as a context manager; a media response closes it when it ends).
     Each chunk is read into one of two buffers reused from chunk to chunk and decrypted
     straight from it. Reading a range in order (``iter_range``), the next chunk is on its way
-    while this one is decrypted: a local track file asks the kernel to read it ahead
-    (``OpenChunks.prefetch``), with no thread and no hand-over per chunk, which on a busy
-    machine cost more than the read; a store that cannot prefetch has it read on a helper
-    thread instead (both leave the GIL, so they overlap). ``close`` may come from another
+    while this one is decrypted: for a local track file the kernel's read-ahead brings it
+    (``OpenChunks.prefetch``), with no thread and no hand-over per chunk, which cost more than
+    the read itself; a store that cannot prefetch has it read on a helper thread instead
+    (both leave the GIL, so they overlap). ``close`` may come from another
     thread: it waits for a read under way.
     """
 
