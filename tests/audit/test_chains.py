@@ -418,3 +418,41 @@ def _legacy_table() -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM audit_auditevent ORDER BY seq")
         return list(cursor.fetchall())
+
+
+# The walk: quickly in the order of appending, in chain order when anything is unusual ------
+
+
+def test_an_intact_log_is_walked_once_in_the_order_it_was_appended(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chaperon.audit import verify
+
+    three_chains()
+
+    def ordered_walk(*args: Any) -> None:
+        raise AssertionError("an intact log needs no second walk")
+
+    monkeypatch.setattr(verify._Walk, "walk", ordered_walk)
+    result = verify.verify_chain(organisation=7)
+
+    assert (result.ok, result.events, result.chains) == (True, 6, 1)
+
+
+def test_events_stored_out_of_the_order_of_appending_still_verify(db: None) -> None:
+    (first,) = record_events(1)
+    columns = ", ".join(["id", *CHAINED_COLUMNS, "hash"])
+    fields = dict(first.chain_fields(), seq=2, prev_hash=first.hash, reason="second")
+    row = [fields[column] for column in CHAINED_COLUMNS]
+    stored = [*row[:2], connection.ops.adapt_datetimefield_value(row[2]), *row[3:], row_hash(row)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The chain's second event, with an id before its first's: as if copied in.
+        cursor.execute(
+            f"INSERT INTO audit_event ({columns}) VALUES ({', '.join(['%s'] * 14)})",  # noqa: S608
+            [first.id - 100, *stored],
+        )
+        cursor.execute(
+            "UPDATE audit_chain_head SET seq = 2, hash = %s WHERE chain = 7", [row_hash(row)]
+        )
+
+    assert run_verify() == (0, "ok: 2 events in 1 chain\n")
