@@ -12,16 +12,16 @@ It measures, in one run:
     inserts of rows of the same shape into a table with the same columns and indexes (no
     chain, no lock), each in its own transaction; the two alternate in equal blocks, so that
     anything else happening on the machine weighs on both alike;
-  * ``verify_chain()`` over a chain of 1,000,000 events (written straight to the table with
-    correct hashes, since appending them one by one would take far longer), as seconds per
-    million.
+  * ``verify_chain()`` over 1,000,000 events in several chains (``CHAINS`` organisations and
+    the system chain, written in turn as organisations at work would write them, straight to
+    the table with correct hashes, since appending them one by one would take far longer), as
+    seconds per million.
 
 ``--quick`` uses smaller counts (the verify time is scaled to a million) and stays under a
 minute. Every loop is bounded in count and in time. The last line printed is one JSON object.
 """
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -37,6 +37,7 @@ from database import bench_database
 BENCH_DATABASE = "chaperon_bench"
 PLAIN_TABLE = "bench_plain_event"
 BLOCK = 200  # writes per timed block; appends and plain inserts take turns by block
+CHAINS = 8  # organisations whose chains verify walks, besides the system chain
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def _setup_django() -> None:
 
 
 def _create_plain_table() -> None:
-    """The audit event table's columns and indexes, under an ordinary auto-increment key."""
+    """The audit event table's columns and indexes under its ordinary auto-increment key,
+    without the chain's own columns (``chain``, ``seq``)."""
     from django.apps.registry import Apps
     from django.db import connection, models
 
@@ -72,8 +74,8 @@ def _create_plain_table() -> None:
 
     attrs: dict[str, Any] = {"__module__": __name__}
     for field in AuditEvent._meta.local_fields:
-        attrs[field.name] = field.clone()
-    attrs["seq"] = models.BigAutoField(primary_key=True)
+        if field.name not in ("chain", "seq"):  # the chain's own columns
+            attrs[field.name] = field.clone()
     attrs["Meta"] = type(
         "Meta",
         (),
@@ -190,61 +192,77 @@ def compare_writes(sizes: Sizes) -> tuple[int, float, float]:
 # Verify ---------------------------------------------------------------------------------------
 
 
-def _chain_rows(first_seq: int, prev_hash: str, count: int) -> Iterator[list[Any]]:
-    """``count`` correctly chained events after the one numbered ``first_seq - 1``."""
-    from chaperon.audit.models import encode_row
+def _chain_rows(heads: dict[int, tuple[int, str]], count: int) -> Iterator[list[Any]]:
+    """``count`` correctly chained events, one chain after another in turn, each chained on
+    from its head in ``heads`` (chain: (seq, hash)), which is moved on with them."""
+    from chaperon.audit.models import SYSTEM_CHAIN, row_hash
 
     started = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-    for seq in range(first_seq, first_seq + count):
+    chains = sorted(heads)
+    for number in range(count):
+        chain = chains[number % len(chains)]
+        seq, prev_hash = heads[chain]
+        seq += 1
         row: list[Any] = [
+            chain,
             seq,
-            started + timedelta(milliseconds=seq),
-            1 + seq % 7,
-            1000 + seq % 300,
-            f"staff{seq % 300}@harbour-view.example",
+            started + timedelta(milliseconds=number),
+            None if chain == SYSTEM_CHAIN else chain,
+            1000 + number % 300,
+            f"staff{number % 300}@harbour-view.example",
             "learner_viewed",
             "people.learner",
-            str(seq % 5000),
-            "weekly review" if seq % 10 == 0 else "",
-            f'{{"n":{seq}}}',
+            str(number % 5000),
+            "weekly review" if number % 10 == 0 else "",
+            f'{{"n":{number}}}',
             prev_hash,
         ]
-        prev_hash = hashlib.sha256(encode_row(row)).hexdigest()
-        row.append(prev_hash)
+        heads[chain] = (seq, row_hash(row))
+        row.append(heads[chain][1])
         yield row
 
 
-def extend_chain(count: int) -> None:
-    """Write ``count`` more events straight to the table, chained on from the head, and move
-    the head: as if ``record()`` had been called ``count`` more times."""
+def extend_chains(count: int) -> int:
+    """Write ``count`` more events straight to the table, spread over ``CHAINS``
+    organisations and the system chain, each chained on from its head, and move the heads:
+    as if ``record()`` had been called ``count`` more times. Returns the number of chains."""
     from django.db import connection, transaction
 
-    from chaperon.audit.models import CHAINED_COLUMNS, AuditChainHead, AuditEvent
+    from chaperon.audit.models import CHAINED_COLUMNS, SYSTEM_CHAIN, AuditChainHead, AuditEvent
 
-    head = AuditChainHead.objects.get(id=1)
+    heads = dict.fromkeys([SYSTEM_CHAIN, *range(1, CHAINS + 1)], (0, "0" * 64))
+    heads.update(
+        (chain, (seq, hash_))
+        for chain, seq, hash_ in AuditChainHead.objects.values_list("chain", "seq", "hash")
+    )
+    before = dict(heads)
     table = AuditEvent._meta.db_table
     columns = ", ".join([*CHAINED_COLUMNS, "hash"])
-    last: list[Any] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        rows = _chain_rows(head.seq + 1, head.hash, count)
+        rows = _chain_rows(heads, count)
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for last in rows:
-                    copy.write_row(last)
+                for row in rows:
+                    copy.write_row(row)
         else:
-            insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * 12)})"
-            for last in rows:
-                stored = [last[0], connection.ops.adapt_datetimefield_value(last[1]), *last[2:]]
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * 13)})"
+            for row in rows:
+                stored = [*row[:2], connection.ops.adapt_datetimefield_value(row[2]), *row[3:]]
                 cursor.cursor.execute(insert, stored)
-        AuditChainHead.objects.filter(id=1).update(seq=last[0], prev_hash=last[-2], hash=last[-1])
+        for chain, (seq, hash_) in heads.items():
+            if (seq, hash_) != before[chain]:
+                AuditChainHead.objects.update_or_create(
+                    chain=chain, defaults={"seq": seq, "hash": hash_}
+                )
     if connection.vendor == "postgresql":
         # What autovacuum would long have done to a log this size: without it, the first
         # read of each new row also writes (hint bits), which no real verify run pays.
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {table}")
+    return len(heads)
 
 
-def time_verify() -> tuple[int, float]:
+def time_verify() -> tuple[int, int, float]:
     from chaperon.audit.verify import verify_chain
 
     started = time.perf_counter()
@@ -252,7 +270,7 @@ def time_verify() -> tuple[int, float]:
     elapsed = time.perf_counter() - started
     if not result.ok:
         raise SystemExit(f"verify found the benchmark's chain broken: {result.problem}")
-    return result.events, elapsed
+    return result.events, result.chains, elapsed
 
 
 # The run --------------------------------------------------------------------------------------
@@ -275,11 +293,17 @@ def run(sizes: Sizes, quick: bool) -> dict[str, Any]:
         print(f"append ratio: {append_rate / plain_rate:.2f} (target: at least 0.5)")
 
         started = time.perf_counter()
-        extend_chain(sizes.events - count)
-        print(f"chain written: {sizes.events:,} events in {time.perf_counter() - started:.1f} s")
-        events, verify_s = time_verify()
+        chains = extend_chains(sizes.events - count)
+        print(
+            f"chains written: {sizes.events:,} events in {chains} chains "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        events, walked, verify_s = time_verify()
         per_million = verify_s / events * 1_000_000
-        print(f"verify: {events:,} events in {verify_s:.2f} s = {per_million:.2f} s per million")
+        print(
+            f"verify: {events:,} events in {walked} chains in {verify_s:.2f} s = "
+            f"{per_million:.2f} s per million"
+        )
         print("(target: under 10 s per million)")
         return {
             "bench": "audit",
@@ -290,6 +314,7 @@ def run(sizes: Sizes, quick: bool) -> dict[str, Any]:
             "database": connection.vendor,
             "writes_each": count,
             "verify_events": events,
+            "verify_chains": walked,
             "quick": quick,
         }
 

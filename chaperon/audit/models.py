@@ -1,9 +1,15 @@
-"""The append-only, hash-chained audit log.
+"""The append-only, hash-chained audit log: one chain per organisation.
 
 Each event's ``hash`` is SHA-256 over a canonical encoding of its fields and the previous
-event's hash, so editing, deleting or reordering any event breaks the chain (``verify``).
-The application refuses updates and deletes here; database triggers refuse them too
-(migration 0002), and ``AuditChainHead`` remembers the last event so a removed tail shows.
+hash in its chain, so editing, deleting, reordering or moving any event breaks its chain
+(``verify``). Each organisation has its own chain, and events that belong to no organisation
+one of their own (``SYSTEM_CHAIN``), so that appends in one organisation never wait for
+another's. The application refuses updates and deletes here; database triggers refuse them
+too (migrations 0002, 0004, 0006), and ``AuditChainHead`` remembers each chain's last event so
+that a removed tail shows.
+
+The log written before chains were per organisation is kept exactly as it was, as the closed
+legacy segment (``LegacyAuditEvent``, ``LegacyChainHead``): see docs/audit.md.
 """
 
 import hashlib
@@ -16,10 +22,13 @@ from django.db import models
 from .actions import AuditAction
 
 GENESIS_HASH = "0" * 64
-ENCODING_VERSION = 1
+ENCODING_VERSION = 2
+LEGACY_ENCODING_VERSION = 1  # the legacy segment: one chain, no chain column
+SYSTEM_CHAIN = 0  # the chain of events that belong to no organisation
 
 # The stored columns the hash covers, in the order of the canonical encoding.
 CHAINED_COLUMNS = (
+    "chain",
     "seq",
     "occurred_at",
     "organisation_id",
@@ -61,7 +70,13 @@ def _number(value: object) -> str:
     return str(value) if type(value) is int else _string(str(value))
 
 
+def chain_of(organisation_id: int | None) -> int:
+    """The chain an event of this organisation (or of none) is appended to."""
+    return SYSTEM_CHAIN if organisation_id is None else organisation_id
+
+
 def encode_fields(
+    chain: int | None,
     seq: int,
     timestamp: str,
     organisation_id: int | None,
@@ -74,14 +89,21 @@ def encode_fields(
     data: str,
     prev_hash: str,
 ) -> bytes:
-    """The canonical encoding, given the time already as ``utc_timestamp`` writes it.
+    """The canonical encoding, given the time already as ``utc_timestamp`` writes it: the one
+    function that both ``record`` and ``verify`` hash.
 
     It is the compact JSON array (UTF-8, non-ASCII unescaped) of the encoding version and
     the ``CHAINED_COLUMNS`` in order, written out directly: ``verify`` runs this for every
     event, and it is several times faster than ``json.dumps`` while giving the same bytes.
+    ``chain`` None is the legacy segment's encoding (version 1), which had no chain column.
     """
+    head = (
+        f"[{LEGACY_ENCODING_VERSION},"
+        if chain is None
+        else f"[{ENCODING_VERSION},{_number(chain)},"
+    )
     return (
-        f"[{ENCODING_VERSION},{_number(seq)},{_string(timestamp)},"
+        f"{head}{_number(seq)},{_string(timestamp)},"
         f"{_number(organisation_id)},{_number(actor_id)},"
         f"{_string(actor_label)},{_string(action)},{_string(object_type)},{_string(object_id)},"
         f"{_string(reason)},{_string(data)},{_string(prev_hash)}]"
@@ -90,25 +112,17 @@ def encode_fields(
 
 def encode_row(row: tuple[Any, ...] | list[Any]) -> bytes:
     """The canonical encoding of one row of ``CHAINED_COLUMNS`` (the time as a datetime)."""
-    seq, occurred_at, *rest = row
-    return encode_fields(seq, utc_timestamp(occurred_at), *rest)
+    chain, seq, occurred_at, *rest = row
+    return encode_fields(chain, seq, utc_timestamp(occurred_at), *rest)
 
 
-def encoding_around_chain(row: tuple[Any, ...] | list[Any]) -> tuple[str, str, str]:
-    """The canonical encoding of an event whose ``seq`` and ``prev_hash`` are not known yet,
-    as (before seq, between seq and prev_hash, after prev_hash): joined with the decimal
-    ``seq`` and the hex ``prev_hash`` (neither needs escaping), it is ``encode_row``'s text.
-    ``row`` is the columns after ``seq`` and before ``prev_hash``."""
-    before = f"[{ENCODING_VERSION},"
-    text = encode_row([0, *row, ""]).decode()
-    between = text[len(before) + 1 : -3]
-    if text != f'{before}0{between}""]':
-        raise RuntimeError("the canonical encoding no longer has seq second and prev_hash last")
-    return before, between + '"', '"]'
+def row_hash(row: tuple[Any, ...] | list[Any]) -> str:
+    return hashlib.sha256(encode_row(row)).hexdigest()
 
 
 def canonical_encoding(
     *,
+    chain: int | None,
     seq: int,
     occurred_at: datetime,
     organisation_id: int | None,
@@ -125,6 +139,7 @@ def canonical_encoding(
     every stored chain."""
     return encode_row(
         (
+            chain,
             seq,
             occurred_at,
             organisation_id,
@@ -144,7 +159,7 @@ def chain_hash(**fields: Any) -> str:
     return hashlib.sha256(canonical_encoding(**fields)).hexdigest()
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be updated")
 
@@ -158,8 +173,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events cannot be updated")
 
 
-class AuditEvent(models.Model):
-    seq = models.BigIntegerField(primary_key=True)
+class _EventFields(models.Model):
+    """What every event holds, in the chains and in the legacy segment alike."""
+
     occurred_at = models.DateTimeField()
     organisation_id = models.BigIntegerField(null=True, db_index=True)
     actor_id = models.BigIntegerField(null=True)
@@ -171,17 +187,11 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     reason = models.TextField()
     data = models.TextField()
-    prev_hash = models.CharField(max_length=64, unique=True)
-    hash = models.CharField(max_length=64, unique=True)
 
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
-        ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -211,12 +221,74 @@ class AuditEvent(models.Model):
         return decoded
 
 
-class AuditChainHead(models.Model):
-    """One row: the last event's number and hash. Locking it serialises appends.
+class AuditEvent(_EventFields):
+    """One event of one chain. ``id`` orders the whole log as it was appended (it is not
+    chained); ``seq`` is the event's place in its chain: 1, 2, 3, ... with no gaps."""
 
-    ``prev_hash`` is the hash before the last event's: it lets PostgreSQL advance the head
-    and hand back both hashes in one statement.
+    id = models.BigAutoField(primary_key=True)
+    chain = models.BigIntegerField()  # the organisation's id, or SYSTEM_CHAIN
+    seq = models.BigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        db_table = "audit_event"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_event_object_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq"),
+            models.UniqueConstraint(fields=["chain", "prev_hash"], name="audit_event_chain_prev"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """One row per chain: its last event's number and hash. Appending to a chain locks its
+    row, and no other: organisations never wait for each other.
+
+    ``prev_hash`` is the hash before the last event's.
     """
+
+    chain = models.BigIntegerField(primary_key=True)  # the organisation's id, or SYSTEM_CHAIN
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        db_table = "audit_chain_head"
+
+    def __str__(self) -> str:
+        return f"head of chain {self.chain}: #{self.seq}"
+
+
+class LegacyAuditEvent(_EventFields):
+    """The log as it was written before each organisation had its own chain: one chain for
+    everyone, numbered by ``seq``, hashed with encoding version 1. It is closed: nothing is
+    appended to it any more, and it is verified as it was written (docs/audit.md)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        db_table = "audit_auditevent"
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"legacy #{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def chain_fields(self) -> dict[str, Any]:
+        return {"chain": None, **{column: getattr(self, column) for column in CHAINED_COLUMNS[1:]}}
+
+
+class LegacyChainHead(models.Model):
+    """The legacy segment's head: its last event's number and hash, as they were when each
+    organisation was given a chain of its own. It no longer moves."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
@@ -224,25 +296,31 @@ class AuditChainHead(models.Model):
     prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
+        db_table = "audit_auditchainhead"
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_single_head")]
 
     def __str__(self) -> str:
-        return f"head #{self.seq}"
+        return f"legacy head #{self.seq}"
 
 
 class AuditDigest(models.Model):
-    """The signed digest taken each day (UTC) and emailed to the safeguarding leads. This copy
-    only keeps the digest from being taken twice in a day: the anchor is the emailed copy,
-    outside the database (``digest.py``)."""
+    """The signed digest of one chain taken each day (UTC) and emailed to the safeguarding
+    leads. This copy only keeps the digest from being taken twice in a day: the anchor is the
+    emailed copy, outside the database (``digest.py``). ``chain`` is None for the digests
+    taken before each organisation had a chain of its own: they are of the legacy segment."""
 
-    day = models.DateField(unique=True)
+    day = models.DateField()
+    chain = models.BigIntegerField(null=True)
     seq = models.BigIntegerField()
     hash = models.CharField(max_length=64)
     text = models.TextField()
     taken_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-day"]
+        ordering = ["-day", "chain"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "chain"], name="audit_digest_one_a_day")
+        ]
 
     def __str__(self) -> str:
-        return f"digest of {self.day}: #{self.seq}"
+        return f"digest of {self.day}, chain {self.chain}: #{self.seq}"

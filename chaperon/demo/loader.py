@@ -82,6 +82,7 @@ def load_demo() -> tuple[Organisation, bool]:
                     last_name=last,
                     date_of_birth=born,
                     year_group=group,
+                    tutor_group=f"{group.removeprefix('Year ')}{'AB'[number % 2]}",
                     adult_at_risk=at_risk,
                     external_id=f"L{number:04d}",
                 )

@@ -275,10 +275,17 @@ def learner_list(request: HttpRequest, filters: Query[LearnerFilters]) -> QueryS
     dates of birth and adults at risk."""
     viewer = viewer_of(request)
     learners = selectors.learner_list_visible_to(
-        viewer, search=filters.search, year_group=filters.year_group
+        viewer,
+        search=filters.search,
+        year_group=filters.year_group,
+        tutor_group=filters.tutor_group,
     )
     # No search text in the log: it is often a name.
-    listed = {"searched": bool(filters.search), "year_group": filters.year_group}
+    listed = {
+        "searched": bool(filters.search),
+        "year_group": filters.year_group,
+        "tutor_group": filters.tutor_group,
+    }
     record(action=AuditAction.LEARNER_LIST_READ, actor=viewer, data=listed)
     return learners
 

@@ -123,6 +123,7 @@ class LearnerOut(Schema):
     date_of_birth: date
     adult_at_risk: bool
     year_group: str
+    tutor_group: str
     email: str
     site_id: int | None
 
@@ -163,6 +164,7 @@ class LearnerIn(Input):
     external_id: Line = ""
     adult_at_risk: bool = False
     year_group: Line = ""
+    tutor_group: Line = ""
     email: str = ""
     site_id: RecordId | None = None
 
@@ -174,6 +176,7 @@ class LearnerPatch(Input):
     external_id: Line = patch_field()
     adult_at_risk: bool = patch_field()
     year_group: Line = patch_field()
+    tutor_group: Line = patch_field()
     email: str = patch_field()
     site_id: RecordId | None = patch_field()
 
@@ -185,6 +188,7 @@ class LearnerFilters(Schema):
         f"At most {SEARCH_MAX_CHARACTERS} characters and {SEARCH_MAX_WORDS} words.",
     )
     year_group: Text = Field("", description="Exactly this year or group.")
+    tutor_group: Text = Field("", description="Exactly this tutor group.")
 
 
 class GuardianLearnerOut(Schema):

@@ -80,12 +80,16 @@ class SiteForm(ModelForm):
 class LearnerFilterForm(Form):
     q = forms.CharField(label="Search by name or id", required=False)
     year_group = forms.ChoiceField(label="Year or group", required=False)
+    tutor_group = forms.ChoiceField(label="Tutor group", required=False)
 
-    def __init__(self, *args: object, year_groups: list[str], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, year_groups: list[str], tutor_groups: list[str], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["year_group"]
-        if isinstance(field, forms.ChoiceField):
-            field.choices = [("", "All"), *[(group, group) for group in year_groups]]
+        for name, groups in (("year_group", year_groups), ("tutor_group", tutor_groups)):
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                field.choices = [("", "All"), *[(group, group) for group in groups]]
 
     def clean_q(self) -> str:
         search: str = self.cleaned_data["q"]
@@ -153,6 +157,9 @@ class LearnerForm(Form):
     last_name = _text("Last name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     date_of_birth = _date("Date of birth", required=True)
     year_group = _text("Year or group", 50, required=False, help_text="For example Year 7 or 10B.")
+    tutor_group = _text(
+        "Tutor group", 50, required=False, help_text="The registration group, for example 7B."
+    )
     adult_at_risk = forms.BooleanField(label="An adult at risk", required=False)
     email = forms.EmailField(
         label="The learner's own email address",

@@ -352,6 +352,8 @@ class Learner(OrganisationOwned):
     date_of_birth = models.DateField()
     adult_at_risk = models.BooleanField(default=False)
     year_group = models.CharField(max_length=50, blank=True, validators=[single_line])
+    # The registration or tutor group (7B, 10 Ash): the group a form tutor looks after.
+    tutor_group = models.CharField(max_length=50, blank=True, validators=[single_line])
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
     # The learner's own address, where the organisation uses one: session invitations go to it.
     email = models.EmailField(blank=True)
@@ -363,6 +365,12 @@ class Learner(OrganisationOwned):
                 fields=["organisation", "external_id"],
                 condition=~models.Q(external_id=""),
                 name="learner_external_id_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "last_name", "first_name", "id"],
+                name="learner_list_order",
             )
         ]
 

@@ -184,7 +184,7 @@ def learner_search_problem(search: str) -> str | None:
 
 
 def learner_list_visible_to(
-    viewer: User, *, search: str = "", year_group: str = ""
+    viewer: User, *, search: str = "", year_group: str = "", tutor_group: str = ""
 ) -> QuerySet[Learner]:
     """The viewer's learners, those matching every word of ``search`` when one is given."""
     require(viewer, Permission.VIEW_LEARNERS)
@@ -200,24 +200,36 @@ def learner_list_visible_to(
         )
     if year_group:
         learners = learners.filter(year_group=year_group)
+    if tutor_group:
+        learners = learners.filter(tutor_group=tutor_group)
     return learners
+
+
+def _groups_in(organisation_id: int, column: str) -> list[str]:
+    groups = (
+        Learner.objects.filter(organisation_id=organisation_id)
+        .exclude(**{column: ""})
+        .values_list(column, flat=True)
+        .distinct()
+        .order_by(column)
+    )
+    return list(groups)
 
 
 def year_groups_in(organisation_id: int) -> list[str]:
     """The organisation's years and groups, in order; the caller checks permission."""
-    groups = (
-        Learner.objects.filter(organisation_id=organisation_id)
-        .exclude(year_group="")
-        .values_list("year_group", flat=True)
-        .distinct()
-        .order_by("year_group")
-    )
-    return list(groups)
+    return _groups_in(organisation_id, "year_group")
 
 
 def year_groups_of(viewer: User) -> list[str]:
     require(viewer, Permission.VIEW_LEARNERS)
     return year_groups_in(viewer.organisation_id)
+
+
+def tutor_groups_of(viewer: User) -> list[str]:
+    """The tutor groups of the viewer's organisation, in order."""
+    require(viewer, Permission.VIEW_LEARNERS)
+    return _groups_in(viewer.organisation_id, "tutor_group")
 
 
 def learner_detail_for(viewer: User, learner_id: int) -> Learner:

@@ -66,13 +66,20 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def learner_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    form = LearnerFilterForm(request.GET or None, year_groups=selectors.year_groups_of(viewer))
+    form = LearnerFilterForm(
+        request.GET or None,
+        year_groups=selectors.year_groups_of(viewer),
+        tutor_groups=selectors.tutor_groups_of(viewer),
+    )
     learners = selectors.learner_list_visible_to(viewer)
     if form.is_bound and not form.is_valid():
         learners = learners.none()  # a search that cannot run shows its error, not everyone
     elif form.is_valid():
         learners = selectors.learner_list_visible_to(
-            viewer, search=form.cleaned_data["q"], year_group=form.cleaned_data["year_group"]
+            viewer,
+            search=form.cleaned_data["q"],
+            year_group=form.cleaned_data["year_group"],
+            tutor_group=form.cleaned_data["tutor_group"],
         )
     listing = page_of(learners.order_by("last_name", "first_name", "id"), request)
     return render(

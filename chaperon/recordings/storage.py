@@ -29,6 +29,12 @@ class OpenChunks(Protocol):
         no such chunk). A chunk longer than ``buffer`` is cut to it, and the length says so."""
         ...
 
+    def prefetch(self, index: int) -> bool:
+        """Chunk ``index`` is about to be read: True if the store has it on its way already
+        (or starts it, without waiting), False if the reader should read it ahead itself, on
+        a thread of its own."""
+        ...
+
     def close(self) -> None:
         """Release what reading held; closing twice is harmless."""
         ...
@@ -79,6 +85,9 @@ class ChunkByChunk:
         buffer[:copied] = memoryview(data)[:copied]
         return len(data)
 
+    def prefetch(self, index: int) -> bool:
+        return False  # each chunk is a request of its own: the reader reads ahead itself
+
     def close(self) -> None:
         pass
 
@@ -86,7 +95,12 @@ class ChunkByChunk:
 class TrackFile:
     """A local track's file, open while it is played: one descriptor for every chunk read, and
     the kernel told once that the reads go in order, so its read-ahead has the next chunks on
-    their way from the disk while this one is opened."""
+    their way from the disk while this one is opened. So ``prefetch`` has nothing to do: the
+    reader needs no thread of its own to read ahead. (Measured on the virtual disk here, a
+    fresh process reading a track's slots in order: plain ``preadv`` 0.16 to 0.2 s for 256
+    MiB at 0.1 ms of CPU per MiB, as fast as ``read``; handing each read to a helper thread
+    0.24 to 0.33 s at 0.25 to 0.6 ms; asking for the next two slots with
+    ``POSIX_FADV_WILLNEED`` before each read 0.3 to 0.7 s at 0.5 ms.)"""
 
     def __init__(self, path: Path, slot_size: int) -> None:
         self._slot_size = slot_size
@@ -112,6 +126,9 @@ class TrackFile:
                 break
             done += read
         return done
+
+    def prefetch(self, index: int) -> bool:
+        return True  # the kernel's read-ahead has it on its way
 
     def close(self) -> None:
         if self._file is not None:

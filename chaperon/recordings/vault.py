@@ -143,9 +143,12 @@ class TrackReader:
     The track's stored chunks are opened once, on the first read, and kept open until
     ``close`` (use the reader as a context manager; a media response closes it when it ends).
     Each chunk is read into one of two buffers reused from chunk to chunk and decrypted
-    straight from it. Reading a range in order (``iter_range``), the next chunk is read from the
-    store on a helper thread while this one is decrypted; both leave the GIL, so they overlap.
-    ``close`` may come from another thread: it waits for a read under way.
+    straight from it. Reading a range in order (``iter_range``), the next chunk is on its way
+    while this one is decrypted: for a local track file the kernel's read-ahead brings it
+    (``OpenChunks.prefetch``), with no thread and no hand-over per chunk, which cost more than
+    the read itself; a store that cannot prefetch has it read on a helper thread instead
+    (both leave the GIL, so they overlap). ``close`` may come from another
+    thread: it waits for a read under way.
     """
 
     def __init__(self, *, track: Track, cipher: AESGCM, store: ChunkStore) -> None:
@@ -258,6 +261,8 @@ class TrackReader:
         return chunks, 0, chunks.read_into(index, self._buffers[0])
 
     def _read_ahead(self, chunks: OpenChunks, index: int, slot: int) -> None:
+        if chunks.prefetch(index):
+            return  # on its way: the next ``_read`` finds it (mostly) in memory
         if self._helper is None:
             self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vault-read")
         read = self._helper.submit(chunks.read_into, index, self._buffers[slot])

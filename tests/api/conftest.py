@@ -81,12 +81,12 @@ def caller(cast: Cast, name: str) -> tuple[Api, User | None]:
 
 
 def last_seq() -> int:
-    event = AuditEvent.objects.order_by("-seq").first()
-    return event.seq if event else 0
+    event = AuditEvent.objects.order_by("-id").first()
+    return event.id if event else 0
 
 
 def events_since(seq: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(seq__gt=seq).order_by("seq"))
+    return list(AuditEvent.objects.filter(id__gt=seq).order_by("id"))
 
 
 PEOPLE_MODELS: tuple[type[Model], ...] = (

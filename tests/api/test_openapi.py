@@ -104,7 +104,7 @@ def test_paged_lists_take_limit_and_offset_and_give_items_and_count(db: None) ->
     document = _document()
     operation = document["paths"]["/api/learners"]["get"]
     names = {param["name"] for param in operation["parameters"]}
-    assert names == {"search", "year_group", "limit", "offset"}
+    assert names == {"search", "year_group", "tutor_group", "limit", "offset"}
     paged = document["components"]["schemas"]["PagedLearnerOut"]
     assert set(paged["required"]) == {"items", "count"}
 

@@ -44,13 +44,16 @@ def console_script() -> str:
     return str(Path(sys.executable).with_name("chaperon"))
 
 
-def record_events(count: int) -> list[AuditEvent]:
-    """``count`` ordinary events, as services write them."""
+CHAIN = 7  # the organisation ``record_events`` writes for, and so its chain
+
+
+def record_events(count: int, organisation_id: int = CHAIN) -> list[AuditEvent]:
+    """``count`` ordinary events of one organisation, as services write them."""
     actions = [AuditAction.LEARNER_VIEWED, AuditAction.SIGN_IN, AuditAction.STAFF_UPDATED]
     return [
         record(
             action=actions[number % len(actions)],
-            organisation_id=7,
+            organisation_id=organisation_id,
             actor_label=f"staff{number}@harbour-view.example",
             reason="weekly review" if number % 2 else "",
             data={"number": number},
@@ -64,21 +67,21 @@ def append_only_lifted() -> Iterator[None]:
     """Switch the append-only triggers off for a moment, as a database owner could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER USER")
             try:
                 yield
             finally:
-                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+                cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER USER")
             return
         cursor.execute(
             "SELECT name, sql FROM sqlite_master "
-            "WHERE type = 'trigger' AND tbl_name = 'audit_auditevent' ORDER BY name"
+            "WHERE type = 'trigger' AND tbl_name = 'audit_event' ORDER BY name"
         )
         triggers = cursor.fetchall()
         assert [name for name, _ in triggers] == [
-            "audit_event_append_at_end",
-            "audit_event_no_delete",
-            "audit_event_no_update",
+            "audit_chain_append_at_end",
+            "audit_chain_no_delete",
+            "audit_chain_no_update",
         ]
         for name, _ in triggers:
             cursor.execute(f"DROP TRIGGER {name}")
@@ -97,34 +100,36 @@ def tamper(*statements: str | tuple[str, list[Any]]) -> None:
             cursor.execute(sql, params)
 
 
-def rewritten_from(seq: int) -> list[tuple[dict[str, Any], str]]:
-    """Every event from ``seq`` on as someone rewriting the log would make it: its reason
-    changed and every hash recomputed so that the chain still holds. (fields, hash) each."""
+def rewritten_from(seq: int, chain: int = CHAIN) -> list[tuple[dict[str, Any], str]]:
+    """Every event of ``chain`` from ``seq`` on as someone rewriting the log would make it:
+    its reason changed and every hash recomputed so that the chain still holds. (fields,
+    hash) each."""
     rewritten = []
-    prev_hash = AuditEvent.objects.get(seq=seq - 1).hash
-    for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
+    prev_hash = AuditEvent.objects.get(chain=chain, seq=seq - 1).hash
+    for event in AuditEvent.objects.filter(chain=chain, seq__gte=seq).order_by("seq"):
         fields = dict(event.chain_fields(), reason="nothing to report", prev_hash=prev_hash)
         prev_hash = chain_hash(**fields)
         rewritten.append((fields, prev_hash))
     return rewritten
 
 
-def rewrite_from(seq: int) -> None:
-    """Rewrite the log from event ``seq`` on, chain head and all, with the triggers off:
+def rewrite_from(seq: int, chain: int = CHAIN) -> None:
+    """Rewrite ``chain`` from event ``seq`` on, chain head and all, with the triggers off:
     afterwards the chain is consistent and only an anchor outside the database shows it."""
-    rewritten = rewritten_from(seq)
+    rewritten = rewritten_from(seq, chain)
     statements: list[str | tuple[str, list[Any]]] = [
         (
-            "UPDATE audit_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
-            [fields["reason"], fields["prev_hash"], hash_, fields["seq"]],
+            "UPDATE audit_event SET reason = %s, prev_hash = %s, hash = %s "
+            "WHERE chain = %s AND seq = %s",
+            [fields["reason"], fields["prev_hash"], hash_, chain, fields["seq"]],
         )
         for fields, hash_ in rewritten
     ]
     last_fields, last_hash = rewritten[-1]
     statements.append(
         (
-            "UPDATE audit_auditchainhead SET hash = %s, prev_hash = %s WHERE id = 1",
-            [last_hash, last_fields["prev_hash"]],
+            "UPDATE audit_chain_head SET hash = %s, prev_hash = %s WHERE chain = %s",
+            [last_hash, last_fields["prev_hash"], chain],
         )
     )
     tamper(*statements)

@@ -61,12 +61,13 @@ def test_the_model_refuses_to_change_or_remove_events(
 
 
 RAW_CHANGES = {
-    "update a middle event": "UPDATE audit_auditevent SET reason = 'none' WHERE seq = 2",
-    "update every event": "UPDATE audit_auditevent SET organisation_id = 99",
-    "renumber an event": "UPDATE audit_auditevent SET seq = 100 WHERE seq = 3",
-    "delete a middle event": "DELETE FROM audit_auditevent WHERE seq = 2",
-    "delete the last event": "DELETE FROM audit_auditevent WHERE seq = 3",
-    "delete the newer events": "DELETE FROM audit_auditevent WHERE seq > 1",
+    "update a middle event": "UPDATE audit_event SET reason = 'none' WHERE seq = 2",
+    "update every event": "UPDATE audit_event SET organisation_id = 99",
+    "renumber an event": "UPDATE audit_event SET seq = 100 WHERE seq = 3",
+    "move an event to another chain": "UPDATE audit_event SET chain = 8 WHERE seq = 3",
+    "delete a middle event": "DELETE FROM audit_event WHERE seq = 2",
+    "delete the last event": "DELETE FROM audit_event WHERE seq = 3",
+    "delete the newer events": "DELETE FROM audit_event WHERE seq > 1",
 }
 
 
@@ -97,7 +98,7 @@ def test_on_postgresql_even_the_first_event_cannot_be_deleted(db: None) -> None:
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 1")
+        cursor.execute("DELETE FROM audit_event WHERE seq = 1")
 
     assert _snapshot() == before
 
@@ -108,10 +109,10 @@ def test_on_sqlite_only_the_oldest_event_can_be_deleted_and_verify_names_it(db: 
     record_events(3)
 
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 1")
+        cursor.execute("DELETE FROM audit_event WHERE seq = 1")
 
     assert AuditEvent.objects.count() == 2
-    assert verify_chain().problem == "event #1: missing (the next event is #2)"
+    assert verify_chain().problem == "organisation 7: event #1: missing (the next event is #2)"
 
 
 def test_emptying_the_whole_log_is_caught_by_the_chain_head(db: None) -> None:
@@ -120,9 +121,9 @@ def test_emptying_the_whole_log_is_caught_by_the_chain_head(db: None) -> None:
     emptying = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
 
     with connection.cursor() as cursor:
-        cursor.execute(f"{emptying} audit_auditevent")
+        cursor.execute(f"{emptying} audit_event")
 
     assert not AuditEvent.objects.exists()
     result = verify_chain()
     assert not result.ok
-    assert result.problem == "event #1: missing; the chain head records 3 events"
+    assert result.problem == "organisation 7: event #1: missing; the chain head records 3 events"

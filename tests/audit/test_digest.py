@@ -16,17 +16,17 @@ from django.test import override_settings
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.digest import (
     digest_key,
-    parse_digest,
+    parse_digests,
     read_digest_key,
     send_daily_digest,
     take_digest,
 )
-from chaperon.audit.models import AuditChainHead, AuditDigest, AuditEvent
+from chaperon.audit.models import SYSTEM_CHAIN, AuditChainHead, AuditDigest, AuditEvent
 from chaperon.audit.tasks import send_audit_digest_task
 from chaperon.core.keyfiles import write_key_file
 from chaperon.core.models import EmailDelivery
 from chaperon.core.scheduling import registered
-from tests.audit.conftest import record_events, rewrite_from, tamper
+from tests.audit.conftest import CHAIN, record_events, rewrite_from, tamper
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.clause("LOG-2")
@@ -53,56 +53,57 @@ def test_a_rewritten_log_passes_verify_but_fails_against_an_earlier_digest(
     db: None, tmp_path: Path
 ) -> None:
     record_events(8)
-    digest = saved(tmp_path, take_digest(digest_key(), now=MORNING).text())
+    digest = saved(tmp_path, take_digest(digest_key(), chain=CHAIN, now=MORNING).text())
     record_events(2)  # the log goes on after the digest
 
     rewrite_from(4)  # events 4 to 10 rewritten, every hash and the head made consistent
 
-    assert run_verify() == (0, "ok: 10 events\n")  # the chain alone cannot tell
+    assert run_verify() == (0, "ok: 10 events in 1 chain\n")  # the chain alone cannot tell
     assert run_verify("--digest", digest) == (
         1,
-        "broken: event #8: does not match the digest of 2026-03-02T06:00:04Z: the log was "
-        "rewritten up to this event or before it\n",
+        "broken: organisation 7: event #8: does not match the digest of 2026-03-02T06:00:04Z: "
+        "the chain was rewritten up to this event or before it\n",
     )
 
 
 def test_events_after_the_digest_are_not_damage(db: None, tmp_path: Path) -> None:
     record_events(5)
-    digest = saved(tmp_path, take_digest(digest_key(), now=MORNING).text())
+    digest = saved(tmp_path, take_digest(digest_key(), chain=CHAIN, now=MORNING).text())
     record_events(3)
 
     assert run_verify("--digest", digest) == (
         0,
-        "ok: 8 events; event #5 still matches the digest of 2026-03-02T06:00:04Z\n",
+        "ok: 8 events in 1 chain; organisation 7: event #5 still matches the digest of "
+        "2026-03-02T06:00:04Z\n",
     )
 
 
 def test_a_digest_newer_than_the_log_names_the_missing_event(db: None, tmp_path: Path) -> None:
     record_events(5)
-    text = take_digest(digest_key(), now=MORNING).text()
+    text = take_digest(digest_key(), chain=CHAIN, now=MORNING).text()
     # The log emptied and rebuilt shorter, as a database owner could: both tables emptied
     # with the triggers off, then three new events.
-    tamper("DELETE FROM audit_auditevent", "DELETE FROM audit_auditchainhead")
+    tamper("DELETE FROM audit_event", "DELETE FROM audit_chain_head")
     record_events(3)
 
-    assert run_verify() == (0, "ok: 3 events\n")
+    assert run_verify() == (0, "ok: 3 events in 1 chain\n")
     assert run_verify("--digest", saved(tmp_path, text)) == (
         1,
-        "broken: event #5: missing; the digest of 2026-03-02T06:00:04Z records it, and the "
-        "log now ends at event #3\n",
+        "broken: organisation 7: event #5: missing; the digest of 2026-03-02T06:00:04Z records "
+        "it, and the chain now ends at event #3\n",
     )
 
 
 def test_the_digest_can_be_given_as_its_text(db: None) -> None:
     record_events(2)
-    text = take_digest(digest_key(), now=MORNING).text()
+    text = take_digest(digest_key(), chain=CHAIN, now=MORNING).text()
 
     assert run_verify("--digest", text)[0] == 0
 
 
 def test_an_altered_digest_is_refused_with_exit_status_2(db: None, tmp_path: Path) -> None:
     record_events(4)
-    text = take_digest(digest_key(), now=MORNING).text()
+    text = take_digest(digest_key(), chain=CHAIN, now=MORNING).text()
     head = AuditEvent.objects.get(seq=4).hash
     # Someone who rewrote the log "updates" the digest to match: the signature no longer holds.
     altered = text.replace("events: 4", "events: 3").replace(
@@ -121,7 +122,7 @@ def test_a_digest_signed_with_another_key_is_refused(db: None, tmp_path: Path) -
     other_path = tmp_path / "other.key"
     write_key_file(other_path)
     other = read_digest_key(other_path)
-    text = take_digest(other, now=MORNING).text()
+    text = take_digest(other, chain=CHAIN, now=MORNING).text()
 
     status, out = run_verify("--digest", saved(tmp_path, text))
 
@@ -146,9 +147,18 @@ def test_the_digest_command_prints_a_signed_digest_of_the_head(db: None) -> None
     stdout = io.StringIO()
     call_command("audit", "digest", stdout=stdout)
 
-    digest = parse_digest(stdout.getvalue())
-    assert (digest.events, digest.head) == (3, AuditEvent.objects.get(seq=3).hash)
-    assert digest.key == digest_key().key_id
+    system, organisation = parse_digests(stdout.getvalue())  # every chain's head
+    assert (system.chain, system.events, system.head) == ("system", 0, "0" * 64)
+    assert (organisation.chain, organisation.events, organisation.head) == (
+        "organisation 7",
+        3,
+        AuditEvent.objects.get(seq=3).hash,
+    )
+    assert organisation.key == digest_key().key_id
+
+    stdout = io.StringIO()
+    call_command("audit", "digest", "--organisation", "7", stdout=stdout)
+    assert parse_digests(stdout.getvalue()) == [organisation]
 
 
 def _digest_emails() -> list[EmailDelivery]:
@@ -159,7 +169,8 @@ def test_the_digest_is_emailed_to_each_organisations_leads_once_a_day(
     cast: Cast, tmp_path: Path
 ) -> None:
     record_events(3)
-    head = AuditChainHead.objects.get().seq
+    head = AuditChainHead.objects.get(chain=cast.organisation.pk).seq
+    chains = {*AuditChainHead.objects.values_list("chain", flat=True), SYSTEM_CHAIN}
 
     assert send_daily_digest(now=MORNING) == 2  # the DSLs of both organisations
     assert send_daily_digest(now=MORNING + timedelta(hours=5)) == 0  # the same day: nothing
@@ -171,18 +182,25 @@ def test_the_digest_is_emailed_to_each_organisations_leads_once_a_day(
             (cast.outsider.email, cast.other_organisation.pk),
         ]
     )
-    assert AuditDigest.objects.count() == 1
+    # one a day for each chain
+    assert set(AuditDigest.objects.values_list("chain", flat=True)) == chains
+    assert AuditDigest.objects.count() == len(chains)
     sent = AuditEvent.objects.filter(action=AuditAction.AUDIT_DIGEST_SENT).get()
-    assert sent.details["emails"] == 2
+    assert sent.details == {"chains": len(chains), "emails": 2, "key": digest_key().key_id}
 
     # What the DSL keeps is enough to check the log: the whole email, saved as a file.
     email = next(d for d in deliveries if d.to == cast.dsl.email)
     assert email.subject == f"Audit log digest for 2 March 2026: event {head}"
     assert "Please keep this email" in email.text
-    assert run_verify("--digest", saved(tmp_path, email.text))[0] == 0
+    own, system = parse_digests(email.text)  # its own chain's, and the system chain's
+    assert (own.chain, own.events) == (f"organisation {cast.organisation.pk}", head)
+    assert system.chain == "system"
+    status, out = run_verify("--digest", saved(tmp_path, email.text))
+    assert status == 0, out
+    assert f"organisation {cast.organisation.pk}: event #{head} still matches" in out
 
     assert send_daily_digest(now=MORNING + timedelta(days=1)) == 2  # the next day
-    assert AuditDigest.objects.count() == 2
+    assert AuditDigest.objects.count() == 2 * len(chains)
 
 
 def test_the_periodic_task_sends_it_and_the_email_is_delivered(

@@ -134,9 +134,9 @@ def test_a_rolled_back_change_takes_its_event_and_the_head_with_it(db: None) -> 
 def test_an_emptied_database_starts_a_new_chain(db: None) -> None:
     record_events(2)
     emptying = (
-        ["TRUNCATE audit_auditevent, audit_auditchainhead"]
+        ["TRUNCATE audit_event, audit_chain_head"]
         if connection.vendor == "postgresql"
-        else ["DELETE FROM audit_auditevent", "DELETE FROM audit_auditchainhead"]
+        else ["DELETE FROM audit_event", "DELETE FROM audit_chain_head"]
     )
     with connection.cursor() as cursor:  # as a test runner's flush empties every table
         for sql in emptying:
@@ -173,20 +173,24 @@ _id = st.none() | st.integers(min_value=-(2**63), max_value=2**63 - 1)
 
 
 @given(
+    chain=st.none() | st.integers(min_value=0, max_value=2**63 - 1),
     seq=st.integers(min_value=1, max_value=2**63 - 1),
     organisation_id=_id,
     actor_id=_id,
     texts=st.lists(_text, min_size=7, max_size=7),
 )
 def test_the_encoding_is_compact_json(
-    seq: int, organisation_id: int | None, actor_id: int | None, texts: list[str]
+    chain: int | None, seq: int, organisation_id: int | None, actor_id: int | None, texts: list[str]
 ) -> None:
     timestamp = "2026-03-29T00:59:59.999999+00:00"
     label, action, object_type, object_id, reason, data, prev_hash = texts
     fields = [seq, timestamp, organisation_id, actor_id, *texts]
 
-    expected = json.dumps([1, *fields], ensure_ascii=False, separators=(",", ":")).encode()
+    # Version 2 names the chain; the legacy segment's version 1 had none.
+    version = [1] if chain is None else [2, chain]
+    expected = json.dumps([*version, *fields], ensure_ascii=False, separators=(",", ":")).encode()
     assert expected == encode_fields(
+        chain,
         seq,
         timestamp,
         organisation_id,

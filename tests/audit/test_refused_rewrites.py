@@ -39,7 +39,8 @@ def _run(sql: str, rows: list[list[Any]]) -> None:
             cursor.execute(sql, row)
         last = rows[-1]
         cursor.execute(
-            "UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [last[0], last[-1]]
+            "UPDATE audit_chain_head SET seq = %s, hash = %s WHERE chain = %s",
+            [last[1], last[-1], last[0]],
         )
 
 
@@ -56,7 +57,7 @@ def test_sqlite_insert_or_replace_cannot_rewrite_events(db: None, verb: str) -> 
     forged = _forged_from(3)
 
     with pytest.raises(DatabaseError, match="append-only"):
-        _run(f"{verb} INTO audit_auditevent ({COLUMNS}) VALUES ({PLACEHOLDERS})", forged)
+        _run(f"{verb} INTO audit_event ({COLUMNS}) VALUES ({PLACEHOLDERS})", forged)
 
     assert _snapshot() == before
     assert verify_chain().ok
@@ -77,8 +78,8 @@ def test_sqlite_replace_cannot_take_a_stored_events_rowid(db: None) -> None:
     ):
         # In the chain's place, but over the rowid of event 2: REPLACE would delete event 2.
         cursor.execute(
-            f"INSERT OR REPLACE INTO audit_auditevent (rowid, {COLUMNS}) "  # noqa: S608
-            f"VALUES ((SELECT rowid FROM audit_auditevent WHERE seq = 2), {PLACEHOLDERS})",
+            f"INSERT OR REPLACE INTO audit_event (rowid, {COLUMNS}) "  # noqa: S608
+            f"VALUES ((SELECT rowid FROM audit_event WHERE seq = 2), {PLACEHOLDERS})",
             row,
         )
 
@@ -95,8 +96,8 @@ def test_postgresql_on_conflict_do_update_cannot_rewrite_events(db: None) -> Non
 
     with pytest.raises(DatabaseError, match="append-only"):
         _run(
-            f"INSERT INTO audit_auditevent ({COLUMNS}) VALUES ({PLACEHOLDERS}) "  # noqa: S608
-            f"ON CONFLICT (seq) DO UPDATE SET {update}",
+            f"INSERT INTO audit_event ({COLUMNS}) VALUES ({PLACEHOLDERS}) "  # noqa: S608
+            f"ON CONFLICT (chain, seq) DO UPDATE SET {update}",
             forged,
         )
 
@@ -117,7 +118,7 @@ def test_postgresql_truncate_is_refused(db: None) -> None:
     ):
         # The test settings allow it for the runner's flush; a production session does not.
         cursor.execute("SET LOCAL chaperon.allow_audit_truncate = 'off'")
-        cursor.execute("TRUNCATE audit_auditevent, audit_auditchainhead")
+        cursor.execute("TRUNCATE audit_event, audit_chain_head")
 
     assert _snapshot() == before
 
@@ -142,7 +143,7 @@ def test_an_insert_that_does_not_follow_the_last_event_is_refused(db: None, plac
         connection.cursor() as cursor,
     ):
         cursor.execute(
-            f"INSERT INTO audit_auditevent ({COLUMNS}) VALUES ({PLACEHOLDERS})",  # noqa: S608
+            f"INSERT INTO audit_event ({COLUMNS}) VALUES ({PLACEHOLDERS})",  # noqa: S608
             _row(fields, chain_hash(**fields)),
         )
 
@@ -154,9 +155,9 @@ def test_appends_still_follow_the_chain_after_the_oldest_events_go(db: None) -> 
         pytest.skip("only SQLite lets the oldest event be deleted")
     record_events(3)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 1")
+        cursor.execute("DELETE FROM audit_event WHERE seq = 1")
 
     (event,) = record_events(1)
 
     assert event.seq == 4
-    assert verify_chain().problem == "event #1: missing (the next event is #2)"
+    assert verify_chain().problem == "organisation 7: event #1: missing (the next event is #2)"

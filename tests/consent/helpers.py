@@ -90,12 +90,12 @@ def clock_moved(by: timedelta) -> Iterator[datetime]:
 
 
 def audit_since(seq: int, *actions: str) -> list[AuditEvent]:
-    events = AuditEvent.objects.filter(seq__gt=seq)
+    events = AuditEvent.objects.filter(id__gt=seq)
     if actions:
         events = events.filter(action__in=actions)
-    return list(events.order_by("seq"))
+    return list(events.order_by("id"))
 
 
 def last_seq() -> int:
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     return last or 0

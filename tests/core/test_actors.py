@@ -65,7 +65,7 @@ def test_the_system_does_what_only_operators_do_and_a_person_may_not(cast: Cast)
 def test_the_public_stops_their_own_family_links_audited_by_the_link(cast: Cast) -> None:
     key = family_links_stop(actor=PUBLIC, guardian=cast.guardian)
     assert key.stopped_at is not None
-    event = AuditEvent.objects.filter(action=AuditAction.FAMILY_LINKS_STOPPED).latest("seq")
+    event = AuditEvent.objects.filter(action=AuditAction.FAMILY_LINKS_STOPPED).latest("id")
     assert (event.actor_id, event.actor_label) == (None, "family page link")
 
 
@@ -77,6 +77,6 @@ def test_the_rooms_audit_names_the_room_itself_and_those_who_came_by_invitation(
     learner = SimpleNamespace(user=None, invitation_id=41)
     audit(AuditAction.ROOM_ENDED, room, None)  # type: ignore[arg-type]
     audit(AuditAction.ROOM_ENDED, room, learner)  # type: ignore[arg-type]
-    by_room, by_learner = AuditEvent.objects.order_by("-seq")[:2][::-1]
+    by_room, by_learner = AuditEvent.objects.order_by("-id")[:2][::-1]
     assert (by_room.actor_id, by_room.actor_label) == (None, "system")
     assert (by_learner.actor_id, by_learner.actor_label) == (None, "invitation 41")

@@ -42,7 +42,7 @@ def test_a_good_file_is_imported_by_the_system_and_counted(cast: Cast, tmp_path:
     assert out == "Imported 2 rows: 2 added, 0 changed, 0 unchanged.\n"
     assert err == ""  # small files print no progress
     assert Learner.objects.filter(organisation=cast.organisation, external_id="L002").exists()
-    events = AuditEvent.objects.filter(seq__gt=since)
+    events = AuditEvent.objects.filter(id__gt=since)
     assert {(event.actor_id, event.actor_label) for event in events} == {(None, "system")}
     assert audit_actions(since)[-1] == AuditAction.PEOPLE_IMPORTED
 

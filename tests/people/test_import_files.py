@@ -67,11 +67,11 @@ def test_a_header_with_missing_unknown_or_repeated_columns_is_refused(cast: Cast
     assert problems(cast, text) == [
         "line 1, column surname: is not a column of a learners file; rename it or remove it "
         "(the columns are external_id, first_name, last_name, date_of_birth, year_group, "
-        "adult_at_risk, email)",
+        "tutor_group, adult_at_risk, email)",
         "line 1, column first_name: appears twice; keep one of them",
         "line 1, column dob: is not a column of a learners file; rename it or remove it "
         "(the columns are external_id, first_name, last_name, date_of_birth, year_group, "
-        "adult_at_risk, email)",
+        "tutor_group, adult_at_risk, email)",
         "line 1, column last_name: is missing; add a column with this name",
         "line 1, column date_of_birth: is missing; add a column with this name",
     ]

@@ -40,9 +40,9 @@ def csv_text(*lines: str) -> str:
 
 def audit_actions(since: int) -> list[str]:
     """The actions of the audit events after number ``since``, in order."""
-    return list(AuditEvent.objects.filter(seq__gt=since).values_list("action", flat=True))
+    return list(AuditEvent.objects.filter(id__gt=since).values_list("action", flat=True))
 
 
 def last_audit_seq() -> int:
-    event = AuditEvent.objects.order_by("-seq").first()
-    return event.seq if event else 0
+    event = AuditEvent.objects.order_by("-id").first()
+    return event.id if event else 0

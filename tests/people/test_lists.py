@@ -87,6 +87,19 @@ def test_learner_search_and_year_group(cast: Cast) -> None:
     assert "Ezra Stone</a>" in found and "Ezra Quinn</a>" not in found
 
 
+def test_learners_filtered_by_tutor_group_among_the_organisations_own(cast: Cast) -> None:
+    factories.learner(cast.organisation, first_name="Ada", last_name="Tarn", tutor_group="7B")
+    factories.learner(cast.organisation, first_name="Ben", last_name="Tarn", tutor_group="7C")
+    _learners(cast.other_organisation, 2, tutor_group="9Z")
+    client = signed_in(cast.dsl)
+    body = client.get("/learners/?tutor_group=7B").content.decode()
+    assert "Ada Tarn</a>" in body and "Ben Tarn</a>" not in body
+    assert "1 learner found" in body and '<option value="7C">7C</option>' in body
+    assert "9Z" not in body  # another organisation's group is not offered
+    refused = client.get("/learners/?tutor_group=9Z")
+    assert refused.status_code == 400 and "Pupil0000" not in refused.content.decode()
+
+
 def test_another_organisations_learners_never_show(cast: Cast) -> None:
     _learners(cast.other_organisation, 3, year_group="Year 7")
     client = signed_in(cast.dsl)

@@ -57,11 +57,14 @@ def _server_closes(response: Any) -> None:
 
 
 class _Spy:
-    """A store that notes each chunk read: which, and on which thread."""
+    """A store that notes each chunk read (which, and on which thread) and each prefetch;
+    ``prefetching`` False makes it a store that cannot prefetch (as object storage)."""
 
-    def __init__(self, store: ChunkStore) -> None:
+    def __init__(self, store: ChunkStore, *, prefetching: bool = True) -> None:
         self.store = store
+        self.prefetching = prefetching
         self.reads: list[tuple[int, str]] = []
+        self.prefetched: list[int] = []
         self.opened = 0
 
     def __getattr__(self, name: str) -> Any:
@@ -76,6 +79,12 @@ class _Spy:
             def read_into(self, index: int, buffer: memoryview) -> int:
                 spy.reads.append((index, threading.current_thread().name))
                 return chunks.read_into(index, buffer)
+
+            def prefetch(self, index: int) -> bool:
+                if not spy.prefetching:
+                    return False
+                spy.prefetched.append(index)
+                return chunks.prefetch(index)
 
             def close(self) -> None:
                 chunks.close()
@@ -108,9 +117,10 @@ def test_a_reader_keeps_one_file_open_until_it_is_closed(cast: Cast, vault_dir: 
     assert _open_descriptors(path) == 0
 
 
+@pytest.mark.parametrize("prefetching", [True, False], ids=["kernel prefetch", "helper thread"])
 @pytest.mark.django_db
 def test_reading_in_order_reads_the_next_chunk_meanwhile_and_nothing_past_the_range(
-    cast: Cast, vault_dir: Path
+    cast: Cast, vault_dir: Path, prefetching: bool
 ) -> None:
     data = media(FIVE_AND_A_BIT)
     recording = make_recording(cast, tracks=[data])
@@ -122,13 +132,16 @@ def test_reading_in_order_reads_the_next_chunk_meanwhile_and_nothing_past_the_ra
         (3 * CHUNK_SIZE, len(data) - 1),
     ]
     for start, end in cases:
-        spy = _Spy(LocalChunkStore(vault_dir))
+        spy = _Spy(LocalChunkStore(vault_dir), prefetching=prefetching)
         with TrackReader(track=track, cipher=cipher_of(recording), store=spy) as reader:
             assert b"".join(reader.iter_range(start, end)) == data[start : end + 1]
         wanted = list(range(start // CHUNK_SIZE, end // CHUNK_SIZE + 1))
         assert [index for index, _ in spy.reads] == wanted  # each once, in order, no further
         ahead = [index for index, thread in spy.reads if thread.startswith("vault-read")]
-        assert ahead == wanted[1:]  # all but the first read on the helper thread
+        if prefetching:  # the kernel asked for the next chunk; every read on this thread
+            assert (spy.prefetched, ahead) == (wanted[1:], [])
+        else:  # all but the first read on the helper thread
+            assert (spy.prefetched, ahead) == ([], wanted[1:])
         assert spy.opened == 1
     assert _open_descriptors(track_file(vault_dir, recording)) == 0
 
@@ -193,9 +206,14 @@ def test_open_chunks_reads_slots_and_objects_alike(tmp_path: Path) -> None:
         assert chunks.read_into(1, buffer) == 4 and bytes(buffer[:4]) == b"tail"
         assert chunks.read_into(0, buffer) == 10 and bytes(buffer[:10]) == b"0123456789"
         assert chunks.read_into(2, buffer) == 0  # no such chunk
+        # A local file asks the kernel to read ahead; an object store leaves it to the reader.
+        assert chunks.prefetch(1) is (store is local)
+        assert chunks.read_into(1, buffer) == 4 and bytes(buffer[:4]) == b"tail"
         chunks.close()
         chunks.close()
+        assert chunks.prefetch(0) is (store is local)  # closed: harmless
         assert store.open_chunks("nothing", 0).read_into(0, buffer) == 0
+        assert store.open_chunks("nothing", 0).prefetch(0) is (store is local)
     # An object longer than the buffer is cut to it, and its length says so.
     stored.append_chunk("abc", 0, 2, b"x" * 20)
     chunks = ChunkByChunk(stored, "abc", 0)

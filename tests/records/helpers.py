@@ -70,11 +70,11 @@ def clock_at(moment: datetime) -> Iterator[datetime]:
 
 
 def last_seq() -> int:
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def audit_since(seq: int, *actions: str) -> list[AuditEvent]:
-    events = AuditEvent.objects.filter(seq__gt=seq)
+    events = AuditEvent.objects.filter(id__gt=seq)
     if actions:
         events = events.filter(action__in=actions)
-    return list(events.order_by("seq"))
+    return list(events.order_by("id"))

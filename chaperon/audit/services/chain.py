@@ -1,6 +1,5 @@
 """Append to the audit log. Every service that changes state calls ``record`` in its transaction."""
 
-import hashlib
 import json
 from functools import cache
 from typing import Any
@@ -17,15 +16,15 @@ from ..models import (
     GENESIS_HASH,
     AuditChainHead,
     AuditEvent,
-    encode_row,
-    encoding_around_chain,
+    chain_of,
+    row_hash,
 )
 
 # The organisation model, named rather than imported: audit sits below every other app.
 ORGANISATION_MODEL = "people.organisation"
 
-# The columns ``record`` fills itself; the database or the chain supplies the rest.
-_OWN_COLUMNS = CHAINED_COLUMNS[1:-1]
+# The columns ``record`` fills itself; the chain supplies the rest.
+_OWN_COLUMNS = CHAINED_COLUMNS[2:-1]
 # A label can come from what someone typed (a failed sign-in): keep what fits.
 _LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length or 254
 
@@ -59,95 +58,72 @@ def _quoted(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in names)
 
 
-def _cast_type(column: str) -> str:
-    """The column's type for a parameter, without a length: a cast to varchar(n) would cut
-    a longer value short silently, after it was hashed whole."""
-    field = AuditEvent._meta.get_field(column)
-    return "text" if field.get_internal_type() == "CharField" else str(field.db_type(connection))
-
-
 @cache
-def _postgresql_append() -> str:
-    """One statement: advance the head, hashing in the database, and insert the event.
+def _statements() -> tuple[str, str, str, str]:
+    """(lock and advance the chain's head, create a missing head, set the head's hashes,
+    insert the event); on PostgreSQL the last two are one statement, one round trip fewer
+    ("" for the third).
 
-    Writers queue on the head row's lock; each then sees the head as the one before it left
-    it, so the chain cannot fork. The hash is SHA-256 over the canonical encoding, put
-    together from the text that ``encoding_around_chain`` made in Python.
+    The first statement locks the chain's head row, and only that row, until the
+    surrounding transaction ends (on SQLite the transaction already holds the write lock:
+    it begins IMMEDIATE). Writers to one chain queue there, and each sees the head as the
+    writer before it left it, so a chain cannot fork; writers to other chains do not wait.
     """
     head = connection.ops.quote_name(AuditChainHead._meta.db_table)
     event = connection.ops.quote_name(AuditEvent._meta.db_table)
-    casts = ", ".join(f"CAST(%s AS {_cast_type(column)})" for column in _OWN_COLUMNS)
-    return f"""
-        WITH head AS (
-            UPDATE {head} SET
-                seq = seq + 1,
-                prev_hash = hash,
-                hash = encode(sha256(convert_to(
-                    %s || (seq + 1)::text || %s || hash || %s, 'UTF8')), 'hex')
-            WHERE id = 1
-            RETURNING seq, prev_hash, hash
-        )
-        INSERT INTO {event} ({_quoted([*CHAINED_COLUMNS, "hash"])})
-        SELECT head.seq, {casts}, head.prev_hash, head.hash FROM head
-        RETURNING seq, prev_hash, hash
-    """  # noqa: S608
-
-
-@cache
-def _generic_append() -> tuple[str, str, str]:
-    """(advance the head, insert the event, set the head's hashes): the chain made in Python.
-
-    On SQLite the transaction already holds the write lock (it begins IMMEDIATE); the first
-    UPDATE takes it anyway, so a deferred transaction cannot read a head that moves."""
-    head = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    event = connection.ops.quote_name(AuditEvent._meta.db_table)
     placeholders = ", ".join(["%s"] * (len(CHAINED_COLUMNS) + 1))
+    set_hashes = f"UPDATE {head} SET prev_hash = %s, hash = %s WHERE chain = %s"  # noqa: S608
+    insert = (
+        f"INSERT INTO {event} ({_quoted([*CHAINED_COLUMNS, 'hash'])}) "  # noqa: S608
+        f"VALUES ({placeholders}) RETURNING id"
+    )
+    if connection.vendor == "postgresql":
+        return (
+            f"UPDATE {head} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash",  # noqa: S608
+            f"INSERT INTO {head} (chain, seq, hash, prev_hash) VALUES (%s, 0, %s, %s) "  # noqa: S608
+            "ON CONFLICT (chain) DO NOTHING",
+            "",
+            f"WITH moved AS ({set_hashes}) {insert}",
+        )
     return (
-        f"UPDATE {head} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",  # noqa: S608
-        f"INSERT INTO {event} ({_quoted([*CHAINED_COLUMNS, 'hash'])}) VALUES ({placeholders})",  # noqa: S608
-        f"UPDATE {head} SET prev_hash = %s, hash = %s WHERE id = 1",  # noqa: S608
+        f"UPDATE {head} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash",  # noqa: S608
+        f"INSERT INTO {head} (chain, seq, hash, prev_hash) VALUES (%s, 0, %s, %s) "  # noqa: S608
+        "ON CONFLICT (chain) DO NOTHING",
+        set_hashes,
+        insert,
     )
 
 
-def _append_postgresql(cursor: Any, row: list[Any]) -> tuple[int, str, str] | None:
-    before, between, after = encoding_around_chain(row)
-    cursor.execute(_postgresql_append(), [before, between, after, *row])
-    appended = cursor.fetchone()
-    return None if appended is None else (int(appended[0]), appended[1], appended[2])
-
-
-def _append_generic(cursor: Any, row: list[Any]) -> tuple[int, str, str] | None:
-    advance, insert, set_hashes = _generic_append()
-    cursor.execute(advance)
+def _lock_and_advance(cursor: Any, chain: int) -> tuple[int, str]:
+    """Lock the chain's head and move it on by one: (the new event's seq, its prev_hash).
+    A chain's first event makes its head, whoever gets there first."""
+    advance, create, _, _ = _statements()
+    cursor.execute(advance, [chain])
     head = cursor.fetchone()
     if head is None:
-        return None
-    seq, prev_hash = int(head[0]), str(head[1])
-    new_hash = hashlib.sha256(encode_row([seq, *row, prev_hash])).hexdigest()
-    stored = [seq, connection.ops.adapt_datetimefield_value(row[0]), *row[1:], prev_hash]
-    cursor.execute(insert, [*stored, new_hash])
-    cursor.execute(set_hashes, [prev_hash, new_hash])
-    return seq, prev_hash, new_hash
+        cursor.execute(create, [chain, GENESIS_HASH, GENESIS_HASH])
+        cursor.execute(advance, [chain])
+        head = cursor.fetchone()
+    if head is None:
+        raise RuntimeError(f"the head of audit chain {chain} could not be created")
+    return int(head[0]), str(head[1])
 
 
-def _append(row: list[Any]) -> tuple[int, str, str]:
-    """Chain ``row`` (the values of ``_OWN_COLUMNS``) to the head and insert it, inside the
-    caller's transaction. Returns (seq, prev_hash, hash)."""
-    append = _append_postgresql if connection.vendor == "postgresql" else _append_generic
+def _append(chain: int, row: list[Any]) -> tuple[int, int, str, str]:
+    """Chain ``row`` (the values of ``_OWN_COLUMNS``) to the chain's head and insert it,
+    inside the caller's transaction. Returns (id, seq, prev_hash, hash)."""
+    _, _, set_hashes, insert = _statements()
     with connection.cursor() as cursor:
-        appended = append(cursor, row)
-        if appended is None:
-            # A fresh (or flushed) database: make the head once, whoever gets there first.
-            table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-            cursor.execute(
-                f"INSERT INTO {table} (id, seq, hash, prev_hash) VALUES (1, 0, %s, %s) "  # noqa: S608
-                "ON CONFLICT (id) DO NOTHING",
-                [GENESIS_HASH, GENESIS_HASH],
-            )
-            appended = append(cursor, row)
-        if appended is None:
-            raise RuntimeError("the audit chain head could not be created")
-    return appended
+        seq, prev_hash = _lock_and_advance(cursor, chain)
+        new_hash = row_hash([chain, seq, *row, prev_hash])
+        stored = [chain, seq, connection.ops.adapt_datetimefield_value(row[0]), *row[1:]]
+        if set_hashes:
+            cursor.execute(set_hashes, [prev_hash, new_hash, chain])
+            cursor.execute(insert, [*stored, prev_hash, new_hash])
+        else:  # one statement: the head's hashes set as the event goes in
+            cursor.execute(insert, [prev_hash, new_hash, chain, *stored, prev_hash, new_hash])
+        (event_id,) = cursor.fetchone()
+    return int(event_id), seq, prev_hash, new_hash
 
 
 @logged
@@ -161,12 +137,13 @@ def record(
     data: dict[str, Any] | None = None,
     actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event, chained to the last. Call it inside the transaction of the change.
+    """Append one event to its organisation's chain (or, with no organisation, to the system
+    chain), after that chain's last. Call it inside the transaction of the change.
 
     ``organisation_id`` defaults to the object's organisation (the object itself if it is
     an organisation), or else the actor's. ``data`` holds small JSON-able facts (ids,
-    changed field names); no free-text personal data. Appends queue on the chain head
-    until the surrounding transaction ends, so record the event as the last write.
+    changed field names); no free-text personal data. Appends to one chain queue on its
+    head until the surrounding transaction ends, so record the event as the last write.
 
     ``actor`` is a person, ``SYSTEM`` (by default) or ``PUBLIC``, with ``actor_label`` saying
     how a member of the public came (a public page, a personal link). ``None``, from callers
@@ -181,6 +158,7 @@ def record(
     else:
         actor_id, label = actor.pk, actor_label or actor.get_username()
     event = AuditEvent(
+        chain=chain_of(organisation_id),
         occurred_at=timezone.now(),
         organisation_id=organisation_id,
         actor_id=actor_id,
@@ -193,8 +171,8 @@ def record(
     )
     # No savepoint when nested: a failed append must fail the whole change anyway.
     with transaction.atomic(savepoint=False):
-        event.seq, event.prev_hash, event.hash = _append(
-            [getattr(event, column) for column in _OWN_COLUMNS]
+        event.id, event.seq, event.prev_hash, event.hash = _append(
+            event.chain, [getattr(event, column) for column in _OWN_COLUMNS]
         )
     event._state.adding = False
     event._state.db = connection.alias

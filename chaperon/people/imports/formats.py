@@ -133,6 +133,12 @@ LEARNERS = FileFormat(
             "Year or group, as your organisation names it (Year 7, 10B, Adult learning).",
         ),
         Column(
+            "tutor_group",
+            False,
+            values.text(_max_length(Learner, "tutor_group")),
+            "Registration or tutor group (7B, 10 Ash).",
+        ),
+        Column(
             "adult_at_risk",
             False,
             values.parse_bool,

@@ -16,6 +16,7 @@ FIELDS = (
     "last_name",
     "date_of_birth",
     "year_group",
+    "tutor_group",
     "adult_at_risk",
     "email",
 )

@@ -26,6 +26,7 @@ LEARNER_FIELDS = (
     "date_of_birth",
     "adult_at_risk",
     "year_group",
+    "tutor_group",
     "site",
     "email",
 )

@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chaperon.audit.digest import (
@@ -9,12 +10,13 @@ from chaperon.audit.digest import (
     DigestError,
     check_signature,
     digest_key,
-    parse_digest,
+    parse_digests,
     read_digest_key,
-    take_digest,
+    take_digests,
     verify_against_digest,
 )
-from chaperon.audit.verify import Verification, verify_chain
+from chaperon.audit.models import SYSTEM_CHAIN
+from chaperon.audit.verify import Verification, chain_name, verify_chain
 from chaperon.core.keyfiles import write_key_file
 
 PROGRESS_EVERY = 100_000
@@ -24,6 +26,26 @@ EXIT_BAD_DIGEST = 2
 
 def _plain(text: str) -> str:
     return text  # progress is not an error: no red
+
+
+def _organisation(given: str | None) -> int | None:
+    """``--organisation``'s value: an organisation's id or slug, or 'system' for the chain of
+    events that belong to no organisation."""
+    if given is None:
+        return None
+    if given == "system":
+        return SYSTEM_CHAIN
+    if given.isdigit():
+        return int(given)
+    # Named, not imported: the audit app sits below the one that owns organisations.
+    organisation = apps.get_model("people", "Organisation")
+    found = organisation.objects.filter(slug=given).values_list("pk", flat=True).first()
+    if found is None:
+        raise CommandError(
+            f"--organisation: no organisation has the slug {given!r}; give its id or slug, "
+            "or 'system' for the events of no organisation"
+        )
+    return int(found)
 
 
 def _digest_source(given: str) -> str:
@@ -49,9 +71,15 @@ class Command(BaseCommand):
         verify = subcommands.add_parser(
             "verify",
             help=(
-                "Recompute the whole hash chain. Prints 'ok: N events' and exits 0, "
-                "or names the first bad event and exits 1."
+                "Recompute every hash chain (each organisation's, the system chain and the "
+                "legacy segment). Prints 'ok: N events in C chains' and exits 0, or names "
+                "the first bad event and exits 1."
             ),
+        )
+        verify.add_argument(
+            "--organisation",
+            metavar="ID_OR_SLUG",
+            help="verify only this organisation's chain ('system': the events of none)",
         )
         verify.add_argument(
             "--digest",
@@ -62,8 +90,13 @@ class Command(BaseCommand):
                 "if the digest cannot be read or its signature does not hold"
             ),
         )
-        subcommands.add_parser(
-            "digest", help="Print a signed digest of the chain head as it is now."
+        digest = subcommands.add_parser(
+            "digest", help="Print a signed digest of each chain's head as it is now."
+        )
+        digest.add_argument(
+            "--organisation",
+            metavar="ID_OR_SLUG",
+            help="only this organisation's chain ('system': the events of none)",
         )
         new_key = subcommands.add_parser(
             "new-key",
@@ -73,39 +106,50 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         if subcommand == "verify":
-            self.verify(options["digest"])
+            self.verify(options["digest"], _organisation(options["organisation"]))
         elif subcommand == "digest":
-            self.stdout.write(take_digest(digest_key()).text(), ending="")
+            digests = take_digests(
+                digest_key(), organisation=_organisation(options["organisation"])
+            )
+            self.stdout.write("".join(digest.text() for digest in digests), ending="")
         elif subcommand == "new-key":
             self.new_key(options["path"])
 
-    def verify(self, digest_given: str | None) -> None:
-        digest = None if digest_given is None else self.read_digest(digest_given)
-        result = self.walk()
-        if digest is not None:
-            result = verify_against_digest(digest, result)
+    def verify(self, digest_given: str | None, organisation: int | None) -> None:
+        digests = None if digest_given is None else self.read_digests(digest_given)
+        result = self.walk(organisation)
+        if digests is not None:
+            result = verify_against_digest(digests, result)
         if not result.ok:
             self.stdout.write(f"broken: {result.problem}")
             raise SystemExit(EXIT_BROKEN)
-        if digest is None:
-            self.stdout.write(f"ok: {result.events} events")
-        else:
-            self.stdout.write(
-                f"ok: {result.events} events; event #{digest.events} still matches the digest "
-                f"of {digest.taken}"
-            )
+        counted = f"{result.events} events in {result.chains} chain{'s' * (result.chains != 1)}"
+        if organisation is not None:
+            counted = f"{chain_name(organisation)}: {result.events} events"
+        if digests is None:
+            self.stdout.write(f"ok: {counted}")
+            return
+        matched = "; ".join(
+            f"{chain_name(digest.chain_key)}: event #{digest.events} still matches the digest "
+            f"of {digest.taken}"
+            for digest in digests
+        )
+        self.stdout.write(f"ok: {counted}; {matched}")
 
-    def read_digest(self, given: str) -> Digest:
-        """The digest, its signature checked; exits 2 with one line if it does not hold."""
+    def read_digests(self, given: str) -> list[Digest]:
+        """The digests, their signatures checked; exits 2 with one line if one does not
+        hold."""
         try:
-            digest = parse_digest(_digest_source(given))
-            check_signature(digest, digest_key().public)
+            digests = parse_digests(_digest_source(given))
+            public = digest_key().public
+            for digest in digests:
+                check_signature(digest, public)
         except DigestError as error:
             self.stdout.write(f"invalid digest: {error}")
             raise SystemExit(EXIT_BAD_DIGEST) from None
-        return digest
+        return digests
 
-    def walk(self) -> Verification:
+    def walk(self, organisation: int | None) -> Verification:
         show_progress = self.stderr.isatty()
         shown = 0
 
@@ -116,7 +160,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"\rchecked {count:,} events", style_func=_plain, ending="")
                 self.stderr.flush()
 
-        result = verify_chain(progress=progress)
+        result = verify_chain(progress=progress, organisation=organisation)
         if shown:
             self.stderr.write("", style_func=_plain)  # end the progress line
         return result
