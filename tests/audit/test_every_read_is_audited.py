@@ -409,5 +409,5 @@ def test_reading_a_guardian_names_them_in_the_event_and_keeps_no_search_words(ca
     viewed, listed = _events_since(since)
     assert (viewed.object_type, viewed.object_id) == ("people.guardian", str(cast.guardian.pk))
     assert viewed.organisation_id == cast.organisation.pk
-    assert listed.details == {"searched": True, "year_group": "Year 8"}
+    assert listed.details == {"searched": True, "year_group": "Year 8", "tutor_group": ""}
     assert "Alder" not in listed.data
