@@ -94,7 +94,7 @@ test-postgres: install-dev chromium nginx redis node postgres
 test: lint typecheck test-sqlite test-postgres
 
 bench: install-dev postgres chromium wrk
-	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers; do \
+	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers scale; do \
 	  DATABASE_URL=$(PG_URL) $(PY) bench/$$name.py --quick || exit 1; \
 	done
 

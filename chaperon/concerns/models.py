@@ -180,6 +180,8 @@ class Concern(OrganisationOwned):
         indexes = [
             models.Index(fields=["organisation", "status"], name="concern_org_status"),
             models.Index(fields=["status", "last_alerted_at"], name="concern_unacknowledged"),
+            # The few allegations about staff among an organisation's concerns (INC-10).
+            models.Index(fields=["organisation", "kind"], name="concern_org_kind"),
         ]
 
     def __str__(self) -> str:

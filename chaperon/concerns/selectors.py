@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -266,6 +266,11 @@ def concerns_raised_by(viewer: User, *, limit: int | None = None) -> list[Raised
     return [Raised(*row) for row in latest[:limit]]
 
 
+# The oldest concerns waiting to be acknowledged that the dashboard names; the rest are counted.
+DASHBOARD_WAITING_SHOWN = 10
+OPEN_STATUSES = [status for status in Status if status != Status.CLOSED]
+
+
 def dashboard_for(viewer: User) -> dict[str, Any] | None:
     """The dashboard panel: for the DSL and deputies, what waits; for anyone who raised a
     concern, where theirs stand; for every member of staff, the way to raise one."""
@@ -276,14 +281,21 @@ def dashboard_for(viewer: User) -> dict[str, Any] | None:
         "my_tasks": tasks_of(viewer),
     }
     if handles_any(viewer):
-        open_cases = visible_concerns(viewer).exclude(status=Status.CLOSED)
-        context["waiting"] = list(open_cases.filter(status=Status.RAISED).order_by("created_at"))
+        # The statuses named rather than "not closed": the (organisation, status) index finds
+        # the open cases without reading every closed one.
+        open_cases = visible_concerns(viewer).filter(status__in=OPEN_STATUSES)
+        waiting = open_cases.filter(status=Status.RAISED).order_by("created_at", "id")
+        context["waiting"] = list(waiting[:DASHBOARD_WAITING_SHOWN])
         context["overdue_steps"] = list(
             ConcernStep.objects.filter(
                 concern__in=open_cases, done_at__isnull=True, due_at__lt=timezone.now()
             ).select_related("concern", "owner")[:10]
         )
-        context["open_count"] = open_cases.count()
+        counts = open_cases.aggregate(
+            open=Count("pk"), waiting=Count("pk", filter=Q(status=Status.RAISED))
+        )
+        context["open_count"] = counts["open"]
+        context["waiting_count"] = counts["waiting"]
         context["handles"] = True
     return context
 
@@ -294,7 +306,7 @@ def allegations_hidden_from(viewer: User) -> list[int]:
     case exists."""
     return list(
         Concern.objects.filter(organisation_id=viewer.organisation_id, kind=ConcernKind.ALLEGATION)
-        .exclude(pk__in=visible_concerns(viewer).values("pk"))
+        .exclude(pk__in=visible_concerns(viewer).filter(kind=ConcernKind.ALLEGATION).values("pk"))
         .values_list("pk", flat=True)
     )
 

@@ -71,3 +71,41 @@ def last_day_not_current(organisation: Organisation, years: int, today: date) ->
 
 def needs_attention(facts: list[Fact]) -> bool:
     return any(fact.status != Status.CURRENT for fact in facts)
+
+
+def last_done_before(valid_until: date, years: int) -> date:
+    """The latest day a check can have been done for it to lapse before ``valid_until``: a
+    check done on day ``d`` is valid until ``add_years(d, years)``, which never goes back as
+    ``d`` goes forward, so "valid until before X" is "done on or before this day". It lets the
+    database count statuses with plain date comparisons, by the same rule as ``staff_facts``."""
+    day = add_years(valid_until, -years)
+    while add_years(day, years) >= valid_until:
+        day -= timedelta(days=1)
+    while add_years(day + timedelta(days=1), years) < valid_until:
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class StatusBounds:
+    """A check done on or before ``expired_by`` has expired; one done after it and on or
+    before ``expiring_by`` is expiring; a later one is current."""
+
+    expired_by: date
+    expiring_by: date
+
+
+def status_bounds(years: int, *, organisation: Organisation, today: date) -> StatusBounds:
+    return StatusBounds(
+        expired_by=last_done_before(today, years),
+        expiring_by=last_day_not_current(organisation, years, today),
+    )
+
+
+# Each check: the StaffMember field holding the day it was done, and the Organisation field
+# saying how many years it stays valid.
+CHECK_FIELDS = {
+    "dbs": ("dbs_checked_on", "dbs_valid_years"),
+    "training": ("safeguarding_training_on", "training_valid_years"),
+    "aup": ("aup_signed_on", "aup_valid_years"),
+}

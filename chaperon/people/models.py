@@ -244,10 +244,16 @@ class User(AbstractBaseUser):
     def roles(self) -> frozenset[str]:
         cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
         if cached is None:
-            staff = StaffMember.objects.filter(user=self).first()
+            staff = self.staff_record()
             cached = staff.role_set if staff else frozenset()
             self._roles_cache = cached
         return cached
+
+    def staff_record(self) -> "StaffMember | None":
+        """The user's staff record (None for anyone else), read once per request."""
+        if not hasattr(self, "_staff_record_cache"):
+            self._staff_record_cache = StaffMember.objects.filter(user=self).first()
+        return self._staff_record_cache
 
     @property
     def needs_second_factor(self) -> bool:

@@ -13,7 +13,14 @@ from chaperon.audit.services import record
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.pure.dates import add_years
 
-from .compliance import Fact, last_day_not_current, needs_attention, staff_facts
+from .compliance import (
+    CHECK_FIELDS,
+    Fact,
+    last_day_not_current,
+    needs_attention,
+    staff_facts,
+    status_bounds,
+)
 from .emails import normalise_email
 from .models import (
     Guardian,
@@ -126,15 +133,33 @@ def staff_compliance_of(viewer: User, staff: Iterable[StaffMember]) -> list[Staf
 
 
 def compliance_summary_for(viewer: User) -> dict[str, int]:
-    """How many staff have each fact current, expiring, expired or missing: figures, no names."""
+    """How many staff have each fact current, expiring, expired or missing, and how many staff
+    need attention: figures, no names. One query counted by the database, whatever the number
+    of staff, so always as current as the records themselves: nothing is kept to go stale."""
     require(viewer, Permission.VIEW_COMPLIANCE_SUMMARY)
-    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    organisation = viewer.organisation  # read with the signed-in user
     today = organisation_today(organisation)
-    summary = {"staff": 0, "current": 0, "expiring": 0, "expired": 0, "missing": 0}
-    for staff in StaffMember.objects.filter(organisation_id=viewer.organisation_id):
-        summary["staff"] += 1
-        for fact in staff_facts(staff, organisation=organisation, today=today):
-            summary[fact.status.value] += 1
+    counts: dict[str, Count] = {"staff": Count("pk")}
+    not_current = Q()
+    for key, (field, years_field) in CHECK_FIELDS.items():
+        bounds = status_bounds(
+            getattr(organisation, years_field), organisation=organisation, today=today
+        )
+        missing = Q(**{f"{field}__isnull": True})
+        expired = Q(**{f"{field}__lte": bounds.expired_by})
+        expiring = Q(**{f"{field}__gt": bounds.expired_by, f"{field}__lte": bounds.expiring_by})
+        counts[f"{key}_missing"] = Count("pk", filter=missing)
+        counts[f"{key}_expired"] = Count("pk", filter=expired)
+        counts[f"{key}_expiring"] = Count("pk", filter=expiring)
+        not_current |= missing | Q(**{f"{field}__lte": bounds.expiring_by})
+    counts["attention"] = Count("pk", filter=not_current)
+    found = StaffMember.objects.filter(organisation_id=viewer.organisation_id).aggregate(**counts)
+    summary = {"staff": found["staff"], "attention": found["attention"]}
+    for status in ("missing", "expired", "expiring"):
+        summary[status] = sum(found[f"{key}_{status}"] for key in CHECK_FIELDS)
+    summary["current"] = found["staff"] * len(CHECK_FIELDS) - sum(
+        summary[status] for status in ("missing", "expired", "expiring")
+    )
     return summary
 
 
@@ -252,10 +277,10 @@ def guardian_list_visible_to(viewer: User) -> QuerySet[Guardian]:
 
 def own_compliance(viewer: User) -> list[Fact]:
     """The viewer's own DBS, training and agreement status (empty for non-staff)."""
-    staff = StaffMember.objects.filter(user=viewer).first()
+    staff = viewer.staff_record()
     if staff is None:
         return []
-    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    organisation = viewer.organisation  # read with the signed-in user
     return staff_facts(staff, organisation=organisation, today=organisation_today(organisation))
 
 

@@ -29,7 +29,10 @@ RECENT_LIMIT = 20
 def _visible(viewer: User) -> QuerySet[Session]:
     sessions = Session.objects.filter(organisation_id=viewer.organisation_id)
     if not oversees(viewer):
-        sessions = sessions.filter(Q(organiser=viewer) | Q(staff=viewer)).distinct()
+        # A subquery, not a join: no DISTINCT over the organisation's sessions, and each side
+        # is read through its own index (the organiser's, the staff table's user column).
+        taking_part = Session.staff.through.objects.filter(user=viewer).values("session_id")
+        sessions = sessions.filter(Q(organiser=viewer) | Q(pk__in=taking_part))
     return sessions
 
 
@@ -106,7 +109,12 @@ def recent_sessions_for(viewer: User) -> list[Session]:
 
 
 def flagged_sessions_for(viewer: User) -> QuerySet[Session]:
-    return session_list_visible_to(viewer).filter(
+    return flagged_among(session_list_visible_to(viewer))
+
+
+def flagged_among(upcoming: QuerySet[Session]) -> QuerySet[Session]:
+    """Those of ``upcoming`` (from ``session_list_visible_to``) no longer allowed."""
+    return upcoming.filter(
         flagged=True, status__in=[SessionStatus.BOOKED, SessionStatus.AWAITING_EXCEPTION]
     )
 
