@@ -16,7 +16,6 @@ from .models import (
     Site,
 )
 from .roles import Role
-from .selectors import learner_search_problem
 
 
 class OrganisationSettingsForm(ModelForm):
@@ -75,28 +74,6 @@ class SiteForm(ModelForm):
         fields = ["name", "address"]
         labels = {"name": "Site name", "address": "Address"}
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
-
-
-class LearnerFilterForm(Form):
-    q = forms.CharField(label="Search by name or id", required=False)
-    year_group = forms.ChoiceField(label="Year or group", required=False)
-    tutor_group = forms.ChoiceField(label="Tutor group", required=False)
-
-    def __init__(
-        self, *args: object, year_groups: list[str], tutor_groups: list[str], **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for name, groups in (("year_group", year_groups), ("tutor_group", tutor_groups)):
-            field = self.fields[name]
-            if isinstance(field, forms.ChoiceField):
-                field.choices = [("", "All"), *[(group, group) for group in groups]]
-
-    def clean_q(self) -> str:
-        search: str = self.cleaned_data["q"]
-        problem = learner_search_problem(search)
-        if problem is not None:
-            raise forms.ValidationError(f"Your search {problem}.")
-        return search
 
 
 # Forms for the people services. Plain forms, not model forms: the services validate the

@@ -13,8 +13,8 @@ from chaperon.core.pagination import page_of
 from chaperon.core.panels import panels_for
 
 from . import selectors, services
-from .filters import StaffFilterForm
-from .forms import LearnerFilterForm, OrganisationSettingsForm, SiteForm
+from .filters import LearnerFilterForm, StaffFilterForm
+from .forms import OrganisationSettingsForm, SiteForm
 from .permissions import can, viewer_of
 from .roles import Permission, Role
 
