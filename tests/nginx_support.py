@@ -4,17 +4,15 @@ And the ASGI server as its own process, as ``chaperon serve`` starts it."""
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.serve_support import ROOT, free_port
+from tests.serve_support import Process, free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -33,43 +31,6 @@ def wait_for_port(port: int, what: str, alive: subprocess.Popen[str], log: str =
         if alive.poll() is not None or time.monotonic() > deadline:
             pytest.fail(f"{what} never listened on {port}:\n{log}")
         time.sleep(0.1)
-
-
-class Process:
-    """A child process whose output is collected as it comes."""
-
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter or Debian's nginx)
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self._reader.join(timeout=5)
 
 
 def asgi_process(env: dict[str, str]) -> tuple[Process, int]:

@@ -86,7 +86,47 @@ def own_postgres_database(suffix: str) -> Iterator[tuple[str, psycopg.Connection
         admin.close()
 
 
-class Server:
+class Process:
+    """A child process in a session of its own, its output collected as it comes."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter, or Debian's nginx)
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def stop(self, how: signal.Signals = signal.SIGTERM, *, timeout: float = 20) -> int:
+        """Ask it to stop (``how``), and kill its whole session if it has not within
+        ``timeout`` seconds; its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(how)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            code = self.process.wait(timeout=30)
+        self._reader.join(timeout=5)
+        return code
+
+
+class Server(Process):
     """``chaperon serve`` in the background. ``env`` is added to a clean environment (no
     DJANGO_* or DATABASE_URL of the test run's own)."""
 
@@ -107,29 +147,8 @@ class Server:
         environment["CHAPERON_VAR_DIR"] = str(var_dir)
         environment.update(env or {})
         self.port = port
-        self.lines: list[str] = []
         command = [str(CHAPERON), "serve", "--port", str(port), *(["--demo"] if demo else [])]
-        command += args
-        self.process = subprocess.Popen(  # noqa: S603
-            command,
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
+        super().__init__([*command, *args], environment)
 
     def wait_for(self, text: str, seconds: float = 120, *, count: int = 1) -> None:
         deadline = time.monotonic() + seconds
@@ -193,13 +212,6 @@ class Server:
         os.kill(pid, signal.SIGKILL)
         return pid
 
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-        try:
-            code = self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            code = self.process.wait(timeout=30)
-        self._reader.join(timeout=5)
-        return code
+    def stop(self, how: signal.Signals = signal.SIGINT, *, timeout: float = 60) -> int:
+        """Ctrl-C, as an operator stops it, and time to stop its children."""
+        return super().stop(how, timeout=timeout)

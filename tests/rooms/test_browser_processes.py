@@ -13,7 +13,8 @@ from django.db import connection
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import Cast
-from tests.nginx_support import Process, asgi_process, nginx
+from tests.nginx_support import asgi_process, nginx
+from tests.serve_support import Process
 
 from .browsing import admit_and_agree, host_page, phone_context, receiving, start
 from .conftest import DOOR_OPEN_FOR_WEEKS
