@@ -1,6 +1,7 @@
 """``chaperon serve`` in a test: the real command, on a free port, with its own data directory
 (and, if given, its own database), its output collected as it comes."""
 
+import asyncio
 import http.cookiejar
 import json
 import os
@@ -13,7 +14,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,14 @@ def own_postgres_database(suffix: str) -> Iterator[tuple[str, psycopg.Connection
         admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def run_async[T](coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own: once a browser test has started Playwright, its
+    event loop runs on the main thread for the rest of the test session, and ``asyncio.run``
+    refuses to start another there."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Process:

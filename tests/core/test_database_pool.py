@@ -18,7 +18,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 from websockets.typing import Origin
 
-from tests.serve_support import Server, free_port, own_postgres_database, wait_until
+from tests.serve_support import Server, free_port, own_postgres_database, run_async, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -119,7 +119,7 @@ def test_sequential_and_concurrent_requests_leave_no_more_connections_than_the_p
     with Watch(admin, name) as concurrent:
         with ThreadPoolExecutor(max_workers=len(paths)) as pool:
             statuses = list(pool.map(lambda path: _page(server, path), paths))
-        asyncio.run(_handshakes(server.port, 100))
+        run_async(_handshakes(server.port, 100))
     assert len(statuses) == 200 and 500 not in statuses
     assert concurrent.most <= MOST, concurrent.most
     # The WebSocket handshakes were served, each reading its session on a thread of its own.

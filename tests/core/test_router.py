@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from chaperon.core.router import Backend, Router, parse_head
-from tests.serve_support import free_port
+from tests.serve_support import free_port, run_async
 
 LIVENESS = 20  # seconds before a stuck exchange fails the test (never reached when it works)
 
@@ -76,7 +76,7 @@ def _run(scenario: Callable[..., Awaitable[None]], *, trusted: tuple[str, ...] =
             for server in (front, *servers):
                 server.close()
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_http_goes_to_the_wsgi_server_with_the_client_address_it_connected_from() -> None:
@@ -203,4 +203,4 @@ def test_a_server_that_does_not_answer_gives_502() -> None:
             front.close()
         assert answer.startswith(b"HTTP/1.1 502")
 
-    asyncio.run(main())
+    run_async(main())
