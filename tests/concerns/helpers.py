@@ -73,12 +73,15 @@ def immediate_risk() -> Answers:
 
 
 def pdf_text(content: bytes) -> str:
-    """The text drawn on the pages of a PDF made by fpdf2, in drawing order."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.DOTALL)
+    """The text drawn on the pages of a PDF made by fpdf2, in drawing order.
+
+    fpdf2 writes each stream as "stream\\n", the data, "\\nendstream": the data itself may end
+    with a carriage return (compressed bytes are any bytes), which must stay with the data."""
+    streams = re.findall(rb"stream\r?\n(.*?)\nendstream", content, re.DOTALL)
     shown: list[str] = []
     for stream in streams:
         try:
-            data = zlib.decompress(stream)
+            data = zlib.decompressobj().decompress(stream)
         except zlib.error:
             data = stream
         for match in re.finditer(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data):
