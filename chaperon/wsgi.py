@@ -12,5 +12,9 @@ django_application = get_wsgi_application()
 
 # Imported once Django is set up. /healthz is answered before the middleware.
 from chaperon.core.health_wsgi import HealthFirst  # noqa: E402
+from chaperon.core.warm import warm_up  # noqa: E402
+
+# Under gunicorn's --preload this runs once, before the workers are forked (core/warm.py).
+warm_up()
 
 application = HealthFirst(django_application)
