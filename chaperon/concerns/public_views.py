@@ -70,6 +70,22 @@ def _blank_fields(form_class: type[ReportForm]) -> SafeString:
     return mark_safe(fields)  # noqa: S308  # drawn by the template engine, which escapes
 
 
+def _blank_form_page(
+    request: HttpRequest,
+    form_class: type[ReportForm],
+    *,
+    organisation: Organisation,
+    template_context: dict[str, Any],
+) -> HttpResponse:
+    """The empty form, as every visitor first sees it: no form object is made for it."""
+    return _page(
+        request,
+        "concerns/public/report.html",
+        {"form": None, "blank_fields": _blank_fields(form_class), **template_context},
+        organisation=organisation,
+    )
+
+
 def _take(
     request: HttpRequest,
     form: ReportForm,
@@ -78,10 +94,10 @@ def _take(
     invitation: Invitation | None,
     template_context: dict[str, Any],
 ) -> HttpResponse:
-    """Validate and raise; on success the reference page, otherwise the form again."""
-    if request.method == "POST":
-        refuse_oversized(request, form)
-    if request.method == "POST" and form.is_valid():
+    """Validate what was sent and raise; on success the reference page, otherwise the form
+    again with what was typed and its errors."""
+    refuse_oversized(request, form)
+    if form.is_valid():
         try:
             with transaction.atomic():
                 if not ratelimit.take_report(request):
@@ -104,11 +120,7 @@ def _take(
     return _page(
         request,
         "concerns/public/report.html",
-        {
-            "form": form,
-            "blank_fields": None if form.is_bound else _blank_fields(type(form)),
-            **template_context,
-        },
+        {"form": form, "blank_fields": None, **template_context},
         organisation=organisation,
         status=form_status(form),
     )
@@ -196,12 +208,13 @@ def for_organisation(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         raise Http404("No such organisation.")
-    if request.method == "POST" and ratelimit.over_limit(request):
+    if request.method == "GET":
+        return _blank_form_page(
+            request, PublicReportForm, organisation=organisation, template_context={}
+        )
+    if ratelimit.over_limit(request):
         return _limited(request, organisation)
-    form = PublicReportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
+    form = PublicReportForm(request.POST, request.FILES)
     return _take(request, form, organisation=organisation, invitation=None, template_context={})
 
 
@@ -223,16 +236,14 @@ def from_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
     organisation = invitation.session.organisation
     emergency.remember_contacts(organisation, invitation_token=token)
-    if request.method == "POST" and ratelimit.over_limit(request):
+    context = {"reporter_name": invitation.display_name, "from_session": True}
+    if request.method == "GET":
+        return _blank_form_page(
+            request, InvitationReportForm, organisation=organisation, template_context=context
+        )
+    if ratelimit.over_limit(request):
         return _limited(request, organisation)
-    form = InvitationReportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
+    form = InvitationReportForm(request.POST, request.FILES)
     return _take(
-        request,
-        form,
-        organisation=organisation,
-        invitation=invitation,
-        template_context={"reporter_name": invitation.display_name, "from_session": True},
+        request, form, organisation=organisation, invitation=invitation, template_context=context
     )
