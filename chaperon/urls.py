@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from chaperon.api.urls import api
 from chaperon.core import views as core_views
 from chaperon.demo import views as demo_views
+from chaperon.governance import views as governance_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="people:dashboard", permanent=False)),
@@ -23,5 +24,7 @@ urlpatterns = [
     path("email/", include("chaperon.deliveries.urls")),
     path("family/", include("chaperon.families.urls")),
     path("trusts/", include("chaperon.trusts.urls")),
+    path("governance/", include("chaperon.governance.urls")),
+    path("contacts/<slug:slug>/", governance_views.public_contacts, name="contacts"),
     path("", include("chaperon.people.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from chaperon.governance.models import Post
 from chaperon.people.roles import Role, TrustRole
 
 ORGANISATION_NAME = "Larkspur Community School"
@@ -30,6 +31,20 @@ STAFF: list[tuple[str, str, list[str], str, int | None, int | None, int | None]]
     ("Ruth Calloway", "office", [Role.ADMINISTRATOR], "School business manager", 24, 7, 7),
     ("Jonah Fairweather", "ict", [Role.ICT], "Network manager", 18, 9, 9),
     ("Alma Rookwood", "governor", [Role.BOARD], "Safeguarding governor", 26, 10, 10),
+]
+
+# The safeguarding team's posts (ORG-1), by the sign-in name of the member of staff.
+TEAM_POSTS: list[tuple[str, Post]] = [
+    ("governor", Post.CHAMPION),
+    ("dsl", Post.ONLINE_SAFETY_GROUP),
+    ("head", Post.ONLINE_SAFETY_GROUP),
+    ("ict", Post.ONLINE_SAFETY_GROUP),
+    ("ict", Post.ICT_LEAD),
+]
+# What the contacts page publishes for them (fictional numbers).
+PUBLISHED_CONTACTS = [
+    ("dsl", "Telephone 01632 960000, extension 201 (08:30 to 17:00)"),
+    ("deputy", "Telephone 01632 960000, extension 202 (08:30 to 17:00)"),
 ]
 
 # (first name, last name, date of birth, year group, adult at risk)

@@ -14,6 +14,7 @@ from chaperon.people.models import Learner, Organisation, User
 
 from . import data
 from .activity import add_activity
+from .team import add_team
 from .trust import add_trust
 
 
@@ -106,6 +107,7 @@ def load_demo() -> tuple[Organisation, bool]:
                     parental_responsibility=responsibility,
                 )
         add_activity(organisation, learners, today)
+        add_team(organisation)
         add_trust(organisation, today)
     return organisation, True
 

@@ -69,6 +69,10 @@ class Permission(StrEnum):
     PLAY_RECORDINGS = "play_recordings"
     HOLD_RECORDINGS = "hold_recordings"
     CHOOSE_WHO_PLAYS_RECORDINGS = "choose_who_plays_recordings"
+    # The safeguarding team's posts (governance)
+    BE_SAFEGUARDING_CHAMPION = "be_safeguarding_champion"
+    JOIN_ONLINE_SAFETY_GROUP = "join_online_safety_group"
+    BE_ICT_LEAD = "be_ict_lead"
 
     @property
     def meaning(self) -> str:
@@ -88,7 +92,8 @@ MEANINGS: dict[Permission, str] = {
     Permission.IMPORT_PEOPLE: "import staff, learners and guardians from CSV",
     Permission.VIEW_ORGANISATION: "see the organisation's settings",
     Permission.MANAGE_ORGANISATION: (
-        "change the organisation's settings, its session policy and approved platforms"
+        "change the organisation's settings, its session policy and approved platforms, and "
+        "name its safeguarding team's posts and the contacts published for them"
     ),
     Permission.VIEW_COMPLIANCE_SUMMARY: "see the organisation's staff compliance figures",
     Permission.SEE_EMAIL_DELIVERIES: "the Email page: what became of the organisation's email",
@@ -136,6 +141,9 @@ MEANINGS: dict[Permission, str] = {
     ),
     Permission.HOLD_RECORDINGS: "hold recordings as evidence and release them (INC-4)",
     Permission.CHOOSE_WHO_PLAYS_RECORDINGS: "choose which roles may play recordings",
+    Permission.BE_SAFEGUARDING_CHAMPION: "be named the board's safeguarding champion (ORG-1)",
+    Permission.JOIN_ONLINE_SAFETY_GROUP: "be named to the online safety group (ORG-1)",
+    Permission.BE_ICT_LEAD: "be named the ICT lead (ORG-1)",
 }
 
 
@@ -183,6 +191,9 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.PLAY_RECORDINGS:                 (Y,  D,     C,  N,      N,  N,    N),
     P.HOLD_RECORDINGS:                 (Y,  Y,     N,  N,      N,  N,    N),
     P.CHOOSE_WHO_PLAYS_RECORDINGS:     (Y,  N,     N,  N,      N,  N,    N),
+    P.BE_SAFEGUARDING_CHAMPION:        (N,  N,     N,  N,      N,  Y,    N),
+    P.JOIN_ONLINE_SAFETY_GROUP:        (Y,  Y,     Y,  N,      Y,  Y,    N),
+    P.BE_ICT_LEAD:                     (N,  N,     N,  N,      Y,  N,    N),
 }
 # fmt: on
 

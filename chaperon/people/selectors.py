@@ -50,6 +50,12 @@ def organisation_today(organisation: Organisation) -> date:
     return organisation.today()
 
 
+def organisation_with_slug(slug: str) -> Organisation | None:
+    """The organisation a public address names (``/contacts/<slug>/``), or None. Public pages
+    show only what an organisation publishes about itself."""
+    return Organisation.objects.filter(slug=slug).first()
+
+
 def organisation_for(viewer: User) -> Organisation:
     require(viewer, Permission.VIEW_ORGANISATION)
     return Organisation.objects.get(pk=viewer.organisation_id)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "chaperon.api",
     "chaperon.deliveries",
     "chaperon.trusts",
+    "chaperon.governance",
     "chaperon.demo",
 ]
 

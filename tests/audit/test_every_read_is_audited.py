@@ -198,6 +198,12 @@ NOT_AUDITED: dict[str, str] = {
     "trusts:list": "the names of the trusts the viewer holds a role in",
     "trusts:overview": "counts of a trust's schools (staff checks, sessions, concerns by "
     "status and category, consent, recordings): no person's name, reference or record",
+    "contacts": "the safeguarding team as the organisation publishes it to everyone (ORG-1)",
+    "governance:team": "the safeguarding team as published, with work email addresses, to "
+    "the organisation's own staff",
+    "governance:give": "a change, audited as team_post_given",
+    "governance:take": "a change, audited as team_post_taken",
+    "governance:contact": "a change, audited as team_contact_changed",
 }
 
 # API operations whose every call by a DSL's token writes this event.

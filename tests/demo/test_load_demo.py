@@ -94,3 +94,12 @@ def test_the_demo_trust_has_the_demo_school_and_two_tiny_ones() -> None:
     page = governor.get("/trusts/", follow=True).content.decode()
     for name in ("Larkspur Community School", "Foxglove Primary School", "Tansy Brook Academy"):
         assert name in page
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("ORG-1")
+def test_the_demo_school_publishes_its_safeguarding_team(client) -> None:
+    call_command("load_demo", stdout=StringIO())
+    page = client.get("/contacts/larkspur-demo/").content.decode()
+    for shown in ("Alma Rookwood", "Jonah Fairweather", "Helen Okafor", "extension 201"):
+        assert shown in page

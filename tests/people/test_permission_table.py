@@ -61,6 +61,7 @@ ALWAYS: dict[str, set[str]] = {
         "play_recordings",
         "hold_recordings",
         "choose_who_plays_recordings",
+        "join_online_safety_group",
     },
     "deputy_dsl": {
         "view_staff",
@@ -83,6 +84,7 @@ ALWAYS: dict[str, set[str]] = {
         "raise_concerns",
         "handle_concerns",
         "hold_recordings",
+        "join_online_safety_group",
     },
     "slt": {
         "view_staff",
@@ -98,6 +100,7 @@ ALWAYS: dict[str, set[str]] = {
         "raise_concerns",
         "handle_allegations_about_leads",
         "receive_concern_escalations",
+        "join_online_safety_group",
     },
     "teacher": {
         "view_staff",
@@ -113,6 +116,8 @@ ALWAYS: dict[str, set[str]] = {
         "view_organisation",
         "read_policy",
         "raise_concerns",
+        "join_online_safety_group",
+        "be_ict_lead",
     },
     "board": {
         "view_staff",
@@ -120,6 +125,8 @@ ALWAYS: dict[str, set[str]] = {
         "view_compliance_summary",
         "read_policy",
         "raise_concerns",
+        "join_online_safety_group",
+        "be_safeguarding_champion",
     },
     "admin": {
         "view_staff",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "chaperon.governance"
+    label = "governance"
+    verbose_name = "Governance"
+
+    def ready(self) -> None:
+        from chaperon.core.navigation import register_nav
+
+        from .permissions import may_see_team
+
+        register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)

@@ -1,0 +1,106 @@
+"""The safeguarding team as the contacts pages show it (ORG-1), worked out from the staff
+roles and the team's posts each time it is read, so that it is always current."""
+
+from dataclasses import dataclass
+
+from chaperon.people.models import Organisation, User
+from chaperon.people.roles import Permission
+from chaperon.people.selectors import staff_granted
+
+from .models import Post, PublishedContact, TeamPost
+from .services import POST_PERMISSION
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    name: str
+    job_title: str
+    contact: str  # the line published for them, or ""
+    email: str  # shown to staff only
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # "leads", "deputies" or a post
+    heading: str
+    about: str
+    members: list[Member]
+    is_post: bool  # a post given on the team's page; otherwise a staff role
+
+
+@dataclass(frozen=True)
+class Team:
+    organisation: Organisation
+    sections: list[Section]
+
+    @property
+    def leads(self) -> list[Member]:
+        return self.sections[0].members
+
+
+ABOUT = {
+    "leads": "Has overall responsibility for safeguarding and is told of every concern.",
+    "deputies": "Act for the Designated Safeguarding Lead and share the work.",
+    Post.CHAMPION: "The member of the board who holds the organisation to account for "
+    "safeguarding.",
+    Post.ONLINE_SAFETY_GROUP: "Senior staff who review online safety: the policies, the "
+    "filtering and monitoring, the training and the year's cases.",
+    Post.ICT_LEAD: "Looks after the systems, the filtering and the monitoring.",
+}
+
+
+def _member(user: User, contacts: dict[int, str]) -> Member:
+    staff = getattr(user, "staff", None)  # read with the user by staff_granted
+    return Member(
+        user_id=user.pk,
+        name=user.full_name,
+        job_title=staff.job_title if staff is not None else "",
+        contact=contacts.get(user.pk, ""),
+        email=user.email,
+    )
+
+
+def safeguarding_team(organisation: Organisation) -> Team:
+    """Everyone in the organisation's safeguarding team, by section: the Designated
+    Safeguarding Lead (who leads safeguarding), the deputies (who handle concerns without
+    leading), the board's champion, the online safety group and the ICT lead. Only active
+    staff whose roles still allow their part are shown. A public page may show this (without
+    the email addresses): it is what the organisation publishes about itself."""
+    contacts = dict(
+        PublishedContact.objects.filter(organisation=organisation).values_list("user_id", "line")
+    )
+    holders: dict[str, set[int]] = {}
+    for user_id, post in TeamPost.objects.filter(organisation=organisation).values_list(
+        "user_id", "post"
+    ):
+        holders.setdefault(post, set()).add(user_id)
+    leads = staff_granted(organisation.pk, Permission.LEAD_SAFEGUARDING)
+    lead_ids = {user.pk for user in leads}
+    deputies = [
+        user
+        for user in staff_granted(organisation.pk, Permission.HANDLE_CONCERNS)
+        if user.pk not in lead_ids
+    ]
+    sections = [
+        Section(
+            "leads",
+            "Designated Safeguarding Lead",
+            ABOUT["leads"],
+            [_member(user, contacts) for user in leads],
+            is_post=False,
+        ),
+        Section(
+            "deputies",
+            "Deputy Designated Safeguarding Leads",
+            ABOUT["deputies"],
+            [_member(user, contacts) for user in deputies],
+            is_post=False,
+        ),
+    ]
+    for post in Post:
+        chosen = holders.get(post.value, set())
+        allowed = staff_granted(organisation.pk, POST_PERMISSION[post])
+        members = [_member(user, contacts) for user in allowed if user.pk in chosen]
+        sections.append(Section(post.value, post.label, ABOUT[post], members, is_post=True))
+    return Team(organisation, sections)
