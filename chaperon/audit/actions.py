@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"
     STAFF_ROLES_CHANGED = "staff_roles_changed", "Staff roles changed"
+    STAFF_LEFT = "staff_left", "Staff member marked as left: sign-in stopped"
     STAFF_CHANGE_REFUSED = (
         "staff_change_refused",
         "Change to roles or sign-in refused: it needs a safeguarding lead",

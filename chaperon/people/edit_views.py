@@ -23,6 +23,7 @@ from .forms import (
     NewGuardianForm,
     RelationshipForm,
     StaffChecksForm,
+    StaffLeftForm,
     StaffRolesForm,
 )
 from .permissions import access_guardian, access_learner, access_staff, require, viewer_of
@@ -100,6 +101,41 @@ def staff_roles(request: HttpRequest, staff_id: int) -> HttpResponse:
     return render(
         request,
         "people/staff_roles.html",
+        {"nav": "staff", "member": staff, "form": form},
+        status=403 if refused else form_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_left(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """Mark a member of staff as left: their sign-in stops and their sessions with it."""
+    viewer = viewer_of(request)
+    staff = access_staff(viewer, staff_id)
+    require(viewer, Permission.MANAGE_STAFF)
+    form = StaffLeftForm(request.POST or None, initial={"left_on": staff.organisation.today()})
+    refused = False
+    try:
+        saved = _save(
+            request,
+            form,
+            lambda: services.staff_mark_left(
+                actor=viewer, staff=staff, left_on=form.cleaned_data["left_on"]
+            ),
+        )
+    except NeedsSafeguardingLead as error:
+        form.add_error(None, str(error))
+        saved, refused = None, True
+    if saved is not None:
+        messages.success(
+            request,
+            f"{staff.user.full_name} is marked as left: they can no longer sign in, and their "
+            "upcoming sessions are cancelled or go on without them.",
+        )
+        return redirect("people:staff_detail", staff.pk)
+    return render(
+        request,
+        "people/staff_left.html",
         {"nav": "staff", "member": staff, "form": form},
         status=403 if refused else form_status(form),
     )

@@ -12,6 +12,15 @@ class StaffChanged:
 
 
 @dataclass(frozen=True)
+class StaffLeft:
+    """A member of staff left: their account no longer signs in. What they were due to run or
+    take part in must stop."""
+
+    organisation_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
 class OrganisationSettingsChanged:
     """Time zone, working hours or check validity may have changed."""
 

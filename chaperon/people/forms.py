@@ -129,6 +129,20 @@ class StaffRolesForm(Form):
     )
 
 
+class StaffLeftForm(Form):
+    left_on = _date(
+        "Their last day",
+        required=True,
+        help_text="Today, or a day that has passed. Their sign-in stops as soon as you save.",
+    )
+    understood = forms.BooleanField(
+        label="I understand: their sign-in and API tokens stop at once, the sessions they "
+        "organise are cancelled (everyone invited is told) and they are taken off the sessions "
+        "they were to join; their records are kept",
+        error_messages={"required": "Tick this to confirm what marking them as left does."},
+    )
+
+
 class LearnerForm(Form):
     first_name = _text("First name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     last_name = _text("Last name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))

@@ -297,6 +297,9 @@ class StaffMember(OrganisationOwned):
     dbs_type = models.CharField(max_length=20, choices=DbsType.choices, blank=True)
     safeguarding_training_on = models.DateField(null=True, blank=True)
     aup_signed_on = models.DateField(null=True, blank=True)
+    # The day they left (``staff_mark_left``): their account no longer signs in, their records
+    # are kept.
+    left_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

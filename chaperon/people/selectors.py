@@ -86,6 +86,7 @@ def staff_list_visible_to(
     if compliance:
         require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
         current = _all_current(Organisation.objects.get(pk=viewer.organisation_id))
+        staff = staff.filter(user__is_active=True)  # those who left need no checks
         staff = staff.filter(current) if compliance == "current" else staff.exclude(current)
     return (
         staff.select_related("user", "site")
@@ -159,7 +160,11 @@ def compliance_summary_for(viewer: User) -> dict[str, int]:
         counts[f"{key}_expiring"] = Count("pk", filter=expiring)
         not_current |= missing | Q(**{f"{field}__lte": bounds.expiring_by})
     counts["attention"] = Count("pk", filter=not_current)
-    found = StaffMember.objects.filter(organisation_id=viewer.organisation_id).aggregate(**counts)
+    # Those who left are no longer staff to keep checked.
+    current_staff = StaffMember.objects.filter(
+        organisation_id=viewer.organisation_id, user__is_active=True
+    )
+    found = current_staff.aggregate(**counts)
     summary = {"staff": found["staff"], "attention": found["attention"]}
     for status in ("missing", "expired", "expiring"):
         summary[status] = sum(found[f"{key}_{status}"] for key in CHECK_FIELDS)

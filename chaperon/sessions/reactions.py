@@ -1,9 +1,10 @@
 """How sessions react to what other apps announce (subscribed in ``apps.py``)."""
 
 from chaperon.consent.events import ConsentChanged
-from chaperon.people.events import OrganisationSettingsChanged, StaffChanged
+from chaperon.people.events import OrganisationSettingsChanged, StaffChanged, StaffLeft
 from chaperon.policy.events import PolicyChanged
 
+from .services.leavers import sessions_stop_for_leaver
 from .tasks import (
     recheck_learner_sessions_task,
     recheck_organisation_sessions_task,
@@ -20,6 +21,11 @@ def on_consent_changed(event: ConsentChanged) -> None:
 
 def on_staff_changed(event: StaffChanged) -> None:
     recheck_staff_sessions_task.enqueue(event.user_id, "a staff member's record changed")
+
+
+def on_staff_left(event: StaffLeft) -> None:
+    """At once, not queued: a leaver must not be left running a session meanwhile."""
+    sessions_stop_for_leaver(user_id=event.user_id)
 
 
 def on_organisation_settings_changed(event: OrganisationSettingsChanged) -> None:

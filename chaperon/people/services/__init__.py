@@ -19,7 +19,7 @@ from .organisations import (
     organisation_update,
     site_create,
 )
-from .staff import STAFF_FIELDS, staff_create, staff_set_roles, staff_update
+from .staff import STAFF_FIELDS, staff_create, staff_mark_left, staff_set_roles, staff_update
 from .trusts import (
     trust_add_member,
     trust_add_school,
@@ -46,6 +46,7 @@ __all__ = [
     "organisation_update",
     "site_create",
     "staff_create",
+    "staff_mark_left",
     "staff_set_roles",
     "staff_update",
     "trust_add_member",

@@ -2,6 +2,7 @@
 the privileged roles' own rules, ``privileges``)."""
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 
 from ..emails import normalise_email
-from ..events import StaffChanged
+from ..events import StaffChanged, StaffLeft
 from ..models import (
     Organisation,
     StaffMember,
@@ -198,3 +199,54 @@ def _set_roles(
             data={"before": before, "after": roles},
         )
     return staff
+
+
+LEAVING_ONESELF = (
+    "nobody marks themselves as left: ask another administrator or the safeguarding lead"
+)
+
+
+@logged
+def staff_mark_left(
+    *, actor: User | SystemActor, staff: StaffMember, left_on: date | None = None
+) -> StaffMember:
+    """Record that ``staff`` left on ``left_on`` (today by default; never a day to come). Their
+    account stops signing in at once (pages and API tokens alike), their records stay, and
+    ``StaffLeft`` tells the sessions they were due to run or join. Someone who holds a
+    privileged role is marked as left only by a safeguarding lead, and nobody marks themselves
+    (``privileges``): such a refusal is audited and changes nothing."""
+    require(actor, Permission.MANAGE_STAFF)
+    require_same_organisation(actor, staff)
+    today = staff.organisation.today()
+    left_on = left_on or today
+    if left_on > today:
+        raise ValidationFailed(
+            {"left_on": "a day to come: mark them as left on their last day, or after it"}
+        )
+    with transaction.atomic():
+        staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
+        if staff.left_on is not None:
+            raise ValidationFailed(
+                {"left_on": f"{staff.user.full_name} left on {staff.left_on:%d %B %Y} already"}
+            )
+        roles = sorted(staff.roles.values_list("role", flat=True))
+        if isinstance(actor, User) and actor.pk == staff.user_id:
+            why: str | None = LEAVING_ONESELF
+        else:  # leaving takes every role away: the same rule as taking them away
+            why = role_change_refusal(actor, holder=staff.user, before=roles, after=[])
+        if why is None:
+            staff.left_on = left_on
+            staff.save(update_fields=["left_on", "updated_at"])
+            staff.user.is_active = False
+            staff.user.save(update_fields=["is_active"])
+            record(
+                action=AuditAction.STAFF_LEFT,
+                actor=actor,
+                obj=staff,
+                data={"left_on": left_on.isoformat(), "roles": roles},
+            )
+            events.publish(StaffLeft(organisation_id=staff.organisation_id, user_id=staff.user_id))
+            return staff
+    raise refuse_staff_change(
+        actor=actor, refusal=Refusal(staff, why, {"roles": roles, "asked": "left"})
+    )

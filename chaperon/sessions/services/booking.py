@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
@@ -195,6 +196,12 @@ def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
     require_may_change(actor, session)
     if not reason.strip():
         raise ValidationFailed({"reason": "say why the session is cancelled; it goes to everyone"})
+    return cancel(session, actor=actor, reason=reason)
+
+
+def cancel(session: Session, *, actor: User | SystemActor, reason: str) -> Session:
+    """Cancel ``session`` for a caller that has already settled who may (``session_cancel``,
+    or the system when its organiser left)."""
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
         if session.status == SessionStatus.CANCELLED:

@@ -1,0 +1,39 @@
+"""What stops when a member of staff leaves (``people.events.StaffLeft``): the sessions they
+organise are cancelled, with the reason sent to everyone invited, and they are taken off the
+sessions they were to join, which are judged again (a group left with one member of staff is
+flagged, and its organiser and the DSL told)."""
+
+from django.db import transaction
+
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.core.actors import SYSTEM
+from chaperon.core.service_log import logged
+
+from .booking import cancel
+from .rechecks import recheck_sessions, upcoming_sessions
+
+LEFT_REASON = "The member of staff who was to run it has left the organisation."
+STAFF_LEFT_WHY = "a member of its staff has left the organisation"
+
+
+@logged
+def sessions_stop_for_leaver(*, user_id: int) -> tuple[int, int]:
+    """Cancel the upcoming sessions ``user_id`` organises and take them off those they were
+    to join; returns how many of each."""
+    organised = upcoming_sessions(organiser_id=user_id)
+    for session in organised:
+        cancel(session, actor=SYSTEM, reason=LEFT_REASON)
+    joined = [session.pk for session in upcoming_sessions(staff=user_id)]
+    for session in upcoming_sessions(pk__in=joined):
+        with transaction.atomic():
+            session.staff.remove(user_id)
+            record(
+                action=AuditAction.SESSION_CHANGED,
+                obj=session,
+                reason=STAFF_LEFT_WHY,
+                data={"staff_removed": [user_id]},
+            )
+    # Read again: each session's staff as they are now.
+    recheck_sessions(upcoming_sessions(pk__in=joined), why=STAFF_LEFT_WHY)
+    return len(organised), len(joined)
