@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     STAFF_UPDATED = "staff_updated", "Staff member changed"
     STAFF_ROLES_CHANGED = "staff_roles_changed", "Staff roles changed"
     STAFF_LEFT = "staff_left", "Staff member marked as left: sign-in stopped"
+    LEARNER_LEFT = "learner_left", "Learner marked as left"
     STAFF_CHANGE_REFUSED = (
         "staff_change_refused",
         "Change to roles or sign-in refused: it needs a safeguarding lead",

@@ -20,6 +20,7 @@ from .forms import (
     GuardianForm,
     GuardianSearchForm,
     LearnerForm,
+    LearnerLeftForm,
     NewGuardianForm,
     RelationshipForm,
     StaffChecksForm,
@@ -164,6 +165,35 @@ def learner_add(request: HttpRequest) -> HttpResponse:
         request,
         "people/learner_form.html",
         {"nav": "learners", "form": form, "learner": None},
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learner_left(request: HttpRequest, learner_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    learner = access_learner(viewer, learner_id)
+    require(viewer, Permission.MANAGE_LEARNERS)
+    form = LearnerLeftForm(request.POST or None, initial={"left_on": learner.organisation.today()})
+    saved = _save(
+        request,
+        form,
+        lambda: services.learner_mark_left(
+            actor=viewer, learner=learner, left_on=form.cleaned_data["left_on"]
+        ),
+    )
+    if saved is not None:
+        messages.success(
+            request,
+            f"{learner.full_name} is marked as left: their upcoming sessions are cancelled or "
+            "go on without them.",
+        )
+        return redirect("people:learner_detail", learner.pk)
+    return render(
+        request,
+        "people/learner_left.html",
+        {"nav": "learners", "learner": learner, "form": form},
         status=form_status(form),
     )
 

@@ -21,6 +21,15 @@ class StaffLeft:
 
 
 @dataclass(frozen=True)
+class LearnerLeft:
+    """A learner left the organisation: the sessions they were to join must go on without
+    them, or not at all."""
+
+    organisation_id: int
+    learner_id: int
+
+
+@dataclass(frozen=True)
 class OrganisationSettingsChanged:
     """Time zone, working hours or check validity may have changed."""
 

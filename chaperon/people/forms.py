@@ -143,6 +143,16 @@ class StaffLeftForm(Form):
     )
 
 
+class LearnerLeftForm(Form):
+    left_on = _date("Their last day", required=True, help_text="Today, or a day that has passed.")
+    understood = forms.BooleanField(
+        label="I understand: nobody can book them again, the sessions that were theirs alone "
+        "are cancelled (everyone invited is told) and they are taken off the others; their "
+        "records are kept",
+        error_messages={"required": "Tick this to confirm what marking them as left does."},
+    )
+
+
 class LearnerForm(Form):
     first_name = _text("First name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     last_name = _text("Last name", 100, widget=forms.TextInput(attrs={"autocomplete": "off"}))

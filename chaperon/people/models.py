@@ -360,6 +360,8 @@ class Learner(OrganisationOwned):
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
     # The learner's own address, where the organisation uses one: session invitations go to it.
     email = models.EmailField(blank=True)
+    # The day they left (``learner_mark_left``): no new sessions; their records are kept.
+    left_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -19,6 +19,7 @@ urlpatterns += [
     path("staff/<int:staff_id>/checks/", edit_views.staff_checks, name="staff_checks"),
     path("staff/<int:staff_id>/roles/", edit_views.staff_roles, name="staff_roles"),
     path("staff/<int:staff_id>/left/", edit_views.staff_left, name="staff_left"),
+    path("learners/<int:learner_id>/left/", edit_views.learner_left, name="learner_left"),
     path("learners/new/", edit_views.learner_add, name="learner_add"),
     path("learners/<int:learner_id>/edit/", edit_views.learner_edit, name="learner_edit"),
     path(

@@ -16,7 +16,12 @@ class SessionsConfig(AppConfig):
         from chaperon.core.navigation import register_nav
         from chaperon.core.panels import register_panel
         from chaperon.core.scheduling import register_periodic
-        from chaperon.people.events import OrganisationSettingsChanged, StaffChanged, StaffLeft
+        from chaperon.people.events import (
+            LearnerLeft,
+            OrganisationSettingsChanged,
+            StaffChanged,
+            StaffLeft,
+        )
         from chaperon.policy.events import PolicyChanged
 
         from . import reactions
@@ -27,6 +32,7 @@ class SessionsConfig(AppConfig):
         events.subscribe(ConsentChanged, reactions.on_consent_changed)
         events.subscribe(StaffChanged, reactions.on_staff_changed)
         events.subscribe(StaffLeft, reactions.on_staff_left)
+        events.subscribe(LearnerLeft, reactions.on_learner_left)
         events.subscribe(OrganisationSettingsChanged, reactions.on_organisation_settings_changed)
         events.subscribe(PolicyChanged, reactions.on_policy_changed)
         register_periodic(recheck_all_upcoming_sessions_task, every=timedelta(hours=6))

@@ -64,7 +64,8 @@ class PickerForm(Form):
     ):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        offer_people(self, "learners", Learner.objects.filter(organisation=organisation))
+        current = Learner.objects.filter(organisation=organisation, left_on__isnull=True)
+        offer_people(self, "learners", current)
         offer_people(
             self,
             "other_staff",

@@ -1,10 +1,15 @@
 """How sessions react to what other apps announce (subscribed in ``apps.py``)."""
 
 from chaperon.consent.events import ConsentChanged
-from chaperon.people.events import OrganisationSettingsChanged, StaffChanged, StaffLeft
+from chaperon.people.events import (
+    LearnerLeft,
+    OrganisationSettingsChanged,
+    StaffChanged,
+    StaffLeft,
+)
 from chaperon.policy.events import PolicyChanged
 
-from .services.leavers import sessions_stop_for_leaver
+from .services.leavers import sessions_stop_for_learner_leaver, sessions_stop_for_leaver
 from .tasks import (
     recheck_learner_sessions_task,
     recheck_organisation_sessions_task,
@@ -26,6 +31,10 @@ def on_staff_changed(event: StaffChanged) -> None:
 def on_staff_left(event: StaffLeft) -> None:
     """At once, not queued: a leaver must not be left running a session meanwhile."""
     sessions_stop_for_leaver(user_id=event.user_id)
+
+
+def on_learner_left(event: LearnerLeft) -> None:
+    sessions_stop_for_learner_leaver(learner_id=event.learner_id)
 
 
 def on_organisation_settings_changed(event: OrganisationSettingsChanged) -> None:

@@ -199,6 +199,8 @@ NOT_AUDITED: dict[str, str] = {
     "trusts:overview": "counts of a trust's schools (staff checks, sessions, concerns by "
     "status and category, consent, recordings): no person's name, reference or record",
     "people:staff_left": "the form to mark someone as left; the change is audited as staff_left",
+    "people:learner_left": "the form to mark a learner as left; the change is audited as "
+    "learner_left",
     "contacts": "the safeguarding team as the organisation publishes it to everyone (ORG-1)",
     "governance:team": "the safeguarding team as published, with work email addresses, to "
     "the organisation's own staff",

@@ -1,6 +1,8 @@
-"""A member of staff who leaves: their sign-in stops at once (pages and API tokens), the
-sessions they organise are cancelled with the reason sent to everyone invited, they are taken
-off the sessions they were to join (which are judged again), and their records are kept."""
+"""Leavers. A member of staff who leaves: their sign-in stops at once (pages and API tokens),
+the sessions they organise are cancelled with the reason sent to everyone invited, they are
+taken off the sessions they were to join (which are judged again), and their records are kept.
+A learner who leaves: nobody can book them again, a session that was theirs alone is cancelled
+and they are taken off the others; their records are kept."""
 
 from datetime import timedelta
 
@@ -11,14 +13,14 @@ from chaperon.accounts.services import api_token_create
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.actors import SYSTEM
-from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.people.models import StaffMember
 from chaperon.people.privileges import NeedsSafeguardingLead
 from chaperon.people.selectors import compliance_summary_for
-from chaperon.people.services import staff_mark_left
+from chaperon.people.services import learner_mark_left, staff_mark_left
 from chaperon.sessions import services as sessions
 from chaperon.sessions.models import Session, SessionStatus
-from chaperon.sessions.services.leavers import LEFT_REASON
+from chaperon.sessions.services.leavers import LEARNER_LEFT_REASON, LEFT_REASON
 from tests import factories
 from tests.conftest import Cast, signed_in
 from tests.mail_support import Mailbox, subject_of, text_of
@@ -178,3 +180,96 @@ def test_the_page_marks_a_leaver_and_refuses_a_teacher(
     page = client.get(f"/staff/{staff.pk}/").content.decode()
     assert "can no longer sign in" in page
     assert "Mark as left" not in page
+
+
+# Learners -----------------------------------------------------------------------------------
+
+
+def _learner_left(cast: Cast, learner, capture, *, actor=None):
+    with capture(execute=True):
+        return learner_mark_left(actor=actor or cast.dsl, learner=learner)
+
+
+def test_a_learner_who_left_is_taken_off_their_sessions_and_cannot_be_booked(
+    cast: Cast, smtp_server: Mailbox, django_capture_on_commit_callbacks
+) -> None:
+    sibling = factories.learner(cast.organisation, first_name="Sky", last_name="Alder")
+    factories.guardian(cast.organisation, of=sibling, full_name="Morgan Alder")
+    consent_for(cast.learner, cast.dsl)
+    consent_for(sibling, cast.dsl)
+    alone = _book(cast, one_to_one(cast), "Careers chat")
+    shared = _book(
+        cast,
+        group(cast, [cast.learner, sibling], start=next_weekday_at(11, weekday=2, weeks=2)),
+        "Revision group",
+    )
+    _learner_left(cast, cast.learner, django_capture_on_commit_callbacks)
+    alone.refresh_from_db()
+    shared.refresh_from_db()
+    assert alone.status == SessionStatus.CANCELLED
+    assert alone.cancel_reason == LEARNER_LEFT_REASON
+    assert shared.status == SessionStatus.BOOKED
+    assert list(shared.learners.all()) == [sibling]
+    assert any(
+        subject_of(message).startswith("Cancelled")
+        for message in smtp_server.to(cast.guardian.email)
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        sessions.session_book(
+            actor=cast.teacher,
+            proposal=one_to_one(cast, start=next_weekday_at(10, weeks=3)),
+            title="Careers chat",
+        )
+    assert "left the organisation" in refused.value.errors["learners"]
+    assert list(Session.objects.filter(learners=cast.learner)) == [alone]  # nothing new booked
+    [event] = AuditEvent.objects.filter(action=AuditAction.LEARNER_LEFT)
+    assert event.details["left_on"] == cast.organisation.today().isoformat()
+
+
+def test_a_member_of_staff_who_left_cannot_be_booked_either(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    consent_for(cast.learner, cast.dsl)
+    _left(cast, cast.teacher2, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationFailed) as refused:
+        sessions.session_book(
+            actor=cast.teacher,
+            proposal=group(cast, [cast.learner]),
+            title="Revision group",
+        )
+    assert "Toni Marsh can no longer sign in" in refused.value.errors["staff"]
+    assert not Session.objects.exists()
+
+
+def test_only_those_who_manage_learners_mark_one_as_left(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    for actor in (cast.teacher, cast.ict, cast.board):
+        with pytest.raises(PermissionDenied):
+            _learner_left(cast, cast.learner, django_capture_on_commit_callbacks, actor=actor)
+    with pytest.raises(NotFound):
+        _learner_left(cast, cast.outsider_learner, django_capture_on_commit_callbacks)
+    cast.learner.refresh_from_db()
+    cast.outsider_learner.refresh_from_db()
+    assert cast.learner.left_on is None
+    assert cast.outsider_learner.left_on is None
+
+
+def test_the_learner_page_marks_them_as_left(cast: Cast, django_capture_on_commit_callbacks):
+    client = signed_in(cast.dsl)
+    form = client.get(f"/learners/{cast.learner.pk}/left/")
+    assert form.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            f"/learners/{cast.learner.pk}/left/",
+            {"left_on": cast.organisation.today(), "understood": "on"},
+        )
+    assert done.status_code == 302
+    page = client.get(f"/learners/{cast.learner.pk}/").content.decode()
+    assert "no new sessions" in page
+    assert "Mark as left" not in page
+    refused = signed_in(cast.teacher).post(
+        f"/learners/{cast.learner.pk}/left/",
+        {"left_on": cast.organisation.today(), "understood": "on"},
+    )
+    assert refused.status_code == 403

@@ -12,7 +12,7 @@ from .guardians import (
     guardian_unlink,
     guardian_update,
 )
-from .learners import LEARNER_FIELDS, learner_create, learner_update
+from .learners import LEARNER_FIELDS, learner_create, learner_mark_left, learner_update
 from .organisations import (
     ORGANISATION_SETTINGS,
     organisation_create,
@@ -41,6 +41,7 @@ __all__ = [
     "guardian_unlink",
     "guardian_update",
     "learner_create",
+    "learner_mark_left",
     "learner_update",
     "organisation_create",
     "organisation_update",

@@ -7,9 +7,12 @@ from django.db import transaction
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.core import events
 from chaperon.core.actors import SystemActor
+from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 
+from ..events import LearnerLeft
 from ..models import (
     Learner,
     Organisation,
@@ -70,3 +73,36 @@ def learner_update(*, actor: User | SystemActor, learner: Learner, **changes: An
         action=AuditAction.LEARNER_UPDATED,
         actor=actor,
     )
+
+
+@logged
+def learner_mark_left(
+    *, actor: User | SystemActor, learner: Learner, left_on: date | None = None
+) -> Learner:
+    """Record that ``learner`` left on ``left_on`` (today by default; never a day to come).
+    Nobody can book them again, ``LearnerLeft`` takes them off the sessions still to come, and
+    everything recorded about them stays (consents, sessions, concerns, their chronology)."""
+    require(actor, Permission.MANAGE_LEARNERS)
+    require_same_organisation(actor, learner)
+    today = learner.organisation.today()
+    left_on = left_on or today
+    if left_on > today:
+        raise ValidationFailed(
+            {"left_on": "a day to come: mark them as left on their last day, or after it"}
+        )
+    with transaction.atomic():
+        learner = Learner.objects.select_for_update().get(pk=learner.pk)
+        if learner.left_on is not None:
+            raise ValidationFailed(
+                {"left_on": f"{learner.full_name} left on {learner.left_on:%d %B %Y} already"}
+            )
+        learner.left_on = left_on
+        learner.save(update_fields=["left_on", "updated_at"])
+        record(
+            action=AuditAction.LEARNER_LEFT,
+            actor=actor,
+            obj=learner,
+            data={"left_on": left_on.isoformat()},
+        )
+        events.publish(LearnerLeft(organisation_id=learner.organisation_id, learner_id=learner.pk))
+    return learner

@@ -14,7 +14,7 @@ from chaperon.audit.services import record
 from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
-from chaperon.people.models import User
+from chaperon.people.models import Learner, User
 from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
 from chaperon.policy.selectors import organisation_policy
 
@@ -62,6 +62,15 @@ def validate_proposal(proposal: Proposal, title: str) -> None:
         learner.organisation_id != organisation_id for learner in proposal.learners
     ):
         errors["learners"] = "everyone in a session belongs to its organisation"
+    # As the records are now, not as the objects passed in were read.
+    left = Learner.objects.filter(
+        pk__in=[learner.pk for learner in proposal.learners], left_on__isnull=False
+    )
+    if names := [learner.full_name for learner in left]:
+        errors["learners"] = f"{', '.join(names)} left the organisation: take them off"
+    gone = User.objects.filter(pk__in=[user.pk for user in proposal.staff], is_active=False)
+    if names := [user.full_name for user in gone]:
+        errors["staff"] = f"{', '.join(names)} can no longer sign in (left): choose someone else"
     if errors:
         raise ValidationFailed(errors)
 

@@ -1,7 +1,8 @@
-"""What stops when a member of staff leaves (``people.events.StaffLeft``): the sessions they
-organise are cancelled, with the reason sent to everyone invited, and they are taken off the
-sessions they were to join, which are judged again (a group left with one member of staff is
-flagged, and its organiser and the DSL told)."""
+"""What stops when someone leaves. A member of staff (``people.events.StaffLeft``): the
+sessions they organise are cancelled, with the reason sent to everyone invited, and they are
+taken off the sessions they were to join, which are judged again (a group left with one member
+of staff is flagged, and its organiser and the DSL told). A learner (``LearnerLeft``): a
+session that was theirs alone is cancelled, and they are taken off the others."""
 
 from django.db import transaction
 
@@ -15,6 +16,8 @@ from .rechecks import recheck_sessions, upcoming_sessions
 
 LEFT_REASON = "The member of staff who was to run it has left the organisation."
 STAFF_LEFT_WHY = "a member of its staff has left the organisation"
+LEARNER_LEFT_REASON = "The learner has left the organisation."
+LEARNER_LEFT_WHY = "a learner in it has left the organisation"
 
 
 @logged
@@ -37,3 +40,26 @@ def sessions_stop_for_leaver(*, user_id: int) -> tuple[int, int]:
     # Read again: each session's staff as they are now.
     recheck_sessions(upcoming_sessions(pk__in=joined), why=STAFF_LEFT_WHY)
     return len(organised), len(joined)
+
+
+@logged
+def sessions_stop_for_learner_leaver(*, learner_id: int) -> tuple[int, int]:
+    """Cancel the upcoming sessions that were ``learner_id``'s alone and take them off the
+    others; returns how many of each."""
+    cancelled, changed = 0, []
+    for session in upcoming_sessions(learners=learner_id):
+        if [learner.pk for learner in session.learners.all()] == [learner_id]:
+            cancel(session, actor=SYSTEM, reason=LEARNER_LEFT_REASON)
+            cancelled += 1
+            continue
+        with transaction.atomic():
+            session.learners.remove(learner_id)
+            record(
+                action=AuditAction.SESSION_CHANGED,
+                obj=session,
+                reason=LEARNER_LEFT_WHY,
+                data={"learners_removed": [learner_id]},
+            )
+        changed.append(session.pk)
+    recheck_sessions(upcoming_sessions(pk__in=changed), why=LEARNER_LEFT_WHY)
+    return cancelled, len(changed)
