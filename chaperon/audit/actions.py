@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     TEAM_POST_GIVEN = "team_post_given", "Safeguarding team post given"
     TEAM_POST_TAKEN = "team_post_taken", "Safeguarding team post taken away"
     TEAM_CONTACT_CHANGED = "team_contact_changed", "Published contact of the team changed"
+    AUP_PUBLISHED = "aup_published", "Acceptable use agreement: new version published"
+    AUP_SIGNED = "aup_signed", "Acceptable use agreement signed"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"

@@ -9,6 +9,13 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav
 
-        from .permissions import may_see_team
+        from .permissions import may_publish_agreements, may_see_team
 
         register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)
+        register_nav(
+            "agreements",
+            "Agreements",
+            "governance:agreements",
+            order=91,
+            visible=may_publish_agreements,
+        )

@@ -55,3 +55,42 @@ class PublishedContact(OrganisationOwned):
                 fields=["organisation", "user"], name="published_contact_once_each"
             )
         ]
+
+
+class Audience(models.TextChoices):
+    STAFF = "staff", "Staff"
+    LEARNER_PRIMARY = "learner_primary", "Learners in key stages 1 and 2"
+    LEARNER_SECONDARY = "learner_secondary", "Learners in key stages 3 and 4"
+    LEARNER_POST16 = "learner_post16", "Learners in key stage 5, and adult learners"
+    PARENT = "parent", "Parents and carers"
+    GUEST = "guest", "Guests"
+
+
+class AupVersion(OrganisationOwned):
+    """One version of the acceptable use agreement for one audience (ORG-2). Versions are never
+    changed: a new text is a new version, and everyone in its audience is asked again."""
+
+    audience = models.CharField(max_length=30, choices=Audience.choices)
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200, validators=[single_line])
+    text = models.TextField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "audience", "number"], name="aup_version_number_once"
+            )
+        ]
+
+
+class AupSignature(OrganisationOwned):
+    """A member of staff agreed to one version (learners and parents to come)."""
+
+    version = models.ForeignKey(AupVersion, on_delete=models.PROTECT, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="aup_signed_once")]

@@ -1,14 +1,20 @@
-"""The safeguarding team as the contacts pages show it (ORG-1), worked out from the staff
-roles and the team's posts each time it is read, so that it is always current."""
+"""Reads of governance: the safeguarding team as the contacts pages show it (ORG-1), worked
+out from the staff roles and the team's posts each time it is read, so that it is always
+current; the acceptable use agreements in force and who has signed them (ORG-2)."""
 
 from dataclasses import dataclass
 
-from chaperon.people.models import Organisation, User
-from chaperon.people.roles import Permission
-from chaperon.people.selectors import staff_granted
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from .models import Post, PublishedContact, TeamPost
-from .services import POST_PERMISSION
+from chaperon.audit.actions import AuditAction
+from chaperon.audit.services import record
+from chaperon.people.models import Organisation, StaffMember, User
+from chaperon.people.permissions import require
+from chaperon.people.roles import Permission
+from chaperon.people.selectors import staff_granted, staff_list_visible_to
+
+from .models import Audience, AupSignature, AupVersion, Post, PublishedContact, TeamPost
+from .services import POST_PERMISSION, current_version
 
 
 @dataclass(frozen=True)
@@ -104,3 +110,43 @@ def safeguarding_team(organisation: Organisation) -> Team:
         members = [_member(user, contacts) for user in allowed if user.pk in chosen]
         sections.append(Section(post.value, post.label, ABOUT[post], members, is_post=True))
     return Team(organisation, sections)
+
+
+@dataclass(frozen=True)
+class StaffRegister:
+    version: AupVersion | None
+    signed: int
+    staff: int
+    rows: QuerySet[StaffMember]  # current staff, each with ``signed_current``
+
+
+def agreements_in_force(viewer: User) -> list[tuple[str, AupVersion | None]]:
+    """For each audience, its label and the version in force (None before the first)."""
+    require(viewer, Permission.PUBLISH_AUP)
+    latest: dict[str, AupVersion] = {}
+    for version in AupVersion.objects.filter(organisation_id=viewer.organisation_id).order_by(
+        "audience", "number"
+    ):
+        latest[version.audience] = version
+    return [(label, latest.get(value)) for value, label in Audience.choices]
+
+
+def staff_agreement_register(viewer: User, *, signed: bool | None = None) -> StaffRegister:
+    """Current staff (not those who left), each marked with whether they signed the staff
+    agreement in force; ``signed`` keeps only those who have (True) or have not (False)."""
+    require(viewer, Permission.PUBLISH_AUP)
+    version = current_version(viewer.organisation_id, Audience.STAFF)
+    staff = staff_list_visible_to(viewer).filter(user__is_active=True)
+    agreed = AupSignature.objects.filter(version=version, user=OuterRef("user"))
+    staff = staff.annotate(signed_current=Exists(agreed))
+    counts = staff.aggregate(staff=Count("pk"), signed=Count("pk", filter=Q(signed_current=True)))
+    if signed is not None:
+        staff = staff.filter(signed_current=signed)
+    # Who has not agreed is a fact of their compliance: read as the staff list's are.
+    record(
+        action=AuditAction.STAFF_COMPLIANCE_VIEWED,
+        actor=viewer,
+        obj=viewer.organisation,
+        data={"register": "acceptable_use"},
+    )
+    return StaffRegister(version, counts["signed"], counts["staff"], staff)

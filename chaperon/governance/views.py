@@ -1,6 +1,8 @@
-"""The safeguarding team's contacts: published for learners and families without sign-in
-(``/contacts/<slug>/``), and for staff with their work email addresses, where those who run
-the organisation name its posts and what is published (ORG-1)."""
+"""Governance pages. The safeguarding team's contacts: published for learners and families
+without sign-in (``/contacts/<slug>/``), and for staff with their work email addresses, where
+those who run the organisation name its posts and what is published (ORG-1). The acceptable use
+agreements: the staff agreement to sign, and for those who publish them, the versions in force
+and the register of who has signed (ORG-2)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
+from chaperon.core.pagination import page_of
 from chaperon.core.rendering import render_in_zone
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
@@ -19,10 +24,12 @@ from chaperon.people.pickers import kept_input, searching
 from chaperon.people.selectors import organisation_for, organisation_with_slug
 
 from . import services
-from .forms import GivePostForm
-from .models import Post
-from .permissions import may_name_team, may_see_team
-from .selectors import safeguarding_team
+from .forms import GivePostForm, PublishAupForm, SignAupForm
+from .middleware import AGREED_KEY
+from .models import Audience, Post
+from .permissions import may_name_team, may_publish_agreements, may_see_team
+from .selectors import agreements_in_force, safeguarding_team, staff_agreement_register
+from .services import current_version, has_signed_current
 
 
 @require_GET
@@ -139,3 +146,95 @@ def contact(request: HttpRequest, user_id: int) -> HttpResponse:
     else:
         messages.success(request, f"The contact published for {member.full_name} is saved.")
     return redirect("governance:team")
+
+
+# Acceptable use agreements (ORG-2) -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement(request: HttpRequest) -> HttpResponse:
+    """/governance/agreement/: the staff agreement in force, to read and sign; then on to the
+    page that was asked for (``next``, on this site only)."""
+    viewer = viewer_of(request)
+    version = current_version(viewer.organisation_id, Audience.STAFF)
+    goes_on = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(goes_on, allowed_hosts={request.get_host()}):
+        goes_on = reverse("people:dashboard")
+    if version is None or has_signed_current(viewer):
+        request.session[AGREED_KEY] = True
+        if request.method == "GET" and version is not None:
+            return render(
+                request, "governance/agreement.html", {"version": version, "signed": True}
+            )
+        return redirect(goes_on)
+    form = SignAupForm(request.POST or None, initial={"version": version.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aup_sign(actor=viewer, version_id=form.cleaned_data["version"])
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            request.session[AGREED_KEY] = True
+            messages.success(request, f"Thank you: you agreed to {version.title}.")
+            return redirect(goes_on)
+    return render(
+        request,
+        "governance/agreement.html",
+        {"version": version, "form": form, "signed": False},
+        status=form_status(form),
+    )
+
+
+def _agreements_page(request: HttpRequest, form: PublishAupForm | None = None) -> HttpResponse:
+    viewer = viewer_of(request)
+    shown = request.GET.get("signed", "")
+    register = staff_agreement_register(viewer, signed={"yes": True, "no": False}.get(shown))
+    listing = page_of(register.rows, request)
+    form = form or PublishAupForm(initial={"audience": Audience.STAFF})
+    return render(
+        request,
+        "governance/agreements.html",
+        {
+            "nav": "agreements",
+            "in_force": agreements_in_force(viewer),
+            "register": register,
+            "listing": listing,
+            "shown": shown,
+            "form": form,
+        },
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_GET
+def agreements(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_publish_agreements(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    return _agreements_page(request)
+
+
+@login_required
+@require_POST
+def agreement_publish(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_publish_agreements(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = PublishAupForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.aup_publish(
+                actor=viewer, organisation=viewer.organisation, **form.cleaned_data
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} of {version.title} is published: everyone it is "
+                "for is asked to sign it.",
+            )
+            return redirect("governance:agreements")
+    return _agreements_page(request, form)

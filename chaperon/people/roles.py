@@ -73,6 +73,8 @@ class Permission(StrEnum):
     BE_SAFEGUARDING_CHAMPION = "be_safeguarding_champion"
     JOIN_ONLINE_SAFETY_GROUP = "join_online_safety_group"
     BE_ICT_LEAD = "be_ict_lead"
+    # Acceptable use agreements (governance)
+    PUBLISH_AUP = "publish_aup"
 
     @property
     def meaning(self) -> str:
@@ -144,6 +146,9 @@ MEANINGS: dict[Permission, str] = {
     Permission.BE_SAFEGUARDING_CHAMPION: "be named the board's safeguarding champion (ORG-1)",
     Permission.JOIN_ONLINE_SAFETY_GROUP: "be named to the online safety group (ORG-1)",
     Permission.BE_ICT_LEAD: "be named the ICT lead (ORG-1)",
+    Permission.PUBLISH_AUP: (
+        "publish a new version of an acceptable use agreement and see who has signed (ORG-2)"
+    ),
 }
 
 
@@ -194,6 +199,7 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.BE_SAFEGUARDING_CHAMPION:        (N,  N,     N,  N,      N,  Y,    N),
     P.JOIN_ONLINE_SAFETY_GROUP:        (Y,  Y,     Y,  N,      Y,  Y,    N),
     P.BE_ICT_LEAD:                     (N,  N,     N,  N,      Y,  N,    N),
+    P.PUBLISH_AUP:                     (Y,  N,     Y,  N,      N,  N,    Y),
 }
 # fmt: on
 

@@ -56,6 +56,11 @@ def organisation_with_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
 
 
+def staff_member_of(user: User) -> StaffMember | None:
+    """The staff record of ``user``, or None for someone who is not staff."""
+    return StaffMember.objects.filter(user=user).select_related("organisation").first()
+
+
 def organisation_for(viewer: User) -> Organisation:
     require(viewer, Permission.VIEW_ORGANISATION)
     return Organisation.objects.get(pk=viewer.organisation_id)

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # Below the user, above everything that may answer for a signed-in user.
     "chaperon.core.middleware.NoStoreMiddleware",
     "chaperon.accounts.middleware.SecondFactorMiddleware",
+    # Staff sign the acceptable use agreement in force before anything else (ORG-2).
+    "chaperon.governance.middleware.AcceptableUseMiddleware",
     "chaperon.people.middleware.OrganisationTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

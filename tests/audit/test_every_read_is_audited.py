@@ -38,6 +38,7 @@ A = AuditAction
 # Pages whose every reading by a signed-in DSL writes this event.
 AUDITED: dict[str, AuditAction] = {
     "people:staff_list": A.STAFF_COMPLIANCE_VIEWED,
+    "governance:agreements": A.STAFF_COMPLIANCE_VIEWED,
     "people:staff_detail": A.STAFF_COMPLIANCE_VIEWED,
     "people:learner_detail": A.LEARNER_VIEWED,
     "people:learner_edit": A.LEARNER_VIEWED,  # the form shows the record
@@ -207,6 +208,9 @@ NOT_AUDITED: dict[str, str] = {
     "governance:give": "a change, audited as team_post_given",
     "governance:take": "a change, audited as team_post_taken",
     "governance:contact": "a change, audited as team_contact_changed",
+    "governance:agreement": "the staff agreement's text, to agree to; agreeing is audited as "
+    "aup_signed",
+    "governance:agreement_publish": "a change, audited as aup_published",
 }
 
 # API operations whose every call by a DSL's token writes this event.
@@ -320,6 +324,7 @@ def _world(cast: Cast) -> World:
     learner = cast.learner.pk
     paths = {
         "people:staff_list": "/staff/",
+        "governance:agreements": "/governance/agreements/",
         "people:staff_detail": f"/staff/{cast.teacher.staff.pk}/",
         "people:learner_detail": f"/learners/{learner}/",
         "people:learner_edit": f"/learners/{learner}/edit/",

@@ -62,6 +62,7 @@ ALWAYS: dict[str, set[str]] = {
         "hold_recordings",
         "choose_who_plays_recordings",
         "join_online_safety_group",
+        "publish_aup",
     },
     "deputy_dsl": {
         "view_staff",
@@ -101,6 +102,7 @@ ALWAYS: dict[str, set[str]] = {
         "handle_allegations_about_leads",
         "receive_concern_escalations",
         "join_online_safety_group",
+        "publish_aup",
     },
     "teacher": {
         "view_staff",
@@ -145,6 +147,7 @@ ALWAYS: dict[str, set[str]] = {
         "withdraw_consent",
         "edit_consent_statement",
         "raise_concerns",
+        "publish_aup",
     },
 }
 # What each organisation settles for itself: which of these roles also hold the permission.

@@ -1,0 +1,41 @@
+"""Staff agree to the acceptable use agreement in force before they use Chaperon (ORG-2)."""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from chaperon.accounts.middleware import EXEMPT_PREFIXES
+from chaperon.people.models import User
+
+from .services import has_signed_current
+
+# Where the session remembers that its user agreed (or that nothing needed agreeing).
+AGREED_KEY = "governance:aup_agreed"
+SIGN_PATH = "/governance/agreement/"
+
+
+class AcceptableUseMiddleware:
+    """Once per signed-in session, the first page a member of staff opens checks that they
+    have signed the staff agreement in force; until they have, every page sends them to sign
+    it, and then on to where they were going. A version published later is asked for at
+    their next sign-in. Placed after the second factor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            isinstance(user, User)
+            and not request.session.get(AGREED_KEY)
+            and not request.path.startswith((*EXEMPT_PREFIXES, SIGN_PATH, "/favicon.ico"))
+        ):
+            if has_signed_current(user):
+                request.session[AGREED_KEY] = True
+            else:
+                asked = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('governance:agreement')}?{asked}")
+        return self.get_response(request)
