@@ -28,6 +28,13 @@ class AuditAction(models.TextChoices):
     TEAM_POST_GIVEN = "team_post_given", "Safeguarding team post given"
     TEAM_POST_TAKEN = "team_post_taken", "Safeguarding team post taken away"
     TEAM_CONTACT_CHANGED = "team_contact_changed", "Published contact of the team changed"
+    FILTER_REPORT_IMPORTED = "filter_report_imported", "Filtering report imported"
+    FILTER_REPORT_VIEWED = "filter_report_viewed", "Filtering report's entries viewed"
+    FILTER_ENTRY_CONCERN_RAISED = (
+        "filter_entry_concern_raised",
+        "Concern raised from a filtering report",
+    )
+    FILTER_CHECK_RECORDED = "filter_check_recorded", "Filtering check or review recorded"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"

@@ -13,3 +13,13 @@ def may_see_team(user: User) -> bool:
 def may_name_team(user: User) -> bool:
     """Naming the team's posts and the contacts published is the organisation's to set."""
     return can(user, Permission.MANAGE_ORGANISATION)
+
+
+def may_read_filtering(user: User) -> bool:
+    """The filtering and monitoring reports say who went where (ORG-5)."""
+    return can(user, Permission.READ_FILTERING_REPORTS)
+
+
+def may_act_on_filtering(user: User) -> bool:
+    """Import reports, raise concerns from them, record checks and reviews (ORG-5)."""
+    return can(user, Permission.ACT_ON_FILTERING_REPORTS)

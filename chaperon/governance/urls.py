@@ -9,4 +9,9 @@ urlpatterns = [
     path("team/give/", views.give, name="give"),
     path("team/<str:post>/<int:user_id>/take/", views.take, name="take"),
     path("team/<int:user_id>/contact/", views.contact, name="contact"),
+    path("filtering/", views.filtering, name="filtering"),
+    path("filtering/upload/", views.filtering_upload, name="filtering_upload"),
+    path("filtering/checks/", views.filtering_check, name="filtering_check"),
+    path("filtering/<int:report_id>/", views.filtering_report, name="filtering_report"),
+    path("filtering/entries/<int:entry_id>/raise/", views.filtering_raise, name="filtering_raise"),
 ]

@@ -73,6 +73,9 @@ class Permission(StrEnum):
     BE_SAFEGUARDING_CHAMPION = "be_safeguarding_champion"
     JOIN_ONLINE_SAFETY_GROUP = "join_online_safety_group"
     BE_ICT_LEAD = "be_ict_lead"
+    # Filtering and monitoring reports (governance)
+    READ_FILTERING_REPORTS = "read_filtering_reports"
+    ACT_ON_FILTERING_REPORTS = "act_on_filtering_reports"
 
     @property
     def meaning(self) -> str:
@@ -144,6 +147,14 @@ MEANINGS: dict[Permission, str] = {
     Permission.BE_SAFEGUARDING_CHAMPION: "be named the board's safeguarding champion (ORG-1)",
     Permission.JOIN_ONLINE_SAFETY_GROUP: "be named to the online safety group (ORG-1)",
     Permission.BE_ICT_LEAD: "be named the ICT lead (ORG-1)",
+    Permission.READ_FILTERING_REPORTS: (
+        "read the imported filtering and monitoring reports, their entries (who was blocked "
+        "or flagged, where) and when they were last checked and reviewed (ORG-5)"
+    ),
+    Permission.ACT_ON_FILTERING_REPORTS: (
+        "import filtering and monitoring reports, raise a concern from one of their entries, "
+        "record the termly check and the yearly review (ORG-5)"
+    ),
 }
 
 
@@ -194,6 +205,8 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.BE_SAFEGUARDING_CHAMPION:        (N,  N,     N,  N,      N,  Y,    N),
     P.JOIN_ONLINE_SAFETY_GROUP:        (Y,  Y,     Y,  N,      Y,  Y,    N),
     P.BE_ICT_LEAD:                     (N,  N,     N,  N,      Y,  N,    N),
+    P.READ_FILTERING_REPORTS:          (Y,  Y,     Y,  N,      Y,  N,    N),
+    P.ACT_ON_FILTERING_REPORTS:        (Y,  Y,     N,  N,      Y,  N,    N),
 }
 # fmt: on
 

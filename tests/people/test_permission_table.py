@@ -62,6 +62,8 @@ ALWAYS: dict[str, set[str]] = {
         "hold_recordings",
         "choose_who_plays_recordings",
         "join_online_safety_group",
+        "read_filtering_reports",
+        "act_on_filtering_reports",
     },
     "deputy_dsl": {
         "view_staff",
@@ -85,6 +87,8 @@ ALWAYS: dict[str, set[str]] = {
         "handle_concerns",
         "hold_recordings",
         "join_online_safety_group",
+        "read_filtering_reports",
+        "act_on_filtering_reports",
     },
     "slt": {
         "view_staff",
@@ -101,6 +105,7 @@ ALWAYS: dict[str, set[str]] = {
         "handle_allegations_about_leads",
         "receive_concern_escalations",
         "join_online_safety_group",
+        "read_filtering_reports",
     },
     "teacher": {
         "view_staff",
@@ -118,6 +123,8 @@ ALWAYS: dict[str, set[str]] = {
         "raise_concerns",
         "join_online_safety_group",
         "be_ict_lead",
+        "read_filtering_reports",
+        "act_on_filtering_reports",
     },
     "board": {
         "view_staff",
@@ -344,6 +351,8 @@ def _pages(cast: Cast, tmp_path: Path) -> list[Page]:
         Page(f"/concerns/learners/{learner}/chronology/", _set("dsl", "deputy"), outsider=404),
         Page("/recordings/", _set("dsl", "deputy")),
         Page(f"/recordings/{recording.pk}/", _set("dsl", "deputy"), outsider=404),
+        Page("/governance/filtering/", _set("dsl", "deputy", "slt", "ict")),
+        Page("/governance/filtering/upload/", _set("dsl", "deputy", "ict")),
     ]
 
 
@@ -376,6 +385,8 @@ OFFERS = [
     ("CONSENT", "Record consent given another way", _set("dsl", "deputy", "admin")),
     ("RECORDING", "Play the recording", _set("dsl", "deputy")),
     ("RECORDING", "Hold as evidence", _set("dsl", "deputy")),
+    ("/governance/filtering/", "Import a report", _set("dsl", "deputy", "ict")),
+    ("/governance/filtering/", "Record a check or review", _set("dsl", "deputy", "ict")),
 ]
 
 

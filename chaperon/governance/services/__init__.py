@@ -1,3 +1,18 @@
+from .filtering import (
+    FilterImport,
+    filter_check_record,
+    filter_entry_raise_concern,
+    filter_report_import,
+)
 from .team import POST_PERMISSION, published_contact_set, team_post_give, team_post_take
 
-__all__ = ["POST_PERMISSION", "published_contact_set", "team_post_give", "team_post_take"]
+__all__ = [
+    "POST_PERMISSION",
+    "FilterImport",
+    "filter_check_record",
+    "filter_entry_raise_concern",
+    "filter_report_import",
+    "published_contact_set",
+    "team_post_give",
+    "team_post_take",
+]
