@@ -26,7 +26,9 @@ from chaperon.governance.services import (
     filter_entry_raise_concern,
     filter_report_import,
 )
+from chaperon.governance.services import filtering as filtering_services
 from tests import factories
+from tests.concerns.helpers import public_concern
 from tests.conftest import Cast, signed_in
 from tests.governance.filtering_helpers import imported_report, report_csv
 
@@ -390,3 +392,27 @@ def test_a_check_without_a_note_or_in_the_future_is_refused(cast: Cast) -> None:
         filter_check_record(actor=cast.dsl, kind="check", note="", checked_on=date(2099, 1, 1))
     assert set(refused.value.errors) == {"note", "checked_on"}
     assert FilterCheck.objects.count() == 0
+
+
+def test_a_concern_raised_from_the_same_entry_at_the_same_moment_is_refused(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a database without row locks, the entry is still claimed only once: here another
+    click's concern reaches the entry while this one is being raised."""
+    report = imported_report(cast)
+    entry = report.entries.get(learner=cast.learner)
+    other = public_concern(cast.organisation)
+    raise_for_real = filtering_services.concerns.concern_raise
+
+    def raced(**arguments: Any) -> Concern:
+        FilterEntry.objects.filter(pk=entry.pk).update(concern=other, concern_reference="SG-X")
+        return raise_for_real(**arguments)
+
+    monkeypatch.setattr(filtering_services.concerns, "concern_raise", raced)
+    before = Concern.objects.count()
+
+    with pytest.raises(ValidationFailed, match="at the same moment"):
+        filter_entry_raise_concern(actor=cast.dsl, entry_id=entry.pk)
+
+    assert Concern.objects.count() == before
+    assert not AuditEvent.objects.filter(action=AuditAction.FILTER_ENTRY_CONCERN_RAISED).exists()

@@ -209,9 +209,16 @@ def filter_entry_raise_concern(*, actor: User, entry_id: int) -> FilterEntry:
             learner=entry.learner,
             subject_staff=entry.staff_user,
         )
-        entry.concern = concern
-        entry.concern_reference = concern.reference
-        entry.save(update_fields=["concern", "concern_reference", "updated_at"])
+        # The lock above keeps a second click waiting on PostgreSQL; the condition here keeps
+        # one concern per entry on a database that does not lock rows (SQLite) as well.
+        claimed = FilterEntry.objects.filter(pk=entry.pk, concern__isnull=True).update(
+            concern=concern, concern_reference=concern.reference, updated_at=timezone.now()
+        )
+        if claimed != 1:
+            raise ValidationFailed(
+                {"entry": "A concern was raised from this entry at the same moment: look again"}
+            )
+        entry.concern, entry.concern_reference = concern, concern.reference
         record(
             action=AuditAction.FILTER_ENTRY_CONCERN_RAISED,
             actor=actor,
