@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
@@ -416,3 +418,43 @@ def test_a_concern_raised_from_the_same_entry_at_the_same_moment_is_refused(
 
     assert Concern.objects.count() == before
     assert not AuditEvent.objects.filter(action=AuditAction.FILTER_ENTRY_CONCERN_RAISED).exists()
+
+
+def test_a_reports_page_takes_the_same_number_of_queries_however_many_entries(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    client = signed_in(cast.dsl)
+    small = imported_report(cast)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/governance/filtering/{small.pk}/")
+    people = [factories.learner(cast.organisation, external_id=f"L-{n}") for n in range(8)]
+    rows = [
+        f"2025-11-30T10:{n:02d}:00,{person.external_id},x{n}.example,violence,blocked,,"
+        for n, person in enumerate(people)
+    ]
+    outcome = filter_report_import(
+        actor=cast.dsl, organisation=cast.organisation, text=report_csv(*rows)
+    )
+    assert outcome.report is not None
+
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(f"/governance/filtering/{outcome.report.pk}/")
+
+    assert len(response.context["listing"].rows) == 8
+
+
+def test_nobody_is_offered_or_may_raise_an_allegation_about_themselves(cast: Cast) -> None:
+    text = report_csv(f"2025-11-30T10:15:00,{cast.ict.email},a.example,malware,blocked,,")
+    outcome = filter_report_import(actor=cast.dsl, organisation=cast.organisation, text=text)
+    assert outcome.report is not None
+    entry = outcome.report.entries.get()
+
+    theirs = signed_in(cast.ict).get(f"/governance/filtering/{outcome.report.pk}/")
+    dsls = signed_in(cast.dsl).get(f"/governance/filtering/{outcome.report.pk}/")
+
+    assert "Raise a concern" not in theirs.content.decode()
+    assert "Raise a concern" in dsls.content.decode()
+    before = _counts()
+    with pytest.raises(ValidationFailed, match="This entry is about you"):
+        filter_entry_raise_concern(actor=cast.ict, entry_id=entry.pk)
+    assert _counts() == before
