@@ -14,6 +14,7 @@ from chaperon.people.models import Learner, Organisation, User
 
 from . import data
 from .activity import add_activity
+from .filtering import add_filtering
 from .team import add_team
 from .trust import add_trust
 
@@ -108,6 +109,7 @@ def load_demo() -> tuple[Organisation, bool]:
                 )
         add_activity(organisation, learners, today)
         add_team(organisation)
+        add_filtering(organisation, today)
         add_trust(organisation, today)
     return organisation, True
 
