@@ -5,6 +5,9 @@ The Designated Safeguarding Lead and the deputies are staff roles (``people.role
 board's safeguarding champion, the online safety group and the ICT lead are posts held here by
 members of staff. Who is shown for a post is worked out when the page is read: someone who
 left, or lost the role a post needs, is no longer shown.
+
+Below them, the filtering and monitoring reports imported from the web filter, their entries,
+and the record of the termly checks and yearly reviews (ORG-5).
 """
 
 from django.conf import settings

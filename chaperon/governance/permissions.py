@@ -1,4 +1,5 @@
-"""Who sees and who names the safeguarding team (ORG-1)."""
+"""Who sees and who names the safeguarding team (ORG-1); who reads and acts on the filtering
+and monitoring reports (ORG-5)."""
 
 from chaperon.people.models import User
 from chaperon.people.permissions import can

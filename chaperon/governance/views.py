@@ -1,6 +1,7 @@
 """The safeguarding team's contacts: published for learners and families without sign-in
 (``/contacts/<slug>/``), and for staff with their work email addresses, where those who run
-the organisation name its posts and what is published (ORG-1)."""
+the organisation name its posts and what is published (ORG-1). The filtering and monitoring
+reports: imported, read, acted on and their checks recorded (ORG-5)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
