@@ -32,19 +32,22 @@ def add_filtering(organisation: Organisation, today: date) -> None:
     ]
     text = "\n".join(["occurred_at,user,domain,category,action,device,detail", *rows]) + "\n"
     imported = filter_report_import(
-        actor=staff("ict"), organisation=organisation, text=text, file_name="web-filter.csv"
+        actor=staff(data.FILTERING_CHECKED_BY),
+        organisation=organisation,
+        text=text,
+        file_name="web-filter.csv",
     )
     if imported.report is None:
         raise RuntimeError("the demo's filtering report was refused: " + str(imported.errors))
     filter_check_record(
-        actor=staff("dsl"),
+        actor=staff(data.FILTERING_REVIEWED_BY),
         kind="review",
         note="Reviewed the filter's categories and the monitoring alerts with the network "
         "manager and the headteacher.",
         checked_on=today - timedelta(days=400),
     )
     filter_check_record(
-        actor=staff("ict"),
+        actor=staff(data.FILTERING_CHECKED_BY),
         kind="check",
         note="Read the half-term's reports; two flagged searches passed to the DSL.",
         checked_on=today - timedelta(days=40),
