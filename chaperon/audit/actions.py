@@ -30,6 +30,13 @@ class AuditAction(models.TextChoices):
     TEAM_CONTACT_CHANGED = "team_contact_changed", "Published contact of the team changed"
     AUP_PUBLISHED = "aup_published", "Acceptable use agreement: new version published"
     AUP_SIGNED = "aup_signed", "Acceptable use agreement signed"
+    FILTER_REPORT_IMPORTED = "filter_report_imported", "Filtering report imported"
+    FILTER_REPORT_VIEWED = "filter_report_viewed", "Filtering report's entries viewed"
+    FILTER_ENTRY_CONCERN_RAISED = (
+        "filter_entry_concern_raised",
+        "Concern raised from a filtering report",
+    )
+    FILTER_CHECK_RECORDED = "filter_check_recorded", "Filtering check or review recorded"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"

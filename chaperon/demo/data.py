@@ -140,3 +140,8 @@ TRUST_SCHOOLS: list[tuple[str, str, str, str, list[tuple[str, str, list[str], st
         ],
     ),
 ]
+
+# Filtering and monitoring (ORG-5), by the sign-in name of the member of staff: who imports the
+# web filter's report and records the checks, and who made the last yearly review.
+FILTERING_CHECKED_BY = "ict"
+FILTERING_REVIEWED_BY = "dsl"

@@ -15,6 +15,7 @@ from chaperon.people.models import Learner, Organisation, User
 from . import data
 from .activity import add_activity
 from .agreements import add_agreements
+from .filtering import add_filtering
 from .team import add_team
 from .trust import add_trust
 
@@ -110,6 +111,7 @@ def load_demo() -> tuple[Organisation, bool]:
         add_activity(organisation, learners, today)
         add_team(organisation)
         add_agreements(organisation)
+        add_filtering(organisation, today)
         add_trust(organisation, today)
     return organisation, True
 

@@ -9,7 +9,7 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav
 
-        from .permissions import may_publish_agreements, may_see_team
+        from .permissions import may_publish_agreements, may_read_filtering, may_see_team
 
         register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)
         register_nav(
@@ -18,4 +18,7 @@ class GovernanceConfig(AppConfig):
             "governance:agreements",
             order=91,
             visible=may_publish_agreements,
+        )
+        register_nav(
+            "filtering", "Filtering", "governance:filtering", order=92, visible=may_read_filtering
         )

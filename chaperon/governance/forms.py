@@ -1,13 +1,17 @@
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 
-from chaperon.core.forms import Choices, Form
+from chaperon.core.forms import Choices, Form, IsoDateInput
+from chaperon.people.imports.csvfile import UnreadableFile, decode_csv
 from chaperon.people.models import User
 from chaperon.people.pickers import PeopleField, offer_people
 
-from .models import Audience, Post
+from .filtering_csv import MAX_BYTES
+from .models import Audience, FilterCategory, FilterCheckKind, Post
 
 
 class GivePostForm(Form):
@@ -35,4 +39,49 @@ class SignAupForm(Form):
     agreed = forms.BooleanField(
         label="I have read this agreement and I agree to it",
         error_messages={"required": "Tick this to agree; you can use Chaperon once you have."},
+    )
+
+
+class FilterReportUploadForm(Form):
+    file_name = ""
+    file = forms.FileField(
+        label="Report file (CSV)",
+        help_text="Saved as CSV UTF-8, with the column names on its first line.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> str:
+        """The file's text: refused when it is too large or not UTF-8 CSV."""
+        upload: UploadedFile = self.cleaned_data["file"]
+        self.file_name = upload.name or ""
+        if upload.size is not None and upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the largest accepted is "
+                f"{filesizeformat(MAX_BYTES)}. Split it into smaller files (by week, for "
+                "example), each starting with the line of column names."
+            )
+        try:
+            return decode_csv(upload.read(MAX_BYTES + 1))
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class FilterEntriesForm(Form):
+    """The filters of a report's entries (sent with GET)."""
+
+    serious = forms.BooleanField(label="Serious only", required=False)
+    category = forms.ChoiceField(
+        label="Category", choices=[("", "Every category"), *FilterCategory.choices], required=False
+    )
+
+
+class FilterCheckForm(Form):
+    kind = forms.ChoiceField(
+        label="What did you do?", choices=FilterCheckKind.choices, widget=Choices
+    )
+    checked_on = forms.DateField(label="On", widget=IsoDateInput)
+    note = forms.CharField(
+        label="What you looked at and what you found",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )

@@ -5,6 +5,9 @@ The Designated Safeguarding Lead and the deputies are staff roles (``people.role
 board's safeguarding champion, the online safety group and the ICT lead are posts held here by
 members of staff. Who is shown for a post is worked out when the page is read: someone who
 left, or lost the role a post needs, is no longer shown.
+
+Below them, the filtering and monitoring reports imported from the web filter, their entries,
+and the record of the termly checks and yearly reviews (ORG-5).
 """
 
 from django.conf import settings
@@ -94,3 +97,124 @@ class AupSignature(OrganisationOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "user"], name="aup_signed_once")]
+
+
+# Filtering and monitoring reports (ORG-5) ----------------------------------------------------
+
+
+class FilterCategory(models.TextChoices):
+    """The UK Safer Internet Centre's categories of inappropriate online content, as a school's
+    web filter and monitoring service report them. The keys are stored: never rename one."""
+
+    ILLEGAL = "illegal", "Illegal content"
+    BULLYING = "bullying", "Bullying"
+    CHILD_SEXUAL_EXPLOITATION = "child_sexual_exploitation", "Child sexual exploitation"
+    DISCRIMINATION = "discrimination", "Discrimination"
+    DRUGS = "drugs", "Drugs and substance abuse"
+    EXTREMISM = "extremism", "Extremism"
+    GAMBLING = "gambling", "Gambling"
+    MALWARE = "malware", "Malware and hacking"
+    PORNOGRAPHY = "pornography", "Pornography"
+    PIRACY = "piracy", "Piracy and copyright theft"
+    SELF_HARM = "self_harm", "Self harm"
+    VIOLENCE = "violence", "Violence"
+
+
+# Categories whose every entry is marked serious: a risk of harm to the person or to others
+# that the safeguarding lead should see first, whether the filter blocked it or not.
+SERIOUS_CATEGORIES = frozenset(
+    {
+        FilterCategory.ILLEGAL,
+        FilterCategory.CHILD_SEXUAL_EXPLOITATION,
+        FilterCategory.EXTREMISM,
+        FilterCategory.SELF_HARM,
+        FilterCategory.PORNOGRAPHY,
+        FilterCategory.BULLYING,
+        FilterCategory.VIOLENCE,
+    }
+)
+
+
+class FilterAction(models.TextChoices):
+    BLOCKED = "blocked", "Blocked"
+    ALLOWED = "allowed", "Allowed"
+    FLAGGED = "flagged", "Flagged"
+
+
+class FilterReport(OrganisationOwned):
+    """One imported file of the web filter's or monitoring service's report. Kept whole or
+    not at all: a file with any refused row saves nothing."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    entry_count = models.PositiveIntegerField()
+    serious_count = models.PositiveIntegerField()
+    unmatched_count = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class FilterEntry(OrganisationOwned):
+    """One row of a report: what the filter did, when, for whom. Only the site's domain is
+    kept, never the rest of its address (a path or query can hold search words or names)."""
+
+    report = models.ForeignKey(FilterReport, on_delete=models.PROTECT, related_name="entries")
+    line = models.PositiveIntegerField()  # the line of the file it came from
+    occurred_at = models.DateTimeField()
+    user_name = models.CharField(max_length=254)  # as the filter names them
+    learner = models.ForeignKey(
+        "people.Learner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    domain = models.CharField(max_length=253)
+    category = models.CharField(max_length=30, choices=FilterCategory.choices)
+    action = models.CharField(max_length=10, choices=FilterAction.choices)
+    serious = models.BooleanField()
+    device = models.CharField(max_length=200, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    # The concern raised from this entry: one at most.
+    concern = models.OneToOneField(
+        "concerns.Concern", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    concern_reference = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "line"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(learner__isnull=True) | models.Q(staff_user__isnull=True),
+                name="filter_entry_one_person",
+            )
+        ]
+        indexes = [models.Index(fields=["report", "serious", "category"])]
+
+
+class FilterCheckKind(models.TextChoices):
+    CHECK = "check", "Check of the reports (termly)"
+    REVIEW = "review", "Review of filtering and monitoring (yearly)"
+
+
+class FilterCheck(OrganisationOwned):
+    """Someone recorded that they checked the reports, or reviewed the filtering and
+    monitoring as a whole, on a day."""
+
+    kind = models.CharField(max_length=10, choices=FilterCheckKind.choices)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_on = models.DateField()
+    note = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["-checked_on", "-id"]

@@ -1,5 +1,5 @@
-"""Who sees and who names the safeguarding team (ORG-1), and who publishes the acceptable use
-agreements (ORG-2)."""
+"""Who sees and who names the safeguarding team (ORG-1), who publishes the acceptable use
+agreements (ORG-2), and who reads and acts on the filtering and monitoring reports (ORG-5)."""
 
 from chaperon.people.models import User
 from chaperon.people.permissions import can
@@ -18,3 +18,13 @@ def may_name_team(user: User) -> bool:
 
 def may_publish_agreements(user: User) -> bool:
     return can(user, Permission.PUBLISH_AUP)
+
+
+def may_read_filtering(user: User) -> bool:
+    """The filtering and monitoring reports say who went where (ORG-5)."""
+    return can(user, Permission.READ_FILTERING_REPORTS)
+
+
+def may_act_on_filtering(user: User) -> bool:
+    """Import reports, raise concerns from them, record checks and reviews (ORG-5)."""
+    return can(user, Permission.ACT_ON_FILTERING_REPORTS)

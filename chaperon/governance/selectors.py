@@ -2,9 +2,12 @@
 out from the staff roles and the team's posts each time it is read, so that it is always
 current; the acceptable use agreements in force and who has signed them (ORG-2)."""
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
@@ -13,7 +16,18 @@ from chaperon.people.permissions import require
 from chaperon.people.roles import Permission
 from chaperon.people.selectors import staff_granted, staff_list_visible_to
 
-from .models import Audience, AupSignature, AupVersion, Post, PublishedContact, TeamPost
+from .models import (
+    Audience,
+    AupSignature,
+    AupVersion,
+    FilterCheck,
+    FilterCheckKind,
+    FilterEntry,
+    FilterReport,
+    Post,
+    PublishedContact,
+    TeamPost,
+)
 from .services import POST_PERMISSION, current_version
 
 
@@ -150,3 +164,85 @@ def staff_agreement_register(viewer: User, *, signed: bool | None = None) -> Sta
         data={"register": "acceptable_use"},
     )
     return StaffRegister(version, counts["signed"], counts["staff"], staff)
+
+
+# Filtering and monitoring reports (ORG-5) ----------------------------------------------------
+
+CHECK_EVERY_MONTHS = 4  # a term, at most: the DfE standards ask for a check each term
+REVIEW_EVERY_MONTHS = 12
+
+
+def filter_reports_visible_to(viewer: User) -> QuerySet[FilterReport]:
+    """The viewer's organisation's reports, newest first: counts only, nobody named."""
+    require(viewer, Permission.READ_FILTERING_REPORTS)
+    return FilterReport.objects.filter(organisation_id=viewer.organisation_id).select_related(
+        "imported_by"
+    )
+
+
+@dataclass(frozen=True)
+class ReportEntries:
+    report: FilterReport
+    entries: QuerySet[FilterEntry]
+
+
+def filter_report_entries_for(
+    viewer: User, report_id: int, *, serious_only: bool = False, category: str = ""
+) -> ReportEntries:
+    """One report and its entries (only the serious ones, or one category's), with the people
+    matched. Reading them is audited: they say who went where."""
+    require(viewer, Permission.READ_FILTERING_REPORTS)
+    report = FilterReport.objects.filter(
+        pk=report_id, organisation_id=viewer.organisation_id
+    ).first()
+    if report is None:
+        raise Http404("No such report.")
+    entries = report.entries.select_related("learner", "staff_user")
+    if serious_only:
+        entries = entries.filter(serious=True)
+    if category:
+        entries = entries.filter(category=category)
+    record(
+        action=AuditAction.FILTER_REPORT_VIEWED,
+        actor=viewer,
+        obj=report,
+        data={"report": report.pk, "serious_only": serious_only, "category": category},
+    )
+    return ReportEntries(report, entries)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Oversight:
+    """When the reports were last checked and the filtering last reviewed, and whether either
+    is overdue (a review counts as a check too)."""
+
+    last_check: FilterCheck | None
+    last_review: FilterCheck | None
+    check_overdue: bool
+    review_overdue: bool
+    recent: list[FilterCheck]
+
+
+def filtering_oversight(viewer: User, *, today: date) -> Oversight:
+    require(viewer, Permission.READ_FILTERING_REPORTS)
+    checks = FilterCheck.objects.filter(organisation_id=viewer.organisation_id).select_related(
+        "checked_by"
+    )
+    last_check = checks.first()
+    last_review = checks.filter(kind=FilterCheckKind.REVIEW).first()
+    return Oversight(
+        last_check=last_check,
+        last_review=last_review,
+        check_overdue=last_check is None
+        or last_check.checked_on < months_before(today, CHECK_EVERY_MONTHS),
+        review_overdue=last_review is None
+        or last_review.checked_on < months_before(today, REVIEW_EVERY_MONTHS),
+        recent=list(checks[:10]),
+    )

@@ -12,4 +12,9 @@ urlpatterns = [
     path("agreement/", views.agreement, name="agreement"),
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/publish/", views.agreement_publish, name="agreement_publish"),
+    path("filtering/", views.filtering, name="filtering"),
+    path("filtering/upload/", views.filtering_upload, name="filtering_upload"),
+    path("filtering/checks/", views.filtering_check, name="filtering_check"),
+    path("filtering/<int:report_id>/", views.filtering_report, name="filtering_report"),
+    path("filtering/entries/<int:entry_id>/raise/", views.filtering_raise, name="filtering_raise"),
 ]

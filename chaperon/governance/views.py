@@ -2,7 +2,8 @@
 without sign-in (``/contacts/<slug>/``), and for staff with their work email addresses, where
 those who run the organisation name its posts and what is published (ORG-1). The acceptable use
 agreements: the staff agreement to sign, and for those who publish them, the versions in force
-and the register of who has signed (ORG-2)."""
+and the register of who has signed (ORG-2). The filtering and monitoring reports: imported,
+read, acted on and their checks recorded (ORG-5)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,17 +19,40 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.pagination import page_of
 from chaperon.core.rendering import render_in_zone
+from chaperon.people.imports.report import RowError
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.people.pickers import kept_input, searching
 from chaperon.people.selectors import organisation_for, organisation_with_slug
 
 from . import services
-from .forms import GivePostForm, PublishAupForm, SignAupForm
+from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
+from .filtering_csv import MAX_BYTES, MAX_ROWS
+from .forms import (
+    FilterCheckForm,
+    FilterEntriesForm,
+    FilterReportUploadForm,
+    GivePostForm,
+    PublishAupForm,
+    SignAupForm,
+)
 from .middleware import AGREED_KEY
-from .models import Audience, Post
-from .permissions import may_name_team, may_publish_agreements, may_see_team
-from .selectors import agreements_in_force, safeguarding_team, staff_agreement_register
+from .models import SERIOUS_CATEGORIES, Audience, FilterCategory, FilterEntry, Post
+from .permissions import (
+    may_act_on_filtering,
+    may_name_team,
+    may_publish_agreements,
+    may_read_filtering,
+    may_see_team,
+)
+from .selectors import (
+    agreements_in_force,
+    filter_report_entries_for,
+    filter_reports_visible_to,
+    filtering_oversight,
+    safeguarding_team,
+    staff_agreement_register,
+)
 from .services import current_version, has_signed_current
 
 
@@ -238,3 +262,160 @@ def agreement_publish(request: HttpRequest) -> HttpResponse:
             )
             return redirect("governance:agreements")
     return _agreements_page(request, form)
+
+
+# Filtering and monitoring reports (ORG-5) ----------------------------------------------------
+
+
+def _filtering_page(
+    request: HttpRequest,
+    *,
+    check_form: FilterCheckForm | None = None,
+) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_read_filtering(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    act = may_act_on_filtering(viewer)
+    today = organisation_for(viewer).today()
+    if act and check_form is None:
+        check_form = FilterCheckForm(initial={"checked_on": today, "kind": "check"})
+    return render(
+        request,
+        "governance/filtering.html",
+        {
+            "nav": "filtering",
+            "listing": page_of(filter_reports_visible_to(viewer), request, per_page=20),
+            "oversight": filtering_oversight(viewer, today=today),
+            "act": act,
+            "form": check_form if act else None,
+        },
+        status=form_status(check_form) if check_form is not None else 200,
+    )
+
+
+@login_required
+@require_GET
+def filtering(request: HttpRequest) -> HttpResponse:
+    return _filtering_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filtering_upload(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_act_on_filtering(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = FilterReportUploadForm(request.POST or None, request.FILES or None)
+    refused: tuple[RowError, ...] = ()
+    if request.method == "POST" and form.is_valid():
+        outcome = services.filter_report_import(
+            actor=viewer,
+            organisation=organisation_for(viewer),
+            text=form.cleaned_data["file"],
+            file_name=form.file_name,
+        )
+        if outcome.report is not None:
+            report = outcome.report
+            messages.success(
+                request,
+                f"The report is imported: {report.entry_count} entries, "
+                f"{report.serious_count} serious, {report.unmatched_count} not matched to anyone.",
+            )
+            return redirect("governance:filtering_report", report_id=report.pk)
+        refused = outcome.errors
+    return render(
+        request,
+        "governance/filtering_upload.html",
+        {
+            "nav": "filtering",
+            "form": form,
+            "refused": refused,
+            "columns": FILTER_COLUMNS,
+            "categories": [
+                (category, category in SERIOUS_CATEGORIES) for category in FilterCategory
+            ],
+            "max_rows": MAX_ROWS,
+            "max_bytes": MAX_BYTES,
+        },
+        status=400 if refused or form_status(form) == 400 else 200,
+    )
+
+
+@login_required
+@require_GET
+def filtering_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = FilterEntriesForm(request.GET)
+    valid = form.is_valid()
+    shown = filter_report_entries_for(
+        viewer,
+        report_id,
+        serious_only=bool(valid and form.cleaned_data["serious"]),
+        category=str(form.cleaned_data["category"]) if valid else "",
+    )
+    return render(
+        request,
+        "governance/filtering_report.html",
+        {
+            "nav": "filtering",
+            "report": shown.report,
+            "filters": form,
+            "listing": page_of(shown.entries, request),
+            "act": may_act_on_filtering(viewer),
+            "zone": organisation_for(viewer).zone,
+        },
+    )
+
+
+@login_required
+@require_POST
+def filtering_raise(request: HttpRequest, entry_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_act_on_filtering(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    back = request.POST.get("back", "")
+    try:
+        entry = services.filter_entry_raise_concern(actor=viewer, entry_id=entry_id)
+    except ValidationFailed as error:
+        messages.error(request, "No concern was raised: " + " ".join(error.errors.values()))
+        report_id = (
+            FilterEntry.objects.filter(pk=entry_id, organisation_id=viewer.organisation_id)
+            .values_list("report_id", flat=True)
+            .first()
+        )
+        if report_id is None:
+            return redirect("governance:filtering")
+    else:
+        report_id = entry.report_id
+        messages.success(
+            request,
+            f"Concern {entry.concern_reference} is raised from line {entry.line} and has "
+            "reached the safeguarding team.",
+        )
+    target = reverse("governance:filtering_report", args=[report_id])
+    if back.startswith("?"):
+        target += back
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def filtering_check(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_act_on_filtering(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = FilterCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            check = services.filter_check_record(
+                actor=viewer,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                checked_on=form.cleaned_data["checked_on"],
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"Recorded: {check.get_kind_display().lower()}.")
+            return redirect("governance:filtering")
+    return _filtering_page(request, check_form=form)

@@ -75,6 +75,9 @@ class Permission(StrEnum):
     BE_ICT_LEAD = "be_ict_lead"
     # Acceptable use agreements (governance)
     PUBLISH_AUP = "publish_aup"
+    # Filtering and monitoring reports (governance)
+    READ_FILTERING_REPORTS = "read_filtering_reports"
+    ACT_ON_FILTERING_REPORTS = "act_on_filtering_reports"
 
     @property
     def meaning(self) -> str:
@@ -149,6 +152,14 @@ MEANINGS: dict[Permission, str] = {
     Permission.PUBLISH_AUP: (
         "publish a new version of an acceptable use agreement and see who has signed (ORG-2)"
     ),
+    Permission.READ_FILTERING_REPORTS: (
+        "read the imported filtering and monitoring reports, their entries (who was blocked "
+        "or flagged, where) and when they were last checked and reviewed (ORG-5)"
+    ),
+    Permission.ACT_ON_FILTERING_REPORTS: (
+        "import filtering and monitoring reports, raise a concern from one of their entries, "
+        "record the termly check and the yearly review (ORG-5)"
+    ),
 }
 
 
@@ -200,6 +211,8 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.JOIN_ONLINE_SAFETY_GROUP:        (Y,  Y,     Y,  N,      Y,  Y,    N),
     P.BE_ICT_LEAD:                     (N,  N,     N,  N,      Y,  N,    N),
     P.PUBLISH_AUP:                     (Y,  N,     Y,  N,      N,  N,    Y),
+    P.READ_FILTERING_REPORTS:          (Y,  Y,     Y,  N,      Y,  N,    N),
+    P.ACT_ON_FILTERING_REPORTS:        (Y,  Y,     N,  N,      Y,  N,    N),
 }
 # fmt: on
 

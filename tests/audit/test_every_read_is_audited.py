@@ -28,6 +28,7 @@ from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
 from tests.conftest import Cast, signed_in
 from tests.consent.helpers import agree_to_all_but, form_data, send_request
+from tests.governance.filtering_helpers import imported_report
 from tests.recordings.helpers import make_recording
 from tests.records.helpers import ended_session, written
 
@@ -71,6 +72,7 @@ AUDITED: dict[str, AuditAction] = {
     "concerns:chronology_pdf": A.CONCERN_CHRONOLOGY_EXPORTED,
     "families:page": A.FAMILY_PAGE_OPENED,
     "deliveries:list": A.EMAIL_DELIVERIES_VIEWED,
+    "governance:filtering_report": A.FILTER_REPORT_VIEWED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -211,6 +213,12 @@ NOT_AUDITED: dict[str, str] = {
     "governance:agreement": "the staff agreement's text, to agree to; agreeing is audited as "
     "aup_signed",
     "governance:agreement_publish": "a change, audited as aup_published",
+    "governance:filtering": "the filtering reports as counts (entries, serious, not matched) "
+    "and who imported and checked them: no entry, so nobody it names",
+    "governance:filtering_upload": "the upload form and, for a refused file, its problems by "
+    "line and column; the import is audited as filter_report_imported",
+    "governance:filtering_check": "a change, audited as filter_check_recorded",
+    "governance:filtering_raise": "a change, audited as filter_entry_concern_raised",
 }
 
 # API operations whose every call by a DSL's token writes this event.
@@ -320,6 +328,7 @@ def _world(cast: Cast) -> World:
     recording = make_recording(cast)
     met = ended_session(cast)
     written(cast, met)
+    filter_report = imported_report(cast)
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
     learner = cast.learner.pk
     paths = {
@@ -357,6 +366,7 @@ def _world(cast: Cast) -> World:
         "concerns:chronology_pdf": f"/concerns/learners/{learner}/chronology.pdf",
         "families:page": f"/family/{family_token(cast.guardian.pk)}/",
         "deliveries:list": "/email/",
+        "governance:filtering_report": f"/governance/filtering/{filter_report.pk}/",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from chaperon.accounts.models import TotpDevice
 from chaperon.concerns.models import Concern
 from chaperon.consent.models import Consent, ConsentRequest
+from chaperon.governance.models import FilterReport
 from chaperon.people.models import (
     Guardian,
     Learner,
@@ -103,3 +104,21 @@ def test_the_demo_school_publishes_its_safeguarding_team(client) -> None:
     page = client.get("/contacts/larkspur-demo/").content.decode()
     for shown in ("Alma Rookwood", "Jonah Fairweather", "Helen Okafor", "extension 201"):
         assert shown in page
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("ORG-5")
+def test_the_demo_school_has_a_filtering_report_and_an_overdue_review() -> None:
+    call_command("load_demo", stdout=StringIO())
+    dsl = User.objects.get(email="dsl@larkspur.example")
+    client = signed_in(dsl)
+    report = FilterReport.objects.get(organisation_id=dsl.organisation_id)
+    assert (report.entry_count, report.serious_count, report.unmatched_count) == (7, 4, 1)
+
+    page = client.get("/governance/filtering/").content.decode()
+    entries = client.get(f"/governance/filtering/{report.pk}/?serious=on").content.decode()
+
+    assert "have not been reviewed for more than a year" in page
+    assert "have not been checked" not in page
+    assert "Grace Penhaligon" not in entries  # piracy is not serious
+    assert "Raise a concern" in entries

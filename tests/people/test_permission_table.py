@@ -63,6 +63,8 @@ ALWAYS: dict[str, set[str]] = {
         "choose_who_plays_recordings",
         "join_online_safety_group",
         "publish_aup",
+        "read_filtering_reports",
+        "act_on_filtering_reports",
     },
     "deputy_dsl": {
         "view_staff",
@@ -86,6 +88,8 @@ ALWAYS: dict[str, set[str]] = {
         "handle_concerns",
         "hold_recordings",
         "join_online_safety_group",
+        "read_filtering_reports",
+        "act_on_filtering_reports",
     },
     "slt": {
         "view_staff",
@@ -103,6 +107,7 @@ ALWAYS: dict[str, set[str]] = {
         "receive_concern_escalations",
         "join_online_safety_group",
         "publish_aup",
+        "read_filtering_reports",
     },
     "teacher": {
         "view_staff",
@@ -120,6 +125,8 @@ ALWAYS: dict[str, set[str]] = {
         "raise_concerns",
         "join_online_safety_group",
         "be_ict_lead",
+        "read_filtering_reports",
+        "act_on_filtering_reports",
     },
     "board": {
         "view_staff",
@@ -347,6 +354,8 @@ def _pages(cast: Cast, tmp_path: Path) -> list[Page]:
         Page(f"/concerns/learners/{learner}/chronology/", _set("dsl", "deputy"), outsider=404),
         Page("/recordings/", _set("dsl", "deputy")),
         Page(f"/recordings/{recording.pk}/", _set("dsl", "deputy"), outsider=404),
+        Page("/governance/filtering/", _set("dsl", "deputy", "slt", "ict")),
+        Page("/governance/filtering/upload/", _set("dsl", "deputy", "ict")),
     ]
 
 
@@ -379,6 +388,8 @@ OFFERS = [
     ("CONSENT", "Record consent given another way", _set("dsl", "deputy", "admin")),
     ("RECORDING", "Play the recording", _set("dsl", "deputy")),
     ("RECORDING", "Hold as evidence", _set("dsl", "deputy")),
+    ("/governance/filtering/", "Import a report", _set("dsl", "deputy", "ict")),
+    ("/governance/filtering/", "Record a check or review", _set("dsl", "deputy", "ict")),
 ]
 
 

@@ -4,13 +4,23 @@ from .acceptable_use import (
     current_version,
     has_signed_current,
 )
+from .filtering import (
+    FilterImport,
+    filter_check_record,
+    filter_entry_raise_concern,
+    filter_report_import,
+)
 from .team import POST_PERMISSION, published_contact_set, team_post_give, team_post_take
 
 __all__ = [
     "POST_PERMISSION",
+    "FilterImport",
     "aup_publish",
     "aup_sign",
     "current_version",
+    "filter_check_record",
+    "filter_entry_raise_concern",
+    "filter_report_import",
     "has_signed_current",
     "published_contact_set",
     "team_post_give",
