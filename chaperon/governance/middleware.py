@@ -10,7 +10,7 @@ from django.urls import reverse
 from chaperon.accounts.middleware import EXEMPT_PREFIXES
 from chaperon.people.models import User
 
-from .services import has_signed_current
+from .agreements import has_signed_current
 
 # Where the session remembers that its user agreed (or that nothing needed agreeing).
 AGREED_KEY = "governance:aup_agreed"

@@ -16,6 +16,7 @@ from chaperon.people.permissions import require
 from chaperon.people.roles import Permission
 from chaperon.people.selectors import staff_granted, staff_list_visible_to
 
+from .agreements import current_version
 from .models import (
     Audience,
     AupSignature,
@@ -28,7 +29,7 @@ from .models import (
     PublishedContact,
     TeamPost,
 )
-from .services import POST_PERMISSION, current_version
+from .services import POST_PERMISSION
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from chaperon.people.pickers import kept_input, searching
 from chaperon.people.selectors import organisation_for, organisation_with_slug
 
 from . import services
+from .agreements import current_version, has_signed_current
 from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
 from .filtering_csv import MAX_BYTES, MAX_ROWS
 from .forms import (
@@ -53,7 +54,6 @@ from .selectors import (
     safeguarding_team,
     staff_agreement_register,
 )
-from .services import current_version, has_signed_current
 
 
 @require_GET

@@ -1,9 +1,4 @@
-from .acceptable_use import (
-    aup_publish,
-    aup_sign,
-    current_version,
-    has_signed_current,
-)
+from .acceptable_use import aup_publish, aup_sign
 from .filtering import (
     FilterImport,
     filter_check_record,
@@ -17,11 +12,9 @@ __all__ = [
     "FilterImport",
     "aup_publish",
     "aup_sign",
-    "current_version",
     "filter_check_record",
     "filter_entry_raise_concern",
     "filter_report_import",
-    "has_signed_current",
     "published_contact_set",
     "team_post_give",
     "team_post_take",

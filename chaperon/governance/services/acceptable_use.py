@@ -18,19 +18,11 @@ from chaperon.people.roles import Permission
 from chaperon.people.selectors import staff_member_of
 from chaperon.people.services import staff_update
 
+from ..agreements import current_version
 from ..models import Audience, AupSignature, AupVersion
 
 TEXT_MAX_CHARACTERS = 20_000
 TITLE_MAX_CHARACTERS = 200
-
-
-def current_version(organisation_id: int, audience: str) -> AupVersion | None:
-    """The version in force for ``audience``: the latest published."""
-    return (
-        AupVersion.objects.filter(organisation_id=organisation_id, audience=audience)
-        .order_by("-number")
-        .first()
-    )
 
 
 @logged
@@ -107,12 +99,3 @@ def aup_sign(*, actor: User, version_id: int) -> AupSignature:
             # The day the session policy reads (SES-10), as on the staff record.
             staff_update(actor=SYSTEM, staff=staff, aup_signed_on=actor.organisation.today())
     return signature
-
-
-def has_signed_current(user: User) -> bool:
-    """Whether ``user`` has signed the staff agreement in force: True when there is none, or
-    when they are not staff (the staff agreement is not theirs to sign)."""
-    version = current_version(user.organisation_id, Audience.STAFF)
-    if version is None or version.signatures.filter(user=user).exists():
-        return True
-    return staff_member_of(user) is None
