@@ -8,9 +8,12 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav
+        from chaperon.core.panels import register_panel
 
+        from .panels import governance_panel
         from .permissions import may_publish_agreements, may_read_filtering, may_see_team
 
+        register_panel("governance/_dashboard_panel.html", governance_panel, order=7)
         register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)
         register_nav(
             "agreements",

@@ -247,3 +247,17 @@ def filtering_oversight(viewer: User, *, today: date) -> Oversight:
         or last_review.checked_on < months_before(today, REVIEW_EVERY_MONTHS),
         recent=list(checks[:10]),
     )
+
+
+def staff_not_agreed_count(organisation_id: int) -> int:
+    """How many current staff have not agreed to the staff agreement in force (0 when there
+    is none): a figure for the dashboard, no names, so not audited."""
+    version = current_version(organisation_id, Audience.STAFF)
+    if version is None:
+        return 0
+    agreed = AupSignature.objects.filter(version=version, user=OuterRef("user"))
+    return (
+        StaffMember.objects.filter(organisation_id=organisation_id, user__is_active=True)
+        .exclude(Exists(agreed))
+        .count()
+    )
