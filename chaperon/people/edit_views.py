@@ -3,6 +3,7 @@ links between them. Each calls the same service as the API, under the same permi
 refusal shows the form again with every problem named, and changes nothing."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
@@ -17,14 +19,15 @@ from chaperon.core.forms import form_status, show_errors
 
 from . import selectors, services
 from .forms import (
+    LEARNER_LEAVING,
+    STAFF_LEAVING,
     GuardianForm,
     GuardianSearchForm,
     LearnerForm,
-    LearnerLeftForm,
+    LeftForm,
     NewGuardianForm,
     RelationshipForm,
     StaffChecksForm,
-    StaffLeftForm,
     StaffRolesForm,
 )
 from .permissions import access_guardian, access_learner, access_staff, require, viewer_of
@@ -107,6 +110,37 @@ def staff_roles(request: HttpRequest, staff_id: int) -> HttpResponse:
     )
 
 
+def _mark_left(
+    request: HttpRequest,
+    *,
+    name: str,
+    today: date,
+    consequences: str,
+    mark: Callable[[date], object],
+    done: str,
+    back: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The page that marks a member of staff or a learner as left (``mark`` calls the
+    service with the day given); a refusal that needs a safeguarding lead answers 403."""
+    form = LeftForm(request.POST or None, initial={"left_on": today}, consequences=consequences)
+    refused = False
+    try:
+        saved = _save(request, form, lambda: mark(form.cleaned_data["left_on"]))
+    except NeedsSafeguardingLead as error:
+        form.add_error(None, str(error))
+        saved, refused = None, True
+    if saved is not None:
+        messages.success(request, f"{name} is marked as left: {done}.")
+        return redirect(back)
+    return render(
+        request,
+        "people/mark_left.html",
+        {"name": name, "form": form, "back": back, **context},
+        status=403 if refused else form_status(form),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_left(request: HttpRequest, staff_id: int) -> HttpResponse:
@@ -114,31 +148,16 @@ def staff_left(request: HttpRequest, staff_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     staff = access_staff(viewer, staff_id)
     require(viewer, Permission.MANAGE_STAFF)
-    form = StaffLeftForm(request.POST or None, initial={"left_on": staff.organisation.today()})
-    refused = False
-    try:
-        saved = _save(
-            request,
-            form,
-            lambda: services.staff_mark_left(
-                actor=viewer, staff=staff, left_on=form.cleaned_data["left_on"]
-            ),
-        )
-    except NeedsSafeguardingLead as error:
-        form.add_error(None, str(error))
-        saved, refused = None, True
-    if saved is not None:
-        messages.success(
-            request,
-            f"{staff.user.full_name} is marked as left: they can no longer sign in, and their "
-            "upcoming sessions are cancelled or go on without them.",
-        )
-        return redirect("people:staff_detail", staff.pk)
-    return render(
+    return _mark_left(
         request,
-        "people/staff_left.html",
-        {"nav": "staff", "member": staff, "form": form},
-        status=403 if refused else form_status(form),
+        name=staff.user.full_name,
+        today=staff.organisation.today(),
+        consequences=STAFF_LEAVING,
+        mark=lambda left_on: services.staff_mark_left(actor=viewer, staff=staff, left_on=left_on),
+        done="they can no longer sign in, and their upcoming sessions are cancelled or go on "
+        "without them",
+        back=reverse("people:staff_detail", args=[staff.pk]),
+        context={"nav": "staff", "staff_member": True},
     )
 
 
@@ -175,26 +194,17 @@ def learner_left(request: HttpRequest, learner_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     learner = access_learner(viewer, learner_id)
     require(viewer, Permission.MANAGE_LEARNERS)
-    form = LearnerLeftForm(request.POST or None, initial={"left_on": learner.organisation.today()})
-    saved = _save(
+    return _mark_left(
         request,
-        form,
-        lambda: services.learner_mark_left(
-            actor=viewer, learner=learner, left_on=form.cleaned_data["left_on"]
+        name=learner.full_name,
+        today=learner.organisation.today(),
+        consequences=LEARNER_LEAVING,
+        mark=lambda left_on: services.learner_mark_left(
+            actor=viewer, learner=learner, left_on=left_on
         ),
-    )
-    if saved is not None:
-        messages.success(
-            request,
-            f"{learner.full_name} is marked as left: their upcoming sessions are cancelled or "
-            "go on without them.",
-        )
-        return redirect("people:learner_detail", learner.pk)
-    return render(
-        request,
-        "people/learner_left.html",
-        {"nav": "learners", "learner": learner, "form": form},
-        status=form_status(form),
+        done="their upcoming sessions are cancelled or go on without them",
+        back=reverse("people:learner_detail", args=[learner.pk]),
+        context={"nav": "learners", "staff_member": False},
     )
 
 

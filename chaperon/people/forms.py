@@ -129,28 +129,29 @@ class StaffRolesForm(Form):
     )
 
 
-class StaffLeftForm(Form):
-    left_on = _date(
-        "Their last day",
-        required=True,
-        help_text="Today, or a day that has passed. Their sign-in stops as soon as you save.",
-    )
-    understood = forms.BooleanField(
-        label="I understand: their sign-in and API tokens stop at once, the sessions they "
-        "organise are cancelled (everyone invited is told) and they are taken off the sessions "
-        "they were to join; their records are kept",
-        error_messages={"required": "Tick this to confirm what marking them as left does."},
-    )
+class LeftForm(Form):
+    """Marking someone as left: their last day, and a tick that says what it does
+    (``consequences``, which differ for staff and learners)."""
 
-
-class LearnerLeftForm(Form):
     left_on = _date("Their last day", required=True, help_text="Today, or a day that has passed.")
     understood = forms.BooleanField(
-        label="I understand: nobody can book them again, the sessions that were theirs alone "
-        "are cancelled (everyone invited is told) and they are taken off the others; their "
-        "records are kept",
         error_messages={"required": "Tick this to confirm what marking them as left does."},
     )
+
+    def __init__(self, *args: Any, consequences: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["understood"].label = f"I understand: {consequences}"
+
+
+STAFF_LEAVING = (
+    "their sign-in and API tokens stop at once, the sessions they organise are cancelled "
+    "(everyone invited is told) and they are taken off the sessions they were to join; their "
+    "records are kept"
+)
+LEARNER_LEAVING = (
+    "nobody can book them again, the sessions that were theirs alone are cancelled (everyone "
+    "invited is told) and they are taken off the others; their records are kept"
+)
 
 
 class LearnerForm(Form):

@@ -2,6 +2,7 @@
 and the fix, and apply only the changes."""
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -92,3 +93,18 @@ def update_person[P: (Learner, Guardian)](
         person.save()
         record(action=action, actor=actor, obj=person, data={"changed": changed})
     return person
+
+
+def leaving_day(requested: date | None, *, today: date) -> date:
+    """The day someone is marked as left: ``requested``, or today; never a day to come."""
+    left_on = requested or today
+    if left_on > today:
+        raise ValidationFailed(
+            {"left_on": "a day to come: mark them as left on their last day, or after it"}
+        )
+    return left_on
+
+
+def refuse_leaving_twice(name: str, left_on: date | None) -> None:
+    if left_on is not None:
+        raise ValidationFailed({"left_on": f"{name} left on {left_on:%d %B %Y} already"})

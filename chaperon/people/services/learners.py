@@ -9,7 +9,6 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core import events
 from chaperon.core.actors import SystemActor
-from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 
 from ..events import LearnerLeft
@@ -20,7 +19,7 @@ from ..models import (
 )
 from ..permissions import require, require_same_organisation
 from ..roles import Permission
-from .common import update_person, validate_person
+from .common import leaving_day, refuse_leaving_twice, update_person, validate_person
 
 LEARNER_FIELDS = (
     "external_id",
@@ -84,18 +83,10 @@ def learner_mark_left(
     everything recorded about them stays (consents, sessions, concerns, their chronology)."""
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, learner)
-    today = learner.organisation.today()
-    left_on = left_on or today
-    if left_on > today:
-        raise ValidationFailed(
-            {"left_on": "a day to come: mark them as left on their last day, or after it"}
-        )
+    left_on = leaving_day(left_on, today=learner.organisation.today())
     with transaction.atomic():
         learner = Learner.objects.select_for_update().get(pk=learner.pk)
-        if learner.left_on is not None:
-            raise ValidationFailed(
-                {"left_on": f"{learner.full_name} left on {learner.left_on:%d %B %Y} already"}
-            )
+        refuse_leaving_twice(learner.full_name, learner.left_on)
         learner.left_on = left_on
         learner.save(update_fields=["left_on", "updated_at"])
         record(

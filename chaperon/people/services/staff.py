@@ -30,7 +30,14 @@ from ..privileges import (
     sign_in_change_refusal,
 )
 from ..roles import Permission, Role
-from .common import apply_changes, full_clean_or_fail, refuse_unknown, validate_person
+from .common import (
+    apply_changes,
+    full_clean_or_fail,
+    leaving_day,
+    refuse_leaving_twice,
+    refuse_unknown,
+    validate_person,
+)
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
@@ -217,18 +224,10 @@ def staff_mark_left(
     (``privileges``): such a refusal is audited and changes nothing."""
     require(actor, Permission.MANAGE_STAFF)
     require_same_organisation(actor, staff)
-    today = staff.organisation.today()
-    left_on = left_on or today
-    if left_on > today:
-        raise ValidationFailed(
-            {"left_on": "a day to come: mark them as left on their last day, or after it"}
-        )
+    left_on = leaving_day(left_on, today=staff.organisation.today())
     with transaction.atomic():
         staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
-        if staff.left_on is not None:
-            raise ValidationFailed(
-                {"left_on": f"{staff.user.full_name} left on {staff.left_on:%d %B %Y} already"}
-            )
+        refuse_leaving_twice(staff.user.full_name, staff.left_on)
         roles = sorted(staff.roles.values_list("role", flat=True))
         if isinstance(actor, User) and actor.pk == staff.user_id:
             why: str | None = LEAVING_ONESELF

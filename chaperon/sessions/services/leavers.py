@@ -11,6 +11,7 @@ from chaperon.audit.services import record
 from chaperon.core.actors import SYSTEM
 from chaperon.core.service_log import logged
 
+from ..models import Session
 from .booking import cancel
 from .rechecks import recheck_sessions, upcoming_sessions
 
@@ -18,6 +19,18 @@ LEFT_REASON = "The member of staff who was to run it has left the organisation."
 STAFF_LEFT_WHY = "a member of its staff has left the organisation"
 LEARNER_LEFT_REASON = "The learner has left the organisation."
 LEARNER_LEFT_WHY = "a learner in it has left the organisation"
+
+
+def _take_off(session: Session, people: str, person_id: int, *, why: str) -> None:
+    """Take one person off ``session``'s ``people`` ("staff" or "learners"), audited."""
+    with transaction.atomic():
+        getattr(session, people).remove(person_id)
+        record(
+            action=AuditAction.SESSION_CHANGED,
+            obj=session,
+            reason=why,
+            data={f"{people}_removed": [person_id]},
+        )
 
 
 @logged
@@ -29,14 +42,7 @@ def sessions_stop_for_leaver(*, user_id: int) -> tuple[int, int]:
         cancel(session, actor=SYSTEM, reason=LEFT_REASON)
     joined = [session.pk for session in upcoming_sessions(staff=user_id)]
     for session in upcoming_sessions(pk__in=joined):
-        with transaction.atomic():
-            session.staff.remove(user_id)
-            record(
-                action=AuditAction.SESSION_CHANGED,
-                obj=session,
-                reason=STAFF_LEFT_WHY,
-                data={"staff_removed": [user_id]},
-            )
+        _take_off(session, "staff", user_id, why=STAFF_LEFT_WHY)
     # Read again: each session's staff as they are now.
     recheck_sessions(upcoming_sessions(pk__in=joined), why=STAFF_LEFT_WHY)
     return len(organised), len(joined)
@@ -52,14 +58,7 @@ def sessions_stop_for_learner_leaver(*, learner_id: int) -> tuple[int, int]:
             cancel(session, actor=SYSTEM, reason=LEARNER_LEFT_REASON)
             cancelled += 1
             continue
-        with transaction.atomic():
-            session.learners.remove(learner_id)
-            record(
-                action=AuditAction.SESSION_CHANGED,
-                obj=session,
-                reason=LEARNER_LEFT_WHY,
-                data={"learners_removed": [learner_id]},
-            )
+        _take_off(session, "learners", learner_id, why=LEARNER_LEFT_WHY)
         changed.append(session.pk)
     recheck_sessions(upcoming_sessions(pk__in=changed), why=LEARNER_LEFT_WHY)
     return cancelled, len(changed)
