@@ -9,7 +9,12 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav
 
-        from .permissions import may_publish_agreements, may_read_filtering, may_see_team
+        from .permissions import (
+            may_publish_agreements,
+            may_read_filtering,
+            may_see_personal_information,
+            may_see_team,
+        )
 
         register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)
         register_nav(
@@ -22,3 +27,15 @@ class GovernanceConfig(AppConfig):
         register_nav(
             "filtering", "Filtering", "governance:filtering", order=92, visible=may_read_filtering
         )
+        register_nav(
+            "personal_information",
+            "Personal information",
+            "governance:personal_information",
+            order=93,
+            visible=may_see_personal_information,
+        )
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()
