@@ -15,7 +15,7 @@ def declare() -> None:
             label,
             what=what,
             about_whom=[About.STAFF, About.LEARNERS, About.GUARDIANS, About.PUBLIC],
-            purpose="Account for every change and every read of a sensitive record (LOG-2)",
+            purpose="Account for every change and every read of a sensitive record",
             lawful_basis=Basis.LEGAL_OBLIGATION,
             retention=KEPT,
             who_sees=said("the operator, with the chaperon audit commands"),

@@ -55,7 +55,7 @@ def declare() -> None:
         "statement's hash, the receipt, and any document staff attached (a paper form, an "
         "email)",
         about_whom=FAMILIES,
-        purpose="Prove written consent (REC-4)",
+        purpose="Prove written consent",
         lawful_basis=Basis.CONSENT,
         retention=UNTIL_SCHEDULE,
         who_sees=[P.VIEW_AND_REQUEST_CONSENT, said("whoever answered, by their receipt")],
@@ -75,7 +75,7 @@ def declare() -> None:
         what="Written agreements for a family recording a session themselves: who records, "
         "for what, until when, with the signed document",
         about_whom=FAMILIES,
-        purpose="Say what a family's own recording is for and how long it is kept (REC-9)",
+        purpose="Say what a family's own recording is for and how long it is kept",
         lawful_basis=Basis.CONSENT,
         retention="The agreement names the day the family's recording is kept until; the "
         "record of it is " + UNTIL_SCHEDULE.lower(),
@@ -85,7 +85,7 @@ def declare() -> None:
         "consent.staffrecordingconsent",
         what="Staff's (or their employer's) written consent to be recorded, with any document",
         about_whom=[About.STAFF],
-        purpose="Record sessions only with the staff's consent (REC-4)",
+        purpose="Record sessions only with the staff's consent",
         lawful_basis=Basis.CONSENT,
         retention=UNTIL_SCHEDULE,
         who_sees=[P.RECORD_CONSENT, said("the member of staff themselves")],

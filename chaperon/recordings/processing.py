@@ -1,6 +1,6 @@
 """What the vault holds about people, for the register (ORG-7). Recordings are images of
 people: made only with written consent to be recorded, and kept for the organisation's
-recording policy's days (REC-1, REC-7)."""
+recording policy's days."""
 
 from chaperon.consent.models import Purpose
 from chaperon.consent.selectors import recording_policy_of
@@ -26,8 +26,7 @@ def declare() -> None:
         what="Recordings of sessions: the video and sound of the people in them, encrypted in "
         "the vault, with who started each and its stated purpose",
         about_whom=EVERYONE,
-        purpose="The recording's stated purpose: to review a session if an issue arises "
-        "(REC-1, REC-10)",
+        purpose="The recording's stated purpose: to review a session if an issue arises",
         lawful_basis=Basis.CONSENT,
         retention=recording_retention,
         who_sees=P.PLAY_RECORDINGS,
@@ -48,7 +47,7 @@ def declare() -> None:
         what="Holds of recordings as evidence: the case reference, why, who placed and "
         "released each",
         about_whom=[About.STAFF],
-        purpose="Keep evidence for a safeguarding case (INC-4)",
+        purpose="Keep evidence for a safeguarding case",
         lawful_basis=Basis.LEGAL_OBLIGATION,
         retention=UNTIL_SCHEDULE,
         who_sees=P.HOLD_RECORDINGS,

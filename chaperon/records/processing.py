@@ -1,5 +1,5 @@
 """What meeting records hold about people, for the register (ORG-7). Records are destroyed
-at the end of the organisation's retention period for them (LOG-2)."""
+at the end of the organisation's retention period for them."""
 
 from chaperon.core.processing import (
     UNTIL_SCHEDULE,
@@ -28,7 +28,7 @@ def declare() -> None:
         "records.meetingrecord",
         what="The record of each meeting: who wrote it, how the meeting was held, its summary",
         about_whom=about,
-        purpose="Keep a record of every 1:1 and session (LOG-2)",
+        purpose="Keep a record of every 1:1 and session",
         lawful_basis=Basis.PUBLIC_TASK,
         retention=record_retention,
         who_sees=readers,

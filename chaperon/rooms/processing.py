@@ -21,7 +21,7 @@ def declare() -> None:
         "rooms.recordingcomfort",
         what="Whether each learner said they were comfortable being recorded",
         about_whom=[About.LEARNERS],
-        purpose="Check before recording that the children are comfortable (REC-6)",
+        purpose="Check before recording that the children are comfortable",
         lawful_basis=Basis.CONSENT,
         retention=UNTIL_SCHEDULE,
         who_sees=[P.OVERSEE_SESSIONS, said("the host, during the session")],
