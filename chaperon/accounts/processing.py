@@ -15,11 +15,13 @@ def declare() -> None:
     )
     register_processing(
         "accounts.signincounter",
-        what="Failed sign-ins counted per account (by a hash of the address) in a window",
+        what="Failed sign-ins counted, in a window, per account (by a digest of its email "
+        "address) and per network (IP) address",
         about_whom=[About.STAFF, About.LEARNERS, About.GUARDIANS],
         purpose="Lock out anyone guessing passwords",
         lawful_basis=Basis.LEGITIMATE_INTERESTS,
-        retention="Cleared when the person next signs in; otherwise " + UNTIL_SCHEDULE.lower(),
+        retention="An account's count is cleared when the person next signs in; otherwise "
+        + UNTIL_SCHEDULE.lower(),
         who_sees=said("nobody: it is only counted"),
     )
     register_processing(

@@ -18,7 +18,11 @@ PURPOSE = (
 
 
 def declare() -> None:
-    handlers: list[Text] = [P.HANDLE_CONCERNS, said("those given access to a restricted case")]
+    handlers: list[Text] = [
+        P.HANDLE_CONCERNS,
+        said("those given access to a restricted case"),
+        said("a senior leader, for an allegation about the DSL or a deputy"),
+    ]
 
     def case(label: str, what: str, about: tuple[About, ...] = CASE) -> None:
         register_processing(

@@ -192,7 +192,7 @@ def test_the_page_shows_the_register_grouped_by_whom_it_is_about(cast: Cast) -> 
     assert response.status_code == 200
     page = response.content.decode()
     for heading in ("Staff", "Learners", "Parents and carers", "Members of the public who report"):
-        assert f">{heading}<" in page
+        assert f">{heading}</h2>" in page
     assert "Recordings of sessions" in page
     assert "Being recorded in live sessions" in page  # the consent images need
     # It shows the register, never a person's record: names of the cast are not on it.
