@@ -18,3 +18,8 @@ class AuditConfig(AppConfig):
         digest_key()
         # One digest a day (UTC); looking hourly sends it within the hour after midnight.
         register_periodic(send_audit_digest_task, every=timedelta(hours=1))
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

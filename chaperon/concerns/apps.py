@@ -46,3 +46,8 @@ class ConcernsConfig(AppConfig):
         # scheduler looks again as soon as the database answers, and this is due by then.
         register_periodic(replay_spooled_reports_task, every=timedelta(seconds=15))
         register_periodic(forget_old_report_counts_task, every=timedelta(hours=1))
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -40,3 +40,8 @@ class ConsentConfig(AppConfig):
 
         # Each reminder is at most one every few days; checking hourly sends it on time.
         register_periodic(send_consent_reminders_task, every=timedelta(hours=1))
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -15,3 +15,8 @@ class DeliveriesConfig(AppConfig):
 
         register_nav("email", "Email", "deliveries:list", order=85, visible=may_see_deliveries)
         register_panel("deliveries/_dashboard_panel.html", dashboard_for, order=6)
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -23,3 +23,8 @@ class FamiliesConfig(AppConfig):
             "families:learner",
             visible=lambda user, _learner: can(user, Permission.RECORD_CONSENT),
         )
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -1,5 +1,6 @@
 """Who sees and who names the safeguarding team (ORG-1), who publishes the acceptable use
-agreements (ORG-2), and who reads and acts on the filtering and monitoring reports (ORG-5)."""
+agreements (ORG-2), who reads and acts on the filtering and monitoring reports (ORG-5), and who
+sees the register of personal information (ORG-7)."""
 
 from chaperon.people.models import User
 from chaperon.people.permissions import can
@@ -28,3 +29,9 @@ def may_read_filtering(user: User) -> bool:
 def may_act_on_filtering(user: User) -> bool:
     """Import reports, raise concerns from them, record checks and reviews (ORG-5)."""
     return can(user, Permission.ACT_ON_FILTERING_REPORTS)
+
+
+def may_see_personal_information(user: User) -> bool:
+    """The register of personal information (ORG-7) is for those who answer for it: who runs
+    the organisation's settings, and who leads safeguarding."""
+    return can(user, Permission.MANAGE_ORGANISATION) or can(user, Permission.LEAD_SAFEGUARDING)

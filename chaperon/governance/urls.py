@@ -17,4 +17,10 @@ urlpatterns = [
     path("filtering/checks/", views.filtering_check, name="filtering_check"),
     path("filtering/<int:report_id>/", views.filtering_report, name="filtering_report"),
     path("filtering/entries/<int:entry_id>/raise/", views.filtering_raise, name="filtering_raise"),
+    path("personal-information/", views.personal_information, name="personal_information"),
+    path(
+        "personal-information/register.csv",
+        views.personal_information_csv,
+        name="personal_information_csv",
+    ),
 ]

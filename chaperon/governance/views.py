@@ -3,7 +3,8 @@ without sign-in (``/contacts/<slug>/``), and for staff with their work email add
 those who run the organisation name its posts and what is published (ORG-1). The acceptable use
 agreements: the staff agreement to sign, and for those who publish them, the versions in force
 and the register of who has signed (ORG-2). The filtering and monitoring reports: imported,
-read, acted on and their checks recorded (ORG-5)."""
+read, acted on and their checks recorded (ORG-5). The register of personal information, as a
+page and a CSV (ORG-7)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,8 +45,10 @@ from .permissions import (
     may_name_team,
     may_publish_agreements,
     may_read_filtering,
+    may_see_personal_information,
     may_see_team,
 )
+from .register import register_csv, register_groups
 from .selectors import (
     agreements_in_force,
     filter_report_entries_for,
@@ -419,3 +422,35 @@ def filtering_check(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Recorded: {check.get_kind_display().lower()}.")
             return redirect("governance:filtering")
     return _filtering_page(request, check_form=form)
+
+
+def _register_viewer(request: HttpRequest) -> User:
+    viewer = viewer_of(request)
+    if not may_see_personal_information(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    return viewer
+
+
+@login_required
+@require_GET
+def personal_information(request: HttpRequest) -> HttpResponse:
+    """What personal information the organisation holds, about whom, why, on what basis, for
+    how long and who sees it (ORG-7): kinds of information and roles, never a person."""
+    viewer = _register_viewer(request)
+    organisation = organisation_for(viewer)
+    return render(
+        request,
+        "governance/personal_information.html",
+        {"nav": "personal_information", "groups": register_groups(organisation)},
+    )
+
+
+@login_required
+@require_GET
+def personal_information_csv(request: HttpRequest) -> HttpResponse:
+    viewer = _register_viewer(request)
+    response = HttpResponse(
+        register_csv(organisation_for(viewer)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="personal-information.csv"'
+    return response

@@ -46,3 +46,8 @@ class PeopleConfig(AppConfig):
             visible=allowed(Permission.VIEW_ORGANISATION),
         )
         register_digest_recipients(audit_digest_recipients)
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -24,3 +24,8 @@ class PolicyConfig(AppConfig):
             order=60,
             visible=lambda user: can(user, Permission.READ_POLICY),
         )
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -41,3 +41,8 @@ class RecordingsConfig(AppConfig):
         register_periodic(destroy_expired_recordings_task, every=timedelta(hours=1))
         register_periodic(close_abandoned_recordings_task, every=timedelta(minutes=30))
         register_periodic(destroy_due_recordings_task, every=timedelta(hours=1))
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -25,3 +25,8 @@ class RecordsConfig(AppConfig):
         register_record_panel(
             "live_sessions.session", "records/_session_panel.html", session_record_panel, order=10
         )
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -18,3 +18,8 @@ class RoomsConfig(AppConfig):
         )
         register_record_link("live_sessions.session", "Room log", "rooms:log", visible=may_read_log)
         register_chronology_source("rooms", room_chronology)
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

@@ -44,3 +44,8 @@ class SessionsConfig(AppConfig):
             order=10,
             visible=lambda user: may_book(user) or oversees(user),
         )
+
+        # What it holds about people, for the register of personal information (ORG-7).
+        from .processing import declare as declare_processing
+
+        declare_processing()

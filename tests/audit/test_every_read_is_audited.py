@@ -219,6 +219,9 @@ NOT_AUDITED: dict[str, str] = {
     "line and column; the import is audited as filter_report_imported",
     "governance:filtering_check": "a change, audited as filter_check_recorded",
     "governance:filtering_raise": "a change, audited as filter_entry_concern_raised",
+    "governance:personal_information": "the register of personal information (ORG-7): kinds "
+    "of information and the roles that see them, never a person's record",
+    "governance:personal_information_csv": "the same register as a CSV: no personal data",
 }
 
 # API operations whose every call by a DSL's token writes this event.

@@ -1,0 +1,69 @@
+"""What concerns hold about people, for the register (ORG-7). What a concern says about a
+child's safety, health or family is special category data."""
+
+from chaperon.core.processing import (
+    UNTIL_SCHEDULE,
+    About,
+    Basis,
+    Text,
+    register_processing,
+    said,
+)
+from chaperon.people.roles import Permission as P
+
+CASE = (About.LEARNERS, About.STAFF, About.GUARDIANS, About.PUBLIC)
+PURPOSE = (
+    "Safeguard children and adults at risk: every worry to the DSL, through Annex 1 to a referral"
+)
+
+
+def declare() -> None:
+    handlers: list[Text] = [
+        P.HANDLE_CONCERNS,
+        said("those given access to a restricted case"),
+        said("a senior leader, for an allegation about the DSL or a deputy"),
+    ]
+
+    def case(label: str, what: str, about: tuple[About, ...] = CASE) -> None:
+        register_processing(
+            label,
+            what=what,
+            about_whom=about,
+            purpose=PURPOSE,
+            lawful_basis=Basis.SAFEGUARDING,
+            retention=UNTIL_SCHEDULE,
+            who_sees=handlers,
+            special_category=True,
+        )
+
+    case(
+        "concerns.concern",
+        "Concerns and incidents: who raised it (or a member of the public's name and "
+        "contact), what happened, whom it is about (a learner, or a member of staff for an "
+        "allegation), its category",
+    )
+    case("concerns.concernentry", "A case's entries: notes, decisions and their reasons")
+    case("concerns.concernstep", "A case's steps, with their owners and outcomes")
+    case(
+        "concerns.concernattachment",
+        "Documents attached to a concern (imagery is never accepted)",
+    )
+    case(
+        "concerns.concernlink",
+        "Learners linked to a concern (a brother or sister), and why",
+        (About.LEARNERS,),
+    )
+    case(
+        "concerns.staffsuspension",
+        "Staff suspended from sessions during an allegation, and why",
+        (About.STAFF,),
+    )
+    register_processing(
+        "concerns.caseaccess",
+        what="Who has been given access to a restricted case, and by whom",
+        about_whom=[About.STAFF],
+        purpose="Keep a restricted case to those who need it",
+        lawful_basis=Basis.SAFEGUARDING,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.HANDLE_CONCERNS,
+    )

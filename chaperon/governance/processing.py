@@ -1,0 +1,81 @@
+"""What governance holds about people, for the register (ORG-7)."""
+
+from chaperon.core.processing import UNTIL_SCHEDULE, About, Basis, register_processing, said
+from chaperon.people.models import Organisation
+from chaperon.people.roles import Permission as P
+
+
+def agreement_retention(organisation: Organisation) -> str:
+    years = organisation.aup_valid_years
+    return (
+        f"An agreement is asked for again after {years} years (the organisation's setting); "
+        f"the record of it is " + UNTIL_SCHEDULE.lower()
+    )
+
+
+def declare() -> None:
+    public = said("learners and families, on the public contacts page")
+    register_processing(
+        "governance.teampost",
+        what="Posts in the safeguarding team held by members of staff",
+        about_whom=[About.STAFF],
+        purpose="Publish whom to contact about a worry",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention="While the member of staff holds the post",
+        who_sees=[P.VIEW_STAFF, public],
+    )
+    register_processing(
+        "governance.publishedcontact",
+        what="The contact line published for a member of the safeguarding team",
+        about_whom=[About.STAFF],
+        purpose="Publish whom to contact about a worry",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention="While it is published",
+        who_sees=[P.VIEW_STAFF, public],
+    )
+    register_processing(
+        "governance.aupversion",
+        what="Versions of the acceptable use agreements, with who published each",
+        about_whom=[About.STAFF],
+        purpose="Know which agreement was in force",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.PUBLISH_AUP,
+    )
+    register_processing(
+        "governance.aupsignature",
+        what="Who agreed to which acceptable use agreement, and when",
+        about_whom=[About.STAFF],
+        purpose="Know that staff have agreed to the agreement in force",
+        lawful_basis=Basis.CONTRACT,
+        retention=agreement_retention,
+        who_sees=[P.PUBLISH_AUP, P.VIEW_STAFF_COMPLIANCE],
+    )
+    register_processing(
+        "governance.filterreport",
+        what="Filtering and monitoring reports imported, with who imported each",
+        about_whom=[About.STAFF, About.LEARNERS],
+        purpose="Check the filtering and monitoring and act on what it finds",
+        lawful_basis=Basis.LEGAL_OBLIGATION,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_FILTERING_REPORTS,
+    )
+    register_processing(
+        "governance.filterentry",
+        what="Each report's entries: the user name, the learner or member of staff it "
+        "matched, the site visited, its category, the device",
+        about_whom=[About.STAFF, About.LEARNERS],
+        purpose="Check the filtering and monitoring and act on what it finds",
+        lawful_basis=Basis.LEGAL_OBLIGATION,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_FILTERING_REPORTS,
+    )
+    register_processing(
+        "governance.filtercheck",
+        what="The termly checks and yearly reviews of filtering, with who made them and notes",
+        about_whom=[About.STAFF],
+        purpose="Show that filtering and monitoring are checked",
+        lawful_basis=Basis.LEGAL_OBLIGATION,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_FILTERING_REPORTS,
+    )
