@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -8,8 +10,17 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav
+        from chaperon.core.panels import register_panel
+        from chaperon.core.scheduling import register_periodic
 
-        from .permissions import may_publish_agreements, may_read_filtering, may_see_team
+        from .panels import my_training_panel
+        from .permissions import (
+            may_publish_agreements,
+            may_read_filtering,
+            may_read_training,
+            may_see_team,
+        )
+        from .tasks import send_training_reminders_task
 
         register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)
         register_nav(
@@ -22,3 +33,9 @@ class GovernanceConfig(AppConfig):
         register_nav(
             "filtering", "Filtering", "governance:filtering", order=92, visible=may_read_filtering
         )
+        register_nav(
+            "training", "Training", "governance:training", order=93, visible=may_read_training
+        )
+        # A completion lapses by the day: one run a day is enough; each reminder goes once.
+        register_periodic(send_training_reminders_task, every=timedelta(hours=24))
+        register_panel("governance/_training_panel.html", my_training_panel, order=20)

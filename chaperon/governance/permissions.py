@@ -1,5 +1,6 @@
 """Who sees and who names the safeguarding team (ORG-1), who publishes the acceptable use
-agreements (ORG-2), and who reads and acts on the filtering and monitoring reports (ORG-5)."""
+agreements (ORG-2), who reads and acts on the filtering and monitoring reports (ORG-5), and who
+reads and keeps the training register (ORG-3)."""
 
 from chaperon.people.models import User
 from chaperon.people.permissions import can
@@ -28,3 +29,13 @@ def may_read_filtering(user: User) -> bool:
 def may_act_on_filtering(user: User) -> bool:
     """Import reports, raise concerns from them, record checks and reviews (ORG-5)."""
     return can(user, Permission.ACT_ON_FILTERING_REPORTS)
+
+
+def may_read_training(user: User) -> bool:
+    """The training register is a fact of each member of staff's compliance (ORG-3)."""
+    return can(user, Permission.VIEW_STAFF_COMPLIANCE)
+
+
+def may_manage_training(user: User) -> bool:
+    """Add courses and record completions, as the staff records are kept (ORG-3)."""
+    return can(user, Permission.MANAGE_STAFF)

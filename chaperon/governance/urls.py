@@ -17,4 +17,8 @@ urlpatterns = [
     path("filtering/checks/", views.filtering_check, name="filtering_check"),
     path("filtering/<int:report_id>/", views.filtering_report, name="filtering_report"),
     path("filtering/entries/<int:entry_id>/raise/", views.filtering_raise, name="filtering_raise"),
+    path("training/", views.training, name="training"),
+    path("training/courses/", views.training_course, name="training_course"),
+    path("training/record/", views.training_record, name="training_record"),
+    path("training/mine/", views.my_training_page, name="my_training"),
 ]

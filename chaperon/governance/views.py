@@ -23,7 +23,7 @@ from chaperon.people.imports.report import RowError
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.people.pickers import kept_input, searching
-from chaperon.people.selectors import organisation_for, organisation_with_slug
+from chaperon.people.selectors import organisation_for, organisation_with_slug, staff_member_of
 
 from . import services
 from .agreements import current_version, has_signed_current
@@ -36,14 +36,26 @@ from .forms import (
     GivePostForm,
     PublishAupForm,
     SignAupForm,
+    TrainingCompletionForm,
+    TrainingCourseForm,
+    TrainingFiltersForm,
 )
 from .middleware import AGREED_KEY
-from .models import SERIOUS_CATEGORIES, Audience, FilterCategory, FilterEntry, Post
+from .models import (
+    SERIOUS_CATEGORIES,
+    Audience,
+    FilterCategory,
+    FilterEntry,
+    Post,
+    TrainingCourse,
+)
 from .permissions import (
     may_act_on_filtering,
+    may_manage_training,
     may_name_team,
     may_publish_agreements,
     may_read_filtering,
+    may_read_training,
     may_see_team,
 )
 from .selectors import (
@@ -51,9 +63,12 @@ from .selectors import (
     filter_report_entries_for,
     filter_reports_visible_to,
     filtering_oversight,
+    my_training,
     safeguarding_team,
     staff_agreement_register,
+    training_register_for,
 )
+from .training import TrainingStatus
 
 
 @require_GET
@@ -419,3 +434,148 @@ def filtering_check(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Recorded: {check.get_kind_display().lower()}.")
             return redirect("governance:filtering")
     return _filtering_page(request, check_form=form)
+
+
+# The training register (ORG-3) ---------------------------------------------------------------
+
+
+def _courses(viewer: User) -> list[tuple[int, str]]:
+    courses = services.training_courses_ensure(actor=viewer, organisation=organisation_for(viewer))
+    return [(course.pk, course.name) for course in courses]
+
+
+def _training_page(
+    request: HttpRequest, course_form: TrainingCourseForm | None = None
+) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_read_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    courses = _courses(viewer)
+    filters = TrainingFiltersForm(request.GET, courses=courses)
+    valid = filters.is_valid()
+    register = training_register_for(
+        viewer,
+        course_id=filters.cleaned_data["course"] if valid else None,
+        status=str(filters.cleaned_data["status"]) if valid else "",
+    )
+    listing = page_of(register.rows, request)
+    rows = [
+        (
+            member,
+            [
+                (
+                    TrainingStatus(getattr(member, f"status_{course.pk}")),
+                    getattr(member, f"done_{course.pk}"),
+                )
+                for course in register.courses
+            ],
+        )
+        for member in listing.rows
+    ]
+    manage = may_manage_training(viewer)
+    if manage and course_form is None:
+        course_form = TrainingCourseForm(
+            initial={"kind": "other", "required_of": "everyone", "valid_months": 12}
+        )
+    return render(
+        request,
+        "governance/training.html",
+        {
+            "nav": "training",
+            "register": register,
+            "filters": filters,
+            "statuses": TrainingStatus.choices,
+            "listing": listing,
+            "rows": rows,
+            "manage": manage,
+            "form": course_form if manage else None,
+            "all_courses": TrainingCourse.objects.filter(organisation_id=viewer.organisation_id),
+        },
+        status=form_status(course_form) if course_form is not None else 200,
+    )
+
+
+@login_required
+@require_GET
+def training(request: HttpRequest) -> HttpResponse:
+    """/governance/training/: the register of who has done which course, and when it lapses."""
+    return _training_page(request)
+
+
+@login_required
+@require_POST
+def training_course(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = TrainingCourseForm(request.POST)
+    if form.is_valid():
+        try:
+            course = services.training_course_add(actor=viewer, **form.cleaned_data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"The course {course.name} is added to the register.")
+            return redirect("governance:training")
+    return _training_page(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_record(request: HttpRequest) -> HttpResponse:
+    """Record that a member of staff completed a course."""
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    courses = _courses(viewer)
+    staff = _staff_of(viewer).filter(is_active=True)
+    today = organisation_for(viewer).today()
+    if request.method == "GET" or searching(request.POST):
+        initial = kept_input(request.POST, TrainingCompletionForm) if request.POST else {}
+        initial.setdefault("completed_on", today)
+        if "course" in request.GET:
+            initial.setdefault("course", request.GET["course"])
+        form = TrainingCompletionForm(initial=initial, staff=staff, courses=courses)
+    else:
+        form = TrainingCompletionForm(request.POST, staff=staff, courses=courses)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                completion = services.training_completion_record(
+                    actor=viewer,
+                    staff=data["user"].staff,
+                    course_id=data["course"],
+                    completed_on=data["completed_on"],
+                    certificate=data["certificate"],
+                    note=data["note"],
+                )
+            except ValidationFailed as error:
+                show_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Recorded: {data['user'].full_name} completed {completion.course.name} "
+                    f"on {completion.completed_on:%d/%m/%Y}.",
+                )
+                return redirect(f"{reverse('governance:training')}?course={completion.course_id}")
+    return render(
+        request,
+        "governance/training_record.html",
+        {"nav": "training", "form": form},
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_GET
+def my_training_page(request: HttpRequest) -> HttpResponse:
+    """/governance/training/mine/: the signed-in member of staff's own courses."""
+    viewer = viewer_of(request)
+    if staff_member_of(viewer) is None:
+        raise PermissionDenied("Only staff have training recorded.")
+    _courses(viewer)
+    return render(
+        request,
+        "governance/my_training.html",
+        {"nav": "my_training", "mine": my_training(viewer)},
+    )

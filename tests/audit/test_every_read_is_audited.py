@@ -40,6 +40,7 @@ A = AuditAction
 AUDITED: dict[str, AuditAction] = {
     "people:staff_list": A.STAFF_COMPLIANCE_VIEWED,
     "governance:agreements": A.STAFF_COMPLIANCE_VIEWED,
+    "governance:training": A.STAFF_COMPLIANCE_VIEWED,
     "people:staff_detail": A.STAFF_COMPLIANCE_VIEWED,
     "people:learner_detail": A.LEARNER_VIEWED,
     "people:learner_edit": A.LEARNER_VIEWED,  # the form shows the record
@@ -219,6 +220,10 @@ NOT_AUDITED: dict[str, str] = {
     "line and column; the import is audited as filter_report_imported",
     "governance:filtering_check": "a change, audited as filter_check_recorded",
     "governance:filtering_raise": "a change, audited as filter_entry_concern_raised",
+    "governance:training_course": "a change, audited as training_course_added",
+    "governance:training_record": "the form to record a completion, choosing the person with "
+    "the picker (no list of staff); the change is audited as training_completion_recorded",
+    "governance:my_training": "the signed-in member of staff's own training, to themselves",
 }
 
 # API operations whose every call by a DSL's token writes this event.
@@ -334,6 +339,7 @@ def _world(cast: Cast) -> World:
     paths = {
         "people:staff_list": "/staff/",
         "governance:agreements": "/governance/agreements/",
+        "governance:training": "/governance/training/",
         "people:staff_detail": f"/staff/{cast.teacher.staff.pk}/",
         "people:learner_detail": f"/learners/{learner}/",
         "people:learner_edit": f"/learners/{learner}/edit/",
