@@ -255,7 +255,7 @@ def test_the_register_filters_and_counts(cast: Cast) -> None:
         training_register_for(cast.teacher)
     # The page: counts and names, filtered.
     page = signed_in(cast.slt).get(
-        "/governance/training/", {"course": dsl_course.pk, "status": "expired"}
+        "/governance/training/", {"course": str(dsl_course.pk), "status": "expired"}
     )
     content = page.content.decode()
     assert page.status_code == 200
