@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
         "training_completion_recorded",
         "Training completion recorded",
     )
+    TRAINING_CERTIFICATE_VIEWED = "training_certificate_viewed", "Training certificate opened"
     TRAINING_REMINDER_SENT = "training_reminder_sent", "Training about to lapse: reminder sent"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"

@@ -96,8 +96,15 @@ class TrainingCompletionForm(Form):
         label="Certificate (optional)",
         max_length=200,
         required=False,
-        help_text="Its number, or where the certificate is kept: the file itself is kept "
-        "where your organisation keeps staff records.",
+        help_text="Its number, or where the paper certificate is kept.",
+    )
+    certificate_file = forms.FileField(
+        label="Certificate file (optional)",
+        required=False,
+        help_text="A PDF or an image (PNG, JPEG or WebP) of the certificate, up to 5 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/*"}
+        ),
     )
     note = forms.CharField(
         label="Note (optional)",

@@ -259,13 +259,17 @@ class TrainingCourse(OrganisationOwned):
 
 
 class TrainingCompletion(OrganisationOwned):
-    """A member of staff completed a course on a day. The evidence is a reference to the
-    certificate (its number, or where it is kept) and a note; never changed once recorded."""
+    """A member of staff completed a course on a day. The evidence: the certificate's file (a
+    PDF or an image, ``certificates``), a reference to it (its number, or where it is kept)
+    and a note; never changed once recorded."""
 
     course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="completions")
     staff = models.ForeignKey("people.StaffMember", on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField()
     certificate = models.CharField(max_length=200, blank=True, validators=[single_line])
+    certificate_file = models.FileField(upload_to="training/", blank=True, max_length=255)
+    certificate_file_name = models.CharField(max_length=255, blank=True)
+    certificate_file_type = models.CharField(max_length=64, blank=True)
     note = models.TextField(max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

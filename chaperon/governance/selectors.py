@@ -23,7 +23,7 @@ from django.http import Http404
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.people.models import Organisation, StaffMember, User
-from chaperon.people.permissions import require
+from chaperon.people.permissions import can, require
 from chaperon.people.roles import Permission
 from chaperon.people.selectors import staff_granted, staff_list_visible_to, staff_member_of
 
@@ -282,14 +282,14 @@ class TrainingRegister:
 def _with_course_status(
     staff: QuerySet[StaffMember], course: TrainingCourse, organisation: Organisation, today: date
 ) -> QuerySet[StaffMember]:
-    """``done_<id>``: the day of the latest completion; ``status_<id>``: its status today, by
-    the rules of ``training.status_of``, worked out by the database."""
+    """``done_<id>``: the day of the latest completion (``completion_<id>``, with its
+    certificate's file ``file_<id>``); ``status_<id>``: its status today, by the rules of
+    ``training.status_of``, worked out by the database."""
     done = f"done_{course.pk}"
-    latest = (
-        TrainingCompletion.objects.filter(course=course, staff=OuterRef("pk"))
-        .order_by("-completed_on")
-        .values("completed_on")[:1]
+    latest_values = TrainingCompletion.objects.filter(course=course, staff=OuterRef("pk")).order_by(
+        "-completed_on", "-id"
     )
+    latest = latest_values.values("completed_on")[:1]
     whens = []
     required = required_condition(course)
     if required:
@@ -305,7 +305,14 @@ def _with_course_status(
         whens.append(
             When(**{f"{done}__lte": bounds.expiring_by}, then=Value(TrainingStatus.EXPIRING))
         )
-    return staff.annotate(**{done: Subquery(latest)}).annotate(
+    staff = staff.annotate(
+        **{
+            done: Subquery(latest),
+            f"completion_{course.pk}": Subquery(latest_values.values("pk")[:1]),
+            f"file_{course.pk}": Subquery(latest_values.values("certificate_file")[:1]),
+        }
+    )
+    return staff.annotate(
         **{
             f"status_{course.pk}": Case(
                 *whens, default=Value(TrainingStatus.CURRENT), output_field=CharField()
@@ -403,3 +410,25 @@ def my_training(viewer: User) -> list[MyCourse] | None:
             )
         )
     return mine
+
+
+def certificate_for(viewer: User, completion_id: int) -> TrainingCompletion:
+    """A completion with its certificate's file, for the member of staff it is about or those
+    who read the register; anyone else, or no file, is "not found". Opening it is audited."""
+    completion = (
+        TrainingCompletion.objects.filter(pk=completion_id, organisation_id=viewer.organisation_id)
+        .exclude(certificate_file="")
+        .select_related("staff")
+        .first()
+    )
+    if completion is None or not (
+        completion.staff.user_id == viewer.pk or can(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+    ):
+        raise Http404("No such certificate.")
+    record(
+        action=AuditAction.TRAINING_CERTIFICATE_VIEWED,
+        actor=viewer,
+        obj=completion,
+        data={"completion": completion.pk, "staff": completion.staff_id},
+    )
+    return completion

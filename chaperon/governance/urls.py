@@ -21,4 +21,9 @@ urlpatterns = [
     path("training/courses/", views.training_course, name="training_course"),
     path("training/record/", views.training_record, name="training_record"),
     path("training/mine/", views.my_training_page, name="my_training"),
+    path(
+        "training/completions/<int:completion_id>/certificate/",
+        views.training_certificate,
+        name="training_certificate",
+    ),
 ]

@@ -8,8 +8,9 @@ read, acted on and their checks recorded (ORG-5)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.pagination import page_of
 from chaperon.core.rendering import render_in_zone
+from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.imports.report import RowError
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
@@ -27,6 +29,7 @@ from chaperon.people.selectors import organisation_for, organisation_with_slug, 
 
 from . import services
 from .agreements import current_version, has_signed_current
+from .certificates import CERTIFICATE_MAX_BYTES, certificate_file
 from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
 from .filtering_csv import MAX_BYTES, MAX_ROWS
 from .forms import (
@@ -60,6 +63,7 @@ from .permissions import (
 )
 from .selectors import (
     agreements_in_force,
+    certificate_for,
     filter_report_entries_for,
     filter_reports_visible_to,
     filtering_oversight,
@@ -466,6 +470,9 @@ def _training_page(
                 (
                     TrainingStatus(getattr(member, f"status_{course.pk}")),
                     getattr(member, f"done_{course.pk}"),
+                    getattr(member, f"completion_{course.pk}")
+                    if getattr(member, f"file_{course.pk}")
+                    else None,
                 )
                 for course in register.courses
             ],
@@ -522,6 +529,7 @@ def training_course(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_limits(certificate_file=CERTIFICATE_MAX_BYTES)
 def training_record(request: HttpRequest) -> HttpResponse:
     """Record that a member of staff completed a course."""
     viewer = viewer_of(request)
@@ -537,10 +545,17 @@ def training_record(request: HttpRequest) -> HttpResponse:
             initial.setdefault("course", request.GET["course"])
         form = TrainingCompletionForm(initial=initial, staff=staff, courses=courses)
     else:
-        form = TrainingCompletionForm(request.POST, staff=staff, courses=courses)
+        form = TrainingCompletionForm(request.POST, request.FILES, staff=staff, courses=courses)
+        refuse_oversized(request, form)
         if form.is_valid():
             data = form.cleaned_data
+            upload = data["certificate_file"]
             try:
+                checked = (
+                    certificate_file(name=upload.name or "", content=upload.read())
+                    if upload
+                    else None
+                )
                 completion = services.training_completion_record(
                     actor=viewer,
                     staff=data["user"].staff,
@@ -548,6 +563,7 @@ def training_record(request: HttpRequest) -> HttpResponse:
                     completed_on=data["completed_on"],
                     certificate=data["certificate"],
                     note=data["note"],
+                    certificate_upload=checked,
                 )
             except ValidationFailed as error:
                 show_errors(form, error)
@@ -578,4 +594,17 @@ def my_training_page(request: HttpRequest) -> HttpResponse:
         request,
         "governance/my_training.html",
         {"nav": "my_training", "mine": my_training(viewer)},
+    )
+
+
+@login_required
+@require_GET
+def training_certificate(request: HttpRequest, completion_id: int) -> FileResponse:
+    """A completion's certificate file, to the member of staff or those who read the register."""
+    completion = certificate_for(viewer_of(request), completion_id)
+    return FileResponse(
+        default_storage.open(str(completion.certificate_file.name), "rb"),
+        as_attachment=True,
+        filename=completion.certificate_file_name or "certificate",
+        content_type=completion.certificate_file_type or "application/octet-stream",
     )

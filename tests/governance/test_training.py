@@ -6,6 +6,7 @@ register's filters and counts, and the reminders sent once before a completion l
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from chaperon.audit.actions import AuditAction
@@ -359,3 +360,38 @@ def test_the_page_records_a_completion(cast: Cast) -> None:
     assert done.status_code == 302
     assert TrainingCompletion.objects.get().certificate == "LA-778"
     assert factories.staff_member(cast.teacher).safeguarding_training_on == today
+
+
+def test_a_certificate_file_is_kept_with_the_completion_and_opened_by_few(cast: Cast) -> None:
+    courses = _courses(cast)
+    update = courses[CourseKind.SAFEGUARDING_UPDATE]
+    today = cast.organisation.today()
+    client = signed_in(cast.dsl)
+    fields = {"course": update.pk, "user": cast.teacher.pk, "completed_on": today.isoformat()}
+    not_a_pdf = SimpleUploadedFile("certificate.pdf", b"MZ an executable", "application/pdf")
+    refused = client.post("/governance/training/record/", {**fields, "certificate_file": not_a_pdf})
+    assert refused.status_code == 400
+    assert "this is not a PDF, PNG, JPEG or WebP file" in refused.content.decode()
+    assert not TrainingCompletion.objects.exists()
+    pdf = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 certificate", "application/pdf")
+    assert (
+        client.post("/governance/training/record/", {**fields, "certificate_file": pdf}).status_code
+        == 302
+    )
+    completion = TrainingCompletion.objects.get()
+    assert completion.certificate_file_name == "certificate.pdf"
+    assert completion.certificate_file_type == "application/pdf"
+    path = f"/governance/training/completions/{completion.pk}/certificate/"
+    for reader in (cast.teacher, cast.dsl):
+        response = signed_in(reader).get(path)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 certificate"  # type: ignore[attr-defined]
+    assert AuditEvent.objects.filter(action=AuditAction.TRAINING_CERTIFICATE_VIEWED).count() == 2
+    register = signed_in(cast.dsl).get("/governance/training/", {"course": str(update.pk)})
+    assert path in register.content.decode()
+    assert signed_in(cast.teacher2).get(path).status_code == 404
+    assert signed_in(cast.outsider).get(path).status_code == 404
+    assert (
+        "the certificate"
+        in signed_in(cast.teacher).get("/governance/training/mine/").content.decode()
+    )

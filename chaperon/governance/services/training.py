@@ -22,6 +22,7 @@ from chaperon.people.permissions import require, require_same_organisation
 from chaperon.people.roles import Permission
 from chaperon.people.services import staff_update
 
+from ..certificates import CertificateFile, stored
 from ..models import CourseFor, CourseKind, TrainingCompletion, TrainingCourse
 from ..training import DEFAULT_COURSES, staff_required_to_take, valid_until
 
@@ -125,9 +126,11 @@ def training_completion_record(
     completed_on: date,
     certificate: str = "",
     note: str = "",
+    certificate_upload: CertificateFile | None = None,
 ) -> TrainingCompletion:
     """Record that ``staff`` completed the course on ``completed_on`` (not in the future),
-    with a reference to the certificate and a note. A completion of the annual safeguarding
+    with the certificate's file (checked by ``certificates.certificate_file``), a reference
+    to it and a note. A completion of the annual safeguarding
     update moves the training day on their staff record forward, never back."""
     require(actor, Permission.MANAGE_STAFF)
     require_same_organisation(actor, staff)
@@ -152,13 +155,19 @@ def training_completion_record(
         errors["note"] = f"at most {NOTE_MAX_CHARACTERS:,} characters; this has {len(note):,}"
     if errors or course is None:
         raise ValidationFailed(errors)
-    with transaction.atomic():
+    with (
+        stored(certificate_upload, organisation_id=actor.organisation_id) as path,
+        transaction.atomic(),
+    ):
         completion = TrainingCompletion.objects.create(
             organisation_id=actor.organisation_id,
             course=course,
             staff=staff,
             completed_on=completed_on,
             certificate=certificate,
+            certificate_file=path,
+            certificate_file_name=certificate_upload.name if certificate_upload else "",
+            certificate_file_type=certificate_upload.content_type if certificate_upload else "",
             note=note,
             recorded_by=actor,
         )
@@ -175,6 +184,7 @@ def training_completion_record(
                 "completion": completion.pk,
                 "completed_on": completed_on.isoformat(),
                 "certificate": bool(certificate),
+                "certificate_file": bool(path),
                 "training_date_moved": moved,
             },
         )
