@@ -37,6 +37,14 @@ class AuditAction(models.TextChoices):
         "Concern raised from a filtering report",
     )
     FILTER_CHECK_RECORDED = "filter_check_recorded", "Filtering check or review recorded"
+    TRAINING_COURSES_CREATED = "training_courses_created", "Default training courses created"
+    TRAINING_COURSE_ADDED = "training_course_added", "Training course added"
+    TRAINING_COMPLETION_RECORDED = (
+        "training_completion_recorded",
+        "Training completion recorded",
+    )
+    TRAINING_CERTIFICATE_VIEWED = "training_certificate_viewed", "Training certificate opened"
+    TRAINING_REMINDER_SENT = "training_reminder_sent", "Training about to lapse: reminder sent"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"

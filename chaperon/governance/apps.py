@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -9,16 +11,20 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from chaperon.core.navigation import register_nav
         from chaperon.core.panels import register_panel
+        from chaperon.core.scheduling import register_periodic
 
-        from .panels import governance_panel
+        from .panels import governance_panel, my_training_panel
         from .permissions import (
             may_publish_agreements,
             may_read_filtering,
+            may_read_training,
             may_see_personal_information,
             may_see_team,
         )
+        from .tasks import send_training_reminders_task
 
         register_panel("governance/_dashboard_panel.html", governance_panel, order=7)
+        register_panel("governance/_training_panel.html", my_training_panel, order=20)
         register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)
         register_nav(
             "agreements",
@@ -31,12 +37,17 @@ class GovernanceConfig(AppConfig):
             "filtering", "Filtering", "governance:filtering", order=92, visible=may_read_filtering
         )
         register_nav(
+            "training", "Training", "governance:training", order=93, visible=may_read_training
+        )
+        register_nav(
             "personal_information",
             "Personal information",
             "governance:personal_information",
-            order=93,
+            order=94,
             visible=may_see_personal_information,
         )
+        # A completion lapses by the day: one run a day is enough; each reminder goes once.
+        register_periodic(send_training_reminders_task, every=timedelta(hours=24))
 
         # What it holds about people, for the register of personal information (ORG-7).
         from .processing import declare as declare_processing

@@ -11,7 +11,8 @@ from chaperon.people.models import User
 from chaperon.people.pickers import PeopleField, offer_people
 
 from .filtering_csv import MAX_BYTES
-from .models import Audience, FilterCategory, FilterCheckKind, Post
+from .models import Audience, CourseFor, CourseKind, FilterCategory, FilterCheckKind, Post
+from .training import TrainingStatus
 
 
 class GivePostForm(Form):
@@ -85,3 +86,69 @@ class FilterCheckForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class TrainingCompletionForm(Form):
+    course = forms.TypedChoiceField(label="Course", coerce=int, choices=[], widget=Choices)
+    user = PeopleField(kind="staff", label="Member of staff")
+    completed_on = forms.DateField(label="Completed on", widget=IsoDateInput)
+    certificate = forms.CharField(
+        label="Certificate (optional)",
+        max_length=200,
+        required=False,
+        help_text="Its number, or where the paper certificate is kept.",
+    )
+    certificate_file = forms.FileField(
+        label="Certificate file (optional)",
+        required=False,
+        help_text="A PDF or an image (PNG, JPEG or WebP) of the certificate, up to 5 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/*"}
+        ),
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        staff: QuerySet[User],
+        courses: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = courses  # type: ignore[attr-defined]
+        offer_people(self, "user", staff)
+
+
+class TrainingCourseForm(Form):
+    name = forms.CharField(label="Name", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=CourseKind.choices, widget=Choices)
+    valid_months = forms.IntegerField(
+        label="Valid for (months)",
+        min_value=0,
+        max_value=120,
+        help_text="How long a completion stays valid; 0 if it never expires, as induction.",
+    )
+    required_of = forms.ChoiceField(
+        label="Who must take it", choices=CourseFor.choices, widget=Choices
+    )
+
+
+class TrainingFiltersForm(Form):
+    """The filters of the training register (sent with GET)."""
+
+    course = forms.TypedChoiceField(
+        label="Course", coerce=int, choices=[], required=False, empty_value=None
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *TrainingStatus.choices], required=False
+    )
+
+    def __init__(self, *args: Any, courses: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", "Every course"), *courses]  # type: ignore[attr-defined]

@@ -218,3 +218,65 @@ class FilterCheck(OrganisationOwned):
 
     class Meta:
         ordering = ["-checked_on", "-id"]
+
+
+# The training register (ORG-3) ---------------------------------------------------------------
+
+
+class CourseKind(models.TextChoices):
+    INDUCTION = "induction", "Induction"
+    SAFEGUARDING_UPDATE = "safeguarding_update", "Annual safeguarding update"
+    ONLINE_SAFETY = "online_safety", "Online safety"
+    DSL_TRAINING = "dsl_training", "Designated Safeguarding Lead training"
+    OTHER = "other", "Other"
+
+
+class CourseFor(models.TextChoices):
+    """Who must take a course, as a permission of the table in ``people.roles``: everyone on
+    the staff, or those granted the permission named (``training.COURSE_FOR_PERMISSION``)."""
+
+    EVERYONE = "everyone", "Every member of staff"
+    HANDLE_CONCERNS = "handle_concerns", "Those who handle concerns"
+
+
+class TrainingCourse(OrganisationOwned):
+    """A course the organisation's staff take: once (``valid_months`` 0), or again before it
+    lapses, ``valid_months`` after each completion."""
+
+    name = models.CharField(max_length=200, validators=[single_line])
+    kind = models.CharField(max_length=30, choices=CourseKind.choices)
+    valid_months = models.PositiveSmallIntegerField()
+    required_of = models.CharField(max_length=30, choices=CourseFor.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="training_course_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingCompletion(OrganisationOwned):
+    """A member of staff completed a course on a day. The evidence: the certificate's file (a
+    PDF or an image, ``certificates``), a reference to it (its number, or where it is kept)
+    and a note; never changed once recorded."""
+
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="completions")
+    staff = models.ForeignKey("people.StaffMember", on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField()
+    certificate = models.CharField(max_length=200, blank=True, validators=[single_line])
+    certificate_file = models.FileField(upload_to="training/", blank=True, max_length=255)
+    certificate_file_name = models.CharField(max_length=255, blank=True)
+    certificate_file_type = models.CharField(max_length=64, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The day the reminder that this completion is about to lapse was sent: once, ever.
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        indexes = [models.Index(fields=["course", "staff", "completed_on"])]

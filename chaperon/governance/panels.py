@@ -1,14 +1,18 @@
-"""The dashboard panel of governance: what is overdue for those who look after it. The
-filtering reports not checked for more than a term or reviewed for more than a year (ORG-5),
-and how many staff have not yet agreed to the staff agreement in force (ORG-2). Figures
-only: the names are on the pages they link to."""
+"""What governance adds to the dashboard. For those who look after each part, what is
+overdue: the filtering reports not checked for more than a term or reviewed for more than a
+year (ORG-5), and how many staff have not yet agreed to the staff agreement in force (ORG-2);
+figures only, the names are on the pages they link to. For every member of staff, their own
+training that needs doing (ORG-3). Registered in ``apps.py``."""
 
 from typing import Any
 
 from chaperon.people.models import User
 
 from .permissions import may_act_on_filtering, may_publish_agreements
-from .selectors import filtering_oversight, staff_not_agreed_count
+from .selectors import filtering_oversight, my_training, staff_not_agreed_count
+from .training import TrainingStatus
+
+NEEDS_DOING = (TrainingStatus.NEVER, TrainingStatus.EXPIRED, TrainingStatus.EXPIRING)
 
 
 def governance_panel(user: User) -> dict[str, Any] | None:
@@ -22,3 +26,14 @@ def governance_panel(user: User) -> dict[str, Any] | None:
         if waiting:
             shown["not_agreed"] = waiting
     return shown or None
+
+
+def my_training_panel(user: User) -> dict[str, Any] | None:
+    """The courses the user must take that are not done, lapsed or about to lapse."""
+    mine = my_training(user)
+    if mine is None:
+        return None
+    due = [course for course in mine if course.status in NEEDS_DOING]
+    if not due:
+        return None
+    return {"due": due}

@@ -1,6 +1,7 @@
 """Who sees and who names the safeguarding team (ORG-1), who publishes the acceptable use
-agreements (ORG-2), who reads and acts on the filtering and monitoring reports (ORG-5), and who
-sees the register of personal information (ORG-7)."""
+agreements (ORG-2), who reads and keeps the training register (ORG-3), who reads and acts on
+the filtering and monitoring reports (ORG-5), and who sees the register of personal
+information (ORG-7)."""
 
 from chaperon.people.models import User
 from chaperon.people.permissions import can
@@ -35,3 +36,13 @@ def may_see_personal_information(user: User) -> bool:
     """The register of personal information (ORG-7) is for those who answer for it: who runs
     the organisation's settings, and who leads safeguarding."""
     return can(user, Permission.MANAGE_ORGANISATION) or can(user, Permission.LEAD_SAFEGUARDING)
+
+
+def may_read_training(user: User) -> bool:
+    """The training register is a fact of each member of staff's compliance (ORG-3)."""
+    return can(user, Permission.VIEW_STAFF_COMPLIANCE)
+
+
+def may_manage_training(user: User) -> bool:
+    """Add courses and record completions, as the staff records are kept (ORG-3)."""
+    return can(user, Permission.MANAGE_STAFF)

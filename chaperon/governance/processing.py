@@ -79,3 +79,22 @@ def declare() -> None:
         retention=UNTIL_SCHEDULE,
         who_sees=P.READ_FILTERING_REPORTS,
     )
+    register_processing(
+        "governance.trainingcourse",
+        what="The organisation's safeguarding and online safety courses, and who must take them",
+        about_whom=[About.STAFF],
+        purpose="Train staff by role, as the policy asks",
+        lawful_basis=Basis.LEGAL_OBLIGATION,
+        retention="While the course is offered",
+        who_sees=P.VIEW_STAFF_COMPLIANCE,
+    )
+    register_processing(
+        "governance.trainingcompletion",
+        what="Each course a member of staff completed, when, with the certificate and a note, "
+        "who recorded it and when they were reminded",
+        about_whom=[About.STAFF],
+        purpose="Know that staff are trained and remind them before it lapses",
+        lawful_basis=Basis.LEGAL_OBLIGATION,
+        retention=UNTIL_SCHEDULE,
+        who_sees=[P.VIEW_STAFF_COMPLIANCE, said("the member of staff themselves")],
+    )

@@ -6,15 +6,26 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.people.models import Organisation, StaffMember, User
-from chaperon.people.permissions import require
+from chaperon.people.permissions import can, require
 from chaperon.people.roles import Permission
-from chaperon.people.selectors import staff_granted, staff_list_visible_to
+from chaperon.people.selectors import staff_granted, staff_list_visible_to, staff_member_of
 
 from .agreements import current_version
 from .models import (
@@ -28,8 +39,11 @@ from .models import (
     Post,
     PublishedContact,
     TeamPost,
+    TrainingCompletion,
+    TrainingCourse,
 )
 from .services import POST_PERMISSION
+from .training import TrainingStatus, bounds_for, required_condition, status_of, valid_until
 
 
 @dataclass(frozen=True)
@@ -261,3 +275,174 @@ def staff_not_agreed_count(organisation_id: int) -> int:
         .exclude(Exists(agreed))
         .count()
     )
+
+
+# The training register (ORG-3) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseCounts:
+    course: TrainingCourse
+    counts: dict[str, int]  # status -> how many of the staff shown
+
+
+@dataclass(frozen=True)
+class TrainingRegister:
+    courses: list[TrainingCourse]  # the columns shown
+    counts: list[CourseCounts]
+    rows: QuerySet[StaffMember]  # each with ``status_<course id>`` and ``done_<course id>``
+
+
+def _with_course_status(
+    staff: QuerySet[StaffMember], course: TrainingCourse, organisation: Organisation, today: date
+) -> QuerySet[StaffMember]:
+    """``done_<id>``: the day of the latest completion (``completion_<id>``, with its
+    certificate's file ``file_<id>``); ``status_<id>``: its status today, by the rules of
+    ``training.status_of``, worked out by the database."""
+    done = f"done_{course.pk}"
+    latest_values = TrainingCompletion.objects.filter(course=course, staff=OuterRef("pk")).order_by(
+        "-completed_on", "-id"
+    )
+    latest = latest_values.values("completed_on")[:1]
+    whens = []
+    required = required_condition(course)
+    if required:
+        whens.append(When(~required, then=Value(TrainingStatus.NOT_REQUIRED)))
+    whens.append(When(**{f"{done}__isnull": True}, then=Value(TrainingStatus.NEVER)))
+    if course.valid_months:
+        bounds = bounds_for(
+            course.valid_months, today=today, warning_days=organisation.compliance_warning_days
+        )
+        whens.append(
+            When(**{f"{done}__lte": bounds.expired_by}, then=Value(TrainingStatus.EXPIRED))
+        )
+        whens.append(
+            When(**{f"{done}__lte": bounds.expiring_by}, then=Value(TrainingStatus.EXPIRING))
+        )
+    staff = staff.annotate(
+        **{
+            done: Subquery(latest),
+            f"completion_{course.pk}": Subquery(latest_values.values("pk")[:1]),
+            f"file_{course.pk}": Subquery(latest_values.values("certificate_file")[:1]),
+        }
+    )
+    return staff.annotate(
+        **{
+            f"status_{course.pk}": Case(
+                *whens, default=Value(TrainingStatus.CURRENT), output_field=CharField()
+            )
+        }
+    )
+
+
+def training_register_for(
+    viewer: User, *, course_id: int | None = None, status: str = ""
+) -> TrainingRegister:
+    """The organisation's current staff (not those who left), each with the status of every
+    course (or only ``course_id``'s), and how many are in each status for each course. With
+    ``status``, only those in it for the course chosen (for any course, with none chosen).
+    Reading it is audited as the staff list's compliance is."""
+    require(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    today = organisation.today()
+    courses = list(TrainingCourse.objects.filter(organisation=organisation))
+    if course_id is not None:
+        courses = [course for course in courses if course.pk == course_id]
+        if not courses:
+            raise Http404("No such course.")
+    staff = staff_list_visible_to(viewer).filter(user__is_active=True)
+    for course in courses:
+        staff = _with_course_status(staff, course, organisation, today)
+    aggregates = {
+        f"{course.pk}_{value}": Count("pk", filter=Q(**{f"status_{course.pk}": value}))
+        for course in courses
+        for value in TrainingStatus.values
+    }
+    found = staff.aggregate(**aggregates) if aggregates else {}
+    counts = [
+        CourseCounts(
+            course, {value: found[f"{course.pk}_{value}"] for value in TrainingStatus.values}
+        )
+        for course in courses
+    ]
+    if status in TrainingStatus.values and courses:
+        either = Q()
+        for course in courses:
+            either |= Q(**{f"status_{course.pk}": status})
+        staff = staff.filter(either)
+    record(
+        action=AuditAction.STAFF_COMPLIANCE_VIEWED,
+        actor=viewer,
+        obj=organisation,
+        data={"register": "training", "course": course_id, "status": status},
+    )
+    return TrainingRegister(courses, counts, staff)
+
+
+@dataclass(frozen=True)
+class MyCourse:
+    course: TrainingCourse
+    status: TrainingStatus
+    completed_on: date | None
+    valid_until: date | None
+    completions: list[TrainingCompletion]
+
+
+def my_training(viewer: User) -> list[MyCourse] | None:
+    """The viewer's own courses: their status and every completion recorded (None for those
+    who are not staff)."""
+    staff = staff_member_of(viewer)
+    if staff is None:
+        return None
+    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    today = organisation.today()
+    completions: dict[int, list[TrainingCompletion]] = {}
+    for completion in TrainingCompletion.objects.filter(staff=staff).order_by(
+        "-completed_on", "-id"
+    ):
+        completions.setdefault(completion.course_id, []).append(completion)
+    mine = []
+    for course in TrainingCourse.objects.filter(organisation=organisation):
+        done = completions.get(course.pk, [])
+        latest = done[0].completed_on if done else None
+        required = (
+            StaffMember.objects.filter(pk=staff.pk).filter(required_condition(course)).exists()
+        )
+        mine.append(
+            MyCourse(
+                course,
+                status_of(
+                    latest,
+                    valid_months=course.valid_months,
+                    required=required,
+                    today=today,
+                    warning_days=organisation.compliance_warning_days,
+                ),
+                latest,
+                valid_until(latest, course.valid_months) if latest else None,
+                done,
+            )
+        )
+    return mine
+
+
+def certificate_for(viewer: User, completion_id: int) -> TrainingCompletion:
+    """A completion with its certificate's file, for the member of staff it is about or those
+    who read the register; anyone else, or no file, is "not found". Opening it is audited."""
+    completion = (
+        TrainingCompletion.objects.filter(pk=completion_id, organisation_id=viewer.organisation_id)
+        .exclude(certificate_file="")
+        .select_related("staff")
+        .first()
+    )
+    if completion is None or not (
+        completion.staff.user_id == viewer.pk or can(viewer, Permission.VIEW_STAFF_COMPLIANCE)
+    ):
+        raise Http404("No such certificate.")
+    record(
+        action=AuditAction.TRAINING_CERTIFICATE_VIEWED,
+        actor=viewer,
+        obj=completion,
+        data={"completion": completion.pk, "staff": completion.staff_id},
+    )
+    return completion

@@ -23,4 +23,13 @@ urlpatterns = [
         views.personal_information_csv,
         name="personal_information_csv",
     ),
+    path("training/", views.training, name="training"),
+    path("training/courses/", views.training_course, name="training_course"),
+    path("training/record/", views.training_record, name="training_record"),
+    path("training/mine/", views.my_training_page, name="my_training"),
+    path(
+        "training/completions/<int:completion_id>/certificate/",
+        views.training_certificate,
+        name="training_certificate",
+    ),
 ]

@@ -4,13 +4,14 @@ those who run the organisation name its posts and what is published (ORG-1). The
 agreements: the staff agreement to sign, and for those who publish them, the versions in force
 and the register of who has signed (ORG-2). The filtering and monitoring reports: imported,
 read, acted on and their checks recorded (ORG-5). The register of personal information, as a
-page and a CSV (ORG-7)."""
+page and a CSV (ORG-7). The training register (ORG-3)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,14 +21,16 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.pagination import page_of
 from chaperon.core.rendering import render_in_zone
+from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.imports.report import RowError
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.people.pickers import kept_input, searching
-from chaperon.people.selectors import organisation_for, organisation_with_slug
+from chaperon.people.selectors import organisation_for, organisation_with_slug, staff_member_of
 
 from . import services
 from .agreements import current_version, has_signed_current
+from .certificates import CERTIFICATE_MAX_BYTES, certificate_file
 from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
 from .filtering_csv import MAX_BYTES, MAX_ROWS
 from .forms import (
@@ -37,26 +40,42 @@ from .forms import (
     GivePostForm,
     PublishAupForm,
     SignAupForm,
+    TrainingCompletionForm,
+    TrainingCourseForm,
+    TrainingFiltersForm,
 )
 from .middleware import AGREED_KEY
-from .models import SERIOUS_CATEGORIES, Audience, FilterCategory, FilterEntry, Post
+from .models import (
+    SERIOUS_CATEGORIES,
+    Audience,
+    FilterCategory,
+    FilterEntry,
+    Post,
+    TrainingCourse,
+)
 from .permissions import (
     may_act_on_filtering,
+    may_manage_training,
     may_name_team,
     may_publish_agreements,
     may_read_filtering,
+    may_read_training,
     may_see_personal_information,
     may_see_team,
 )
 from .register import register_csv, register_groups
 from .selectors import (
     agreements_in_force,
+    certificate_for,
     filter_report_entries_for,
     filter_reports_visible_to,
     filtering_oversight,
+    my_training,
     safeguarding_team,
     staff_agreement_register,
+    training_register_for,
 )
+from .training import TrainingStatus
 
 
 @require_GET
@@ -454,3 +473,173 @@ def personal_information_csv(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="personal-information.csv"'
     return response
+
+
+# The training register (ORG-3) ---------------------------------------------------------------
+
+
+def _courses(viewer: User) -> list[tuple[int, str]]:
+    courses = services.training_courses_ensure(actor=viewer, organisation=organisation_for(viewer))
+    return [(course.pk, course.name) for course in courses]
+
+
+def _training_page(
+    request: HttpRequest, course_form: TrainingCourseForm | None = None
+) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_read_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    courses = _courses(viewer)
+    filters = TrainingFiltersForm(request.GET, courses=courses)
+    valid = filters.is_valid()
+    register = training_register_for(
+        viewer,
+        course_id=filters.cleaned_data["course"] if valid else None,
+        status=str(filters.cleaned_data["status"]) if valid else "",
+    )
+    listing = page_of(register.rows, request)
+    rows = [
+        (
+            member,
+            [
+                (
+                    TrainingStatus(getattr(member, f"status_{course.pk}")),
+                    getattr(member, f"done_{course.pk}"),
+                    getattr(member, f"completion_{course.pk}")
+                    if getattr(member, f"file_{course.pk}")
+                    else None,
+                )
+                for course in register.courses
+            ],
+        )
+        for member in listing.rows
+    ]
+    manage = may_manage_training(viewer)
+    if manage and course_form is None:
+        course_form = TrainingCourseForm(
+            initial={"kind": "other", "required_of": "everyone", "valid_months": 12}
+        )
+    return render(
+        request,
+        "governance/training.html",
+        {
+            "nav": "training",
+            "register": register,
+            "filters": filters,
+            "statuses": TrainingStatus.choices,
+            "listing": listing,
+            "rows": rows,
+            "manage": manage,
+            "form": course_form if manage else None,
+            "all_courses": TrainingCourse.objects.filter(organisation_id=viewer.organisation_id),
+        },
+        status=form_status(course_form) if course_form is not None else 200,
+    )
+
+
+@login_required
+@require_GET
+def training(request: HttpRequest) -> HttpResponse:
+    """/governance/training/: the register of who has done which course, and when it lapses."""
+    return _training_page(request)
+
+
+@login_required
+@require_POST
+def training_course(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = TrainingCourseForm(request.POST)
+    if form.is_valid():
+        try:
+            course = services.training_course_add(actor=viewer, **form.cleaned_data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"The course {course.name} is added to the register.")
+            return redirect("governance:training")
+    return _training_page(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@upload_limits(certificate_file=CERTIFICATE_MAX_BYTES)
+def training_record(request: HttpRequest) -> HttpResponse:
+    """Record that a member of staff completed a course."""
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    courses = _courses(viewer)
+    staff = _staff_of(viewer).filter(is_active=True)
+    today = organisation_for(viewer).today()
+    if request.method == "GET" or searching(request.POST):
+        initial = kept_input(request.POST, TrainingCompletionForm) if request.POST else {}
+        initial.setdefault("completed_on", today)
+        if "course" in request.GET:
+            initial.setdefault("course", request.GET["course"])
+        form = TrainingCompletionForm(initial=initial, staff=staff, courses=courses)
+    else:
+        form = TrainingCompletionForm(request.POST, request.FILES, staff=staff, courses=courses)
+        refuse_oversized(request, form)
+        if form.is_valid():
+            data = form.cleaned_data
+            upload = data["certificate_file"]
+            try:
+                checked = (
+                    certificate_file(name=upload.name or "", content=upload.read())
+                    if upload
+                    else None
+                )
+                completion = services.training_completion_record(
+                    actor=viewer,
+                    staff=data["user"].staff,
+                    course_id=data["course"],
+                    completed_on=data["completed_on"],
+                    certificate=data["certificate"],
+                    note=data["note"],
+                    certificate_upload=checked,
+                )
+            except ValidationFailed as error:
+                show_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Recorded: {data['user'].full_name} completed {completion.course.name} "
+                    f"on {completion.completed_on:%d/%m/%Y}.",
+                )
+                return redirect(f"{reverse('governance:training')}?course={completion.course_id}")
+    return render(
+        request,
+        "governance/training_record.html",
+        {"nav": "training", "form": form},
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_GET
+def my_training_page(request: HttpRequest) -> HttpResponse:
+    """/governance/training/mine/: the signed-in member of staff's own courses."""
+    viewer = viewer_of(request)
+    if staff_member_of(viewer) is None:
+        raise PermissionDenied("Only staff have training recorded.")
+    _courses(viewer)
+    return render(
+        request,
+        "governance/my_training.html",
+        {"nav": "my_training", "mine": my_training(viewer)},
+    )
+
+
+@login_required
+@require_GET
+def training_certificate(request: HttpRequest, completion_id: int) -> FileResponse:
+    """A completion's certificate file, to the member of staff or those who read the register."""
+    completion = certificate_for(viewer_of(request), completion_id)
+    return FileResponse(
+        default_storage.open(str(completion.certificate_file.name), "rb"),
+        as_attachment=True,
+        filename=completion.certificate_file_name or "certificate",
+        content_type=completion.certificate_file_type or "application/octet-stream",
+    )

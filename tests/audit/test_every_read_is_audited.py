@@ -6,7 +6,7 @@ reason it is not audited. A new page or operation fails until it is placed in on
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -23,6 +23,8 @@ from chaperon.consent.models import ConsentEvidence
 from chaperon.consent.services import consent_record_by_staff
 from chaperon.core.actors import SYSTEM
 from chaperon.families.links import family_token
+from chaperon.governance.certificates import certificate_file
+from chaperon.governance.services import training_completion_record, training_courses_ensure
 from tests import factories
 from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
@@ -40,6 +42,8 @@ A = AuditAction
 AUDITED: dict[str, AuditAction] = {
     "people:staff_list": A.STAFF_COMPLIANCE_VIEWED,
     "governance:agreements": A.STAFF_COMPLIANCE_VIEWED,
+    "governance:training": A.STAFF_COMPLIANCE_VIEWED,
+    "governance:training_certificate": A.TRAINING_CERTIFICATE_VIEWED,
     "people:staff_detail": A.STAFF_COMPLIANCE_VIEWED,
     "people:learner_detail": A.LEARNER_VIEWED,
     "people:learner_edit": A.LEARNER_VIEWED,  # the form shows the record
@@ -222,6 +226,10 @@ NOT_AUDITED: dict[str, str] = {
     "governance:personal_information": "the register of personal information (ORG-7): kinds "
     "of information and the roles that see them, never a person's record",
     "governance:personal_information_csv": "the same register as a CSV: no personal data",
+    "governance:training_course": "a change, audited as training_course_added",
+    "governance:training_record": "the form to record a completion, choosing the person with "
+    "the picker (no list of staff); the change is audited as training_completion_recorded",
+    "governance:my_training": "the signed-in member of staff's own training, to themselves",
 }
 
 # API operations whose every call by a DSL's token writes this event.
@@ -332,11 +340,22 @@ def _world(cast: Cast) -> World:
     met = ended_session(cast)
     written(cast, met)
     filter_report = imported_report(cast)
+    completion = training_completion_record(
+        actor=cast.dsl,
+        staff=cast.teacher.staff,
+        course_id=training_courses_ensure(actor=SYSTEM, organisation=cast.organisation)[0].pk,
+        completed_on=date.today() - timedelta(days=1),
+        certificate_upload=certificate_file(name="induction.pdf", content=b"%PDF-1.4 done"),
+    )
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
     learner = cast.learner.pk
     paths = {
         "people:staff_list": "/staff/",
         "governance:agreements": "/governance/agreements/",
+        "governance:training": "/governance/training/",
+        "governance:training_certificate": (
+            f"/governance/training/completions/{completion.pk}/certificate/"
+        ),
         "people:staff_detail": f"/staff/{cast.teacher.staff.pk}/",
         "people:learner_detail": f"/learners/{learner}/",
         "people:learner_edit": f"/learners/{learner}/edit/",

@@ -6,6 +6,12 @@ from .filtering import (
     filter_report_import,
 )
 from .team import POST_PERMISSION, published_contact_set, team_post_give, team_post_take
+from .training import (
+    training_completion_record,
+    training_course_add,
+    training_courses_ensure,
+    training_reminders_send,
+)
 
 __all__ = [
     "POST_PERMISSION",
@@ -18,4 +24,8 @@ __all__ = [
     "published_contact_set",
     "team_post_give",
     "team_post_take",
+    "training_completion_record",
+    "training_course_add",
+    "training_courses_ensure",
+    "training_reminders_send",
 ]
