@@ -9,10 +9,13 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from chaperon.core.navigation import register_nav
         from chaperon.core.panels import register_panel
         from chaperon.core.scheduling import register_periodic
 
+        from .middleware import remember_agreement_at_sign_in
         from .panels import governance_panel, my_training_panel
         from .permissions import (
             may_publish_agreements,
@@ -46,6 +49,7 @@ class GovernanceConfig(AppConfig):
             order=94,
             visible=may_see_personal_information,
         )
+        user_logged_in.connect(remember_agreement_at_sign_in, dispatch_uid="governance-agreement")
         # A completion lapses by the day: one run a day is enough; each reminder goes once.
         register_periodic(send_training_reminders_task, every=timedelta(hours=24))
 
