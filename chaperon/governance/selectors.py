@@ -25,7 +25,7 @@ from chaperon.audit.services import record
 from chaperon.people.models import Organisation, StaffMember, User
 from chaperon.people.permissions import can, require
 from chaperon.people.roles import Permission
-from chaperon.people.selectors import staff_granted, staff_list_visible_to, staff_member_of
+from chaperon.people.selectors import staff_granted, staff_list_visible_to
 
 from .agreements import current_version
 from .models import (
@@ -43,7 +43,14 @@ from .models import (
     TrainingCourse,
 )
 from .services import POST_PERMISSION
-from .training import TrainingStatus, bounds_for, required_condition, status_of, valid_until
+from .training import (
+    TrainingStatus,
+    bounds_for,
+    must_take,
+    required_condition,
+    status_of,
+    valid_until,
+)
 
 
 @dataclass(frozen=True)
@@ -391,10 +398,10 @@ class MyCourse:
 def my_training(viewer: User) -> list[MyCourse] | None:
     """The viewer's own courses: their status and every completion recorded (None for those
     who are not staff)."""
-    staff = staff_member_of(viewer)
+    staff = viewer.staff_record()  # read once per request, with the viewer's roles
     if staff is None:
         return None
-    organisation = Organisation.objects.get(pk=viewer.organisation_id)
+    organisation = viewer.organisation
     today = organisation.today()
     completions: dict[int, list[TrainingCompletion]] = {}
     for completion in TrainingCompletion.objects.filter(staff=staff).order_by(
@@ -405,9 +412,7 @@ def my_training(viewer: User) -> list[MyCourse] | None:
     for course in TrainingCourse.objects.filter(organisation=organisation):
         done = completions.get(course.pk, [])
         latest = done[0].completed_on if done else None
-        required = (
-            StaffMember.objects.filter(pk=staff.pk).filter(required_condition(course)).exists()
-        )
+        required = must_take(viewer, course)
         mine.append(
             MyCourse(
                 course,

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from chaperon.people.models import StaffMember, StaffRole
-from chaperon.people.permissions import roles_holding
+from chaperon.people.models import StaffMember, StaffRole, User
+from chaperon.people.permissions import can, roles_holding
 from chaperon.people.roles import Permission
 
 from .models import CourseFor, CourseKind, TrainingCourse
@@ -35,6 +35,13 @@ def required_condition(course: TrainingCourse) -> Q:
         return Q()
     roles = roles_holding(course.organisation_id, permission)
     return Q(Exists(StaffRole.objects.filter(staff=OuterRef("pk"), role__in=list(roles))))
+
+
+def must_take(user: User, course: TrainingCourse) -> bool:
+    """Whether ``user`` must take ``course``, from their roles as already read for the
+    request: no query (``required_condition`` says the same to the database)."""
+    permission = COURSE_FOR_PERMISSION.get(course.required_of)
+    return permission is None or can(user, permission)
 
 
 def staff_required_to_take(course: TrainingCourse) -> set[int]:
