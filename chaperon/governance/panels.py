@@ -9,7 +9,7 @@ from typing import Any
 from chaperon.people.models import User
 
 from .permissions import may_act_on_filtering, may_publish_agreements
-from .selectors import filtering_oversight, my_training, staff_not_agreed_count
+from .selectors import filtering_overdue, my_training, staff_not_agreed_count
 from .training import TrainingStatus
 
 NEEDS_DOING = (TrainingStatus.NEVER, TrainingStatus.EXPIRED, TrainingStatus.EXPIRING)
@@ -18,9 +18,9 @@ NEEDS_DOING = (TrainingStatus.NEVER, TrainingStatus.EXPIRED, TrainingStatus.EXPI
 def governance_panel(user: User) -> dict[str, Any] | None:
     shown: dict[str, Any] = {}
     if may_act_on_filtering(user):
-        oversight = filtering_oversight(user, today=user.organisation.today())
-        if oversight.check_overdue or oversight.review_overdue:
-            shown["filtering"] = oversight
+        overdue = filtering_overdue(user.organisation_id, today=user.organisation.today())
+        if overdue.check_overdue or overdue.review_overdue:
+            shown["filtering"] = overdue
     if may_publish_agreements(user):
         waiting = staff_not_agreed_count(user.organisation_id)
         if waiting:

@@ -11,6 +11,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -451,3 +452,31 @@ def certificate_for(viewer: User, completion_id: int) -> TrainingCompletion:
         data={"completion": completion.pk, "staff": completion.staff_id},
     )
     return completion
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """For the dashboard: the days of the last check and the last review (None for never),
+    and whether either is overdue."""
+
+    last_check_on: date | None
+    last_review_on: date | None
+    check_overdue: bool
+    review_overdue: bool
+
+
+def filtering_overdue(organisation_id: int, *, today: date) -> Overdue:
+    """Whether the filtering reports are overdue a check or the filtering a review, by the
+    same rules as ``filtering_oversight``, in one query: dates only, nobody named."""
+    last = FilterCheck.objects.filter(organisation_id=organisation_id).aggregate(
+        check=Max("checked_on"),
+        review=Max("checked_on", filter=Q(kind=FilterCheckKind.REVIEW)),
+    )
+    return Overdue(
+        last_check_on=last["check"],
+        last_review_on=last["review"],
+        check_overdue=last["check"] is None
+        or last["check"] < months_before(today, CHECK_EVERY_MONTHS),
+        review_overdue=last["review"] is None
+        or last["review"] < months_before(today, REVIEW_EVERY_MONTHS),
+    )

@@ -59,3 +59,14 @@ def test_the_dsl_sees_how_many_staff_have_not_agreed_without_names_or_an_audit_r
     assert "Toni Marsh" not in page
     after = AuditEvent.objects.filter(action=AuditAction.STAFF_COMPLIANCE_VIEWED).count()
     assert after == before
+
+
+@pytest.mark.clause("ORG-5")
+def test_the_panel_says_when_the_reports_were_last_checked(cast: Cast) -> None:
+    long_ago = cast.organisation.today() - timedelta(days=200)
+    filter_check_record(actor=cast.dsl, kind="review", note="Reviewed.", checked_on=long_ago)
+    page = signed_in(cast.dsl).get("/dashboard/").content.decode()
+    # A review counts as a check too: both are 200 days old, past a term, within a year.
+    assert f"not checked since {long_ago:%-d %B %Y}" in page
+    assert "not reviewed since" not in page
+    assert "never" not in page.split("<h2>Governance</h2>")[1].split("</ul>")[0]
