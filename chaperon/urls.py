@@ -26,5 +26,6 @@ urlpatterns = [
     path("trusts/", include("chaperon.trusts.urls")),
     path("governance/", include("chaperon.governance.urls")),
     path("contacts/<slug:slug>/", governance_views.public_contacts, name="contacts"),
+    path("agree/<str:token>/", governance_views.agree_by_link, name="agree"),
     path("", include("chaperon.people.urls")),
 ]

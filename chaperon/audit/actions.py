@@ -30,6 +30,10 @@ class AuditAction(models.TextChoices):
     TEAM_CONTACT_CHANGED = "team_contact_changed", "Published contact of the team changed"
     AUP_PUBLISHED = "aup_published", "Acceptable use agreement: new version published"
     AUP_SIGNED = "aup_signed", "Acceptable use agreement signed"
+    AUP_REQUESTS_ASKED = "aup_requests_asked", "Acceptable use agreement: links asked for"
+    AUP_REQUESTS_SENT = "aup_requests_sent", "Acceptable use agreement: links sent"
+    AUP_REGISTER_VIEWED = "aup_register_viewed", "Learners' or parents' agreement register viewed"
+    AUP_LINK_OPENED = "aup_link_opened", "Acceptable use agreement opened with a personal link"
     FILTER_REPORT_IMPORTED = "filter_report_imported", "Filtering report imported"
     FILTER_REPORT_VIEWED = "filter_report_viewed", "Filtering report's entries viewed"
     FILTER_ENTRY_CONCERN_RAISED = (

@@ -12,11 +12,11 @@ class GovernanceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from chaperon.core.navigation import register_nav
-        from chaperon.core.panels import register_panel
+        from chaperon.core.panels import register_panel, register_record_panel
         from chaperon.core.scheduling import register_periodic
 
         from .middleware import remember_agreement_at_sign_in
-        from .panels import governance_panel, my_training_panel
+        from .panels import governance_panel, my_training_panel, session_agreements_panel
         from .permissions import (
             may_publish_agreements,
             may_read_filtering,
@@ -28,6 +28,12 @@ class GovernanceConfig(AppConfig):
 
         register_panel("governance/_dashboard_panel.html", governance_panel, order=7)
         register_panel("governance/_training_panel.html", my_training_panel, order=20)
+        register_record_panel(
+            "live_sessions.session",
+            "governance/_session_agreements.html",
+            session_agreements_panel,
+            order=5,
+        )
         register_nav("team", "Safeguarding team", "governance:team", order=90, visible=may_see_team)
         register_nav(
             "agreements",

@@ -10,6 +10,7 @@ from chaperon.people.imports.csvfile import UnreadableFile, decode_csv
 from chaperon.people.models import User
 from chaperon.people.pickers import PeopleField, offer_people
 
+from .audiences import BY_LINK
 from .filtering_csv import MAX_BYTES
 from .models import Audience, CourseFor, CourseKind, FilterCategory, FilterCheckKind, Post
 from .training import TrainingStatus
@@ -40,6 +41,23 @@ class SignAupForm(Form):
     agreed = forms.BooleanField(
         label="I have read this agreement and I agree to it",
         error_messages={"required": "Tick this to agree; you can use Chaperon once you have."},
+    )
+
+
+class AskByLinkForm(Form):
+    audience = forms.ChoiceField(choices=[(value, value) for value in BY_LINK])
+
+
+class SignByLinkForm(Form):
+    signed_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Typing your name signs the agreement.",
+        error_messages={"required": "Type your full name to sign."},
+    )
+    agreed = forms.BooleanField(
+        label="I have read this agreement and I agree to it",
+        error_messages={"required": "Tick this to agree."},
     )
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from chaperon.core.validators import single_line
-from chaperon.people.models import OrganisationOwned
+from chaperon.people.models import Guardian, Learner, OrganisationOwned
 
 
 class Post(models.TextChoices):
@@ -90,13 +90,77 @@ class AupVersion(OrganisationOwned):
 
 
 class AupSignature(OrganisationOwned):
-    """A member of staff agreed to one version (learners and parents to come)."""
+    """One agreement to one version: by a member of staff signed in (``user``), or by personal
+    link (``learner`` for a learner's agreement, signed by the learner or, with them, by a
+    parent or carer named in ``guardian``; ``guardian`` alone for the parents' agreement)."""
 
     version = models.ForeignKey(AupVersion, on_delete=models.PROTECT, related_name="signatures")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    learner = models.ForeignKey(Learner, null=True, on_delete=models.PROTECT, related_name="+")
+    guardian = models.ForeignKey(Guardian, null=True, on_delete=models.PROTECT, related_name="+")
+    signed_name = models.CharField(max_length=200, blank=True, validators=[single_line])
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["version", "user"], name="aup_signed_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="aup_signed_once"),
+            models.UniqueConstraint(
+                fields=["version", "learner"],
+                condition=models.Q(learner__isnull=False),
+                name="aup_learner_signed_once",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "guardian"],
+                condition=models.Q(learner__isnull=True, guardian__isnull=False),
+                name="aup_guardian_signed_once",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, learner__isnull=True, guardian__isnull=True)
+                    | models.Q(user__isnull=True, learner__isnull=False)
+                    | models.Q(user__isnull=True, guardian__isnull=False)
+                ),
+                name="aup_signed_by_one",
+            ),
+        ]
+
+
+class AupRequest(OrganisationOwned):
+    """A personal link sent to agree to one version (ORG-2): for a learner's agreement to the
+    learner (``guardian`` empty) or to a parent or carer to agree with them; for the parents'
+    agreement to the parent or carer (``learner`` empty). The link stops once the agreement is
+    signed, by this link or another, and when a newer version is published."""
+
+    version = models.ForeignKey(AupVersion, on_delete=models.PROTECT, related_name="requests")
+    learner = models.ForeignKey(Learner, null=True, on_delete=models.PROTECT, related_name="+")
+    guardian = models.ForeignKey(Guardian, null=True, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()
+    nonce = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "learner", "guardian"],
+                condition=models.Q(learner__isnull=False, guardian__isnull=False),
+                name="aup_request_once_with_guardian",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "learner"],
+                condition=models.Q(guardian__isnull=True),
+                name="aup_request_once_to_learner",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "guardian"],
+                condition=models.Q(learner__isnull=True),
+                name="aup_request_once_to_guardian",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(learner__isnull=False) | models.Q(guardian__isnull=False),
+                name="aup_request_for_someone",
+            ),
+        ]
 
 
 # Filtering and monitoring reports (ORG-5) ----------------------------------------------------

@@ -44,12 +44,31 @@ def declare() -> None:
     )
     register_processing(
         "governance.aupsignature",
-        what="Who agreed to which acceptable use agreement, and when",
-        about_whom=[About.STAFF],
-        purpose="Know that staff have agreed to the agreement in force",
-        lawful_basis=Basis.CONTRACT,
+        what=(
+            "Who agreed to which acceptable use agreement, and when: staff signed in; learners, "
+            "and parents and carers, by personal link with their typed name"
+        ),
+        about_whom=[About.STAFF, About.LEARNERS, About.GUARDIANS],
+        purpose="Know that everyone using the systems has agreed to the agreement in force",
+        lawful_basis=Basis.PUBLIC_TASK,
         retention=agreement_retention,
-        who_sees=[P.PUBLISH_AUP, P.VIEW_STAFF_COMPLIANCE],
+        who_sees=[
+            P.PUBLISH_AUP,
+            P.VIEW_STAFF_COMPLIANCE,
+            said("those who see a session's page, for its learners"),
+        ],
+    )
+    register_processing(
+        "governance.auprequest",
+        what=(
+            "The personal links sent to learners, and parents and carers, to agree to an "
+            "acceptable use agreement: to whom and the email address used"
+        ),
+        about_whom=[About.LEARNERS, About.GUARDIANS],
+        purpose="Ask learners and families to agree, and know who was asked",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.PUBLISH_AUP,
     )
     register_processing(
         "governance.filterreport",

@@ -23,14 +23,23 @@ from django.http import Http404
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
-from chaperon.people.models import Organisation, StaffMember, User
+from chaperon.people.models import (
+    Guardian,
+    GuardianRelationship,
+    Learner,
+    Organisation,
+    StaffMember,
+    User,
+)
 from chaperon.people.permissions import can, require
 from chaperon.people.roles import Permission
-from chaperon.people.selectors import staff_granted, staff_list_visible_to
+from chaperon.people.selectors import organisation_for, staff_granted, staff_list_visible_to
 
-from .agreements import current_version
+from .agreements import current_version, guardians_of_current_learners, learners_in_audience
+from .audiences import learner_audience
 from .models import (
     Audience,
+    AupRequest,
     AupSignature,
     AupVersion,
     FilterCheck,
@@ -187,6 +196,133 @@ def staff_agreement_register(viewer: User, *, signed: bool | None = None) -> Sta
         data={"register": "acceptable_use"},
     )
     return StaffRegister(version, counts["signed"], counts["staff"], staff)
+
+
+@dataclass(frozen=True)
+class LinkRegister:
+    """Who a learners' or the parents' agreement is for, each with ``signed_current`` and
+    ``asked`` (sent a link for the version in force)."""
+
+    audience: str
+    version: AupVersion | None
+    signed: int
+    asked: int
+    people: int
+    rows: QuerySet[Learner] | QuerySet[Guardian]
+
+
+def link_agreement_register(
+    viewer: User, audience: str, *, signed: bool | None = None
+) -> LinkRegister:
+    """The learners of a key stage group, or the parents and carers of current learners, each
+    marked with whether they agreed to the version in force and whether they were sent a link;
+    ``signed`` keeps only those who have (True) or have not (False). Reading it is audited: it
+    names children."""
+    require(viewer, Permission.PUBLISH_AUP)
+    organisation = organisation_for(viewer)
+    version = current_version(organisation.pk, audience)
+    people: QuerySet[Learner] | QuerySet[Guardian]
+    if audience == Audience.PARENT:
+        people = guardians_of_current_learners(organisation.pk).order_by("full_name", "pk")
+        signatures = AupSignature.objects.filter(
+            version=version, guardian=OuterRef("pk"), learner__isnull=True
+        )
+        requests = AupRequest.objects.filter(
+            version=version, guardian=OuterRef("pk"), learner__isnull=True
+        )
+    else:
+        people = learners_in_audience(organisation.pk, audience, organisation.today()).order_by(
+            "last_name", "first_name", "pk"
+        )
+        signatures = AupSignature.objects.filter(version=version, learner=OuterRef("pk"))
+        requests = AupRequest.objects.filter(version=version, learner=OuterRef("pk"))
+    counts = people.aggregate(
+        people=Count("pk"),
+        signed=Count("pk", filter=Exists(signatures)),
+        asked=Count("pk", filter=Exists(requests)),
+    )
+    rows = people.annotate(signed_current=Exists(signatures), asked=Exists(requests))
+    if signed is not None:
+        rows = rows.filter(signed_current=signed)
+    record(
+        action=AuditAction.AUP_REGISTER_VIEWED,
+        actor=viewer,
+        obj=organisation,
+        data={"audience": audience},
+    )
+    return LinkRegister(
+        audience, version, counts["signed"], counts["asked"], counts["people"], rows
+    )
+
+
+@dataclass(frozen=True)
+class LearnerAgreement:
+    learner: Learner
+    version: AupVersion | None
+    signed: bool
+    asked: bool
+    parents: int  # with parental responsibility
+    parents_signed: int  # of them, agreed to the parents' agreement in force
+
+
+def session_agreements(
+    organisation: Organisation, learners: list[Learner]
+) -> list[LearnerAgreement]:
+    """For a session's checks: each learner's own agreement in force, signed or asked, and how
+    many of their parents and carers agreed to the parents' agreement (ORG-2). A fixed number
+    of queries whatever the number of learners."""
+    today = organisation.today()
+    in_force = {
+        version.audience: version
+        for version in AupVersion.objects.filter(organisation=organisation).order_by("number")
+    }
+    ids = [learner.pk for learner in learners]
+    signed = set(
+        AupSignature.objects.filter(version__in=in_force.values(), learner_id__in=ids).values_list(
+            "version_id", "learner_id"
+        )
+    )
+    asked = set(
+        AupRequest.objects.filter(version__in=in_force.values(), learner_id__in=ids).values_list(
+            "version_id", "learner_id"
+        )
+    )
+    parents_version = in_force.get(Audience.PARENT)
+    parents: dict[int, list[int]] = {}
+    for learner_id, guardian_id in GuardianRelationship.objects.filter(
+        learner_id__in=ids, parental_responsibility=True
+    ).values_list("learner_id", "guardian_id"):
+        parents.setdefault(learner_id, []).append(guardian_id)
+    parents_signed = (
+        set(
+            AupSignature.objects.filter(
+                version=parents_version,
+                learner__isnull=True,
+                guardian_id__in={pk for own in parents.values() for pk in own},
+            ).values_list("guardian_id", flat=True)
+        )
+        if parents_version is not None
+        else set()
+    )
+    shown = []
+    for learner in learners:
+        audience = learner_audience(
+            learner.date_of_birth, adult_at_risk=learner.adult_at_risk, today=today
+        )
+        version = in_force.get(audience)
+        key = (version.pk if version else 0, learner.pk)
+        own = parents.get(learner.pk, [])
+        shown.append(
+            LearnerAgreement(
+                learner=learner,
+                version=version,
+                signed=key in signed,
+                asked=key in asked,
+                parents=len(own),
+                parents_signed=sum(1 for guardian_id in own if guardian_id in parents_signed),
+            )
+        )
+    return shown
 
 
 # Filtering and monitoring reports (ORG-5) ----------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("agreement/", views.agreement, name="agreement"),
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/publish/", views.agreement_publish, name="agreement_publish"),
+    path("agreements/ask/", views.agreements_ask, name="agreements_ask"),
     path("filtering/", views.filtering, name="filtering"),
     path("filtering/upload/", views.filtering_upload, name="filtering_upload"),
     path("filtering/checks/", views.filtering_check, name="filtering_check"),

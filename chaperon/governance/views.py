@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
@@ -29,17 +30,21 @@ from chaperon.people.pickers import kept_input, searching
 from chaperon.people.selectors import organisation_for, organisation_with_slug, staff_member_of
 
 from . import services
-from .agreements import current_version, has_signed_current
+from .agreements import agreement_link_opened, current_version, has_signed_current
+from .audiences import BY_LINK
+from .aup_links import AupLinkProblem, open_agreement_link
 from .certificates import CERTIFICATE_MAX_BYTES, certificate_file
 from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
 from .filtering_csv import MAX_BYTES, MAX_ROWS
 from .forms import (
+    AskByLinkForm,
     FilterCheckForm,
     FilterEntriesForm,
     FilterReportUploadForm,
     GivePostForm,
     PublishAupForm,
     SignAupForm,
+    SignByLinkForm,
     TrainingCompletionForm,
     TrainingCourseForm,
     TrainingFiltersForm,
@@ -65,11 +70,14 @@ from .permissions import (
 )
 from .register import register_csv, register_groups
 from .selectors import (
+    LinkRegister,
+    StaffRegister,
     agreements_in_force,
     certificate_for,
     filter_report_entries_for,
     filter_reports_visible_to,
     filtering_oversight,
+    link_agreement_register,
     my_training,
     safeguarding_team,
     staff_agreement_register,
@@ -235,7 +243,15 @@ def agreement(request: HttpRequest) -> HttpResponse:
 def _agreements_page(request: HttpRequest, form: PublishAupForm | None = None) -> HttpResponse:
     viewer = viewer_of(request)
     shown = request.GET.get("signed", "")
-    register = staff_agreement_register(viewer, signed={"yes": True, "no": False}.get(shown))
+    signed = {"yes": True, "no": False}.get(shown)
+    audience = request.GET.get("audience", Audience.STAFF)
+    if audience not in BY_LINK:
+        audience = Audience.STAFF
+    register: StaffRegister | LinkRegister
+    if audience == Audience.STAFF:
+        register = staff_agreement_register(viewer, signed=signed)
+    else:
+        register = link_agreement_register(viewer, audience, signed=signed)
     listing = page_of(register.rows, request)
     form = form or PublishAupForm(initial={"audience": Audience.STAFF})
     return render(
@@ -244,6 +260,11 @@ def _agreements_page(request: HttpRequest, form: PublishAupForm | None = None) -
         {
             "nav": "agreements",
             "in_force": agreements_in_force(viewer),
+            "audiences": [
+                (value, label) for value, label in Audience.choices if value != Audience.GUEST
+            ],
+            "audience": audience,
+            "audience_label": Audience(audience).label,
             "register": register,
             "listing": listing,
             "shown": shown,
@@ -284,6 +305,81 @@ def agreement_publish(request: HttpRequest) -> HttpResponse:
             )
             return redirect("governance:agreements")
     return _agreements_page(request, form)
+
+
+@login_required
+@require_POST
+def agreements_ask(request: HttpRequest) -> HttpResponse:
+    """Send a personal link to everyone in a learners' or the parents' audience who has not
+    agreed to the version in force and was not sent one yet."""
+    viewer = viewer_of(request)
+    if not may_publish_agreements(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = AskByLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose learners or parents and carers to ask.")
+        return redirect("governance:agreements")
+    audience = form.cleaned_data["audience"]
+    try:
+        version = services.aup_requests_ask(actor=viewer, audience=audience)
+    except ValidationFailed as error:
+        messages.error(request, "; ".join(str(text) for text in error.errors.values()))
+    else:
+        messages.success(
+            request,
+            f"The links to {version.title} are being sent to everyone it is for who has not "
+            "agreed or been asked yet: this page counts them as they go.",
+        )
+    return redirect(f"{reverse('governance:agreements')}?audience={audience}")
+
+
+def _link_problem(request: HttpRequest, error: AupLinkProblem) -> HttpResponse:
+    aup_request = error.aup_request
+    organisation = aup_request.organisation if aup_request is not None else None
+    return render_in_zone(
+        request,
+        "governance/agree_problem.html",
+        {"message": str(error), "organisation": organisation},
+        zone=organisation.zone if organisation is not None else None,
+        status=404 if error.problem == "invalid" else 410,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def agree_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """/agree/<token>/: no sign-in. A learner, or a parent or carer, reads the agreement sent to
+    them and signs it with their typed name."""
+    try:
+        aup_request = open_agreement_link(token)
+    except AupLinkProblem as error:
+        return _link_problem(request, error)
+    if request.method == "GET":
+        agreement_link_opened(aup_request)
+    form = SignByLinkForm(request.POST or None)
+    signed = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aup_sign_by_link(token=token, signed_name=form.cleaned_data["signed_name"])
+        except AupLinkProblem as error:
+            return _link_problem(request, error)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            signed = True
+    return render_in_zone(
+        request,
+        "governance/agree.html",
+        {
+            "aup_request": aup_request,
+            "version": aup_request.version,
+            "organisation": aup_request.organisation,
+            "form": form,
+            "signed": signed,
+        },
+        zone=aup_request.organisation.zone,
+        status=form_status(form),
+    )
 
 
 # Filtering and monitoring reports (ORG-5) ----------------------------------------------------

@@ -23,8 +23,15 @@ from chaperon.consent.models import ConsentEvidence
 from chaperon.consent.services import consent_record_by_staff
 from chaperon.core.actors import SYSTEM
 from chaperon.families.links import family_token
+from chaperon.governance.aup_links import agreement_token
 from chaperon.governance.certificates import certificate_file
-from chaperon.governance.services import training_completion_record, training_courses_ensure
+from chaperon.governance.models import Audience, AupRequest
+from chaperon.governance.services import (
+    aup_publish,
+    aup_requests_send,
+    training_completion_record,
+    training_courses_ensure,
+)
 from tests import factories
 from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
@@ -55,6 +62,7 @@ AUDITED: dict[str, AuditAction] = {
     "consent:evidence_receipt": A.CONSENT_RECEIPT_VIEWED,
     "consent:evidence_receipt_pdf": A.CONSENT_RECEIPT_VIEWED,
     "consent:answer": A.CONSENT_LINK_OPENED,
+    "agree": A.AUP_LINK_OPENED,
     "consent:manage": A.CONSENT_LINK_OPENED,
     "consent:manage_change": A.CONSENT_LINK_OPENED,
     "consent:receipt": A.CONSENT_RECEIPT_VIEWED,
@@ -217,6 +225,7 @@ NOT_AUDITED: dict[str, str] = {
     "governance:agreement": "the staff agreement's text, to agree to; agreeing is audited as "
     "aup_signed",
     "governance:agreement_publish": "a change, audited as aup_published",
+    "governance:agreements_ask": "a change, audited as aup_requests_asked",
     "governance:filtering": "the filtering reports as counts (entries, serious, not matched) "
     "and who imported and checked them: no entry, so nobody it names",
     "governance:filtering_upload": "the upload form and, for a refused file, its problems by "
@@ -347,6 +356,15 @@ def _world(cast: Cast) -> World:
         completed_on=date.today() - timedelta(days=1),
         certificate_upload=certificate_file(name="induction.pdf", content=b"%PDF-1.4 done"),
     )
+    parents_agreement = aup_publish(
+        actor=SYSTEM,
+        organisation=cast.organisation,
+        audience=Audience.PARENT,
+        title="Parents' agreement",
+        text="I support my child online.",
+    )
+    aup_requests_send(version_id=parents_agreement.pk)
+    aup_link = AupRequest.objects.get(guardian=cast.guardian)
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
     learner = cast.learner.pk
     paths = {
@@ -367,6 +385,7 @@ def _world(cast: Cast) -> World:
         "consent:evidence_receipt": f"/consent/evidence/{on_paper.pk}/receipt.json",
         "consent:evidence_receipt_pdf": f"/consent/evidence/{on_paper.pk}/receipt.pdf",
         "consent:answer": f"/consent/r/{links.request_token(awaiting)}/",
+        "agree": f"/agree/{agreement_token(aup_link)}/",
         "consent:manage": f"/consent/m/{token}/",
         "consent:manage_change": f"/consent/m/{token}/change/",
         "consent:receipt": f"{receipt}/",

@@ -1,4 +1,10 @@
-from .acceptable_use import aup_publish, aup_sign
+from .acceptable_use import (
+    aup_publish,
+    aup_requests_ask,
+    aup_requests_send,
+    aup_sign,
+    aup_sign_by_link,
+)
 from .filtering import (
     FilterImport,
     filter_check_record,
@@ -17,7 +23,10 @@ __all__ = [
     "POST_PERMISSION",
     "FilterImport",
     "aup_publish",
+    "aup_requests_ask",
+    "aup_requests_send",
     "aup_sign",
+    "aup_sign_by_link",
     "filter_check_record",
     "filter_entry_raise_concern",
     "filter_report_import",
