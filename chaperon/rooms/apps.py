@@ -19,6 +19,16 @@ class RoomsConfig(AppConfig):
         register_record_link("live_sessions.session", "Room log", "rooms:log", visible=may_read_log)
         register_chronology_source("rooms", room_chronology)
 
+        # Someone who may no longer take part leaves every live room at once.
+        from chaperon.core import events
+        from chaperon.people.events import LearnerLeft, StaffChanged, StaffLeft
+
+        from . import reactions
+
+        events.subscribe(StaffLeft, reactions.on_staff_may_have_to_go)
+        events.subscribe(StaffChanged, reactions.on_staff_may_have_to_go)
+        events.subscribe(LearnerLeft, reactions.on_learner_left)
+
         # What it holds about people, for the register of personal information (ORG-7).
         from .processing import declare as declare_processing
 

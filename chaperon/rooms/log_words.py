@@ -41,12 +41,21 @@ WHAT = {
     "staff_alone": "One member of staff left alone",
     "started": "Session started",
     "time_warning": "Five-minute warning",
+    "turned_out": "Taken out: may no longer take part",
     "too_many_messages": "Too many messages: some were dropped",
     "track_gap_noticed": "Gap in a recorded track",
     "unlocked": "Room unlocked",
 }
 
-END_REASONS = {"host": "ended by the host", "time": "the time limit was reached"}
+END_REASONS = {
+    "host": "ended by the host",
+    "time": "the time limit was reached",
+    "host_turned_out": "the host may no longer take part",
+}
+WHY_TURNED_OUT = {
+    "staff_may_not_take_part": "left the organisation or suspended from sessions",
+    "learner_left": "left the organisation",
+}
 
 
 def _yes_no(yes: str, no: str) -> Callable[[Any], str]:
@@ -71,6 +80,7 @@ DETAILS: dict[str, Callable[[Any], str]] = {
     "remaining": lambda value: f"staff still in the room: {value}",
     "connections": lambda value: f"connections closed: {value}",
     "reason": lambda value: END_REASONS.get(str(value), str(value)),
+    "why": lambda value: WHY_TURNED_OUT.get(str(value), str(value)),
     "refused_by": lambda value: f"refused by {value}",
     "how": str,
 }

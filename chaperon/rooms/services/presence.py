@@ -146,7 +146,7 @@ def room_disconnect(*, participant_id: int, channel_name: str) -> None:
         if participant.stay_id is not None:
             close_stay(participant)
             event(room, "disconnected", participant=participant)
-            _staff_left(room, participant)
+            warn_if_staff_alone(room, participant)
         participant.save()
         broadcast.room_changed(room.pk)
 
@@ -164,12 +164,12 @@ def room_leave(*, participant_id: int) -> Participant:
         participant.save()
         event(room, "left", participant=participant)
         if was_in:
-            _staff_left(room, participant)
+            warn_if_staff_alone(room, participant)
         broadcast.room_changed(room.pk)
     return participant
 
 
-def _staff_left(room: Room, participant: Participant) -> None:
+def warn_if_staff_alone(room: Room, participant: Participant) -> None:
     """SES-4: a group session left with one member of staff warns the host, and is recorded."""
     if (
         participant.role != Invitation.Role.STAFF
@@ -320,7 +320,7 @@ def room_remove(*, actor: User, session_id: int, participant_id: int) -> Partici
             {"type": "removed", "message": "The host has removed you from the session."},
             close=4403,
         )
-        _staff_left(room, target)
+        warn_if_staff_alone(room, target)
         broadcast.room_changed(room.pk)
     return target
 

@@ -415,7 +415,9 @@
     show("connecting-panel", false);
     if (r.ended) {
       closeCall("ended", r.end_reason === "time" ?
-        "The time for this session is up." : "The host has ended the session.");
+        "The time for this session is up." : r.end_reason === "host_turned_out" ?
+        "The session has ended: its host can no longer take part." :
+        "The host has ended the session.");
       return;
     }
     if (me.presence === "left" || me.presence === "removed" || me.presence === "refused") {
