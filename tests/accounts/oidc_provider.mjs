@@ -72,7 +72,9 @@ const provider = new Provider(issuer, {
 });
 // Chaperon's test servers listen on ports chosen at run time.
 provider.Client.prototype.redirectUriAllowed = (uri) =>
-  uri.startsWith("http://127.0.0.1:") || uri.startsWith("http://testserver/");
+  ["http://127.0.0.1:", "http://localhost:", "http://testserver/"].some((start) =>
+    uri.startsWith(start),
+  );
 
 const TAMPER = {
   "chaperon-wrong-aud": (claims) => ({ ...claims, aud: "another-application" }),
