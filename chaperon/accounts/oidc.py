@@ -110,7 +110,7 @@ class OrganisationBackend(OIDCAuthenticationBackend):
             key,
             algorithms=[self.OIDC_RP_SIGN_ALGO],
             audience=self.OIDC_RP_CLIENT_ID,
-            issuer=self.config.issuer,
+            issuer=self._issuers(),
             leeway=settings.SSO_CLOCK_SKEW_SECONDS,
             options={"require": ["exp", "iat", "aud", "iss", "sub"]},
         )
@@ -118,6 +118,12 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         if isinstance(payload.get("aud"), list) and payload.get("azp") != self.OIDC_RP_CLIENT_ID:
             raise SsoRefused(Refusal.WRONG_AUDIENCE, self.config)
         return payload
+
+    def _issuers(self) -> list[str]:
+        # Google's ID tokens may name their issuer without the scheme (its documentation).
+        if self.config.provider == SsoProvider.GOOGLE:
+            return [self.config.issuer, self.config.issuer.removeprefix("https://")]
+        return [self.config.issuer]
 
     def get_or_create_user(
         self, access_token: str, id_token: str, payload: dict[str, Any]
