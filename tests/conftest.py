@@ -16,6 +16,7 @@ from chaperon.people.roles import Role
 from . import factories
 from .browser_support import browser, page  # noqa: F401 (fixtures for every folder)
 from .mail_support import smtp_server  # noqa: F401
+from .oidc_support import oidc_provider  # noqa: F401
 
 # Property tests judge behaviour, not speed: on a busy machine an example may take longer than
 # Hypothesis's default deadline without anything being wrong.

@@ -33,3 +33,14 @@ def declare() -> None:
         retention=UNTIL_SCHEDULE,
         who_sees=said("the user themselves"),
     )
+    register_processing(
+        "accounts.ssoidentity",
+        what="Each member of staff's account at their organisation's sign-in provider: the "
+        "provider and the account's subject id, when linked and last used",
+        about_whom=[About.STAFF],
+        purpose="Sign staff in with their organisation account, the same person each time "
+        "whatever their email address at the provider becomes",
+        lawful_basis=Basis.LEGITIMATE_INTERESTS,
+        retention=UNTIL_SCHEDULE,
+        who_sees=said("nobody: it is only matched at sign-in"),
+    )

@@ -8,3 +8,5 @@ PENDING_SECRET_KEY = "chaperon_pending_totp_secret"  # noqa: S105 (a session key
 SECOND_FACTOR_KEY = "chaperon_second_factor"
 # Where to go after signing in.
 NEXT_KEY = "chaperon_next"
+# How the pending user proved who they are ("password" or "organisation account").
+PENDING_METHOD_KEY = "chaperon_sign_in_method"

@@ -9,6 +9,8 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("second-factor/", views.second_factor, name="second_factor"),
+    path("sign-in/organisation/<slug:slug>/", views.sso_start, name="sso_start"),
+    path("sign-in/organisation-callback/", views.sso_callback, name="sso_callback"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path(

@@ -1,4 +1,5 @@
-"""Sign-in with a password, then a second factor where the role needs one."""
+"""Sign-in with a password or an organisation account (OpenID Connect), then a second factor
+where the role needs one."""
 
 import segno
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
@@ -22,11 +23,22 @@ from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.people.privileges import NeedsSafeguardingLead
 
-from . import services
+from . import oidc, selectors, services
 from .forms import CodeForm, SignInForm, TokenForm
 from .models import ApiToken, TotpDevice
-from .session import NEXT_KEY, PENDING_SECRET_KEY, PENDING_USER_KEY, SECOND_FACTOR_KEY
+from .services.sso import Refusal
+from .session import (
+    NEXT_KEY,
+    PENDING_METHOD_KEY,
+    PENDING_SECRET_KEY,
+    PENDING_USER_KEY,
+    SECOND_FACTOR_KEY,
+)
 
+SSO_ONLY_MESSAGE = (
+    "{organisation} signs in with its own accounts, not a Chaperon password: "
+    "use the “Sign in with {provider}” button below."
+)
 LOCKED_MESSAGE = (
     "Too many attempts. Signing in is paused for {minutes} minutes. "
     "If you have forgotten your password, reset it below."
@@ -42,17 +54,36 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def _complete_sign_in(
-    request: HttpRequest, user: User, attempt: services.SignInTry, *, second_factor: bool
+    request: HttpRequest,
+    user: User,
+    attempt: services.SignInTry | None,
+    *,
+    second_factor: bool | str,
 ) -> HttpResponse:
     destination = request.session.get(NEXT_KEY)
+    method = request.session.get(PENDING_METHOD_KEY, "password")
+    # Django's user_logged_in is sent here, whichever way they came: the staff agreement's
+    # check (governance) runs for a sign-in with an organisation account too.
     login(request, user, backend="chaperon.accounts.backends.EmailBackend")
     request.session.pop(PENDING_USER_KEY, None)
     request.session.pop(PENDING_SECRET_KEY, None)
-    request.session[SECOND_FACTOR_KEY] = second_factor
+    request.session.pop(PENDING_METHOD_KEY, None)
+    request.session[SECOND_FACTOR_KEY] = bool(second_factor)
     services.sign_in_succeeded(
-        user=user, ip_address=client_address(request), second_factor=second_factor, attempt=attempt
+        user=user,
+        ip_address=client_address(request),
+        second_factor=second_factor,
+        attempt=attempt,
+        method=method,
     )
     return redirect(_safe_next(request, destination))
+
+
+def _sign_in_page(
+    request: HttpRequest, form: SignInForm, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "sso_choices": selectors.sso_choices(), "sso_error": error}
+    return render(request, "accounts/sign_in.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,15 +101,92 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if not isinstance(user, User):
                 services.sign_in_failed(attempt=attempt, what="password")
                 form.add_error(None, "That email address and password do not match an account.")
+            elif not selectors.password_sign_in_allowed(user):
+                services.sign_in_failed(attempt=attempt, what="password", reason="password_off")
+                config = selectors.sso_config_of_organisation(user.organisation_id)
+                form.add_error(
+                    None,
+                    SSO_ONLY_MESSAGE.format(
+                        organisation=user.organisation.name,
+                        provider=config.get_provider_display() if config else "",
+                    ),
+                )
             else:
                 request.session.cycle_key()
                 request.session[NEXT_KEY] = request.GET.get("next", "")
+                request.session[PENDING_METHOD_KEY] = "password"
                 if user.needs_second_factor or TotpDevice.objects.filter(user=user).exists():
                     services.sign_in_password_accepted(attempt)
                     request.session[PENDING_USER_KEY] = user.pk
                     return redirect("accounts:second_factor")
                 return _complete_sign_in(request, user, attempt, second_factor=False)
-    return render(request, "accounts/sign_in.html", {"form": form}, status=200)
+    return _sign_in_page(request, form)
+
+
+def _sso_refused(request: HttpRequest, error: services.SsoRefused) -> HttpResponse:
+    organisation = error.config.organisation if error.config is not None else None
+    services.sso_sign_in_refused(
+        error=error, organisation=organisation, ip_address=client_address(request)
+    )
+    return _sign_in_page(request, SignInForm(), error=str(error), status=403)
+
+
+@require_GET
+def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the browser to the organisation's provider to sign in with its account."""
+    if request.user.is_authenticated:
+        return redirect("people:dashboard")
+    config = selectors.sso_config_for(slug)
+    if config is None:
+        raise Http404("That organisation does not sign in with its own accounts.")
+    try:
+        response = oidc.start(request, config)
+    except services.SsoRefused as error:
+        return _sso_refused(request, error)
+    request.session[NEXT_KEY] = request.GET.get("next", "")
+    return response
+
+
+def _sso_state(request: HttpRequest) -> dict[str, str] | None:
+    """The state this browser started, taken out of the session so it is never used twice."""
+    states = request.session.get("oidc_states") or {}
+    entry = states.pop(request.GET.get("state", ""), None)
+    request.session["oidc_states"] = states
+    return entry if isinstance(entry, dict) else None
+
+
+@require_GET
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """Where the provider sends the browser back: the code is exchanged, the ID token checked,
+    and the member of staff it names signed in (or sent on to their second factor)."""
+    organisation_id = request.session.get(oidc.SSO_ORGANISATION_KEY)
+    config = selectors.sso_config_of_organisation(organisation_id) if organisation_id else None
+    entry = _sso_state(request)
+    try:
+        if config is None:
+            raise services.SsoRefused(Refusal.NOT_STARTED, None)
+        if request.GET.get("error"):
+            raise services.SsoRefused(Refusal.CANCELLED, config)
+        if entry is None or not request.GET.get("code"):
+            raise services.SsoRefused(Refusal.REPLAYED, config)
+        claims = oidc.verified_claims(
+            request, config, nonce=entry["nonce"], code_verifier=entry.get("code_verifier")
+        )
+        match = services.sso_identify(config=config, claims=claims)
+    except services.SsoRefused as error:
+        return _sso_refused(request, error)
+    user = match.user
+    destination = request.session.get(NEXT_KEY, "")
+    request.session.cycle_key()
+    request.session[NEXT_KEY] = destination
+    request.session[PENDING_METHOD_KEY] = "organisation account"
+    needs_code = user.needs_second_factor or TotpDevice.objects.filter(user=user).exists()
+    if match.provider_mfa:
+        return _complete_sign_in(request, user, None, second_factor="provider")
+    if needs_code:
+        request.session[PENDING_USER_KEY] = user.pk
+        return redirect("accounts:second_factor")
+    return _complete_sign_in(request, user, None, second_factor=False)
 
 
 def _pending_user(request: HttpRequest) -> User | None:

@@ -126,6 +126,23 @@ AUTH_PASSWORD_VALIDATORS = [
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5, minimum=1)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
 
+# Sign-in with organisation accounts (OpenID Connect through mozilla-django-oidc; docs/sso.md).
+# Each organisation's provider, client id, tenant and domains are kept with the organisation
+# (``chaperon sso set``); its client secret only in a file, named here per organisation slug:
+# SSO_CLIENT_SECRET_FILES="northgate=/etc/chaperon/sso-northgate,larkspur=/etc/chaperon/sso-l".
+SSO_CLIENT_SECRET_FILES = {
+    slug.strip(): Path(path.strip())
+    for slug, _, path in (item.partition("=") for item in env_list("SSO_CLIENT_SECRET_FILES", []))
+}
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+OIDC_TIMEOUT = env_int("SSO_TIMEOUT_SECONDS", 10, minimum=1)
+# Seconds of difference between the provider's clock and ours allowed for a token's times.
+SSO_CLOCK_SKEW_SECONDS = 120
+
 # Proxies whose X-Forwarded-For is believed (addresses or networks): the limits per address
 # (sign-in, public reports) use the client address they report. None by default: the address
 # that connected is the client's.

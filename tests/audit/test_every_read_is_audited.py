@@ -99,6 +99,8 @@ NOT_AUDITED: dict[str, str] = {
     "outbox": "the embedded demo's stand-in for a mail server; off everywhere else (OUTBOX_PAGE)",
     "accounts:sign_in": "no personal data: the sign-in form",
     "accounts:second_factor": "the signed-in person's own authenticator set-up",
+    "accounts:sso_start": "no personal data: sends the browser to the organisation's provider",
+    "accounts:sso_callback": "the sign-in itself, audited as a sign-in or a refused one",
     "accounts:sign_out": CHANGE,
     "accounts:api_tokens": "the signed-in person's own tokens: names and dates, never a secret",
     "accounts:second_factor_reset": "a form naming whose authenticator to reset; the reset is "

@@ -59,6 +59,8 @@ HOLDS_NONE: dict[str, str] = {
     "audit.legacychainhead": "the last sequence number and hash of the old audit chain",
     "audit.auditdigest": "the signed digest of each chain's head: numbers and hashes",
     "people.trust": "a trust's name",
+    "accounts.singlesignon": "the organisation's sign-in provider, client id, tenant and email "
+    "domains: the organisation's, not a person's",
     "people.site": "a site's name and address: the organisation's, not a person's",
     "policy.approvedplatform": "a platform's name, its settings and the organisation's risk "
     "assessment of it",

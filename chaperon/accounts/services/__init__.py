@@ -18,6 +18,14 @@ from .second_factor import (
     totp_provisioning_uri,
     totp_reset,
 )
+from .sso import (
+    SsoMatch,
+    SsoRefused,
+    SsoSettings,
+    sso_configure,
+    sso_identify,
+    sso_sign_in_refused,
+)
 from .tokens import api_token_create, api_token_revoke, api_token_user
 
 __all__ = [
@@ -25,6 +33,9 @@ __all__ = [
     "TOTP_ISSUER",
     "TOTP_STEP_SECONDS",
     "SignInTry",
+    "SsoMatch",
+    "SsoRefused",
+    "SsoSettings",
     "account_key",
     "api_token_create",
     "api_token_revoke",
@@ -34,6 +45,9 @@ __all__ = [
     "sign_in_password_accepted",
     "sign_in_succeeded",
     "sign_in_try",
+    "sso_configure",
+    "sso_identify",
+    "sso_sign_in_refused",
     "totp_check",
     "totp_enroll",
     "totp_provisioning_uri",

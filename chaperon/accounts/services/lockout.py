@@ -4,6 +4,7 @@ address, lockout after repeated failures, and every sign-in and failure audited.
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -106,11 +107,13 @@ def sign_in_password_accepted(attempt: SignInTry) -> None:
 
 
 @logged
-def sign_in_failed(*, attempt: SignInTry, what: str) -> None:
+def sign_in_failed(*, attempt: SignInTry, what: str, reason: str = "") -> None:
     """Audit a refused password or code (its try is already counted), and the lockout if it
-    used the account's last try."""
+    used the account's last try. ``reason`` says why a right password was still refused."""
     user = User.objects.filter(email=attempt.email).first()
-    data = {"ip": attempt.ip_address}
+    data: dict[str, Any] = {"ip": attempt.ip_address}
+    if reason:
+        data["reason"] = reason
     action = AuditAction.SECOND_FACTOR_FAILED if what == "code" else AuditAction.SIGN_IN_FAILED
     with transaction.atomic():
         record(action=action, obj=user, actor_label=attempt.email, data=data)
@@ -125,9 +128,16 @@ def sign_in_failed(*, attempt: SignInTry, what: str) -> None:
 
 @logged
 def sign_in_succeeded(
-    *, user: User, ip_address: str | None, second_factor: bool, attempt: SignInTry | None = None
+    *,
+    user: User,
+    ip_address: str | None,
+    second_factor: bool | str,
+    attempt: SignInTry | None = None,
+    method: str = "password",
 ) -> None:
-    """Signed in: the account's failures are forgotten, and the address's try given back."""
+    """Signed in: the account's failures are forgotten, and the address's try given back.
+    ``method`` is "password" or "organisation account"; ``second_factor`` True for Chaperon's
+    own code, "provider" where the organisation account's provider asserted MFA."""
     with transaction.atomic():
         SignInCounter.objects.filter(key=account_key(user.email)).delete()
         if attempt is not None and attempt.ip_address:
@@ -136,5 +146,5 @@ def sign_in_succeeded(
             action=AuditAction.SIGN_IN,
             actor=user,
             obj=user,
-            data={"ip": ip_address, "second_factor": second_factor},
+            data={"ip": ip_address, "second_factor": second_factor, "method": method},
         )
