@@ -217,7 +217,7 @@ def destroy(request: HttpRequest, staff_id: int) -> HttpResponse:
     """What will be destroyed, and the DSL's confirmation."""
     viewer = _viewer(request, manage=True)
     kind = Kind.AUP_AND_TRAINING
-    form = DestroyForm(request.POST or None)
+    form = DestroyForm(request.POST) if request.method == "POST" else DestroyForm()
     if request.method == "POST" and form.is_valid():
         try:
             certificate = services.retention_staff_records_destroy(actor=viewer, staff_id=staff_id)

@@ -48,6 +48,8 @@ def left_years_ago(cast: Cast, user: User, years: int, *, days: int = 0) -> Staf
             text="I use only my school account.",
         )
         aup_sign(actor=user, version_id=published.pk)
+        # The DSL has agreed too, so that their pages open.
+        aup_sign(actor=cast.dsl, version_id=published.pk)
     left = add_years(cast.organisation.today(), -years) - timedelta(days=days)
     StaffMember.objects.filter(pk=staff.pk).update(left_on=left)
     staff.refresh_from_db()
