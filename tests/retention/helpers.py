@@ -3,6 +3,8 @@ a child protection file, and reads of what is there, for the retention tests."""
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from chaperon.audit.models import AuditEvent
 from chaperon.concerns.models import Concern, Status
 from chaperon.concerns.services import concern_raise
@@ -67,12 +69,14 @@ def learner_with_file(cast: Cast, born: date, *, first_name: str = "Alex") -> Le
     return learner
 
 
-def close_cases_about(learner: Learner | None = None, user: User | None = None) -> None:
-    """The case closed, as the close service leaves its status."""
-    cases = Concern.objects.filter(learner=learner) if learner else Concern.objects.all()
+def close_cases_about(*, learner: Learner | None = None, user: User | None = None) -> None:
+    """The cases about a learner or a member of staff closed, as the close service leaves
+    their status."""
     if user is not None:
         cases = Concern.objects.filter(subject_staff=user)
-    cases.update(status=Status.CLOSED, closed_at=cases.first().created_at)  # type: ignore[union-attr]
+    else:
+        cases = Concern.objects.filter(learner=learner)
+    cases.update(status=Status.CLOSED, closed_at=timezone.now())
 
 
 def snapshot(staff: StaffMember) -> dict[str, int]:

@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
+from django.test import TestCase
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
@@ -14,7 +16,9 @@ from chaperon.concerns.models import ConcernKind
 from chaperon.concerns.services import concern_raise
 from chaperon.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from chaperon.core.pure.retention import Kind
+from chaperon.governance.certificates import certificate_file
 from chaperon.governance.models import AupSignature, TrainingCompletion
+from chaperon.governance.services import training_completion_record, training_courses_ensure
 from chaperon.retention.models import RetentionDestruction
 from chaperon.retention.selectors import due_for_review
 from chaperon.retention.services import (
@@ -131,12 +135,7 @@ def test_the_dsl_of_another_organisation_finds_nothing_to_destroy(cast: Cast) ->
     assert snapshot(staff) == before
 
 
-def test_a_destroyed_certificate_file_goes_with_its_record(cast: Cast, tmp_path) -> None:  # noqa: ANN001
-    from django.core.files.storage import default_storage
-
-    from chaperon.governance.certificates import certificate_file
-    from chaperon.governance.services import training_completion_record, training_courses_ensure
-
+def test_a_destroyed_certificate_file_goes_with_its_record(cast: Cast) -> None:
     course = training_courses_ensure(actor=cast.dsl, organisation=cast.organisation)[1]
     completion = training_completion_record(
         actor=cast.dsl,
@@ -145,11 +144,9 @@ def test_a_destroyed_certificate_file_goes_with_its_record(cast: Cast, tmp_path)
         completed_on=cast.organisation.today() - timedelta(days=3),
         certificate_upload=certificate_file(name="update.pdf", content=b"%PDF-1.4 done"),
     )
-    name = completion.certificate_file.name
+    name = str(completion.certificate_file.name)
     assert default_storage.exists(name)
     staff = left_years_ago(cast, cast.teacher, 6)
-
-    from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         retention_staff_records_destroy(actor=cast.dsl, staff_id=staff.pk)
