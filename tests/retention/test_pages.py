@@ -5,12 +5,15 @@ time, its read audited; a refusal on a page changes nothing."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.pure.retention import SCHEDULE
 from chaperon.governance.models import TrainingCompletion
 from chaperon.people.models import StaffMember
+from chaperon.people.roles import Role
 from chaperon.retention.models import RetentionDestruction, RetentionPeriod
 from tests import factories
 from tests.conftest import Cast, signed_in
@@ -172,3 +175,23 @@ def test_a_hold_placed_from_the_list_shows_and_is_released(cast: Cast) -> None:
     )
     assert released.status_code == 302
     assert "Court order to keep." not in dsl.get("/retention/review/").content.decode()
+
+
+def _queries_for_review_page(cast: Cast) -> int:
+    dsl = signed_in(cast.dsl)
+    dsl.get("/retention/review/?kind=aup_and_training")  # the session's first reads
+    with CaptureQueriesContext(connection) as queries:
+        assert dsl.get("/retention/review/?kind=aup_and_training").status_code == 200
+    return len(queries)
+
+
+def test_the_review_list_costs_the_same_queries_for_two_records_or_twenty(cast: Cast) -> None:
+    for number in range(2):
+        member = factories.staff(cast.organisation, Role.TEACHER, name=f"Kim Leaver{number}")
+        left_years_ago(cast, member, 8)
+    few = _queries_for_review_page(cast)
+    for number in range(2, 20):
+        member = factories.staff(cast.organisation, Role.TEACHER, name=f"Kim Leaver{number}")
+        left_years_ago(cast, member, 8)
+
+    assert _queries_for_review_page(cast) == few
