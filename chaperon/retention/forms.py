@@ -1,9 +1,10 @@
 from django import forms
 
+from chaperon.core.forms import Form
 from chaperon.core.pure.retention import SCHEDULE
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     kind = forms.ChoiceField(
         label="Kind of record",
         choices=[(entry.kind.value, entry.label) for entry in SCHEDULE if entry.adjustable],
@@ -17,24 +18,24 @@ class PeriodForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(Form):
     reason = forms.CharField(
         label="Why these records must be kept", widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(Form):
     release_reason = forms.CharField(
         label="Why the hold is no longer needed", widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class KeepForm(forms.Form):
+class KeepForm(Form):
     keep_until = forms.DateField(label="Keep until", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DestroyForm(forms.Form):
+class DestroyForm(Form):
     confirm = forms.BooleanField(
         label="I have reviewed these records and confirm they are to be destroyed",
     )
