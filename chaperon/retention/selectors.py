@@ -89,7 +89,9 @@ def rule_words(entry: RecordKind, organisation: Organisation, years: int | None)
     return f"{years} years from {entry.runs_from}"
 
 
-def _line(entry: RecordKind, organisation: Organisation, period: RetentionPeriod | None) -> Any:
+def _line(
+    entry: RecordKind, organisation: Organisation, period: RetentionPeriod | None
+) -> ScheduleLine:
     years = period_years(entry.kind, period.years if period else None)
     return ScheduleLine(entry, years, rule_words(entry, organisation, years), period)
 

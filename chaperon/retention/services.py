@@ -60,6 +60,7 @@ def retention_period_set(*, actor: User, kind: str, years: int, reason: str) -> 
         errors.update(problem)
     if errors:
         raise ValidationFailed(errors)
+    scheduled = entry.years if entry is not None else None
     organisation = actor.organisation
     with transaction.atomic():
         before = RetentionPeriod.objects.select_for_update().filter(
@@ -76,7 +77,7 @@ def retention_period_set(*, actor: User, kind: str, years: int, reason: str) -> 
             actor=actor,
             obj=period,
             reason=reason,
-            data={"kind": kind, "years": years, "was": was, "schedule": entry.years},  # type: ignore[union-attr]
+            data={"kind": kind, "years": years, "was": was, "schedule": scheduled},
         )
     return period
 
