@@ -25,6 +25,7 @@ urlpatterns = [
     path("family/", include("chaperon.families.urls")),
     path("trusts/", include("chaperon.trusts.urls")),
     path("governance/", include("chaperon.governance.urls")),
+    path("retention/", include("chaperon.retention.urls")),
     path("contacts/<slug:slug>/", governance_views.public_contacts, name="contacts"),
     path("agree/<str:token>/", governance_views.agree_by_link, name="agree"),
     path("", include("chaperon.people.urls")),

@@ -229,3 +229,13 @@ class AuditAction(models.TextChoices):
 
     FAMILY_PAGE_OPENED = "family_page_opened", "Family page opened with a personal link"
     FAMILY_LINKS_STOPPED = "family_links_stopped", "Family page links stopped"
+
+    RETENTION_PERIOD_SET = "retention_period_set", "Retention period set for the organisation"
+    RETENTION_REVIEW_VIEWED = "retention_review_viewed", "Records due under the schedule viewed"
+    RETENTION_HOLD_PLACED = "retention_hold_placed", "Records of a person held from destruction"
+    RETENTION_HOLD_RELEASED = "retention_hold_released", "Hold on a person's records released"
+    RETENTION_REVIEWED = "retention_reviewed", "Record reviewed at the end of its period: kept"
+    RETENTION_RECORDS_DESTROYED = (
+        "retention_records_destroyed",
+        "Records destroyed at the end of their period, confirmed by the DSL",
+    )

@@ -1,9 +1,8 @@
 """What the audit log holds about people, for the register (ORG-7). The audit app sits below
 people, so those who see it are named in words."""
 
-from chaperon.core.processing import UNTIL_SCHEDULE, About, Basis, register_processing, said
-
-KEPT = "Never changed or removed: the log is append-only and hash-chained. " + UNTIL_SCHEDULE
+from chaperon.core.processing import About, Basis, register_processing, said, scheduled
+from chaperon.core.pure.retention import Kind
 
 
 def declare() -> None:
@@ -17,6 +16,6 @@ def declare() -> None:
             about_whom=[About.STAFF, About.LEARNERS, About.GUARDIANS, About.PUBLIC],
             purpose="Account for every change and every read of a sensitive record",
             lawful_basis=Basis.LEGAL_OBLIGATION,
-            retention=KEPT,
+            retention=scheduled(Kind.AUDIT_LOG),
             who_sees=said("the operator, with the chaperon audit commands"),
         )

@@ -8,13 +8,23 @@ from chaperon.core.processing import (
     Text,
     register_processing,
     said,
+    scheduled,
 )
+from chaperon.core.pure.retention import Kind
 from chaperon.people.roles import Permission as P
 
 CASE = (About.LEARNERS, About.STAFF, About.GUARDIANS, About.PUBLIC)
 PURPOSE = (
     "Safeguard children and adults at risk: every worry to the DSL, through Annex 1 to a referral"
 )
+
+
+def case_retention(organisation: object) -> str:
+    concern_file = scheduled(Kind.CONCERN_FILE)(organisation)
+    allegation = scheduled(Kind.ALLEGATION)(organisation)
+    if concern_file == UNTIL_SCHEDULE:
+        return UNTIL_SCHEDULE
+    return f"A child's file: {concern_file}. An allegation about staff: {allegation}."
 
 
 def declare() -> None:
@@ -31,7 +41,7 @@ def declare() -> None:
             about_whom=about,
             purpose=PURPOSE,
             lawful_basis=Basis.SAFEGUARDING,
-            retention=UNTIL_SCHEDULE,
+            retention=case_retention,
             who_sees=handlers,
             special_category=True,
         )

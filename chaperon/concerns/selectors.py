@@ -331,3 +331,25 @@ def open_concern_counts_by_organisation(
             "count"
         ]
     return counts
+
+
+# For the retention schedule (LOG-2): query sets a higher app may filter by, ``learner`` and
+# ``user`` being a record or an ``OuterRef`` to one.
+
+
+def concerns_on_file_of(learner: Any) -> QuerySet[Concern]:
+    """The concerns on a learner's child protection file."""
+    return Concern.objects.filter(learner=learner, kind=ConcernKind.CONCERN)
+
+
+def open_concerns_about(learner: Any) -> QuerySet[Concern]:
+    """A learner's open cases: while one is open, nothing about them is destroyed."""
+    return Concern.objects.filter(learner=learner, status__in=OPEN_STATUSES)
+
+
+def open_allegations_about(user: Any) -> QuerySet[Concern]:
+    """Open allegations about a member of staff: while one is open, nothing about them is
+    destroyed."""
+    return Concern.objects.filter(
+        kind=ConcernKind.ALLEGATION, subject_staff=user, status__in=OPEN_STATUSES
+    )

@@ -1,7 +1,15 @@
 """What the consent app holds about people, for the register of personal information (ORG-7).
 How long a consent is valid is the organisation's consent setting."""
 
-from chaperon.core.processing import UNTIL_SCHEDULE, About, Basis, register_processing, said
+from chaperon.core.processing import (
+    UNTIL_SCHEDULE,
+    About,
+    Basis,
+    register_processing,
+    said,
+    scheduled,
+)
+from chaperon.core.pure.retention import Kind
 from chaperon.people.models import Organisation
 from chaperon.people.roles import Permission as P
 
@@ -57,7 +65,7 @@ def declare() -> None:
         about_whom=FAMILIES,
         purpose="Prove written consent",
         lawful_basis=Basis.CONSENT,
-        retention=UNTIL_SCHEDULE,
+        retention=scheduled(Kind.CONSENT_EVIDENCE),
         who_sees=[P.VIEW_AND_REQUEST_CONSENT, said("whoever answered, by their receipt")],
     )
     register_processing(

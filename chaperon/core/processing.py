@@ -116,6 +116,25 @@ def registered() -> list[Processing]:
     return [_register[label] for label in sorted(_register)]
 
 
+# How long a kind of record on the retention schedule is kept, for an organisation: installed
+# by the retention app, which reads the schedule with the organisation's own periods.
+_schedule_reader: list[Callable[[Any, str], str]] = []
+
+
+def read_schedule_with(reader: Callable[[Any, str], str]) -> None:
+    _schedule_reader[:] = [reader]
+
+
+def scheduled(kind: str) -> Callable[[Any], str]:
+    """Retention as the retention schedule says for ``kind`` (a ``core.pure.retention.Kind``),
+    worked out for the organisation: the schedule is the one place it is written."""
+
+    def kept_for(organisation: Any) -> str:
+        return _schedule_reader[0](organisation, kind) if _schedule_reader else UNTIL_SCHEDULE
+
+    return kept_for
+
+
 def said(label: str) -> Callable[[Any], str]:
     """Someone who sees the information who is not a permission: "the person themselves"."""
     return lambda organisation: label

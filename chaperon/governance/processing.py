@@ -1,16 +1,15 @@
 """What governance holds about people, for the register (ORG-7)."""
 
-from chaperon.core.processing import UNTIL_SCHEDULE, About, Basis, register_processing, said
-from chaperon.people.models import Organisation
+from chaperon.core.processing import (
+    UNTIL_SCHEDULE,
+    About,
+    Basis,
+    register_processing,
+    said,
+    scheduled,
+)
+from chaperon.core.pure.retention import Kind
 from chaperon.people.roles import Permission as P
-
-
-def agreement_retention(organisation: Organisation) -> str:
-    years = organisation.aup_valid_years
-    return (
-        f"An agreement is asked for again after {years} years (the organisation's setting); "
-        f"the record of it is " + UNTIL_SCHEDULE.lower()
-    )
 
 
 def declare() -> None:
@@ -51,7 +50,7 @@ def declare() -> None:
         about_whom=[About.STAFF, About.LEARNERS, About.GUARDIANS],
         purpose="Know that everyone using the systems has agreed to the agreement in force",
         lawful_basis=Basis.PUBLIC_TASK,
-        retention=agreement_retention,
+        retention=scheduled(Kind.AUP_AND_TRAINING),
         who_sees=[
             P.PUBLISH_AUP,
             P.VIEW_STAFF_COMPLIANCE,
@@ -114,6 +113,6 @@ def declare() -> None:
         about_whom=[About.STAFF],
         purpose="Know that staff are trained and remind them before it lapses",
         lawful_basis=Basis.LEGAL_OBLIGATION,
-        retention=UNTIL_SCHEDULE,
+        retention=scheduled(Kind.AUP_AND_TRAINING),
         who_sees=[P.VIEW_STAFF_COMPLIANCE, said("the member of staff themselves")],
     )

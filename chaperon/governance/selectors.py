@@ -5,6 +5,7 @@ current; the acceptable use agreements in force and who has signed them (ORG-2).
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -616,3 +617,13 @@ def filtering_overdue(organisation_id: int, *, today: date) -> Overdue:
         review_overdue=last["review"] is None
         or last["review"] < months_before(today, REVIEW_EVERY_MONTHS),
     )
+
+
+def training_completions_of(staff: Any) -> QuerySet[TrainingCompletion]:
+    """A member of staff's training records (``staff`` may be an ``OuterRef``)."""
+    return TrainingCompletion.objects.filter(staff=staff)
+
+
+def agreements_signed_by(user: Any) -> QuerySet[AupSignature]:
+    """A person's acceptable use signatures (``user`` may be an ``OuterRef``)."""
+    return AupSignature.objects.filter(user=user)

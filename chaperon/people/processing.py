@@ -1,6 +1,14 @@
 """What the people app holds about people, for the register of personal information (ORG-7)."""
 
-from chaperon.core.processing import UNTIL_SCHEDULE, About, Basis, register_processing, said
+from chaperon.core.processing import (
+    UNTIL_SCHEDULE,
+    About,
+    Basis,
+    register_processing,
+    said,
+    scheduled,
+)
+from chaperon.core.pure.retention import Kind
 
 from .roles import Permission as P
 
@@ -43,7 +51,7 @@ def declare() -> None:
         about_whom=[About.STAFF],
         purpose="Safer recruitment, and the session policy's checks of who may work with children",
         lawful_basis=Basis.LEGAL_OBLIGATION,
-        retention=UNTIL_SCHEDULE,
+        retention=scheduled(Kind.PEOPLE_WHO_LEFT),
         who_sees=[P.VIEW_STAFF, P.VIEW_STAFF_COMPLIANCE],
     )
     register_processing(

@@ -8,17 +8,12 @@ from chaperon.core.processing import (
     Text,
     register_processing,
     said,
+    scheduled,
 )
-from chaperon.people.models import Organisation
+from chaperon.core.pure.retention import Kind
 from chaperon.people.roles import Permission as P
 
-
-def record_retention(organisation: Organisation) -> str:
-    years = organisation.meeting_record_retention_years
-    return (
-        f"{years} years after the session (the organisation's setting), then destroyed: only "
-        f"that the record existed, and when, is kept."
-    )
+record_retention = scheduled(Kind.MEETING_RECORD)
 
 
 def declare() -> None:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "chaperon.deliveries",
     "chaperon.trusts",
     "chaperon.governance",
+    "chaperon.retention",
     "chaperon.demo",
 ]
 
@@ -221,6 +222,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chaperon <chaperon@localhost
 
 # How long a consent request's link works, in days, and the largest evidence file staff attach.
 CONSENT_LINK_DAYS = env_int("CONSENT_LINK_DAYS", 14, minimum=1)
+# The normal retirement age the retention schedule keeps allegations about staff to (KCSIE).
+RETENTION_RETIREMENT_AGE = env_int("RETENTION_RETIREMENT_AGE", 67, minimum=50)
 CONSENT_ATTACHMENT_MAX_BYTES = env_int(
     "CONSENT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
 )

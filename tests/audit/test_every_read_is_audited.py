@@ -40,6 +40,7 @@ from tests.consent.helpers import agree_to_all_but, form_data, send_request
 from tests.governance.filtering_helpers import imported_report
 from tests.recordings.helpers import make_recording
 from tests.records.helpers import ended_session, written
+from tests.retention.helpers import left_years_ago
 
 pytestmark = [pytest.mark.clause("LOG-2"), pytest.mark.clause("ORG-7")]
 
@@ -51,6 +52,8 @@ AUDITED: dict[str, AuditAction] = {
     "governance:agreements": A.STAFF_COMPLIANCE_VIEWED,
     "governance:training": A.STAFF_COMPLIANCE_VIEWED,
     "governance:training_certificate": A.TRAINING_CERTIFICATE_VIEWED,
+    "retention:review": A.RETENTION_REVIEW_VIEWED,
+    "retention:destroy": A.RETENTION_REVIEW_VIEWED,  # names the person and their records
     "people:staff_detail": A.STAFF_COMPLIANCE_VIEWED,
     "people:learner_detail": A.LEARNER_VIEWED,
     "people:learner_edit": A.LEARNER_VIEWED,  # the form shows the record
@@ -237,6 +240,12 @@ NOT_AUDITED: dict[str, str] = {
     "governance:personal_information": "the register of personal information (ORG-7): kinds "
     "of information and the roles that see them, never a person's record",
     "governance:personal_information_csv": "the same register as a CSV: no personal data",
+    "retention:schedule": "the retention schedule and the organisation's own periods: kinds "
+    "of record, never a person's; its certificates name no one destroyed",
+    "retention:period_set": "a change, audited as retention_period_set",
+    "retention:keep": "a change, audited as retention_reviewed",
+    "retention:hold_place": "a change, audited as retention_hold_placed",
+    "retention:hold_release": "a change, audited as retention_hold_released",
     "governance:training_course": "a change, audited as training_course_added",
     "governance:training_record": "the form to record a completion, choosing the person with "
     "the picker (no list of staff); the change is audited as training_completion_recorded",
@@ -367,6 +376,7 @@ def _world(cast: Cast) -> World:
     )
     aup_requests_send(version_id=parents_agreement.pk)
     aup_link = AupRequest.objects.get(guardian=cast.guardian)
+    left = left_years_ago(cast, cast.teacher2, 7)
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
     learner = cast.learner.pk
     paths = {
@@ -410,6 +420,8 @@ def _world(cast: Cast) -> World:
         "families:page": f"/family/{family_token(cast.guardian.pk)}/",
         "deliveries:list": "/email/",
         "governance:filtering_report": f"/governance/filtering/{filter_report.pk}/",
+        "retention:review": "/retention/review/",
+        "retention:destroy": f"/retention/review/staff/{left.pk}/destroy/",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 

@@ -218,7 +218,9 @@ def test_retention_is_worked_out_from_the_organisation_settings(cast: Cast) -> N
     rows = {row["model"]: row for row in _rows(signed_in(cast.dsl))}
     assert "9 years" in rows["records.meetingrecord"]["retention"]
     assert "45 days" in rows["recordings.recording"]["retention"]
-    assert rows["concerns.concern"]["retention"] == UNTIL_SCHEDULE
+    # Concerns are kept as the retention schedule says, with its rule in words.
+    assert "date of birth plus 25 years" in rows["concerns.concern"]["retention"]
+    assert UNTIL_SCHEDULE not in rows["concerns.concern"]["retention"]
     assert "18 months" in rows["consent.consent"]["retention"]
     assert rows["recordings.recording"]["images of people"] == "yes"
     assert rows["recordings.recording"]["consent needed"] == Purpose.RECORDING.label

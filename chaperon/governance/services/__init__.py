@@ -5,6 +5,7 @@ from .acceptable_use import (
     aup_sign,
     aup_sign_by_link,
 )
+from .erasure import staff_agreements_and_training_erase
 from .filtering import (
     FilterImport,
     filter_check_record,
@@ -31,6 +32,7 @@ __all__ = [
     "filter_entry_raise_concern",
     "filter_report_import",
     "published_contact_set",
+    "staff_agreements_and_training_erase",
     "team_post_give",
     "team_post_take",
     "training_completion_record",
