@@ -9,3 +9,10 @@ from . import services
 def send_training_reminders_task() -> int:
     """Periodic: remind staff (and their line managers) of training about to lapse (ORG-3)."""
     return services.training_reminders_send()
+
+
+@task()
+def prepare_board_reports_task() -> int:
+    """Periodic: at each quarter's end, prepare the board's report and tell the DSL and the
+    board's safeguarding champion (ORG-6)."""
+    return services.board_reports_prepare()

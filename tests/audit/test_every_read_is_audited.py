@@ -24,7 +24,12 @@ from chaperon.consent.services import consent_record_by_staff
 from chaperon.core.actors import SYSTEM
 from chaperon.families.links import family_token
 from chaperon.governance.certificates import certificate_file
-from chaperon.governance.services import training_completion_record, training_courses_ensure
+from chaperon.governance.quarters import SchoolYear
+from chaperon.governance.services import (
+    annual_review_start,
+    training_completion_record,
+    training_courses_ensure,
+)
 from tests import factories
 from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
@@ -77,6 +82,9 @@ AUDITED: dict[str, AuditAction] = {
     "families:page": A.FAMILY_PAGE_OPENED,
     "deliveries:list": A.EMAIL_DELIVERIES_VIEWED,
     "governance:filtering_report": A.FILTER_REPORT_VIEWED,
+    "governance:board_report": A.BOARD_REPORT_VIEWED,
+    "governance:board_report_pdf": A.BOARD_REPORT_VIEWED,
+    "governance:review": A.ANNUAL_REVIEW_VIEWED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -227,6 +235,18 @@ NOT_AUDITED: dict[str, str] = {
     "of information and the roles that see them, never a person's record",
     "governance:personal_information_csv": "the same register as a CSV: no personal data",
     "governance:training_course": "a change, audited as training_course_added",
+    "governance:board": "the quarters of the board's report, whether each is prepared and has "
+    "a narrative: no personal data",
+    "governance:board_narrative": "a change, audited as board_report_narrative_saved",
+    "governance:reviews": "the school years reviewed, their versions and who signed each off "
+    "(staff names)",
+    "governance:review_start": "a change, audited as annual_review_started",
+    "governance:review_new_version": "a change, audited as annual_review_started",
+    "governance:review_risk": "a change, audited as annual_review_changed",
+    "governance:review_action": "a change, audited as annual_review_changed",
+    "governance:review_action_done": "a change, audited as annual_review_changed",
+    "governance:review_findings": "a change, audited as annual_review_changed",
+    "governance:review_sign_off": "a change, audited as annual_review_signed_off",
     "governance:training_record": "the form to record a completion, choosing the person with "
     "the picker (no list of staff); the change is audited as training_completion_recorded",
     "governance:my_training": "the signed-in member of staff's own training, to themselves",
@@ -340,6 +360,7 @@ def _world(cast: Cast) -> World:
     met = ended_session(cast)
     written(cast, met)
     filter_report = imported_report(cast)
+    review = annual_review_start(actor=cast.dsl, year=SchoolYear(2025))
     completion = training_completion_record(
         actor=cast.dsl,
         staff=cast.teacher.staff,
@@ -389,6 +410,9 @@ def _world(cast: Cast) -> World:
         "families:page": f"/family/{family_token(cast.guardian.pk)}/",
         "deliveries:list": "/email/",
         "governance:filtering_report": f"/governance/filtering/{filter_report.pk}/",
+        "governance:board_report": "/governance/board/2026-q1/",
+        "governance:review": f"/governance/review/{review.pk}/",
+        "governance:board_report_pdf": "/governance/board/2026-q1/report.pdf",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 

@@ -1,9 +1,19 @@
 from .acceptable_use import aup_publish, aup_sign
+from .board import board_narrative_save, board_report_recipients, board_reports_prepare
 from .filtering import (
     FilterImport,
     filter_check_record,
     filter_entry_raise_concern,
     filter_report_import,
+)
+from .review import (
+    annual_review_action_add,
+    annual_review_action_done,
+    annual_review_findings_save,
+    annual_review_new_version,
+    annual_review_risk_add,
+    annual_review_sign_off,
+    annual_review_start,
 )
 from .team import POST_PERMISSION, published_contact_set, team_post_give, team_post_take
 from .training import (
@@ -16,8 +26,18 @@ from .training import (
 __all__ = [
     "POST_PERMISSION",
     "FilterImport",
+    "annual_review_action_add",
+    "annual_review_action_done",
+    "annual_review_findings_save",
+    "annual_review_new_version",
+    "annual_review_risk_add",
+    "annual_review_sign_off",
+    "annual_review_start",
     "aup_publish",
     "aup_sign",
+    "board_narrative_save",
+    "board_report_recipients",
+    "board_reports_prepare",
     "filter_check_record",
     "filter_entry_raise_concern",
     "filter_report_import",
