@@ -55,6 +55,7 @@ class AuditAction(models.TextChoices):
     ANNUAL_REVIEW_CHANGED = "annual_review_changed", "Annual review changed"
     ANNUAL_REVIEW_SIGNED_OFF = "annual_review_signed_off", "Annual review signed off"
     ANNUAL_REVIEW_VIEWED = "annual_review_viewed", "Annual review read"
+    SELF_REVIEW_RECORDED = "self_review_recorded", "Self-review recorded"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"

@@ -22,6 +22,7 @@ class GovernanceConfig(AppConfig):
             may_read_annual_review,
             may_read_board_report,
             may_read_filtering,
+            may_read_self_review,
             may_read_training,
             may_see_personal_information,
             may_see_team,
@@ -64,6 +65,13 @@ class GovernanceConfig(AppConfig):
             "governance:reviews",
             order=96,
             visible=may_read_annual_review,
+        )
+        register_nav(
+            "self_review",
+            "Self-review",
+            "governance:self_reviews",
+            order=97,
+            visible=may_read_self_review,
         )
         user_logged_in.connect(remember_agreement_at_sign_in, dispatch_uid="governance-agreement")
         # A completion lapses by the day: one run a day is enough; each reminder goes once.

@@ -9,7 +9,7 @@ A quarter is a calendar quarter in the organisation's own time (January to March
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -43,9 +43,11 @@ from .models import (
     FilterCheckKind,
     ReviewAction,
     ReviewRisk,
+    SelfReview,
 )
-from .quarters import Period, Quarter, SchoolYear, quarter_of
+from .quarters import Period, Quarter, SchoolYear, quarter_of, school_year_of
 from .selectors import Overdue, filtering_overdue
+from .self_review import ASPECTS, ELEMENTS, Aspect
 
 # The quarters a report compares: its own and the three before it.
 COMPARED = 4
@@ -329,3 +331,114 @@ def annual_review_for(viewer: User, review_id: int) -> ReviewView:
         risks=list(review.risks.select_related("owner")),
         actions=list(review.actions.select_related("owner")),
     )
+
+
+# The self-review (ORG-8) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatedAspect:
+    aspect: Aspect
+    level: int
+    commentary: str
+    previous: int | None  # the level in the review before, if any
+    measured: str  # what Chaperon measures of it, or ""
+
+
+@dataclass(frozen=True)
+class SelfReviewView:
+    review: SelfReview
+    previous: SelfReview | None
+    aspects: list[RatedAspect]
+    elements: list[tuple[str, float, float | None]]  # element, mean level, the previous mean
+
+    @property
+    def mean(self) -> float:
+        return _mean([rated.level for rated in self.aspects])
+
+
+def _mean(levels: list[int]) -> float:
+    return round(sum(levels) / len(levels), 1) if levels else 0.0
+
+
+def self_reviews_listed(viewer: User) -> list[tuple[SelfReview, float]]:
+    """The organisation's self-reviews, newest first, each with its mean level."""
+    require(viewer, Permission.READ_SELF_REVIEW)
+    reviews = list(
+        SelfReview.objects.filter(organisation_id=viewer.organisation_id)
+        .select_related("reviewed_by")
+        .annotate(mean=Avg("ratings__level"))
+        .order_by("-reviewed_on", "-pk")
+    )
+    return [(review, round(review.mean or 0, 1)) for review in reviews]
+
+
+def _measures(organisation: Organisation, today: date) -> dict[str, str]:
+    """What Chaperon measures of the aspects, over the school year so far."""
+    year = school_year_of(today)
+    figures = period_figures(organisation, year, today=today, now=timezone.now())
+
+    def shown(value: int | float | None, suffix: str) -> str:
+        return "none yet" if value is None else f"{value}{suffix}"
+
+    return {
+        "staff_checks": f"{shown(figures.staff_percent, '%')} of staff have DBS, training and "
+        "agreement current today",
+        "recordings": f"{shown(figures.recordings_percent, '%')} of recordings due this school "
+        "year destroyed on time",
+        "consent": f"{shown(figures.consent_percent, '%')} of consent requests this school year "
+        "answered",
+        "filtering": f"{figures.filtering_checks} checks and {figures.filtering_reviews} reviews "
+        "of filtering recorded this school year",
+        "acknowledge": "concerns acknowledged in "
+        f"{shown(figures.concerns.acknowledge_hours, ' hours')} on average this school year",
+        "sessions": f"{figures.sessions.flagged} of {figures.sessions.held} sessions this school "
+        "year flagged by the policy",
+    }
+
+
+def self_review_for(viewer: User, review_id: int) -> SelfReviewView:
+    """One self-review beside the one before it, with what Chaperon measures now."""
+    require(viewer, Permission.READ_SELF_REVIEW)
+    review = (
+        SelfReview.objects.filter(organisation_id=viewer.organisation_id, pk=review_id)
+        .select_related("reviewed_by", "organisation")
+        .first()
+    )
+    if review is None:
+        raise NotFound("No such self-review.")
+    previous = (
+        SelfReview.objects.filter(organisation_id=review.organisation_id)
+        .filter(
+            Q(reviewed_on__lt=review.reviewed_on)
+            | Q(reviewed_on=review.reviewed_on, pk__lt=review.pk)
+        )
+        .order_by("-reviewed_on", "-pk")
+        .first()
+    )
+    levels = {r.aspect: r for r in review.ratings.all()}
+    before = {r.aspect: r.level for r in previous.ratings.all()} if previous is not None else {}
+    measures = _measures(review.organisation, review.organisation.today())
+    aspects = [
+        RatedAspect(
+            aspect=aspect,
+            level=levels[aspect.key].level,
+            commentary=levels[aspect.key].commentary,
+            previous=before.get(aspect.key),
+            measured=measures.get(aspect.measure, ""),
+        )
+        for aspect in ASPECTS
+        if aspect.key in levels
+    ]
+    elements = []
+    for element in ELEMENTS:
+        mine = [rated for rated in aspects if rated.aspect.element == element]
+        earlier = [rated.previous for rated in mine if rated.previous is not None]
+        elements.append(
+            (
+                element,
+                _mean([rated.level for rated in mine]),
+                _mean(earlier) if earlier and previous is not None else None,
+            )
+        )
+    return SelfReviewView(review=review, previous=previous, aspects=aspects, elements=elements)

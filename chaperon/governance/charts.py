@@ -4,17 +4,16 @@ give the same figures in a table beside it."""
 
 import base64
 import io
+import math
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from chaperon.concerns.models import FourCs
 
 from .board import BoardFigures
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Colours told apart by people with the common colour vision deficiencies (Okabe and Ito).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
@@ -32,7 +31,19 @@ class Chart:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def _png(figure: Figure) -> bytes:
+def _figure(**options: Any) -> "Figure":
+    """A new figure. matplotlib is imported with the first chart drawn, not as the site starts:
+    a process that never draws one (a worker, the scheduler, a server's start) does not pay
+    for it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(**options)
+
+
+def _png(figure: "Figure") -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     return buffer.getvalue()
@@ -41,7 +52,7 @@ def _png(figure: Figure) -> bytes:
 def _bars(
     title: str, labels: list[str], series: list[tuple[str, list[float]]], *, ylabel: str
 ) -> bytes:
-    figure = Figure(figsize=(7, 3.2))
+    figure = _figure(figsize=(7, 3.2))
     axes = figure.add_subplot()
     width = 0.8 / max(len(series), 1)
     for index, (name, values) in enumerate(series):
@@ -100,3 +111,23 @@ def board_charts(figures: BoardFigures) -> list[Chart]:
             _bars("Compliance (%)", labels, compliance, ylabel="%"),
         ),
     ]
+
+
+def radar_chart(
+    labels: list[str], series: list[tuple[str, list[float]]], *, title: str, alt: str
+) -> Chart:
+    """A radar (spider) chart of levels 1 to 5, one axis per label, one line per series."""
+    figure = _figure(figsize=(6, 5))
+    axes = figure.add_subplot(projection="polar")
+    angles = [2 * math.pi * n / len(labels) for n in range(len(labels))]
+    for index, (name, values) in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        axes.plot([*angles, angles[0]], [*values, values[0]], color=colour, label=name)
+        axes.fill([*angles, angles[0]], [*values, values[0]], color=colour, alpha=0.15)
+    axes.set_xticks(angles, [label.replace(" and ", "\nand ") for label in labels], fontsize=8)
+    axes.set_ylim(0, 5)
+    axes.set_yticks([1, 2, 3, 4, 5])
+    axes.set_title(title)
+    axes.legend(loc="lower right", bbox_to_anchor=(1.25, -0.1), fontsize="small", frameon=False)
+    figure.tight_layout()
+    return Chart("radar", title, alt, _png(figure))

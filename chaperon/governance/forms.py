@@ -20,6 +20,7 @@ from .models import (
     Level,
     Post,
 )
+from .self_review import ASPECTS, COMMENTARY_MAX_CHARACTERS, LEVELS
 from .training import TrainingStatus
 
 
@@ -228,3 +229,32 @@ class ReviewStartForm(Form):
     def __init__(self, *args: Any, years: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = years  # type: ignore[attr-defined]
+
+
+class SelfReviewForm(Form):
+    """Every aspect of the self-review: its level and a commentary."""
+
+    reviewed_on = forms.DateField(label="Reviewed on", widget=IsoDateInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for aspect in ASPECTS:
+            self.fields[f"{aspect.key}_level"] = forms.TypedChoiceField(
+                label=f"Level: {aspect.title}",
+                coerce=int,
+                choices=[("", "Choose a level"), *LEVELS.items()],
+                help_text=aspect.question,
+            )
+            self.fields[f"{aspect.key}_commentary"] = forms.CharField(
+                label=f"Commentary and evidence: {aspect.title}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=COMMENTARY_MAX_CHARACTERS,
+                required=False,
+            )
+
+    def ratings(self) -> dict[str, tuple[int | None, str]]:
+        data = self.cleaned_data
+        return {
+            aspect.key: (data.get(f"{aspect.key}_level"), data.get(f"{aspect.key}_commentary", ""))
+            for aspect in ASPECTS
+        }

@@ -395,3 +395,38 @@ class ReviewAction(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+
+# The self-review (ORG-8) -----------------------------------------------------------------------
+
+
+class SelfReview(OrganisationOwned):
+    """One self-review, on a day: every aspect rated. Kept as made, one per review, so that
+    the next can be compared with it."""
+
+    reviewed_on = models.DateField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+
+
+class SelfReviewRating(models.Model):
+    review = models.ForeignKey(SelfReview, on_delete=models.CASCADE, related_name="ratings")
+    aspect = models.CharField(max_length=40)
+    level = models.PositiveSmallIntegerField()
+    commentary = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "aspect"], name="self_review_aspect_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="self_review_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aspect}: {self.level}"

@@ -67,3 +67,11 @@ def may_write_annual_review(user: User) -> bool:
 
 def may_sign_off_annual_review(user: User) -> bool:
     return can(user, Permission.SIGN_OFF_ANNUAL_REVIEW)
+
+
+def may_read_self_review(user: User) -> bool:
+    return can(user, Permission.READ_SELF_REVIEW)
+
+
+def may_make_self_review(user: User) -> bool:
+    return can(user, Permission.MAKE_SELF_REVIEW)

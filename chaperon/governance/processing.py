@@ -136,3 +136,12 @@ def declare() -> None:
         retention=UNTIL_SCHEDULE,
         who_sees=P.READ_ANNUAL_REVIEW,
     )
+    register_processing(
+        "governance.selfreview",
+        what="Each self-review of the online safety arrangements: its day and who made it",
+        about_whom=[About.STAFF],
+        purpose="Audit and improve the safeguarding arrangements (ORG-8)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_SELF_REVIEW,
+    )

@@ -50,5 +50,8 @@ urlpatterns = [
     path(
         "review/<int:review_id>/new-version/", views.review_new_version, name="review_new_version"
     ),
+    path("self-review/", views.self_reviews, name="self_reviews"),
+    path("self-review/new/", views.self_review_new, name="self_review_new"),
+    path("self-review/<int:review_id>/", views.self_review, name="self_review"),
     path("board/<str:key>/report.pdf", views.board_report_pdf_view, name="board_report_pdf"),
 ]

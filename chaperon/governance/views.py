@@ -35,10 +35,12 @@ from .board import (
     annual_reviews_listed,
     board_report_for,
     board_reports_listed,
+    self_review_for,
+    self_reviews_listed,
 )
 from .board_pdf import board_report_pdf
 from .certificates import CERTIFICATE_MAX_BYTES, certificate_file
-from .charts import board_charts
+from .charts import board_charts, radar_chart
 from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
 from .filtering_csv import MAX_BYTES, MAX_ROWS
 from .forms import (
@@ -52,6 +54,7 @@ from .forms import (
     ReviewFindingsForm,
     ReviewRiskForm,
     ReviewStartForm,
+    SelfReviewForm,
     SignAupForm,
     TrainingCompletionForm,
     TrainingCourseForm,
@@ -69,6 +72,7 @@ from .models import (
 )
 from .permissions import (
     may_act_on_filtering,
+    may_make_self_review,
     may_manage_training,
     may_name_team,
     may_publish_agreements,
@@ -94,6 +98,7 @@ from .selectors import (
     staff_agreement_register,
     training_register_for,
 )
+from .self_review import ASPECTS, ELEMENTS, LEVELS
 from .training import TrainingStatus
 
 
@@ -977,3 +982,97 @@ def review_new_version(request: HttpRequest, review_id: int) -> HttpResponse:
         return _review_page(request, review_id, refused=" ".join(error.errors.values()))
     messages.success(request, f"Version {new.version} is begun as a copy of the last.")
     return redirect("governance:review", review_id=new.pk)
+
+
+# The self-review (ORG-8) -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def self_reviews(request: HttpRequest) -> HttpResponse:
+    """/governance/self-review/: the self-reviews by date; the newest opens beside the last."""
+    viewer = viewer_of(request)
+    listed = self_reviews_listed(viewer)
+    return render(
+        request,
+        "governance/self_reviews.html",
+        {"nav": "self_review", "reviews": listed, "make": may_make_self_review(viewer)},
+    )
+
+
+def _aspect_groups(form: SelfReviewForm) -> list[tuple[str, list[tuple[object, ...]]]]:
+    return [
+        (
+            element,
+            [
+                (aspect, form[f"{aspect.key}_level"], form[f"{aspect.key}_commentary"])
+                for aspect in ASPECTS
+                if aspect.element == element
+            ],
+        )
+        for element in ELEMENTS
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_review_new(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_make_self_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    if request.method == "POST":
+        form = SelfReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                made = services.self_review_record(
+                    actor=viewer,
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                    ratings=form.ratings(),
+                )
+            except ValidationFailed as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, "The self-review is recorded.")
+                return redirect("governance:self_review", review_id=made.pk)
+    else:
+        form = SelfReviewForm(initial={"reviewed_on": organisation_for(viewer).today()})
+    return render(
+        request,
+        "governance/self_review_new.html",
+        {
+            "nav": "self_review",
+            "form": form,
+            "groups": _aspect_groups(form),
+            "levels": LEVELS.values(),
+        },
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_GET
+def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    shown = self_review_for(viewer, review_id)
+    labels = [element for element, _, _ in shown.elements]
+    series = [(f"{shown.review.reviewed_on:%d %b %Y}", [mean for _, mean, _ in shown.elements])]
+    if shown.previous is not None:
+        series.append(
+            (
+                f"{shown.previous.reviewed_on:%d %b %Y}",
+                [earlier or 0 for _, _, earlier in shown.elements],
+            )
+        )
+    radar = radar_chart(
+        labels,
+        series,
+        title="Mean level of each element",
+        alt="Radar chart of the mean level (1 to 5) of each element"
+        + (", beside the review before" if shown.previous else "")
+        + "; the table beside it gives the same figures.",
+    )
+    return render(
+        request,
+        "governance/self_review.html",
+        {"nav": "self_review", "shown": shown, "radar": radar},
+    )

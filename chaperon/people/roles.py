@@ -85,6 +85,9 @@ class Permission(StrEnum):
     READ_ANNUAL_REVIEW = "read_annual_review"
     WRITE_ANNUAL_REVIEW = "write_annual_review"
     SIGN_OFF_ANNUAL_REVIEW = "sign_off_annual_review"
+    # The self-review (governance)
+    READ_SELF_REVIEW = "read_self_review"
+    MAKE_SELF_REVIEW = "make_self_review"
 
     @property
     def meaning(self) -> str:
@@ -184,6 +187,11 @@ MEANINGS: dict[Permission, str] = {
         "sign the annual review off for the board, when they also hold the safeguarding "
         "champion's post (ORG-6)"
     ),
+    Permission.READ_SELF_REVIEW: (
+        "read the self-reviews of the organisation's online safety arrangements and their "
+        "radar charts (ORG-8)"
+    ),
+    Permission.MAKE_SELF_REVIEW: "rate the arrangements in a new self-review (ORG-8)",
 }
 
 
@@ -242,6 +250,8 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.READ_ANNUAL_REVIEW:              (Y,  Y,     Y,  N,      N,  Y,    N),
     P.WRITE_ANNUAL_REVIEW:             (Y,  N,     N,  N,      N,  N,    N),
     P.SIGN_OFF_ANNUAL_REVIEW:          (N,  N,     N,  N,      N,  Y,    N),
+    P.READ_SELF_REVIEW:                (Y,  Y,     Y,  N,      N,  Y,    N),
+    P.MAKE_SELF_REVIEW:                (Y,  N,     Y,  N,      N,  N,    N),
 }
 # fmt: on
 

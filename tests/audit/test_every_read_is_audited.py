@@ -241,6 +241,11 @@ NOT_AUDITED: dict[str, str] = {
     "governance:reviews": "the school years reviewed, their versions and who signed each off "
     "(staff names)",
     "governance:review_start": "a change, audited as annual_review_started",
+    "governance:self_reviews": "the self-reviews by date, who made each and their mean level",
+    "governance:self_review": "the ratings of the organisation's arrangements and who made "
+    "them; with figures (counts) Chaperon measures",
+    "governance:self_review_new": "the self-review form: no personal data; the review recorded "
+    "is audited",
     "governance:review_new_version": "a change, audited as annual_review_started",
     "governance:review_risk": "a change, audited as annual_review_changed",
     "governance:review_action": "a change, audited as annual_review_changed",

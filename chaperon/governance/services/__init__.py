@@ -1,5 +1,5 @@
 from .acceptable_use import aup_publish, aup_sign
-from .board import board_narrative_save, board_report_recipients, board_reports_prepare
+from .board import board_narrative_save, board_reports_prepare
 from .filtering import (
     FilterImport,
     filter_check_record,
@@ -15,6 +15,7 @@ from .review import (
     annual_review_sign_off,
     annual_review_start,
 )
+from .self_review import self_review_record
 from .team import POST_PERMISSION, published_contact_set, team_post_give, team_post_take
 from .training import (
     training_completion_record,
@@ -36,12 +37,12 @@ __all__ = [
     "aup_publish",
     "aup_sign",
     "board_narrative_save",
-    "board_report_recipients",
     "board_reports_prepare",
     "filter_check_record",
     "filter_entry_raise_concern",
     "filter_report_import",
     "published_contact_set",
+    "self_review_record",
     "team_post_give",
     "team_post_take",
     "training_completion_record",

@@ -71,7 +71,7 @@ def board_narrative_save(*, actor: User, quarter: Quarter, narrative: str) -> Bo
     return report
 
 
-def board_report_recipients(organisation_id: int) -> list[User]:
+def _recipients(organisation_id: int) -> list[User]:
     """Who is told a report is prepared: the safeguarding leads and the board's champion."""
     users = list(safeguarding_leads(organisation_id))
     champion = (
@@ -102,7 +102,7 @@ def board_reports_prepare(*, today: date | None = None) -> int:
             )
             if not claimed:
                 continue
-            recipients = board_report_recipients(organisation.pk)
+            recipients = _recipients(organisation.pk)
             link = absolute_url(reverse("governance:board_report", args=[quarter.key]))
             for user in recipients:
                 queue_email(
