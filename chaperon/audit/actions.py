@@ -52,6 +52,17 @@ class AuditAction(models.TextChoices):
     )
     TRAINING_CERTIFICATE_VIEWED = "training_certificate_viewed", "Training certificate opened"
     TRAINING_REMINDER_SENT = "training_reminder_sent", "Training about to lapse: reminder sent"
+    BOARD_REPORT_VIEWED = "board_report_viewed", "Board's quarterly report read"
+    BOARD_REPORT_NARRATIVE_SAVED = (
+        "board_report_narrative_saved",
+        "Board's quarterly report: narrative saved",
+    )
+    BOARD_REPORT_PREPARED = "board_report_prepared", "Board's quarterly report prepared"
+    ANNUAL_REVIEW_STARTED = "annual_review_started", "Annual review: a version begun"
+    ANNUAL_REVIEW_CHANGED = "annual_review_changed", "Annual review changed"
+    ANNUAL_REVIEW_SIGNED_OFF = "annual_review_signed_off", "Annual review signed off"
+    ANNUAL_REVIEW_VIEWED = "annual_review_viewed", "Annual review read"
+    SELF_REVIEW_RECORDED = "self_review_recorded", "Self-review recorded"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -353,3 +353,73 @@ def open_allegations_about(user: Any) -> QuerySet[Concern]:
     return Concern.objects.filter(
         kind=ConcernKind.ALLEGATION, subject_staff=user, status__in=OPEN_STATUSES
     )
+
+
+@dataclass(frozen=True)
+class ConcernFigures:
+    """What the board reads of the concerns raised in a period: counts only (ORG-6)."""
+
+    raised: int
+    allegations: int
+    by_category: dict[str, int]
+    by_status: dict[str, int]
+    referrals: int
+    acknowledged: int
+    acknowledge_hours: float | None  # the mean time from raised to acknowledged
+
+
+def concern_figures(organisation_id: int, *, since: datetime, until: datetime) -> ConcernFigures:
+    """Concerns (and allegations) raised in [since, until) by category and by where they stand
+    now, referrals made in the period and the mean time to acknowledge those raised in it.
+    Counts only, in three aggregate queries: no reference, name or text leaves here."""
+    raised = Concern.objects.filter(
+        organisation_id=organisation_id, created_at__gte=since, created_at__lt=until
+    )
+    by_category: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    allegations = 0
+    for row in raised.values("kind", "category", "status").annotate(count=Count("pk")).order_by():
+        if row["kind"] == ConcernKind.ALLEGATION:
+            allegations += row["count"]
+        by_category[row["category"]] = by_category.get(row["category"], 0) + row["count"]
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
+    waited = raised.filter(acknowledged_at__isnull=False).aggregate(
+        count=Count("pk"),
+        mean=Avg(
+            ExpressionWrapper(F("acknowledged_at") - F("created_at"), output_field=DurationField())
+        ),
+    )
+    referrals = ConcernEntry.objects.filter(
+        concern__organisation_id=organisation_id,
+        kind=EntryKind.REFERRAL,
+        at__gte=since,
+        at__lt=until,
+    ).count()
+    mean = waited["mean"]
+    return ConcernFigures(
+        raised=sum(by_category.values()),
+        allegations=allegations,
+        by_category=by_category,
+        by_status=by_status,
+        referrals=referrals,
+        acknowledged=waited["count"],
+        acknowledge_hours=round(mean.total_seconds() / 3600, 1) if mean is not None else None,
+    )
+
+
+def overdue_steps_by_owner(organisation_id: int, *, now: datetime) -> list[tuple[str, int]]:
+    """Steps of concerns (not of allegations) past their due time and not done, counted by the
+    member of staff who owns them, most first: names of staff, never of a case."""
+    rows = (
+        ConcernStep.objects.filter(
+            concern__organisation_id=organisation_id,
+            concern__kind=ConcernKind.CONCERN,
+            done_at__isnull=True,
+            due_at__lt=now,
+        )
+        .exclude(concern__status=Status.CLOSED)
+        .values("owner__full_name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "owner__full_name")
+    )
+    return [(row["owner__full_name"], row["count"]) for row in rows]

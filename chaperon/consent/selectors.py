@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -573,3 +574,17 @@ def consent_outstanding_by_organisation(organisation_ids: list[int]) -> dict[int
         .order_by()
     )
     return {row["organisation_id"]: row["count"] for row in rows}
+
+
+def consent_request_figures(
+    organisation_id: int, *, since: datetime, until: datetime
+) -> dict[str, int]:
+    """Consent requests sent in [since, until) and how many of those have been answered:
+    {"sent", "answered"}. Counts only, one aggregate query (ORG-6)."""
+    figures = ConsentRequest.objects.filter(
+        organisation_id=organisation_id, created_at__gte=since, created_at__lt=until
+    ).aggregate(
+        sent=Count("pk"),
+        answered=Count("pk", filter=Q(status=RequestStatus.ANSWERED)),
+    )
+    return {"sent": figures["sent"], "answered": figures["answered"]}

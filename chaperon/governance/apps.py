@@ -19,12 +19,15 @@ class GovernanceConfig(AppConfig):
         from .panels import governance_panel, my_training_panel, session_agreements_panel
         from .permissions import (
             may_publish_agreements,
+            may_read_annual_review,
+            may_read_board_report,
             may_read_filtering,
+            may_read_self_review,
             may_read_training,
             may_see_personal_information,
             may_see_team,
         )
-        from .tasks import send_training_reminders_task
+        from .tasks import prepare_board_reports_task, send_training_reminders_task
 
         register_panel("governance/_dashboard_panel.html", governance_panel, order=7)
         register_panel("governance/_training_panel.html", my_training_panel, order=20)
@@ -55,9 +58,32 @@ class GovernanceConfig(AppConfig):
             order=94,
             visible=may_see_personal_information,
         )
+        register_nav(
+            "board",
+            "Board report",
+            "governance:board",
+            order=95,
+            visible=may_read_board_report,
+        )
+        register_nav(
+            "review",
+            "Annual review",
+            "governance:reviews",
+            order=96,
+            visible=may_read_annual_review,
+        )
+        register_nav(
+            "self_review",
+            "Self-review",
+            "governance:self_reviews",
+            order=97,
+            visible=may_read_self_review,
+        )
         user_logged_in.connect(remember_agreement_at_sign_in, dispatch_uid="governance-agreement")
         # A completion lapses by the day: one run a day is enough; each reminder goes once.
         register_periodic(send_training_reminders_task, every=timedelta(hours=24))
+        # A quarter ends at midnight: its report is prepared within the hour after.
+        register_periodic(prepare_board_reports_task, every=timedelta(hours=1))
 
         # What it holds about people, for the register of personal information (ORG-7).
         from .processing import declare as declare_processing

@@ -12,7 +12,16 @@ from chaperon.people.pickers import PeopleField, offer_people
 
 from .audiences import BY_LINK
 from .filtering_csv import MAX_BYTES
-from .models import Audience, CourseFor, CourseKind, FilterCategory, FilterCheckKind, Post
+from .models import (
+    Audience,
+    CourseFor,
+    CourseKind,
+    FilterCategory,
+    FilterCheckKind,
+    Level,
+    Post,
+)
+from .self_review import ASPECTS, COMMENTARY_MAX_CHARACTERS, LEVELS
 from .training import TrainingStatus
 
 
@@ -170,3 +179,100 @@ class TrainingFiltersForm(Form):
     def __init__(self, *args: Any, courses: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course"].choices = [("", "Every course"), *courses]  # type: ignore[attr-defined]
+
+
+class BoardNarrativeForm(Form):
+    narrative = forms.CharField(
+        label="The narrative for the board",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10000,
+        required=False,
+        help_text=(
+            "What the figures mean, what was done and what is planned. Name no child: "
+            "the report goes to governors or trustees."
+        ),
+    )
+
+
+def _staff_choices(staff: QuerySet[User]) -> list[tuple[str, str]]:
+    return [("", "Choose a member of staff")] + [
+        (str(user.pk), user.full_name) for user in staff.order_by("full_name")
+    ]
+
+
+class _OwnedForm(Form):
+    owner = forms.TypedChoiceField(label="Owner", coerce=int, choices=[])
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        self.fields["owner"].choices = _staff_choices(staff)  # type: ignore[attr-defined]
+
+    def owner_user(self) -> User | None:
+        return self.staff.filter(pk=self.cleaned_data["owner"]).first()
+
+
+class ReviewRiskForm(_OwnedForm):
+    prefix = "risk"
+    risk = forms.CharField(label="Risk", max_length=300)
+    likelihood = forms.TypedChoiceField(label="Likelihood", coerce=int, choices=Level.choices)
+    impact = forms.TypedChoiceField(label="Impact", coerce=int, choices=Level.choices)
+    controls = forms.CharField(
+        label="Controls in place", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    review_on = forms.DateField(label="Review by", widget=IsoDateInput)
+    field_order = ["risk", "likelihood", "impact", "controls", "owner", "review_on"]
+
+
+class ReviewActionForm(_OwnedForm):
+    prefix = "action"
+    action = forms.CharField(label="Action", max_length=300)
+    due_on = forms.DateField(label="Due by", widget=IsoDateInput)
+    field_order = ["action", "owner", "due_on"]
+
+
+class ReviewFindingsForm(Form):
+    findings = forms.CharField(
+        label="The DSL's findings",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        required=False,
+        help_text="What the year's figures and the risk assessment show. Name no child.",
+    )
+
+
+class ReviewStartForm(Form):
+    year = forms.TypedChoiceField(label="School year", coerce=int, choices=[])
+
+    def __init__(self, *args: Any, years: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = years  # type: ignore[attr-defined]
+
+
+class SelfReviewForm(Form):
+    """Every aspect of the self-review: its level and a commentary."""
+
+    reviewed_on = forms.DateField(label="Reviewed on", widget=IsoDateInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for aspect in ASPECTS:
+            self.fields[f"{aspect.key}_level"] = forms.TypedChoiceField(
+                label=f"Level: {aspect.title}",
+                coerce=int,
+                choices=[("", "Choose a level"), *LEVELS.items()],
+                help_text=aspect.question,
+            )
+            self.fields[f"{aspect.key}_commentary"] = forms.CharField(
+                label=f"Commentary and evidence: {aspect.title}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=COMMENTARY_MAX_CHARACTERS,
+                required=False,
+            )
+
+    def ratings(self) -> dict[str, tuple[int | None, str]]:
+        data = self.cleaned_data
+        return {
+            aspect.key: (data.get(f"{aspect.key}_level"), data.get(f"{aspect.key}_commentary", ""))
+            for aspect in ASPECTS
+        }

@@ -344,3 +344,153 @@ class TrainingCompletion(OrganisationOwned):
     class Meta:
         ordering = ["-completed_on", "-id"]
         indexes = [models.Index(fields=["course", "staff", "completed_on"])]
+
+
+# The board's quarterly report (ORG-6) ---------------------------------------------------------
+
+
+class BoardReport(OrganisationOwned):
+    """One quarter's report to the board: its figures are worked out from the records each time
+    it is read; what is kept is the narrative the DSL adds and when the report was prepared
+    (the quarter ended and the DSL and the safeguarding champion were told)."""
+
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()  # 1 (January to March) to 4
+    narrative = models.TextField(blank=True, max_length=10000)
+    narrative_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    narrative_at = models.DateTimeField(null=True, blank=True)
+    prepared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "quarter"], name="board_report_once_a_quarter"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="board_report_quarter"
+            ),
+        ]
+
+
+# The annual review of online safety (ORG-6) ----------------------------------------------------
+
+
+class AnnualReview(OrganisationOwned):
+    """One version of a school year's review of online safety: the risk assessment, the
+    DSL's findings and the actions. A version signed off by the board's safeguarding champion
+    is never changed: a change is a new version, which starts as a copy of the last."""
+
+    year = models.PositiveSmallIntegerField()  # the school year beginning in its September
+    version = models.PositiveSmallIntegerField()
+    findings = models.TextField(blank=True, max_length=20000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "version"], name="annual_review_version_once"
+            ),
+            # One version of a year is being written at a time.
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(signed_off_at__isnull=True),
+                name="annual_review_one_draft",
+            ),
+        ]
+
+    @property
+    def signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+
+class Level(models.IntegerChoices):
+    VERY_LOW = 1, "1: very low"
+    LOW = 2, "2: low"
+    MEDIUM = 3, "3: medium"
+    HIGH = 4, "4: high"
+    VERY_HIGH = 5, "5: very high"
+
+
+class ReviewRisk(models.Model):
+    """One risk of the online safety risk assessment, in one version of a review."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="risks")
+    risk = models.CharField(max_length=300, validators=[single_line])
+    likelihood = models.PositiveSmallIntegerField(choices=Level.choices)
+    impact = models.PositiveSmallIntegerField(choices=Level.choices)
+    controls = models.TextField(max_length=4000)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    review_on = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.risk
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class ReviewAction(models.Model):
+    """An action the review sets, with its owner and date; one still open when the next year's
+    review begins is carried forward to it."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField(max_length=300, validators=[single_line])
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    carried_from_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+# The self-review (ORG-8) -----------------------------------------------------------------------
+
+
+class SelfReview(OrganisationOwned):
+    """One self-review, on a day: every aspect rated. Kept as made, one per review, so that
+    the next can be compared with it."""
+
+    reviewed_on = models.DateField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+
+
+class SelfReviewRating(models.Model):
+    review = models.ForeignKey(SelfReview, on_delete=models.CASCADE, related_name="ratings")
+    aspect = models.CharField(max_length=40)
+    level = models.PositiveSmallIntegerField()
+    commentary = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "aspect"], name="self_review_aspect_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="self_review_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aspect}: {self.level}"

@@ -46,3 +46,32 @@ def may_read_training(user: User) -> bool:
 def may_manage_training(user: User) -> bool:
     """Add courses and record completions, as the staff records are kept (ORG-3)."""
     return can(user, Permission.MANAGE_STAFF)
+
+
+def may_read_board_report(user: User) -> bool:
+    """The board's quarterly report (ORG-6): figures, no child named."""
+    return can(user, Permission.READ_BOARD_REPORT)
+
+
+def may_write_board_report(user: User) -> bool:
+    return can(user, Permission.WRITE_BOARD_REPORT)
+
+
+def may_read_annual_review(user: User) -> bool:
+    return can(user, Permission.READ_ANNUAL_REVIEW)
+
+
+def may_write_annual_review(user: User) -> bool:
+    return can(user, Permission.WRITE_ANNUAL_REVIEW)
+
+
+def may_sign_off_annual_review(user: User) -> bool:
+    return can(user, Permission.SIGN_OFF_ANNUAL_REVIEW)
+
+
+def may_read_self_review(user: User) -> bool:
+    return can(user, Permission.READ_SELF_REVIEW)
+
+
+def may_make_self_review(user: User) -> bool:
+    return can(user, Permission.MAKE_SELF_REVIEW)

@@ -116,3 +116,50 @@ def declare() -> None:
         retention=scheduled(Kind.AUP_AND_TRAINING),
         who_sees=[P.VIEW_STAFF_COMPLIANCE, said("the member of staff themselves")],
     )
+    register_processing(
+        "governance.boardreport",
+        what="Each quarter's report to the board: the DSL's narrative, who wrote it and when "
+        "(its figures are counts, worked out when it is read, and name no child)",
+        about_whom=[About.STAFF],
+        purpose="Report online safety to the board each quarter (ORG-6)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_BOARD_REPORT,
+    )
+    register_processing(
+        "governance.annualreview",
+        what="Each version of the annual review of online safety: the DSL's findings, who began "
+        "it and who signed it off for the board, and when",
+        about_whom=[About.STAFF],
+        purpose="Review online safety each year and report it to the board (ORG-6)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_ANNUAL_REVIEW,
+    )
+    register_processing(
+        "governance.reviewrisk",
+        what="The risks of the review's risk assessment, with the member of staff who owns each",
+        about_whom=[About.STAFF],
+        purpose="Review online safety each year and report it to the board (ORG-6)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_ANNUAL_REVIEW,
+    )
+    register_processing(
+        "governance.reviewaction",
+        what="The actions the review sets, with the member of staff who owns each and when done",
+        about_whom=[About.STAFF],
+        purpose="Review online safety each year and report it to the board (ORG-6)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_ANNUAL_REVIEW,
+    )
+    register_processing(
+        "governance.selfreview",
+        what="Each self-review of the online safety arrangements: its day and who made it",
+        about_whom=[About.STAFF],
+        purpose="Audit and improve the safeguarding arrangements (ORG-8)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_SELF_REVIEW,
+    )

@@ -15,3 +15,10 @@ def send_training_reminders_task() -> int:
 def send_aup_requests_task(version_id: int) -> int:
     """Make and email the acceptable use agreement's personal links asked for (ORG-2)."""
     return services.aup_requests_send(version_id=version_id)
+
+
+@task()
+def prepare_board_reports_task() -> int:
+    """Periodic: at each quarter's end, prepare the board's report and tell the DSL and the
+    board's safeguarding champion (ORG-6)."""
+    return services.board_reports_prepare()

@@ -33,4 +33,26 @@ urlpatterns = [
         views.training_certificate,
         name="training_certificate",
     ),
+    path("board/", views.board, name="board"),
+    path("board/<str:key>/", views.board_report, name="board_report"),
+    path("board/<str:key>/narrative/", views.board_narrative, name="board_narrative"),
+    path("review/", views.reviews, name="reviews"),
+    path("review/start/", views.review_start, name="review_start"),
+    path("review/<int:review_id>/", views.review, name="review"),
+    path("review/<int:review_id>/risks/", views.review_risk, name="review_risk"),
+    path("review/<int:review_id>/actions/", views.review_action, name="review_action"),
+    path(
+        "review/<int:review_id>/actions/<int:action_id>/done/",
+        views.review_action_done,
+        name="review_action_done",
+    ),
+    path("review/<int:review_id>/findings/", views.review_findings, name="review_findings"),
+    path("review/<int:review_id>/sign-off/", views.review_sign_off, name="review_sign_off"),
+    path(
+        "review/<int:review_id>/new-version/", views.review_new_version, name="review_new_version"
+    ),
+    path("self-review/", views.self_reviews, name="self_reviews"),
+    path("self-review/new/", views.self_review_new, name="self_review_new"),
+    path("self-review/<int:review_id>/", views.self_review, name="self_review"),
+    path("board/<str:key>/report.pdf", views.board_report_pdf_view, name="board_report_pdf"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
-from chaperon.core.forms import form_status, show_errors
+from chaperon.core.forms import Form, form_status, show_errors
 from chaperon.core.pagination import page_of
 from chaperon.core.rendering import render_in_zone
 from chaperon.core.uploads import refuse_oversized, upload_limits
@@ -33,16 +33,32 @@ from . import services
 from .agreements import agreement_link_opened, current_version, has_signed_current
 from .audiences import BY_LINK
 from .aup_links import AupLinkProblem, open_agreement_link
+from .board import (
+    annual_review_for,
+    annual_reviews_listed,
+    board_report_for,
+    board_reports_listed,
+    self_review_for,
+    self_reviews_listed,
+)
+from .board_pdf import board_report_pdf
 from .certificates import CERTIFICATE_MAX_BYTES, certificate_file
+from .charts import board_charts, radar_chart
 from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
 from .filtering_csv import MAX_BYTES, MAX_ROWS
 from .forms import (
     AskByLinkForm,
+    BoardNarrativeForm,
     FilterCheckForm,
     FilterEntriesForm,
     FilterReportUploadForm,
     GivePostForm,
     PublishAupForm,
+    ReviewActionForm,
+    ReviewFindingsForm,
+    ReviewRiskForm,
+    ReviewStartForm,
+    SelfReviewForm,
     SignAupForm,
     SignByLinkForm,
     TrainingCompletionForm,
@@ -52,6 +68,7 @@ from .forms import (
 from .middleware import AGREED_KEY
 from .models import (
     SERIOUS_CATEGORIES,
+    AnnualReview,
     Audience,
     FilterCategory,
     FilterEntry,
@@ -60,14 +77,20 @@ from .models import (
 )
 from .permissions import (
     may_act_on_filtering,
+    may_make_self_review,
     may_manage_training,
     may_name_team,
     may_publish_agreements,
+    may_read_annual_review,
     may_read_filtering,
     may_read_training,
     may_see_personal_information,
     may_see_team,
+    may_sign_off_annual_review,
+    may_write_annual_review,
+    may_write_board_report,
 )
+from .quarters import Quarter, SchoolYear, quarter_from_key, school_year_of
 from .register import register_csv, register_groups
 from .selectors import (
     LinkRegister,
@@ -83,6 +106,7 @@ from .selectors import (
     staff_agreement_register,
     training_register_for,
 )
+from .self_review import ASPECTS, ELEMENTS, LEVELS
 from .training import TrainingStatus
 
 
@@ -738,4 +762,413 @@ def training_certificate(request: HttpRequest, completion_id: int) -> FileRespon
         as_attachment=True,
         filename=completion.certificate_file_name or "certificate",
         content_type=completion.certificate_file_type or "application/octet-stream",
+    )
+
+
+# The board's quarterly report (ORG-6) ---------------------------------------------------------
+
+
+def _quarter(key: str) -> Quarter:
+    quarter = quarter_from_key(key)
+    if quarter is None:
+        raise Http404("No such quarter.")
+    return quarter
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """/governance/board/: the quarters' reports, newest first."""
+    viewer = viewer_of(request)
+    return render(
+        request,
+        "governance/board.html",
+        {"nav": "board", "quarters": board_reports_listed(viewer)},
+    )
+
+
+def _board_page(
+    request: HttpRequest, key: str, form: BoardNarrativeForm | None = None
+) -> HttpResponse:
+    viewer = viewer_of(request)
+    quarter = _quarter(key)
+    shown = board_report_for(viewer, quarter, form="page")
+    write = may_write_board_report(viewer)
+    if write and form is None:
+        form = BoardNarrativeForm(
+            initial={"narrative": shown.report.narrative if shown.report else ""}
+        )
+    return render_in_zone(
+        request,
+        "governance/board_report.html",
+        {
+            "nav": "board",
+            "quarter": quarter,
+            "figures": shown.figures,
+            "report": shown.report,
+            "charts": board_charts(shown.figures),
+            "form": form if write else None,
+        },
+        zone=shown.figures.organisation.zone,
+        status=form_status(form) if form is not None else 200,
+    )
+
+
+@login_required
+@require_GET
+def board_report(request: HttpRequest, key: str) -> HttpResponse:
+    return _board_page(request, key)
+
+
+@login_required
+@require_POST
+def board_narrative(request: HttpRequest, key: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_write_board_report(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    quarter = _quarter(key)
+    form = BoardNarrativeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.board_narrative_save(
+                actor=viewer, quarter=quarter, narrative=form.cleaned_data["narrative"]
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "The narrative is saved in the report.")
+            return redirect("governance:board_report", key=quarter.key)
+    return _board_page(request, key, form)
+
+
+@login_required
+@require_GET
+def board_report_pdf_view(request: HttpRequest, key: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    quarter = _quarter(key)
+    shown = board_report_for(viewer, quarter, form="pdf")
+    pdf = board_report_pdf(shown.figures, board_charts(shown.figures), shown.report)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="online-safety-board-report-{quarter.key}.pdf"'
+    )
+    return response
+
+
+# The annual review (ORG-6) ---------------------------------------------------------------------
+
+
+def _review_years(viewer: User) -> list[tuple[int, str]]:
+    """The school year now and the one before, to begin a review of."""
+    year = school_year_of(organisation_for(viewer).today())
+    return [(y.year, y.label) for y in (year, year.previous())]
+
+
+def _active_staff(viewer: User) -> QuerySet[User]:
+    return User.objects.filter(organisation_id=viewer.organisation_id, is_active=True).exclude(
+        staff__isnull=True
+    )
+
+
+@login_required
+@require_GET
+def reviews(request: HttpRequest) -> HttpResponse:
+    """/governance/review/: each school year's review and its versions."""
+    viewer = viewer_of(request)
+    listed = annual_reviews_listed(viewer)
+    write = may_write_annual_review(viewer)
+    return render(
+        request,
+        "governance/reviews.html",
+        {
+            "nav": "review",
+            "reviews": listed,
+            "form": ReviewStartForm(years=_review_years(viewer)) if write else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_write_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = ReviewStartForm(request.POST, years=_review_years(viewer))
+    if form.is_valid():
+        try:
+            review = services.annual_review_start(
+                actor=viewer, year=SchoolYear(form.cleaned_data["year"])
+            )
+        except ValidationFailed as error:
+            messages.error(request, " ".join(str(e) for e in error.errors.values()))
+        else:
+            messages.success(request, "The review is begun.")
+            return redirect("governance:review", review_id=review.pk)
+    return redirect("governance:reviews")
+
+
+def _review_page(
+    request: HttpRequest,
+    review_id: int,
+    *,
+    forms: dict[str, Form] | None = None,
+    refused: str = "",
+) -> HttpResponse:
+    viewer = viewer_of(request)
+    shown = annual_review_for(viewer, review_id)
+    review = shown.review
+    writing = may_write_annual_review(viewer) and not review.signed_off
+    staff = _active_staff(viewer)
+    given = forms or {}
+    context: dict[str, object] = {
+        "nav": "review",
+        "shown": shown,
+        "review": review,
+        "writing": writing,
+        "may_new_version": may_write_annual_review(viewer)
+        and review.signed_off
+        and shown.versions[0].pk == review.pk,
+        "may_sign_off": may_sign_off_annual_review(viewer) and not review.signed_off,
+        "refused": refused,
+    }
+    if writing:
+        context["risk_form"] = given.get("risk") or ReviewRiskForm(staff=staff)
+        context["action_form"] = given.get("action") or ReviewActionForm(staff=staff)
+        context["findings_form"] = given.get("findings") or ReviewFindingsForm(
+            initial={"findings": review.findings}
+        )
+    bound = [form for form in given.values() if form.is_bound]
+    status = 400 if refused or any(form.errors for form in bound) else 200
+    return render_in_zone(
+        request,
+        "governance/review.html",
+        context,
+        zone=review.organisation.zone,
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, review_id: int) -> HttpResponse:
+    return _review_page(request, review_id)
+
+
+def _review_of(viewer: User, review_id: int) -> AnnualReview:
+    if not may_read_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    return get_object_or_404(AnnualReview, pk=review_id, organisation_id=viewer.organisation_id)
+
+
+@login_required
+@require_POST
+def review_risk(request: HttpRequest, review_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_write_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    target = _review_of(viewer, review_id)
+    form = ReviewRiskForm(request.POST, staff=_active_staff(viewer))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("owner")
+        try:
+            services.annual_review_risk_add(
+                actor=viewer, review=target, owner=form.owner_user(), **data
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "The risk is added to the risk assessment.")
+            return redirect("governance:review", review_id=review_id)
+    return _review_page(request, review_id, forms={"risk": form})
+
+
+@login_required
+@require_POST
+def review_action(request: HttpRequest, review_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_write_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    target = _review_of(viewer, review_id)
+    form = ReviewActionForm(request.POST, staff=_active_staff(viewer))
+    if form.is_valid():
+        try:
+            services.annual_review_action_add(
+                actor=viewer,
+                review=target,
+                action=form.cleaned_data["action"],
+                owner=form.owner_user(),
+                due_on=form.cleaned_data["due_on"],
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "The action is added.")
+            return redirect("governance:review", review_id=review_id)
+    return _review_page(request, review_id, forms={"action": form})
+
+
+@login_required
+@require_POST
+def review_action_done(request: HttpRequest, review_id: int, action_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_write_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    target = _review_of(viewer, review_id)
+    try:
+        services.annual_review_action_done(
+            actor=viewer,
+            review=target,
+            action_id=action_id,
+            done_on=organisation_for(viewer).today(),
+        )
+    except ValidationFailed as error:
+        return _review_page(request, review_id, refused=" ".join(error.errors.values()))
+    messages.success(request, "The action is marked done.")
+    return redirect("governance:review", review_id=review_id)
+
+
+@login_required
+@require_POST
+def review_findings(request: HttpRequest, review_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_write_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    target = _review_of(viewer, review_id)
+    form = ReviewFindingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.annual_review_findings_save(
+                actor=viewer, review=target, findings=form.cleaned_data["findings"]
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "The findings are saved.")
+            return redirect("governance:review", review_id=review_id)
+    return _review_page(request, review_id, forms={"findings": form})
+
+
+@login_required
+@require_POST
+def review_sign_off(request: HttpRequest, review_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_sign_off_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    target = _review_of(viewer, review_id)
+    try:
+        services.annual_review_sign_off(actor=viewer, review=target)
+    except ValidationFailed as error:
+        return _review_page(request, review_id, refused=" ".join(error.errors.values()))
+    messages.success(request, "The review is signed off for the board.")
+    return redirect("governance:review", review_id=review_id)
+
+
+@login_required
+@require_POST
+def review_new_version(request: HttpRequest, review_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_write_annual_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    target = _review_of(viewer, review_id)
+    try:
+        new = services.annual_review_new_version(actor=viewer, review=target)
+    except ValidationFailed as error:
+        return _review_page(request, review_id, refused=" ".join(error.errors.values()))
+    messages.success(request, f"Version {new.version} is begun as a copy of the last.")
+    return redirect("governance:review", review_id=new.pk)
+
+
+# The self-review (ORG-8) -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def self_reviews(request: HttpRequest) -> HttpResponse:
+    """/governance/self-review/: the self-reviews by date; the newest opens beside the last."""
+    viewer = viewer_of(request)
+    listed = self_reviews_listed(viewer)
+    return render(
+        request,
+        "governance/self_reviews.html",
+        {"nav": "self_review", "reviews": listed, "make": may_make_self_review(viewer)},
+    )
+
+
+def _aspect_groups(form: SelfReviewForm) -> list[tuple[str, list[tuple[object, ...]]]]:
+    return [
+        (
+            element,
+            [
+                (aspect, form[f"{aspect.key}_level"], form[f"{aspect.key}_commentary"])
+                for aspect in ASPECTS
+                if aspect.element == element
+            ],
+        )
+        for element in ELEMENTS
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_review_new(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_make_self_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    if request.method == "POST":
+        form = SelfReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                made = services.self_review_record(
+                    actor=viewer,
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                    ratings=form.ratings(),
+                )
+            except ValidationFailed as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, "The self-review is recorded.")
+                return redirect("governance:self_review", review_id=made.pk)
+    else:
+        form = SelfReviewForm(initial={"reviewed_on": organisation_for(viewer).today()})
+    return render(
+        request,
+        "governance/self_review_new.html",
+        {
+            "nav": "self_review",
+            "form": form,
+            "groups": _aspect_groups(form),
+            "levels": LEVELS.values(),
+        },
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_GET
+def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    shown = self_review_for(viewer, review_id)
+    labels = [element for element, _, _ in shown.elements]
+    series = [(f"{shown.review.reviewed_on:%d %b %Y}", [mean for _, mean, _ in shown.elements])]
+    if shown.previous is not None:
+        series.append(
+            (
+                f"{shown.previous.reviewed_on:%d %b %Y}",
+                [earlier or 0 for _, _, earlier in shown.elements],
+            )
+        )
+    radar = radar_chart(
+        labels,
+        series,
+        title="Mean level of each element",
+        alt="Radar chart of the mean level (1 to 5) of each element"
+        + (", beside the review before" if shown.previous else "")
+        + "; the table beside it gives the same figures.",
+    )
+    return render(
+        request,
+        "governance/self_review.html",
+        {"nav": "self_review", "shown": shown, "radar": radar},
     )

@@ -78,6 +78,16 @@ class Permission(StrEnum):
     # Filtering and monitoring reports (governance)
     READ_FILTERING_REPORTS = "read_filtering_reports"
     ACT_ON_FILTERING_REPORTS = "act_on_filtering_reports"
+    # The board's quarterly report (governance)
+    READ_BOARD_REPORT = "read_board_report"
+    WRITE_BOARD_REPORT = "write_board_report"
+    # The annual review of online safety (governance)
+    READ_ANNUAL_REVIEW = "read_annual_review"
+    WRITE_ANNUAL_REVIEW = "write_annual_review"
+    SIGN_OFF_ANNUAL_REVIEW = "sign_off_annual_review"
+    # The self-review (governance)
+    READ_SELF_REVIEW = "read_self_review"
+    MAKE_SELF_REVIEW = "make_self_review"
 
     @property
     def meaning(self) -> str:
@@ -160,6 +170,28 @@ MEANINGS: dict[Permission, str] = {
         "import filtering and monitoring reports, raise a concern from one of their entries, "
         "record the termly check and the yearly review (ORG-5)"
     ),
+    Permission.READ_BOARD_REPORT: (
+        "read the board's quarterly online safety report and its PDF: figures, no child named, "
+        "the exceptions granted and by whom, overdue actions by owner (ORG-6)"
+    ),
+    Permission.WRITE_BOARD_REPORT: "write the narrative of the board's quarterly report (ORG-6)",
+    Permission.READ_ANNUAL_REVIEW: (
+        "read the annual review of online safety: its risk assessment, the year's figures, the "
+        "findings and actions, and its versions (ORG-6)"
+    ),
+    Permission.WRITE_ANNUAL_REVIEW: (
+        "begin the year's review and write it: risks, findings, actions; begin a new version "
+        "of one signed off (ORG-6)"
+    ),
+    Permission.SIGN_OFF_ANNUAL_REVIEW: (
+        "sign the annual review off for the board, when they also hold the safeguarding "
+        "champion's post (ORG-6)"
+    ),
+    Permission.READ_SELF_REVIEW: (
+        "read the self-reviews of the organisation's online safety arrangements and their "
+        "radar charts (ORG-8)"
+    ),
+    Permission.MAKE_SELF_REVIEW: "rate the arrangements in a new self-review (ORG-8)",
 }
 
 
@@ -213,6 +245,13 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.PUBLISH_AUP:                     (Y,  N,     Y,  N,      N,  N,    Y),
     P.READ_FILTERING_REPORTS:          (Y,  Y,     Y,  N,      Y,  N,    N),
     P.ACT_ON_FILTERING_REPORTS:        (Y,  Y,     N,  N,      Y,  N,    N),
+    P.READ_BOARD_REPORT:               (Y,  Y,     Y,  N,      N,  Y,    N),
+    P.WRITE_BOARD_REPORT:              (Y,  N,     N,  N,      N,  N,    N),
+    P.READ_ANNUAL_REVIEW:              (Y,  Y,     Y,  N,      N,  Y,    N),
+    P.WRITE_ANNUAL_REVIEW:             (Y,  N,     N,  N,      N,  N,    N),
+    P.SIGN_OFF_ANNUAL_REVIEW:          (N,  N,     N,  N,      N,  Y,    N),
+    P.READ_SELF_REVIEW:                (Y,  Y,     Y,  N,      N,  Y,    N),
+    P.MAKE_SELF_REVIEW:                (Y,  N,     Y,  N,      N,  N,    N),
 }
 # fmt: on
 

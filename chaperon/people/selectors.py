@@ -484,3 +484,49 @@ def organisations_matching(query: str) -> list[Organisation]:
         return []
     found = _with_compact_postcode(Organisation.objects.all()).filter(_name_or_postcode(query))
     return list(found.order_by("name", "pk").only("name", "slug", "postcode")[:PUBLIC_SEARCH_LIMIT])
+
+
+@dataclass(frozen=True)
+class SiteGaps:
+    """One site's current staff and how many lack each check (ORG-6): counts only."""
+
+    site: str
+    staff: int
+    dbs: int
+    training: int
+    aup: int
+
+
+def staff_compliance_gaps_by_site(organisation: Organisation, *, today: date) -> list[SiteGaps]:
+    """For each site (the team a member of staff works in; "No site" for those without one),
+    its current staff and how many have no DBS check, safeguarding training or acceptable use
+    agreement still valid on ``today`` by the organisation's periods. One aggregate query."""
+
+    def lapsed(field: str, years: int) -> Q:
+        earliest = _earliest_still_valid(today, years)
+        return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": earliest})
+
+    rows = (
+        StaffMember.objects.filter(organisation=organisation, user__is_active=True)
+        .values("site__name")
+        .annotate(
+            staff=Count("pk"),
+            dbs=Count("pk", filter=lapsed("dbs_checked_on", organisation.dbs_valid_years)),
+            training=Count(
+                "pk",
+                filter=lapsed("safeguarding_training_on", organisation.training_valid_years),
+            ),
+            aup=Count("pk", filter=lapsed("aup_signed_on", organisation.aup_valid_years)),
+        )
+        .order_by("site__name")
+    )
+    return [
+        SiteGaps(
+            site=row["site__name"] or "No site",
+            staff=row["staff"],
+            dbs=row["dbs"],
+            training=row["training"],
+            aup=row["aup"],
+        )
+        for row in rows
+    ]

@@ -186,3 +186,79 @@ def session_figures_by_organisation(
         row["organisation_id"]: {"sessions": row["sessions"], "flagged": row["flagged"]}
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """What the board reads of the sessions of a period: counts only (ORG-6)."""
+
+    held: int
+    flagged: int
+    exceptions: dict[str, int]  # decided in the period, by status
+
+
+@dataclass(frozen=True)
+class GrantedException:
+    """An exception approved: when, by whom and in what role, what it covered. Never the
+    session's title or the reason given, which can name a learner."""
+
+    decided_at: datetime
+    decided_by: str
+    decided_role: str
+    requested_by: str
+    session_kind: str
+    covers: list[str]
+
+
+def session_figures(organisation_id: int, *, since: datetime, until: datetime) -> SessionFigures:
+    """Sessions booked or held that start in [since, until), how many the policy flagged, and
+    the exceptions decided in the period by their decision. Two aggregate queries."""
+    sessions = Session.objects.filter(
+        organisation_id=organisation_id,
+        start__gte=since,
+        start__lt=until,
+        status__in=[SessionStatus.BOOKED, SessionStatus.OPEN],
+    ).aggregate(held=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
+    exceptions = (
+        SessionException.objects.filter(
+            session__organisation_id=organisation_id,
+            decided_at__gte=since,
+            decided_at__lt=until,
+        )
+        .values("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return SessionFigures(
+        held=sessions["held"],
+        flagged=sessions["flagged"],
+        exceptions={row["status"]: row["count"] for row in exceptions},
+    )
+
+
+def exceptions_granted(
+    organisation_id: int, *, since: datetime, until: datetime
+) -> list[GrantedException]:
+    """The exceptions approved in [since, until), oldest first, with who approved them."""
+    rows = (
+        SessionException.objects.filter(
+            session__organisation_id=organisation_id,
+            status=ExceptionStatus.APPROVED,
+            decided_at__gte=since,
+            decided_at__lt=until,
+        )
+        .select_related("decided_by", "requested_by", "session")
+        .order_by("decided_at", "pk")
+    )
+    return [
+        GrantedException(
+            decided_at=row.decided_at,
+            decided_by=row.decided_by.full_name if row.decided_by else "",
+            decided_role=row.decided_role_label,
+            requested_by=row.requested_by.full_name,
+            session_kind=str(row.session.get_kind_display()),
+            covers=[str(rule) for rule in row.covers],
+        )
+        for row in rows
+        if row.decided_at is not None
+    ]

@@ -26,7 +26,9 @@ from chaperon.families.links import family_token
 from chaperon.governance.aup_links import agreement_token
 from chaperon.governance.certificates import certificate_file
 from chaperon.governance.models import Audience, AupRequest
+from chaperon.governance.quarters import SchoolYear
 from chaperon.governance.services import (
+    annual_review_start,
     aup_publish,
     aup_requests_send,
     training_completion_record,
@@ -88,6 +90,9 @@ AUDITED: dict[str, AuditAction] = {
     "families:page": A.FAMILY_PAGE_OPENED,
     "deliveries:list": A.EMAIL_DELIVERIES_VIEWED,
     "governance:filtering_report": A.FILTER_REPORT_VIEWED,
+    "governance:board_report": A.BOARD_REPORT_VIEWED,
+    "governance:board_report_pdf": A.BOARD_REPORT_VIEWED,
+    "governance:review": A.ANNUAL_REVIEW_VIEWED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -247,6 +252,23 @@ NOT_AUDITED: dict[str, str] = {
     "retention:hold_place": "a change, audited as retention_hold_placed",
     "retention:hold_release": "a change, audited as retention_hold_released",
     "governance:training_course": "a change, audited as training_course_added",
+    "governance:board": "the quarters of the board's report, whether each is prepared and has "
+    "a narrative: no personal data",
+    "governance:board_narrative": "a change, audited as board_report_narrative_saved",
+    "governance:reviews": "the school years reviewed, their versions and who signed each off "
+    "(staff names)",
+    "governance:review_start": "a change, audited as annual_review_started",
+    "governance:self_reviews": "the self-reviews by date, who made each and their mean level",
+    "governance:self_review": "the ratings of the organisation's arrangements and who made "
+    "them; with figures (counts) Chaperon measures",
+    "governance:self_review_new": "the self-review form: no personal data; the review recorded "
+    "is audited",
+    "governance:review_new_version": "a change, audited as annual_review_started",
+    "governance:review_risk": "a change, audited as annual_review_changed",
+    "governance:review_action": "a change, audited as annual_review_changed",
+    "governance:review_action_done": "a change, audited as annual_review_changed",
+    "governance:review_findings": "a change, audited as annual_review_changed",
+    "governance:review_sign_off": "a change, audited as annual_review_signed_off",
     "governance:training_record": "the form to record a completion, choosing the person with "
     "the picker (no list of staff); the change is audited as training_completion_recorded",
     "governance:my_training": "the signed-in member of staff's own training, to themselves",
@@ -360,6 +382,7 @@ def _world(cast: Cast) -> World:
     met = ended_session(cast)
     written(cast, met)
     filter_report = imported_report(cast)
+    review = annual_review_start(actor=cast.dsl, year=SchoolYear(2025))
     completion = training_completion_record(
         actor=cast.dsl,
         staff=cast.teacher.staff,
@@ -422,6 +445,9 @@ def _world(cast: Cast) -> World:
         "governance:filtering_report": f"/governance/filtering/{filter_report.pk}/",
         "retention:review": "/retention/review/",
         "retention:destroy": f"/retention/review/staff/{left.pk}/destroy/",
+        "governance:board_report": "/governance/board/2026-q1/",
+        "governance:review": f"/governance/review/{review.pk}/",
+        "governance:board_report_pdf": "/governance/board/2026-q1/report.pdf",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 

@@ -9,7 +9,7 @@ import chaperon.core.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0004_training"),
+        ("governance", "0007_selfreview_selfreviewrating"),
         ("people", "0011_learner_left_on"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
