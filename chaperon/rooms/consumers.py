@@ -284,3 +284,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def close(self, code: int | None = None, reason: str | None = None) -> None:
         with contextlib.suppress(OSError):
             await super().close(code=code, reason=reason)
+
+
+class CheckConsumer(AsyncWebsocketConsumer):
+    """The pre-call check's test of the room's server (SES-14): the session's staff connect,
+    send a ``ping`` and get its ``pong``, through the same route and server as the room,
+    without coming into the room."""
+
+    async def connect(self) -> None:
+        entrant = await database_sync_to_async(entrant_for)(
+            user=self.scope.get("user"),
+            django_session=self.scope.get("session"),
+            session_id=int(self.scope["url_route"]["kwargs"]["session_id"]),
+        )
+        if entrant is None or entrant.user is None:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        await self.accept()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data and len(text_data) <= 1024 and '"ping"' in text_data:
+            await self.send(text_data=json.dumps({"type": "pong"}))
