@@ -4,6 +4,7 @@ and audited, and that the room sends staff to it before letting them in."""
 import json
 import time
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
@@ -11,6 +12,7 @@ from django.conf import LazySettings
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
+from chaperon.records.selectors import attendance_of
 from chaperon.rooms import services
 from chaperon.sessions.attendance import PreCallResults, attendance_joined, session_attendance
 from chaperon.sessions.models import PreCallCheck, SessionAttendance
@@ -48,11 +50,10 @@ def test_only_the_sessions_staff_check_for_its_room(cast: Cast, who: str) -> Non
 )
 def test_each_line_of_the_checklist_is_needed(cast: Cast, unticked: str) -> None:
     session = booked(cast)
+    changes: dict[str, Any] = {unticked: False}
     with pytest.raises(ValidationFailed) as refused:
         services.room_pre_call_check(
-            actor=cast.teacher,
-            session_id=session.pk,
-            results=replace(ALL_GOOD, **{unticked: False}),
+            actor=cast.teacher, session_id=session.pk, results=replace(ALL_GOOD, **changes)
         )
     assert list(refused.value.errors) == [unticked]
     assert not PreCallCheck.objects.exists()
@@ -87,6 +88,8 @@ def test_the_check_is_kept_audited_and_goes_with_the_staff_members_attendance(
     assert "microphone not heard" in entry.pre_call_check
     assert "TURN relay not reached" in entry.pre_call_check
     assert "background blur not available on this device" in entry.pre_call_check
+    (row,) = attendance_of(session)  # the meeting record's attendance shows it
+    assert row.pre_call_check == entry.pre_call_check
 
 
 def test_the_room_sends_staff_to_the_check_first_and_lets_them_in_after(cast: Cast) -> None:

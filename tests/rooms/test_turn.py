@@ -112,7 +112,7 @@ def test_only_someone_admitted_is_given_a_turn_credential(
     (turn,) = _turn_entries(admitted)
     assert turn["urls"] == TURN_URLS
     expiry, opaque = str(turn["username"]).split(":")
-    assert opaque == f"p{admitted['me']['id']}"  # type: ignore[index]
+    assert opaque == f"p{admitted['me']['id']}"
     assert before + 120 * 60 <= int(expiry) <= time.time() + 120 * 60
     digest = hmac.new(SECRET.encode(), str(turn["username"]).encode(), hashlib.sha1).digest()
     assert turn["credential"] == base64.b64encode(digest).decode()
