@@ -24,6 +24,8 @@ MAX_CHUNK = 2 * 1024 * 1024
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_REFUSED = 4423
 CLOSE_TOO_MANY = 4429
+# Pings the pre-call check's connection answers before it closes.
+CHECK_PINGS = 5
 
 
 def _boolean(value: object) -> bool:
@@ -302,6 +304,17 @@ class CheckConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
 
+    answered = 0
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if text_data and len(text_data) <= 1024 and '"ping"' in text_data:
+        """A ``ping`` gets its ``pong``; a check needs one, so a few are answered, then the
+        connection is closed."""
+        try:
+            message = json.loads(text_data or "") if len(text_data or "") <= 1024 else None
+        except ValueError:
+            message = None
+        if isinstance(message, dict) and message.get("type") == "ping":
+            self.answered += 1
             await self.send(text_data=json.dumps({"type": "pong"}))
+        if self.answered >= CHECK_PINGS:
+            await self.close(code=1000)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from channels.testing import WebsocketCommunicator
 from django.conf import LazySettings
 
 from chaperon.audit.actions import AuditAction
@@ -14,11 +15,21 @@ from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.records.selectors import attendance_of
 from chaperon.rooms import services
+from chaperon.rooms.models import Participant
 from chaperon.sessions.attendance import PreCallResults, attendance_joined, session_attendance
-from chaperon.sessions.models import PreCallCheck, SessionAttendance
+from chaperon.sessions.models import Invitation, PreCallCheck, SessionAttendance
 from tests.conftest import Cast, signed_in
 
-from .helpers import booked, entered_client, pre_call_checked
+from .helpers import (
+    ORIGIN,
+    booked,
+    entered_client,
+    entry_cookie,
+    invitation,
+    pre_call_checked,
+    run_async,
+    staff_cookie,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("SES-14")]
 
@@ -155,3 +166,37 @@ def test_the_staff_relay_credential_lasts_minutes(cast: Cast, settings: LazySett
     pre_call_checked(cast.teacher, session)  # the page never carries a credential
     room = teacher.get(f"/rooms/{session.pk}/").content.decode()
     assert "north-star-secret" not in room and server["credential"] not in room
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("who", ["teacher", "learner", "teacher2", "anonymous"])
+def test_only_the_sessions_staff_reach_the_checks_socket(cast: Cast, who: str) -> None:
+    session = booked(cast)
+    cookie = {
+        "teacher": lambda: staff_cookie(cast.teacher),
+        "teacher2": lambda: staff_cookie(cast.teacher2),
+        "learner": lambda: entry_cookie(
+            invitation(session, Invitation.Role.LEARNER, cast.learner.pk)
+        ),
+        "anonymous": lambda: "",
+    }[who]()
+
+    async def scenario() -> object:
+        from chaperon.asgi import application
+
+        headers = [ORIGIN] + ([(b"cookie", f"sessionid={cookie}".encode())] if cookie else [])
+        ws = WebsocketCommunicator(application, f"/ws/rooms/{session.pk}/check/", headers)
+        connected, code = await ws.connect()
+        if not connected:
+            return code
+        await ws.send_to(text_data=json.dumps({"type": "ping"}))
+        answer = json.loads(await ws.receive_from(timeout=5))
+        await ws.disconnect()
+        return answer
+
+    outcome = run_async(scenario)
+    if who == "teacher":
+        assert outcome == {"type": "pong"}
+    else:
+        assert outcome == 4403
+    assert not Participant.objects.exists()  # nobody came into the room
