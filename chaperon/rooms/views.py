@@ -49,10 +49,6 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
     entrant = entrant_for(user=request.user, django_session=request.session, session_id=session_id)
     if entrant is None:
         return render(request, "rooms/no_entry.html", {"next": request.path}, status=403)
-    if entrant.user is not None and not latest_pre_call_check(
-        session_id=session_id, user_id=entrant.user.pk
-    ):
-        return redirect("rooms:check", session_id)  # SES-14: staff check their setting first
     shut = services.door_shut(entrant.session, Room.objects.filter(pk=session_id).first())
     if shut is not None:
         return render(
@@ -66,6 +62,10 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             },
             status=403,
         )
+    if entrant.user is not None and not latest_pre_call_check(
+        session_id=session_id, user_id=entrant.user.pk
+    ):
+        return redirect("rooms:check", session_id)  # SES-14: staff check their setting first
     page = render(
         request,
         "rooms/room.html",
