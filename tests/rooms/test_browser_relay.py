@@ -76,7 +76,9 @@ def test_relay_only_media_reaches_both_people_through_coturn(
     for page in (host, learner):
         (pair,) = _relayed(page)
         assert pair["policy"] == "relay"
-        assert pair["remote"] == "relay"
+        # The far end is the other page's relay: named "relay" once its candidate arrived by
+        # signalling, or peer-reflexive when coturn's checks came first.
+        assert pair["remote"] in ("relay", "prflx")
         assert int(str(pair["bytes"])) > 0
     # coturn allocated relays for both people, each with the credential Chaperon gave them.
     log = turn_server.log_text()
