@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/chaperon
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres redis chromium nginx wrk node clean bench
+.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres redis chromium nginx coturn wrk node clean bench
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,18 @@ nginx:
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends nginx; \
+	fi
+
+# Debian's coturn for the tests of media relayed through TURN (each runs its own turnserver on a
+# free loopback port, with its own secret). The system's coturn service is never started: where
+# systemd runs, the service Debian enables on installing is disabled and stopped at once.
+coturn:
+	@if ! command -v turnserver >/dev/null && [ ! -x /usr/bin/turnserver ]; then \
+	  echo "Installing Debian's coturn for the tests (its service is not started)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends coturn && \
+	  if [ -d /run/systemd/system ]; then $$sudo systemctl disable --now coturn >/dev/null 2>&1 || true; fi; \
 	fi
 
 # Debian's wrk, the HTTP load generator of bench/throughput.py.
@@ -85,10 +97,10 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy chaperon tests bench
 
-test-sqlite: install-dev chromium nginx redis node
+test-sqlite: install-dev chromium nginx coturn redis node
 	$(VENV)/bin/pytest
 
-test-postgres: install-dev chromium nginx redis node postgres
+test-postgres: install-dev chromium nginx coturn redis node postgres
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 test: lint typecheck test-sqlite test-postgres

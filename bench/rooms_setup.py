@@ -199,6 +199,22 @@ class School:
         invitation = Invitation.objects.get(
             session=session, role=Invitation.Role.LEARNER, person_id=learner.pk
         )
+        from chaperon.rooms.services import room_pre_call_check
+        from chaperon.sessions.attendance import PreCallResults
+
+        room_pre_call_check(  # SES-14: the host checked their setting before coming in
+            actor=host,
+            session_id=session.pk,
+            results=PreCallResults(
+                camera=True,
+                microphone=True,
+                signalling=True,
+                relay="not_configured",
+                not_bedroom=True,
+                background_appropriate=True,
+                applications_closed=True,
+            ),
+        )
         return Booked(
             session_id=session.pk,
             passcode=session.passcode,

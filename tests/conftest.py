@@ -17,6 +17,7 @@ from . import factories
 from .browser_support import browser, page  # noqa: F401 (fixtures for every folder)
 from .mail_support import smtp_server  # noqa: F401
 from .oidc_support import oidc_provider  # noqa: F401
+from .turn_support import turn_server  # noqa: F401
 
 # Property tests judge behaviour, not speed: on a busy machine an example may take longer than
 # Hypothesis's default deadline without anything being wrong.

@@ -180,6 +180,10 @@ class AuditAction(models.TextChoices):
         "Learner said whether they are comfortable being recorded",
     )
     ROOM_LOG_VIEWED = "room_log_viewed", "Live room log and chat viewed"
+    ROOM_PRE_CALL_CHECKED = (
+        "room_pre_call_checked",
+        "Member of staff checked their setting before a live session",
+    )
 
     RECORDING_STARTED = "recording_started", "Recording started"
     RECORDING_FINISHED = "recording_finished", "Recording finished"

@@ -101,6 +101,68 @@ def env_json_list(name: str, example: str) -> list[Any]:
     return parsed
 
 
+def env_ice_servers(name: str) -> list[Any]:
+    """STUN servers for the browsers (``env_json_list``). A TURN password here would be the same
+    for everyone and shown in every room's page, so entries with credentials are refused: TURN
+    is given by ``ROOM_TURN_URLS`` and ``ROOM_TURN_SECRET`` (short-lived credentials)."""
+    servers = env_json_list(name, '[{"urls": "stun:stun.example.org:3478"}]')
+    for server in servers:
+        if isinstance(server, dict) and ({"username", "credential"} & server.keys()):
+            raise ImproperlyConfigured(
+                f"{name}: an entry has a username or credential, which every page would show; "
+                "list STUN servers here, and give TURN as ROOM_TURN_URLS with ROOM_TURN_SECRET "
+                "(short-lived credentials for each person admitted: docs/rooms.md)"
+            )
+    return servers
+
+
+TURN_SCHEMES = ("turn:", "turns:")
+TURN_LONGEST_MINUTES = 6 * 60
+
+
+def env_turn(urls_name: str, secret_name: str, minutes_name: str) -> tuple[list[str], str, int]:
+    """The TURN servers (``turn:`` or ``turns:`` URLs, comma-separated), their shared secret
+    (``NAME_FILE`` honoured) and the lifetime of the credentials made from it, in minutes
+    (3 hours unless set; at most 6). Both or neither of the URLs and the secret."""
+    urls = env_list(urls_name, [])
+    for url in urls:
+        if not url.startswith(TURN_SCHEMES):
+            raise ImproperlyConfigured(
+                f"{urls_name}: {url!r} is not a TURN URL; write turn:host:3478 or "
+                "turns:host:5349 (with ?transport=tcp where needed)"
+            )
+    secret = env_str(secret_name, "")
+    if urls and not secret:
+        raise ImproperlyConfigured(
+            f"{secret_name}: required with {urls_name}, the secret coturn has as "
+            f"static-auth-secret (or {secret_name}_FILE)"
+        )
+    if secret and not urls:
+        raise ImproperlyConfigured(
+            f"{urls_name}: required with {secret_name}, e.g. turn:turn.example.org:3478"
+        )
+    minutes = env_int(minutes_name, 180, minimum=5)
+    if minutes > TURN_LONGEST_MINUTES:
+        raise ImproperlyConfigured(
+            f"{minutes_name}: {minutes} is above the longest allowed, {TURN_LONGEST_MINUTES} "
+            "minutes; a credential should last a session, not a day"
+        )
+    return urls, secret, minutes
+
+
+def env_ice_transport_policy(name: str, *, has_turn: bool) -> str:
+    """``all`` (direct where the networks allow) or ``relay`` (through TURN only, which needs
+    a TURN server)."""
+    value = env_str(name, "all")
+    if value not in ("all", "relay"):
+        raise ImproperlyConfigured(f"{name}: {value!r} is neither all nor relay")
+    if value == "relay" and not has_turn:
+        raise ImproperlyConfigured(
+            f"{name}: relay needs a TURN server, set ROOM_TURN_URLS and ROOM_TURN_SECRET"
+        )
+    return value
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """Turn ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into Django's form."""
     parts = urlsplit(url)

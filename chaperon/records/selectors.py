@@ -151,6 +151,7 @@ class AttendanceRow:
     joined_at: datetime | None
     left_at: datetime | None
     from_room: bool
+    pre_call_check: str = ""  # staff: what their pre-call check found (SES-14)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def attendance_of(session: Session) -> list[AttendanceRow]:
                 stay.joined_at,
                 stay.left_at,
                 True,
+                stay.pre_call_check,
             )
             for stay in stays
         ]

@@ -24,6 +24,8 @@ MAX_CHUNK = 2 * 1024 * 1024
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_REFUSED = 4423
 CLOSE_TOO_MANY = 4429
+# Pings the pre-call check's connection answers before it closes.
+CHECK_PINGS = 5
 
 
 def _boolean(value: object) -> bool:
@@ -284,3 +286,35 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def close(self, code: int | None = None, reason: str | None = None) -> None:
         with contextlib.suppress(OSError):
             await super().close(code=code, reason=reason)
+
+
+class CheckConsumer(AsyncWebsocketConsumer):
+    """The pre-call check's test of the room's server (SES-14): the session's staff connect,
+    send a ``ping`` and get its ``pong``, through the same route and server as the room,
+    without coming into the room."""
+
+    async def connect(self) -> None:
+        entrant = await database_sync_to_async(entrant_for)(
+            user=self.scope.get("user"),
+            django_session=self.scope.get("session"),
+            session_id=int(self.scope["url_route"]["kwargs"]["session_id"]),
+        )
+        if entrant is None or entrant.user is None:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        await self.accept()
+
+    answered = 0
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """A ``ping`` gets its ``pong``; a check needs one, so a few are answered, then the
+        connection is closed."""
+        try:
+            message = json.loads(text_data or "") if len(text_data or "") <= 1024 else None
+        except ValueError:
+            message = None
+        if isinstance(message, dict) and message.get("type") == "ping":
+            self.answered += 1
+            await self.send(text_data=json.dumps({"type": "pong"}))
+        if self.answered >= CHECK_PINGS:
+            await self.close(code=1000)

@@ -1,5 +1,6 @@
 """What each person sees of a room, and the room's log for those who oversee the session."""
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,7 @@ from .models import Participant, Presence, RecordingComfort, RecordingState, Roo
 from .services import in_call
 from .services.comfort import answers_for, in_the_room
 from .services.extensions import extension_view
+from .turn import ice_servers_for
 
 
 def report_url(participant: Participant) -> str:
@@ -132,13 +134,16 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             "recording": room.recording_state,
             "recording_paused_for": room.recording_paused_for if me.is_host else "",
         },
+        # TURN credentials only once admitted (below): someone waiting has no call to relay.
         "ice_servers": settings.ROOM_ICE_SERVERS,
+        "ice_transport_policy": settings.ROOM_ICE_TRANSPORT_POLICY,
         "ice_only_address": settings.ROOM_ICE_ONLY_ADDRESS,
         "people": [],
         "waiting": [],
     }
     if me.presence != Presence.ADMITTED:
         return view
+    view["ice_servers"] = ice_servers_for(opaque_id=f"p{me.pk}", now=time.time())
     if session.recording_enabled:
         _comfort_view(view, room, me)
     everyone = list(room.participants.select_related("invitation"))

@@ -1,20 +1,28 @@
-"""The room page, the door behind a personal join link, and the room's log."""
+"""The room page, the door behind a personal join link, the pre-call check of staff, and the
+room's log."""
+
+import time
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.permissions import viewer_of
+from chaperon.sessions.attendance import latest_pre_call_check
 from chaperon.sessions.invitations import invitation_for_token
 from chaperon.sessions.models import Invitation
 from chaperon.sessions.views import join_page
 
 from . import selectors, services
 from .devices import keep_device
+from .forms import PreCallForm
 from .models import Room
 from .permissions import ENTRIES_KEY, entrant_for
+from .turn import CHECK_MINUTES, ice_servers_for, turn_configured
 
 
 @require_POST
@@ -54,6 +62,10 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             },
             status=403,
         )
+    if entrant.user is not None and not latest_pre_call_check(
+        session_id=session_id, user_id=entrant.user.pk
+    ):
+        return redirect("rooms:check", session_id)  # SES-14: staff check their setting first
     page = render(
         request,
         "rooms/room.html",
@@ -70,6 +82,53 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
         },
     )
     return keep_device(request, page) if entrant.invitation is not None else page
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, session_id: int) -> HttpResponse:
+    """SES-14: a member of staff of the session checks camera, microphone and network and
+    confirms the checklist; then the room lets them in."""
+    entrant = entrant_for(user=request.user, django_session=request.session, session_id=session_id)
+    if entrant is None or entrant.user is None:
+        return render(request, "rooms/no_entry.html", {"next": request.path}, status=403)
+    form = PreCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_pre_call_check(
+                actor=entrant.user, session_id=session_id, results=form.results()
+            )
+        except ValidationFailed as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            return redirect("rooms:room", session_id)
+    return render(
+        request,
+        "rooms/check.html",
+        {
+            "session": entrant.session,
+            "entrant": entrant,
+            "form": form,
+            "socket_path": f"/ws/rooms/{session_id}/check/",
+            "relay_url": reverse("rooms:check_relay", args=[session_id]),
+            "turn": turn_configured(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_POST
+def check_relay(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The TURN servers for the pre-call check's relay test, with a credential that lasts a few
+    minutes: only for the session's staff, signed in, and never in the page itself."""
+    entrant = entrant_for(user=request.user, django_session=request.session, session_id=session_id)
+    if entrant is None or entrant.user is None:
+        return JsonResponse({"error": "Only the session's staff check the relay."}, status=403)
+    servers = ice_servers_for(
+        opaque_id=f"c{entrant.user.pk}", now=time.time(), minutes=CHECK_MINUTES
+    )
+    return JsonResponse({"ice_servers": servers if turn_configured() else []})
 
 
 @require_GET

@@ -199,6 +199,47 @@ class Invitation(TimestampedModel):
         return f"{self.display_name} ({self.role}) to {self.session}"
 
 
+class PreCallCheck(models.Model):
+    """SES-14: a member of staff checked their setting before entering a session's live room:
+    what their browser found (camera, microphone, the room's server, the TURN relay) and what
+    they confirmed. The room lets staff in only after one; their attendance points to it."""
+
+    class Relay(models.TextChoices):
+        REACHED = "reached", "TURN relay reached"
+        FAILED = "failed", "TURN relay not reached"
+        NOT_CONFIGURED = "not_configured", "No TURN server configured"
+
+    class Blur(models.TextChoices):
+        UNAVAILABLE = "unavailable", "Background blur not available on this device"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField()
+    camera = models.BooleanField()
+    microphone = models.BooleanField()
+    signalling = models.BooleanField()
+    relay = models.CharField(max_length=20, choices=Relay.choices)
+    blur = models.CharField(max_length=20, choices=Blur.choices, default=Blur.UNAVAILABLE)
+    not_bedroom = models.BooleanField()
+    background_appropriate = models.BooleanField()
+    applications_closed = models.BooleanField()
+
+    class Meta:
+        ordering = ["checked_at", "id"]
+        indexes = [models.Index(fields=["session", "user", "checked_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    not_bedroom=True, background_appropriate=True, applications_closed=True
+                ),
+                name="pre_call_check_checklist_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"pre-call check of user {self.user_id} for {self.session_id} at {self.checked_at}"
+
+
 class SessionAttendance(models.Model):
     """One stay of one person in a session's live room: from the moment they were admitted to
     the moment they left (None while they are still in). Someone who leaves and comes back has
@@ -216,6 +257,10 @@ class SessionAttendance(models.Model):
     role = models.CharField(max_length=10, choices=Invitation.Role.choices)
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
+    # Staff: the pre-call check they did before coming in (SES-14).
+    pre_call_check = models.ForeignKey(
+        PreCallCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["joined_at", "id"]

@@ -44,3 +44,14 @@ def declare() -> None:
         retention=UNTIL_SCHEDULE,
         who_sees=[P.READ_MEETING_RECORDS, said("the organiser")],
     )
+    register_processing(
+        "live_sessions.precallcheck",
+        what="Each member of staff's pre-call check before a live session: whether their camera, "
+        "microphone and network worked, and that they confirmed their setting (not a bedroom, "
+        "background appropriate, other applications closed)",
+        about_whom=[About.STAFF],
+        purpose="Show that staff checked their setting before each call (SES-14)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=[P.READ_MEETING_RECORDS, said("the member of staff")],
+    )

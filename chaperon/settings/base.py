@@ -10,11 +10,13 @@ from chaperon.core.env import (
     cores,
     database_from_url,
     env_bool,
+    env_ice_servers,
+    env_ice_transport_policy,
     env_int,
-    env_json_list,
     env_list,
     env_networks,
     env_str,
+    env_turn,
     env_url,
     mailers_from_env,
     sqlite_database,
@@ -253,11 +255,20 @@ SERVE_WS_PROCESSES = env_int("SERVE_WS_PROCESSES", 1, minimum=1)
 # with more, or with CHANNEL_REDIS_URL set, Redis (redis://127.0.0.1:6379/0 unless named).
 CHANNEL_REDIS_URL = env_str("CHANNEL_REDIS_URL", "")
 CHANNEL_LAYERS = channel_layers(CHANNEL_REDIS_URL, asgi_processes=SERVE_WS_PROCESSES)
-# STUN/TURN servers for the browsers, as the JSON list RTCPeerConnection takes. Empty: host
+# STUN servers for the browsers, as the JSON list RTCPeerConnection takes (entries with a
+# username or credential are refused: TURN comes from the settings below). Empty: host
 # candidates only, which is enough on one network or loopback.
-ROOM_ICE_SERVERS = env_json_list(
-    "ROOM_ICE_SERVERS",
-    '[{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]',
+ROOM_ICE_SERVERS = env_ice_servers("ROOM_ICE_SERVERS")
+# TURN (docs/rooms.md): each person admitted to a room gets a credential of the TURN REST
+# shared-secret scheme, made from ROOM_TURN_SECRET (or ROOM_TURN_SECRET_FILE), valid for
+# ROOM_TURN_CREDENTIAL_MINUTES (180; at most 360), for the servers in ROOM_TURN_URLS.
+ROOM_TURN_URLS, ROOM_TURN_SECRET, ROOM_TURN_CREDENTIAL_MINUTES = env_turn(
+    "ROOM_TURN_URLS", "ROOM_TURN_SECRET", "ROOM_TURN_CREDENTIAL_MINUTES"
+)
+# "relay": every call goes through TURN, so that nobody in a call learns another's network
+# address (needs ROOM_TURN_URLS); "all": direct where the networks allow.
+ROOM_ICE_TRANSPORT_POLICY = env_ice_transport_policy(
+    "ROOM_ICE_TRANSPORT_POLICY", has_turn=bool(ROOM_TURN_URLS)
 )
 # Only ICE candidates with this address are offered or accepted (empty: all). Tests and
 # benchmarks on one machine set 127.0.0.1 so that media never leaves loopback.

@@ -171,6 +171,10 @@ NOT_AUDITED: dict[str, str] = {
     "rooms:room": "the live room: who is present is shown, live, to those admitted; each "
     "admission is audited",
     "rooms:left": "the page after leaving a room: no personal data",
+    "rooms:check": "a member of staff's own pre-call check before a session: their camera and "
+    "the checklist, no one else's record; the check kept is audited",
+    "rooms:check_relay": "a few minutes' TURN credential for the session's staff to test the "
+    "relay: no personal data",
     "concerns:new": "the form for reporting a concern: learners' names to choose from; the "
     "concern raised is audited",
     "concerns:mine": "the concerns the signed-in member of staff raised themself",

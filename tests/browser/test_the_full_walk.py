@@ -255,8 +255,19 @@ def mother_consents_on_her_phone(walk: Walk) -> None:
 # The live room --------------------------------------------------------------------------------
 
 
+def checks_their_setting(page: Page) -> None:
+    """SES-14: the pre-call check comes before a member of staff enters the room."""
+    appears(page.get_by_role("heading", name="Before you go in: check your setting"))
+    appears(page.get_by_text("The room's server answers."))
+    page.get_by_label("I am not in a bedroom").check()
+    page.get_by_label("What is behind me is appropriate", exact=False).check()
+    page.get_by_label("Other applications are closed", exact=False).check()
+    page.get_by_role("button", name="Go into the room").click()
+
+
 def teacher_opens_the_room(page: Page, walk: Walk) -> Page:
     page.get_by_role("link", name="Go to the live room").click()
+    checks_their_setting(page)
     appears(page.locator("#host-panel"))
     expect(page.get_by_text("You are Terry Finch (host)")).to_be_visible()
     assert_accessible(page)
@@ -269,6 +280,7 @@ def senior_leader_comes_to_the_room(walk: Walk) -> Page:
     appears(slt.get_by_text("Hello Sam Laurel."))
     assert_accessible(slt)
     slt.get_by_role("button", name="Go to the room").click()
+    checks_their_setting(slt)
     appears(slt.locator("#waiting-panel"))
     assert_accessible(slt)
     return slt

@@ -146,3 +146,52 @@ def test_the_settings_switch_to_redis_by_the_number_of_asgi_processes(
         check=True,
     )
     assert shown.stdout.strip() == backend
+
+
+def test_ice_servers_with_a_password_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROOM_ICE_SERVERS", '[{"urls": "stun:stun.example.org:3478"}]')
+    assert env.env_ice_servers("ROOM_ICE_SERVERS") == [{"urls": "stun:stun.example.org:3478"}]
+    monkeypatch.setenv(
+        "ROOM_ICE_SERVERS",
+        '[{"urls": "turn:turn.example.org", "username": "u", "credential": "p"}]',
+    )
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_ICE_SERVERS: .*ROOM_TURN_SECRET"):
+        env.env_ice_servers("ROOM_ICE_SERVERS")
+
+
+def test_turn_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    names = ("ROOM_TURN_URLS", "ROOM_TURN_SECRET", "ROOM_TURN_CREDENTIAL_MINUTES")
+    assert env.env_turn(*names) == ([], "", 180)
+    monkeypatch.setenv("ROOM_TURN_URLS", "turn:turn.example.org:3478,turns:turn.example.org")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_TURN_SECRET: required with"):
+        env.env_turn(*names)
+    secret = tmp_path / "turn-secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("ROOM_TURN_SECRET_FILE", str(secret))
+    monkeypatch.setenv("ROOM_TURN_CREDENTIAL_MINUTES", "60")
+    assert env.env_turn(*names) == (
+        ["turn:turn.example.org:3478", "turns:turn.example.org"],
+        "from-a-file",
+        60,
+    )
+    monkeypatch.setenv("ROOM_TURN_CREDENTIAL_MINUTES", "1440")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_TURN_CREDENTIAL_MINUTES: 1440 is"):
+        env.env_turn(*names)
+    monkeypatch.delenv("ROOM_TURN_CREDENTIAL_MINUTES")
+    monkeypatch.setenv("ROOM_TURN_URLS", "https://turn.example.org")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_TURN_URLS: .* is not a TURN URL"):
+        env.env_turn(*names)
+    monkeypatch.delenv("ROOM_TURN_URLS")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_TURN_URLS: required with"):
+        env.env_turn(*names)
+
+
+def test_relay_only_needs_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env.env_ice_transport_policy("ROOM_ICE_TRANSPORT_POLICY", has_turn=False) == "all"
+    monkeypatch.setenv("ROOM_ICE_TRANSPORT_POLICY", "relay")
+    assert env.env_ice_transport_policy("ROOM_ICE_TRANSPORT_POLICY", has_turn=True) == "relay"
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_ICE_TRANSPORT_POLICY: relay needs"):
+        env.env_ice_transport_policy("ROOM_ICE_TRANSPORT_POLICY", has_turn=False)
+    monkeypatch.setenv("ROOM_ICE_TRANSPORT_POLICY", "direct")
+    with pytest.raises(ImproperlyConfigured, match=r"neither all nor relay"):
+        env.env_ice_transport_policy("ROOM_ICE_TRANSPORT_POLICY", has_turn=True)

@@ -9,7 +9,7 @@ from chaperon.people.models import Learner, User
 from chaperon.sessions.models import Session
 from tests.conftest import Cast
 
-from .helpers import booked, learner_token, staff_cookie
+from .helpers import booked, learner_token, pre_call_checked, staff_cookie
 
 # The bytes each of this page's peer connections has received.
 INBOUND_BYTES = """async () => {
@@ -43,7 +43,8 @@ def phone_context(browser: Browser) -> BrowserContext:
 
 
 def staff_page(browser: Browser, base: str, user: User, session: Session) -> Page:
-    """``user`` signed in, on the room page."""
+    """``user`` signed in, their pre-call check done, on the room page."""
+    pre_call_checked(user, session)
     context = phone_context(browser)
     context.add_cookies([{"name": "sessionid", "value": staff_cookie(user), "url": base}])
     page = context.new_page()

@@ -28,6 +28,7 @@ from chaperon.rooms.devices import DEVICE_COOKIE, device_hash
 from chaperon.rooms.models import Participant
 from chaperon.rooms.permissions import ENTRIES_KEY, Entrant
 from chaperon.sessions import services
+from chaperon.sessions.attendance import PreCallResults
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session
 from tests.conftest import Cast, signed_in
@@ -99,6 +100,23 @@ def entry_cookie(invitation: Invitation) -> str:
     store.create()
     assert store.session_key is not None
     return store.session_key
+
+
+def pre_call_checked(user: User, session: Session) -> None:
+    """``user`` did the pre-call check for ``session`` (SES-14), all found working."""
+    room_services.room_pre_call_check(
+        actor=user,
+        session_id=session.pk,
+        results=PreCallResults(
+            camera=True,
+            microphone=True,
+            signalling=True,
+            relay="not_configured",
+            not_bedroom=True,
+            background_appropriate=True,
+            applications_closed=True,
+        ),
+    )
 
 
 def staff_cookie(user: User) -> str:

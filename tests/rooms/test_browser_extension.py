@@ -14,7 +14,7 @@ from tests.browser_support import assert_accessible
 from tests.conftest import Cast
 
 from .browsing import admit_and_agree, learner_waiting, receiving, start
-from .helpers import booked, staff_cookie
+from .helpers import booked, pre_call_checked, staff_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +33,7 @@ def test_a_senior_leader_approves_more_time_while_the_host_waits(
 ) -> None:
     base = asgi_live_server
     session = booked(cast)
+    pre_call_checked(cast.teacher, session)
     host = _on_a_laptop(browser, base, staff_cookie(cast.teacher), f"/rooms/{session.pk}/")
     expect(host.locator("#host-panel")).to_be_visible()
     learner = learner_waiting(browser, base, session, cast.learner)

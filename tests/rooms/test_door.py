@@ -16,7 +16,7 @@ from chaperon.rooms.permissions import Entrant
 from chaperon.sessions.models import Session
 from tests.conftest import Cast, signed_in
 
-from .helpers import booked, learner_token
+from .helpers import booked, learner_token, pre_call_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,7 @@ def test_the_door_is_open_from_a_quarter_of_an_hour_before_to_the_end(
     session = _starting_in(booked(cast), minutes_before)
     response = _enter(session, cast)
     assert response.status_code == 302, response.content
+    pre_call_checked(cast.teacher, session)
     assert signed_in(cast.teacher).get(f"/rooms/{session.pk}/").status_code == 200
 
 
@@ -102,6 +103,7 @@ def test_after_the_end_the_room_is_closed_unless_the_host_extended_it(cast: Cast
         ends_at=timezone.now() + timedelta(minutes=10),
     )
     assert _enter(session, cast).status_code == 302
+    pre_call_checked(cast.teacher, session)
     assert signed_in(cast.teacher).get(f"/rooms/{session.pk}/").status_code == 200
 
 

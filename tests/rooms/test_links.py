@@ -9,7 +9,7 @@ from chaperon.sessions.models import Session, SessionStatus
 from tests import factories
 from tests.conftest import Cast, signed_in
 
-from .helpers import booked, entered_client
+from .helpers import booked, entered_client, pre_call_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +79,7 @@ def test_the_room_link_only_while_the_room_can_be_used(cast: Cast, change: str) 
 @pytest.mark.clause("ROOM-9")
 def test_staff_in_the_room_note_a_concern_in_a_new_tab(cast: Cast) -> None:
     session = booked(cast)
+    pre_call_checked(cast.teacher, session)
     page = signed_in(cast.teacher).get(f"/rooms/{session.pk}/").content.decode()
     assert (
         f'href="/concerns/new/?session={session.pk}" target="_blank" rel="noopener">'

@@ -11,6 +11,7 @@ from .comfort import room_ask_comfort, room_comfort_answer
 from .common import RoomRefused, in_call, staff_in_room
 from .door import door_hours, door_shut, room_enter
 from .extensions import room_extend
+from .precall import room_pre_call_check
 from .presence import (
     AdmissionBlocked,
     room_admit,
@@ -56,6 +57,7 @@ __all__ = [
     "room_leave",
     "room_lock",
     "room_mute",
+    "room_pre_call_check",
     "room_refuse",
     "room_remove",
     "room_screen_share",

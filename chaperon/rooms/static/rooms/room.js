@@ -109,7 +109,12 @@
   }
 
   function createPeer(person) {
-    const config = { iceServers: (room.view && room.view.ice_servers) || [] };
+    // TURN credentials come with the state once admitted; "relay" sends every call through
+    // TURN, so that no participant learns another's network address.
+    const config = {
+      iceServers: (room.view && room.view.ice_servers) || [],
+      iceTransportPolicy: (room.view && room.view.ice_transport_policy) || "all",
+    };
     const pc = new RTCPeerConnection(config);
     const peer = { pc: pc, epoch: person.epoch, pending: [], person: person, tile: tileFor(person) };
     room.peers.set(person.id, peer);
