@@ -31,7 +31,7 @@ def prune_backups(folder: Path, key: BackupKey, *, now: datetime) -> Pruned:
     dated: list[tuple[datetime, datetime, Path]] = []
     for path in backups_in(folder):
         try:
-            with open(path, "rb") as source:
+            with path.open("rb") as source:
                 header, _ = read_header(source, key)
             dated.append(
                 (

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -94,7 +93,7 @@ def _unpack(
     database: Path | None = None
     done = 0
     try:
-        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:  # type: ignore[arg-type]
+        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:
             for member in tar:
                 if not member.isfile():
                     raise BackupRefused(f"the backup holds {member.name!r}, which is not a file")
@@ -180,7 +179,7 @@ def _load_database(engine: str, dump: Path) -> None:
     for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
         leftover.unlink(missing_ok=True)  # empty, as checked: SQLite made it on connecting
     shutil.copyfile(dump, target)
-    os.chmod(target, 0o600)
+    target.chmod(0o600)
 
 
 def _place_vault(staging: Path, root: Path) -> None:
@@ -189,7 +188,7 @@ def _place_vault(staging: Path, root: Path) -> None:
     if not unpacked.exists():
         return
     for recording in sorted(unpacked.iterdir()):
-        os.replace(recording, root / recording.name)
+        recording.replace(root / recording.name)
 
 
 def _check(manifest: dict[str, Any], progress: Progress) -> Restored:
@@ -257,7 +256,7 @@ def restore_backup(
     staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".chaperon-restoring-"))
     try:
         try:
-            with open(path, "rb") as source:
+            with path.open("rb") as source:
                 manifest, _, dump = _unpack(source, key, staging, progress)
         except FileNotFoundError:
             raise RestoreRefused(f"{path} does not exist") from None
@@ -280,10 +279,10 @@ def restore_backup(
 def read_manifest(path: Path, key: BackupKey) -> dict[str, Any]:
     """The manifest of the backup at ``path``, every record of it authenticated on the way;
     nothing is written."""
-    with open(path, "rb") as source:
+    with path.open("rb") as source:
         reader = OpeningReader(source, key)
         manifest: dict[str, Any] | None = None
-        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:  # type: ignore[arg-type]
+        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:
             for member in tar:
                 if member.name == "manifest.json":
                     extracted = tar.extractfile(member)

@@ -126,12 +126,10 @@ def _read_state(cursor: Any, engine: str) -> Snapshot:
         "ORDER BY recording_id, number"
     )
     for recording_id, number, closed, chunk_count in cursor.fetchall():
-        hex_uuid = by_id.get(int(recording_id))
-        if hex_uuid is None:
+        owner = by_id.get(int(recording_id))
+        if owner is None:
             continue  # destroyed: its ciphertext is not kept
-        snapshot.tracks.append(
-            TrackCopy(hex_uuid, int(number), 0, bool(closed), int(chunk_count))
-        )
+        snapshot.tracks.append(TrackCopy(owner, int(number), 0, bool(closed), int(chunk_count)))
     return snapshot
 
 
@@ -304,10 +302,10 @@ def take_backup(
             "recordings": len(snapshot.recordings),
         }
         vault_bytes = 0
-        with open(partial, "wb") as out:
+        with partial.open("wb") as out:
             writer = SealingWriter(out, key, header)
-            with tarfile.open(
-                fileobj=writer,  # type: ignore[arg-type]
+            with tarfile.open(  # type: ignore[call-overload]
+                fileobj=writer,
                 mode="w|",
                 bufsize=COPY_BUFFER,
                 format=tarfile.PAX_FORMAT,
@@ -349,8 +347,8 @@ def take_backup(
             out.flush()
             os.fsync(out.fileno())
         final = folder / backup_name(taken)
-        os.chmod(partial, 0o600)
-        os.replace(partial, final)
+        partial.chmod(0o600)
+        partial.replace(final)
         descriptor = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(descriptor)
@@ -389,7 +387,7 @@ def _add(
     info.size = length
     info.mode = 0o600
     info.mtime = int(time.time())
-    with open(path, "rb") as source:
+    with path.open("rb") as source:
         hashing = _Hashing(source, length, progress)
-        tar.addfile(info, hashing)  # type: ignore[arg-type]
+        tar.addfile(info, hashing)
     return {"bytes": length, "sha256": hashing.digest.hexdigest()}

@@ -56,8 +56,8 @@ def query(database_url: str, sql: str) -> list[tuple[Any, ...]]:
             return found.execute(sql).fetchall()
         finally:
             found.close()
-    with psycopg.connect(database_url) as found:
-        return found.execute(sql).fetchall()  # type: ignore[arg-type]
+    with psycopg.connect(database_url) as server:
+        return server.execute(sql.encode()).fetchall()
 
 
 def tables(database_url: str) -> list[str]:

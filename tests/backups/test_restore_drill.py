@@ -12,6 +12,7 @@ from chaperon.backups.archive import read_backup_key, read_header
 from chaperon.backups.pruning import backups_in
 from chaperon.backups.restoring import read_manifest
 from chaperon.concerns import services as concerns
+from chaperon.recordings.models import Recording
 from chaperon.sessions.models import Session
 from tests.concerns.helpers import public_concern
 from tests.conftest import Cast
@@ -84,9 +85,7 @@ def test_a_backup_restores_onto_a_fresh_database_and_vault_and_checks_out(
         assert (restored_vault / recording / f"track-{number}.chunks").read_bytes() == content
 
 
-def _recording(hex_uuid: str):  # type: ignore[no-untyped-def]
-    from chaperon.recordings.models import Recording
-
+def _recording(hex_uuid: str) -> Recording:
     return Recording.objects.get(uuid=hex_uuid)
 
 
@@ -98,7 +97,7 @@ def _flip(path: Path, offset: int) -> None:
 
 def _header_end(path: Path) -> int:
     """Where the header's HMAC ends (the records begin)."""
-    with open(path, "rb") as source:
+    with path.open("rb") as source:
         read_header(source, None)
         return source.tell()
 

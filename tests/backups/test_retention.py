@@ -45,7 +45,7 @@ def test_backups_past_the_retention_of_what_they_hold_are_pruned_and_the_newest_
     folder = tmp_path / "backups"
     older, newer = backup_now(folder), backup_now(folder)
     key = read_backup_key()
-    with open(older, "rb") as source:
+    with older.open("rb") as source:
         header, _ = read_header(source, key)
     assert datetime.fromisoformat(header["keep_until"]) == due
 
@@ -65,7 +65,7 @@ def test_a_backup_is_kept_no_longer_than_backup_keep_days(cast: Cast, tmp_path: 
     )
     with override_settings(BACKUP_KEEP_DAYS=20):
         made = backup_now(tmp_path / "backups")
-    with open(made, "rb") as source:
+    with made.open("rb") as source:
         header, _ = read_header(source, read_backup_key())
     taken = datetime.fromisoformat(header["taken_at"])
     assert datetime.fromisoformat(header["keep_until"]) == taken + timedelta(days=20)

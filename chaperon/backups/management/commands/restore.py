@@ -34,9 +34,7 @@ class Command(BaseCommand):
         def progress(stage: str, done: int) -> None:
             if show and stage == "read" and done - shown["read"] >= PROGRESS_EVERY:
                 shown["read"] = done
-                self.stderr.write(
-                    f"\rread {done / 2**30:.1f} GiB", style_func=_plain, ending=""
-                )
+                self.stderr.write(f"\rread {done / 2**30:.1f} GiB", style_func=_plain, ending="")
                 self.stderr.flush()
 
         try:
