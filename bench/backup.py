@@ -7,6 +7,9 @@ Builds the large school of the scale benchmark (``bench/scale.py``) on a throwaw
 with recordings written through the vault (5 GiB in all; ``--quick``: a smaller school and
 64 MiB), then, in the same run and on the same disk:
 
+Before each side is timed, the files it reads are written out and dropped from the page cache
+(``posix_fadvise(DONTNEED)``), so that neither reads what the other brought into memory.
+
 - backup: ``take_backup`` (one snapshot, the dump and the vault's ciphertext sealed with
   AES-256-GCM into one file, fsynced) against ``pg_dump --format=custom`` plus a plain
   ``cp -r`` of the vault's recordings and a ``sync`` of the copy;
@@ -111,6 +114,23 @@ def _recordings(organisation: Any, total: int) -> int:
     return made
 
 
+def _drop_from_cache(*folders: Path) -> None:
+    """Every file under ``folders`` written out and dropped from the page cache, so that each
+    side starts reading from the disk alike (the first side to read would otherwise warm the
+    cache for the second)."""
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in [folder] if folder.is_file() else folder.rglob("*"):
+            if path.is_file():
+                descriptor = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(descriptor)
+                    os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+                finally:
+                    os.close(descriptor)
+
+
 def _timed(run: Any) -> float:
     started = time.perf_counter()
     run()
@@ -185,6 +205,7 @@ def run(quick: bool) -> dict[str, Any]:
 
         backups = WORK / "backups"
         taken: list[Any] = []
+        _drop_from_cache(vault)
         ours_backup = _timed(lambda: taken.append(take_backup(backups, key)))
         plain_dir = WORK / "plain"
         plain_dir.mkdir()
@@ -193,6 +214,7 @@ def run(quick: bool) -> dict[str, Any]:
             _pg("pg_dump", "--format=custom", f"--file={plain_dir / 'database.dump'}", source)
             _plain_copy(vault, plain_dir / "vault")
 
+        _drop_from_cache(vault)
         plain_backup_time = _timed(plain_backup)
         for name in (f"{source}_restored", f"{source}_plain"):
             _create_database(name)
@@ -200,6 +222,7 @@ def run(quick: bool) -> dict[str, Any]:
         restored: list[Any] = []
         restored_vault = WORK / "restored-vault"
         _use_database(f"{source}_restored")
+        _drop_from_cache(backups)
         with override_settings(VAULT_DIR=restored_vault):
             ours_restore = _timed(lambda: restored.append(restore_backup(taken[0].path, key)))
         _use_database(source)
@@ -214,6 +237,7 @@ def run(quick: bool) -> dict[str, Any]:
             )
             _plain_copy(plain_dir / "vault", WORK / "plain-restored-vault")
 
+        _drop_from_cache(plain_dir)
         plain_restore_time = _timed(plain_restore)
         for name in (f"{source}_restored", f"{source}_plain"):
             with connection.cursor() as cursor:
