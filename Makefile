@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/chaperon
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres redis chromium nginx coturn wrk node clean bench
+.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres redis chromium nginx coturn postgresql-client wrk node clean bench
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,16 @@ wrk:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk; \
 	fi
 
+# PostgreSQL's client tools (pg_dump, pg_restore) for `chaperon backup` and `chaperon restore`
+# and their tests.
+postgresql-client:
+	@if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then \
+	  echo "Installing Debian's postgresql-client for the backup tests"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends postgresql-client; \
+	fi
+
 node: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
@@ -97,16 +107,16 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy chaperon tests bench
 
-test-sqlite: install-dev chromium nginx coturn redis node
+test-sqlite: install-dev chromium nginx coturn redis node postgresql-client
 	$(VENV)/bin/pytest
 
-test-postgres: install-dev chromium nginx coturn redis node postgres
+test-postgres: install-dev chromium nginx coturn redis node postgres postgresql-client
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 test: lint typecheck test-sqlite test-postgres
 
-bench: install-dev postgres chromium wrk
-	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers scale; do \
+bench: install-dev postgres postgresql-client chromium wrk
+	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers scale backup; do \
 	  DATABASE_URL=$(PG_URL) $(PY) bench/$$name.py --quick || exit 1; \
 	done
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chaperon.governance",
     "chaperon.retention",
     "chaperon.demo",
+    "chaperon.backups",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +305,15 @@ AUDIT_DIGEST_KEY_FILE = Path(
     env_str("AUDIT_DIGEST_KEY_FILE", str(VAULT_KEY_FILE.parent / "audit-digest.key"))
 )
 AUDIT_DIGEST_CREATE_KEY = False
+
+# Backups (docs/backups.md): `chaperon backup` writes them into BACKUP_DIR, sealed with the key
+# in BACKUP_KEY_FILE (mode 0600; keep a copy apart from the backups, as with the vault's key).
+# A backup is kept until the first recording in it is due for destruction, and at most
+# BACKUP_KEEP_DAYS; `chaperon backup prune` deletes those past it, never the newest.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEY_FILE = Path(env_str("BACKUP_KEY_FILE", str(VAULT_KEY_FILE.parent / "backup.key")))
+BACKUP_CREATE_KEY = False
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 35, minimum=1)
 
 # Concerns: minutes a new concern may wait for the DSL before it is escalated to senior
 # leaders (and again every as many minutes until acknowledged); reports one address may send

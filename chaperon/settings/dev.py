@@ -27,3 +27,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise looks h
 # Recordings vault: the embedded defaults make the key file (0600) if it is missing.
 VAULT_CREATE_KEY = True
 AUDIT_DIGEST_CREATE_KEY = True
+BACKUP_CREATE_KEY = True

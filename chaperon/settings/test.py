@@ -48,6 +48,8 @@ VAULT_KEY_FILE = Path(tempfile.gettempdir()) / "chaperon-test-vault.key"
 VAULT_CREATE_KEY = True
 AUDIT_DIGEST_KEY_FILE = Path(tempfile.gettempdir()) / "chaperon-test-audit-digest.key"
 AUDIT_DIGEST_CREATE_KEY = True
+BACKUP_KEY_FILE = Path(tempfile.gettempdir()) / "chaperon-test-backup.key"
+BACKUP_CREATE_KEY = True
 VAULT_DIR = Path(
     env_str("VAULT_DIR", str(Path(tempfile.gettempdir()) / f"chaperon-vault-{os.getpid()}"))
 )

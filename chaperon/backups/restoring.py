@@ -1,0 +1,299 @@
+"""Restoring a backup onto an empty database and an empty vault, then checking it.
+
+Nothing is written to the database or the vault until the whole backup has been read and
+authenticated: it is unpacked into a folder beside ``VAULT_DIR`` first, every record's tag and
+every file's checksum checked against the manifest, and the data keys' key-encryption keys
+found among those configured. Only then is the database loaded (``pg_restore`` in one
+transaction, or the SQLite file put in place) and the recordings moved into the vault. The
+result is then checked as a whole: the audit log's hash chains, every chunk of every recording
+opened with its data key, and every table's count against the manifest.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.db import connection
+
+from chaperon.audit.verify import verify_chain
+from chaperon.recordings.integrity import track_problem
+from chaperon.recordings.keys import KeyUnavailable, wrapper_for
+from chaperon.recordings.models import Recording
+from chaperon.recordings.storage import chunk_store
+from chaperon.recordings.vault import RecordingGone, cipher_of
+
+from .archive import BackupKey, BackupRefused, OpeningReader
+from .taking import COPY_BUFFER, BackupFailed, _pg_environment, _read_state, _run
+
+_VAULT_FILE = re.compile(r"vault/([0-9a-f]{32})/track-(\d+)\.chunks")
+_DATABASE_FILES = {"database/database.dump": "postgresql", "database/database.sqlite3": "sqlite"}
+Progress = Callable[[str, int], None]
+
+
+class RestoreRefused(Exception):
+    """The restore was refused; nothing was written to the database or the vault."""
+
+
+class RestoreCheckFailed(Exception):
+    """The backup was restored, but a check of the result failed."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    tables: int
+    rows: int
+    events: int
+    chains: int
+    recordings: int
+    tracks: int
+
+
+def _database_is_empty() -> bool:
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        path = Path(str(database["NAME"]))
+        if not path.exists() or path.stat().st_size == 0:
+            return True
+        found = sqlite3.connect(str(path))
+        try:
+            tables = found.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+        finally:
+            found.close()
+        return int(tables) == 0
+    with connection.cursor() as cursor:
+        return not connection.introspection.table_names(cursor)
+
+
+def _vault_holds_recordings(root: Path) -> bool:
+    if not root.exists():
+        return False
+    return any(re.fullmatch(r"[0-9a-f]{32}", entry.name) for entry in root.iterdir())
+
+
+def _unpack(
+    source: BinaryIO, key: BackupKey, staging: Path, progress: Progress
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], Path]:
+    """Every file of the backup into ``staging``, checked; the manifest, the files' checksums
+    and the database file."""
+    reader = OpeningReader(source, key)
+    found: dict[str, dict[str, Any]] = {}
+    manifest: dict[str, Any] | None = None
+    database: Path | None = None
+    done = 0
+    try:
+        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:
+            for member in tar:
+                if not member.isfile():
+                    raise BackupRefused(f"the backup holds {member.name!r}, which is not a file")
+                extracted = tar.extractfile(member)
+                if extracted is None:
+                    raise BackupRefused(f"the backup's {member.name!r} cannot be read")
+                if member.name == "manifest.json":
+                    manifest = json.loads(extracted.read())
+                    continue
+                if member.name in _DATABASE_FILES:
+                    target = staging / Path(member.name).name
+                    database = target
+                elif (match := _VAULT_FILE.fullmatch(member.name)) is not None:
+                    target = staging / "vault" / match[1] / f"track-{match[2]}.chunks"
+                    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                else:
+                    raise BackupRefused(f"the backup holds {member.name!r}, which it never should")
+                digest = hashlib.sha256()
+                descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "wb") as out:
+                    while piece := extracted.read(COPY_BUFFER):
+                        digest.update(piece)
+                        out.write(piece)
+                        done += len(piece)
+                        progress("read", done)
+                found[member.name] = {"bytes": member.size, "sha256": digest.hexdigest()}
+        reader.drain()
+    except tarfile.TarError as error:
+        raise BackupRefused(f"the backup's contents are damaged ({error})") from None
+    if manifest is None or database is None:
+        raise BackupRefused("the backup has no manifest or no database: it is not whole")
+    if manifest.get("files") != found:
+        differing = sorted(
+            set(found) ^ set(manifest.get("files", {}))
+            or {name for name in found if manifest["files"][name] != found[name]}
+        )
+        raise BackupRefused(
+            f"the backup's files do not match its manifest ({', '.join(differing[:3])})"
+        )
+    return manifest, found, database
+
+
+def _check_keys(manifest: dict[str, Any]) -> None:
+    for key_id in sorted({facts["key_id"] for facts in manifest["recordings"].values()}):
+        try:
+            wrapper_for(key_id)
+        except KeyUnavailable:
+            count = sum(1 for f in manifest["recordings"].values() if f["key_id"] == key_id)
+            raise RestoreRefused(
+                f"{count} recording(s) in this backup have their data keys wrapped under "
+                f"{key_id}, which is neither VAULT_KEY_FILE nor one of VAULT_PREVIOUS_KEY_FILES: "
+                "configure that key-encryption key (from its own backup) and restore again. "
+                "If it was retired after a key rotation, the recordings in this backup can no "
+                "longer be read (docs/backups.md)"
+            ) from None
+
+
+def _load_database(engine: str, dump: Path) -> None:
+    database = connection.settings_dict
+    connection.close()
+    if engine == "postgresql":
+        arguments, environment = _pg_environment(database)
+        try:
+            _run(
+                [
+                    "pg_restore",
+                    *arguments,
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    f"--dbname={database['NAME']}",
+                    str(dump),
+                ],
+                environment,
+                "pg_restore",
+            )
+        except BackupFailed as error:
+            raise RestoreRefused(f"{error}; the database was left as it was") from None
+        return
+    target = Path(str(database["NAME"]))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)  # empty, as checked: SQLite made it on connecting
+    shutil.copyfile(dump, target)
+    target.chmod(0o600)
+
+
+def _place_vault(staging: Path, root: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    unpacked = staging / "vault"
+    if not unpacked.exists():
+        return
+    for recording in sorted(unpacked.iterdir()):
+        recording.replace(root / recording.name)
+
+
+def _check(manifest: dict[str, Any], progress: Progress) -> Restored:
+    problems: list[str] = []
+    with connection.cursor() as cursor:
+        state = _read_state(cursor, connection.vendor)
+    for table, count in sorted(manifest["tables"].items()):
+        if state.tables.get(table) != count:
+            problems.append(
+                f"table {table} holds {state.tables.get(table)} rows, the manifest says {count}"
+            )
+    verification = verify_chain(progress=lambda count: progress("audit", count))
+    if not verification.ok:
+        problems.append(f"audit verify: {verification.problem}")
+    store = chunk_store()
+    checked_tracks = 0
+    live = set()
+    for recording in Recording.objects.filter(data_key__isnull=False).order_by("pk"):
+        live.add(recording.uuid.hex)
+        try:
+            cipher = cipher_of(recording)
+        except (RecordingGone, KeyUnavailable) as error:
+            problems.append(f"recording {recording.uuid}: {error}")
+            continue
+        for track in recording.tracks.order_by("number"):
+            problem = track_problem(track, cipher=cipher, store=store)
+            if problem is not None:
+                problems.append(f"recording {recording.uuid}: {problem}")
+            checked_tracks += 1
+            progress("recordings", checked_tracks)
+    if live != set(manifest["recordings"]):
+        problems.append("the recordings restored are not those the manifest lists")
+    if problems:
+        raise RestoreCheckFailed("; ".join(problems[:10]))
+    return Restored(
+        tables=len(state.tables),
+        rows=sum(state.tables.values()),
+        events=verification.events,
+        chains=verification.chains,
+        recordings=len(live),
+        tracks=checked_tracks,
+    )
+
+
+def restore_backup(
+    path: Path, key: BackupKey, *, progress: Progress = lambda stage, done: None
+) -> Restored:
+    """Restore the backup at ``path`` into the configured (empty) database and vault."""
+    if settings.VAULT_STORAGE != "local":
+        raise RestoreRefused(
+            f"VAULT_STORAGE is {settings.VAULT_STORAGE!r}: `chaperon restore` restores into a "
+            "local vault (VAULT_DIR)"
+        )
+    root = Path(settings.VAULT_DIR)
+    if not _database_is_empty():
+        raise RestoreRefused(
+            f"the database {connection.settings_dict['NAME']} is not empty: restore onto a "
+            "new, empty database (DATABASE_URL)"
+        )
+    if _vault_holds_recordings(root):
+        raise RestoreRefused(
+            f"VAULT_DIR {root} holds recordings already: restore into an empty vault folder"
+        )
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".chaperon-restoring-"))
+    try:
+        try:
+            with path.open("rb") as source:
+                manifest, _, dump = _unpack(source, key, staging, progress)
+        except FileNotFoundError:
+            raise RestoreRefused(f"{path} does not exist") from None
+        except BackupRefused as error:
+            raise RestoreRefused(f"{path}: {error}; nothing was restored") from None
+        engine = _DATABASE_FILES[f"database/{dump.name}"]
+        if engine != connection.vendor:
+            raise RestoreRefused(
+                f"the backup holds a {engine} database, and DATABASE_URL names a "
+                f"{connection.vendor} one: restore onto the same kind of database"
+            )
+        _check_keys(manifest)
+        _load_database(engine, dump)
+        _place_vault(staging, root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return _check(manifest, progress)
+
+
+def read_manifest(path: Path, key: BackupKey) -> dict[str, Any]:
+    """The manifest of the backup at ``path``, every record of it authenticated on the way;
+    nothing is written."""
+    with path.open("rb") as source:
+        reader = OpeningReader(source, key)
+        manifest: dict[str, Any] | None = None
+        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:
+            for member in tar:
+                if member.name == "manifest.json":
+                    extracted = tar.extractfile(member)
+                    manifest = json.loads(extracted.read()) if extracted else None
+        reader.drain()
+    if manifest is None:
+        raise BackupRefused("the backup has no manifest: it is not whole")
+    return manifest
+
+
+def check_keys(manifest: dict[str, Any]) -> None:
+    """Refuse (``RestoreRefused``) if a data key in the backup is under a key-encryption key
+    that is not configured."""
+    _check_keys(manifest)
