@@ -186,3 +186,8 @@ def session_figures_by_organisation(
         row["organisation_id"]: {"sessions": row["sessions"], "flagged": row["flagged"]}
         for row in rows
     }
+
+
+def group_sessions_for(viewer: User, group_id: int) -> list[Session]:
+    """The sessions still to come booked for a class that the viewer may see."""
+    return list(session_list_visible_to(viewer).filter(group_id=group_id)[:RECENT_LIMIT])

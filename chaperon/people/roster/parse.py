@@ -76,6 +76,9 @@ class Roster:
     group_teachers: dict[str, set[str]] = field(default_factory=dict)
     # (guardian, learner) sourcedIds.
     links: set[tuple[str, str]] = field(default_factory=set)
+    # Users whose rows have problems (already reported): what refers to them is not.
+    refused: set[str] = field(default_factory=set)
+    refused_groups: set[str] = field(default_factory=set)
 
 
 class _Cells:
@@ -220,7 +223,10 @@ def _users(files: RosterFiles, roster: Roster, today: date, errors: list[RosterE
             errors.append(row.error("sourcedId", f"“{sid}” is given twice; each user once"))
             continue
         seen.add(sid)
+        reported = len(errors)
         _user(roster, row, roles.get(sid, ""), born, today, errors)
+        if len(errors) > reported:
+            roster.refused.add(sid)
     _links(users, roster, seen, errors)
     _unique_staff_emails(roster, errors)
     roster.rows += len(users)
@@ -231,6 +237,8 @@ def _links(users: list[Row], roster: Roster, known: set[str], errors: list[Roste
     for row in users:
         sid = row.get("sourcedId")
         for agent in filter(None, (a.strip() for a in row.get("agentSourcedIds").split(","))):
+            if agent in roster.refused:
+                continue
             if agent not in known:
                 errors.append(
                     row.error("agentSourcedIds", f"“{agent}” is not the sourcedId of any user")
@@ -272,7 +280,9 @@ def _groups(files: RosterFiles, roster: Roster, errors: list[RosterError]) -> No
         kind = GroupKind.TUTOR if row.get("classType").lower() == "homeroom" else GroupKind.CLASS
         if sid in roster.groups:
             cells.fail("sourcedId", f"“{sid}” is given twice; each class once")
-        if cells.ok:
+        if not cells.ok:
+            roster.refused_groups.add(row.get("sourcedId"))
+        else:
             course = (courses.get(course_id) or "")[:200]
             roster.groups[sid] = WantedGroup(row, kind, name, course)
             roster.group_learners[sid], roster.group_teachers[sid] = set(), set()
@@ -284,6 +294,8 @@ def _enrolments(files: RosterFiles, roster: Roster, errors: list[RosterError]) -
     roster.rows += len(rows)
     for row in rows:
         group, user, role = row.get("classSourcedId"), row.get("userSourcedId"), row.get("role")
+        if user in roster.refused or group in roster.refused_groups:
+            continue
         if group not in roster.groups:
             errors.append(row.error("classSourcedId", f"“{group}” is not a class in classes.csv"))
         elif role.lower() == "student" and user in roster.learners:
@@ -330,6 +342,8 @@ def read_roster(files: RosterFiles, *, today: date) -> tuple[Roster, list[Roster
     _others(files, roster, errors)
     _users(files, roster, today, errors)
     _groups(files, roster, errors)
-    _enrolments(files, roster, errors)
+    # A file missing, or missing a column, is named once: not again by every enrolment.
+    if not any(error.line <= 1 for error in errors):
+        _enrolments(files, roster, errors)
     _year_groups(roster)
     return roster, sorted(set(errors))
