@@ -25,6 +25,7 @@ from chaperon.core.actors import SYSTEM
 from chaperon.families.links import family_token
 from chaperon.governance.certificates import certificate_file
 from chaperon.governance.services import training_completion_record, training_courses_ensure
+from chaperon.people.services import group_add_learners, group_create
 from tests import factories
 from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
@@ -77,6 +78,7 @@ AUDITED: dict[str, AuditAction] = {
     "families:page": A.FAMILY_PAGE_OPENED,
     "deliveries:list": A.EMAIL_DELIVERIES_VIEWED,
     "governance:filtering_report": A.FILTER_REPORT_VIEWED,
+    "classes:detail": A.GROUP_VIEWED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -127,6 +129,8 @@ NOT_AUDITED: dict[str, str] = {
     "sessions:list": "upcoming sessions with learners' names: the working list of those who "
     "run and oversee them; the meeting records and room logs behind it are audited",
     "sessions:book": "the booking form: names to choose from; the booking is audited",
+    "classes:list": "classes and groups by name and course with how many learners each has, "
+    "naming nobody; a class's page, which names its learners, is audited",
     "sessions:platforms": "the register of approved platforms: no personal data",
     "sessions:detail": "a session's working page: names, times, the adult at home and the "
     "policy check (not the risk assessment's text); its meeting record and room log are "
@@ -347,6 +351,10 @@ def _world(cast: Cast) -> World:
         completed_on=date.today() - timedelta(days=1),
         certificate_upload=certificate_file(name="induction.pdf", content=b"%PDF-1.4 done"),
     )
+    french = group_create(
+        actor=SYSTEM, organisation=cast.organisation, kind="class", name="Year 9 French"
+    )
+    group_add_learners(actor=SYSTEM, group=french, learners=[cast.learner])
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
     learner = cast.learner.pk
     paths = {
@@ -389,6 +397,7 @@ def _world(cast: Cast) -> World:
         "families:page": f"/family/{family_token(cast.guardian.pk)}/",
         "deliveries:list": "/email/",
         "governance:filtering_report": f"/governance/filtering/{filter_report.pk}/",
+        "classes:detail": f"/classes/{french.pk}/",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 
