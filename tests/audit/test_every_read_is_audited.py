@@ -203,6 +203,10 @@ NOT_AUDITED: dict[str, str] = {
     "sessions:change": "the form for changing a session's people, recording and platform: the "
     "names on the session's own page; the change is audited",
     "people:import_upload": "the import form: no personal data",
+    "people:roster_upload": "the OneRoster import form and recent imports: file names and counts",
+    "people:roster_import": "an export's preview for the one who imports it: the names it "
+    "holds and the problems found in it; what it changes is audited when applied",
+    "people:roster_apply": CHANGE,
     "people:import_job": "an import's report: counts and the problems found row by row; the "
     "import is audited",
     "people:import_job_status": "an import's progress: counts only",

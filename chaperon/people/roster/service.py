@@ -6,6 +6,7 @@ from django.db import transaction
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.core.actors import SystemActor
+from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.service_log import logged
 
 from ..imports.report import Progress, ProgressCallback
@@ -103,4 +104,48 @@ def roster_import_record(
         content=files if keep_files else {},
         summary=result.summary(),
         errors=[error.as_dict() for error in result.errors],
+    )
+
+
+@logged
+def roster_import_apply(*, actor: User | SystemActor, pending: RosterImport) -> RosterResult:
+    """Apply an export previewed from the page: checked again against the records as they are
+    now, then written (or refused); its files are dropped either way."""
+    require(actor, Permission.IMPORT_PEOPLE)
+    require_same_organisation(actor, pending)
+    with transaction.atomic():
+        pending = RosterImport.objects.select_for_update().get(pk=pending.pk)
+        if pending.status != RosterImport.Status.PREVIEWED or not pending.content:
+            raise ValidationFailed({"import": "this export was applied or refused already"})
+        files = dict(pending.content)
+        result = roster_import(
+            actor=actor, organisation=pending.organisation, files=files, apply=True
+        )
+        pending.status = (
+            RosterImport.Status.REFUSED if result.refused else RosterImport.Status.APPLIED
+        )
+        pending.content = {}
+        pending.summary = result.summary()
+        pending.errors = [error.as_dict() for error in result.errors]
+        pending.save(update_fields=["status", "content", "summary", "errors", "updated_at"])
+    return result
+
+
+def access_roster_import(viewer: User, import_id: int) -> RosterImport:
+    """An export read into the viewer's organisation, for those who import."""
+    require(viewer, Permission.IMPORT_PEOPLE)
+    found = RosterImport.objects.filter(
+        pk=import_id, organisation_id=viewer.organisation_id
+    ).first()
+    if found is None:
+        raise NotFound("No such import.")
+    return found
+
+
+def roster_imports_recent(viewer: User, *, limit: int = 10) -> list[RosterImport]:
+    require(viewer, Permission.IMPORT_PEOPLE)
+    return list(
+        RosterImport.objects.filter(organisation_id=viewer.organisation_id)
+        .select_related("created_by")
+        .defer("content")[:limit]
     )
