@@ -83,9 +83,11 @@ def roster_import_record(
     result: RosterResult,
     source: str,
     keep_files: bool = False,
+    seen_as: str = "",
 ) -> RosterImport:
     """Keep what became of an export: its counts and problems, and its files only while it
-    waits (``keep_files``) to be applied from the page."""
+    waits (``keep_files``) to be applied from the page. ``seen_as`` is how the export is
+    recognised when it comes again (by default, its files' fingerprint)."""
     require(actor, Permission.IMPORT_PEOPLE)
     require_same_organisation(actor, organisation)
     status = (
@@ -98,7 +100,7 @@ def roster_import_record(
     return RosterImport.objects.create(
         organisation=organisation,
         source=source[:255],
-        fingerprint=fingerprint(files),
+        fingerprint=seen_as or fingerprint(files),
         created_by=actor if isinstance(actor, User) else None,
         status=status,
         content=files if keep_files else {},
