@@ -77,7 +77,7 @@ def test_a_refused_export_changes_nothing_and_tells_the_importers_once(
     assert not Learner.objects.filter(external_id__startswith="usr-").exists()
     mail = EmailDelivery.objects.filter(purpose="roster_import_refused")
     assert sorted(mail.values_list("to", flat=True)) == sorted([cast.dsl.email, cast.admin.email])
-    assert "demographics.csv, line 3, column birthDate" in mail.first().text
+    assert all("demographics.csv, line 3, column birthDate" in sent.text for sent in mail)
     assert RosterImport.objects.get().status == RosterImport.Status.REFUSED
 
 
