@@ -16,6 +16,7 @@ urlpatterns = [
     path("consent/", include("chaperon.consent.urls")),
     path("policy/", include("chaperon.policy.urls")),
     path("sessions/", include("chaperon.sessions.urls")),
+    path("classes/", include("chaperon.sessions.group_urls")),
     path("sessions/", include("chaperon.records.urls")),
     path("recordings/", include("chaperon.recordings.urls")),
     path("rooms/", include("chaperon.rooms.urls")),

@@ -87,6 +87,11 @@ class AuditAction(models.TextChoices):
     GUARDIAN_LIST_READ = "guardian_list_read", "Guardians listed through the API"
     PEOPLE_IMPORTED = "people_imported", "People imported from CSV"
     PEOPLE_IMPORT_REFUSED = "people_import_refused", "People import refused"
+    ROSTER_IMPORTED = "roster_imported", "OneRoster export imported"
+    ROSTER_IMPORT_REFUSED = "roster_import_refused", "OneRoster export refused"
+    GROUP_CREATED = "group_created", "Class or group added"
+    GROUP_MEMBERS_CHANGED = "group_members_changed", "Class or group members changed"
+    GROUP_VIEWED = "group_viewed", "Class or group viewed with its learners"
 
     CONSENT_REQUEST_SENT = "consent_request_sent", "Consent request sent"
     CONSENT_REQUEST_NEEDS_OTHER_CHANNEL = (

@@ -385,7 +385,14 @@ class PurposeCounts:
 def group_summary_for(viewer: User, *, year_group: str) -> list[PurposeCounts]:
     """For each purpose, how many learners of the year or group are in each state, counted by
     the database (two queries however many learners). The states are ``purpose_status``'s."""
-    learners = group_learners_for(viewer, year_group=year_group)
+    return learners_summary_for(viewer, group_learners_for(viewer, year_group=year_group))
+
+
+def learners_summary_for(viewer: User, learners: QuerySet[Learner]) -> list[PurposeCounts]:
+    """``group_summary_for`` of any learners of the viewer's organisation (a class's, say);
+    learners of another organisation are not counted."""
+    require(viewer, Permission.VIEW_AND_REQUEST_CONSENT)
+    learners = learners.filter(organisation_id=viewer.organisation_id)
     total = learners.count()
     today = organisation_today(viewer.organisation)
     horizon = today + timedelta(

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.apps import AppConfig
 
@@ -11,11 +12,13 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from chaperon.audit.digest import register_digest_recipients
         from chaperon.core.navigation import register_nav
+        from chaperon.core.scheduling import register_periodic
 
         from .models import User
         from .permissions import can
         from .roles import Permission
         from .selectors import audit_digest_recipients
+        from .tasks import import_dropped_rosters_task
 
         def allowed(permission: Permission) -> Callable[[User], bool]:
             return lambda user: can(user, permission)
@@ -46,6 +49,7 @@ class PeopleConfig(AppConfig):
             visible=allowed(Permission.VIEW_ORGANISATION),
         )
         register_digest_recipients(audit_digest_recipients)
+        register_periodic(import_dropped_rosters_task, every=timedelta(minutes=15))
 
         # What it holds about people, for the register of personal information (ORG-7).
         from .processing import declare as declare_processing

@@ -34,3 +34,13 @@ class OrganisationSettingsChanged:
     """Time zone, working hours or check validity may have changed."""
 
     organisation_id: int
+
+
+@dataclass(frozen=True)
+class GroupMembersChanged:
+    """Learners joined or left a class or group: its sessions still to come must follow."""
+
+    organisation_id: int
+    group_id: int
+    joined: tuple[int, ...]
+    left: tuple[int, ...]

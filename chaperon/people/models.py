@@ -527,3 +527,103 @@ class ImportJob(OrganisationOwned):
     @property
     def finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED}
+
+
+class GroupKind(models.TextChoices):
+    CLASS = "class", "Class"
+    YEAR = "year", "Year group"
+    TUTOR = "tutor", "Tutor group"
+
+
+class Group(OrganisationOwned):
+    """A class, year group or tutor group: its teachers and learners are its members
+    (``GroupMember``). ``external_id`` is the information system's id (a OneRoster
+    ``sourcedId``); a group no longer in the system's export is ended, not deleted."""
+
+    kind = models.CharField(max_length=10, choices=GroupKind.choices)
+    name = models.CharField(max_length=200, validators=[single_line])
+    external_id = models.CharField(max_length=255, blank=True, validators=[single_line])
+    course = models.CharField(max_length=200, blank=True, validators=[single_line])
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="group_external_id_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "kind", "name"], name="group_list_order")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    """One teacher (a member of staff) or one learner in a group."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", "Teacher"
+        LEARNER = "learner", "Learner"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    learner = models.ForeignKey(
+        Learner, null=True, blank=True, on_delete=models.PROTECT, related_name="group_memberships"
+    )
+    staff = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="learner", learner__isnull=False, staff__isnull=True)
+                    | models.Q(role="teacher", staff__isnull=False, learner__isnull=True)
+                ),
+                name="group_member_one_person",
+            ),
+            models.UniqueConstraint(fields=["group", "learner"], name="group_learner_unique"),
+            models.UniqueConstraint(fields=["group", "staff"], name="group_staff_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner or self.staff} in {self.group}"
+
+
+class RosterImport(OrganisationOwned):
+    """One OneRoster export read: previewed, applied or refused. ``fingerprint`` (SHA-256 of its
+    files) lets a folder's export be applied once. ``content`` holds the files' text only while
+    an uploaded export waits to be applied; ``summary`` the counts and ``errors`` the problems
+    (``{"file", "line", "column", "message"}``)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not applied"
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Not imported: the export has problems"
+
+    source = models.CharField(max_length=255, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    content = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "fingerprint"], name="rosterimport_fingerprint")
+        ]
+
+    def __str__(self) -> str:
+        return f"OneRoster import {self.pk}"

@@ -103,3 +103,31 @@ def declare() -> None:
         retention=UNTIL_SCHEDULE,
         who_sees=P.IMPORT_PEOPLE,
     )
+    register_processing(
+        "people.group",
+        what="Classes, year groups and tutor groups: name, course, the information system's id",
+        about_whom=[About.STAFF, About.LEARNERS],
+        purpose="Book sessions for a class and see its consents",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.VIEW_LEARNERS,
+    )
+    register_processing(
+        "people.groupmember",
+        what="Which teachers and learners are in each class, year group and tutor group",
+        about_whom=[About.STAFF, About.LEARNERS],
+        purpose="Book sessions for a class and see its consents",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.VIEW_LEARNERS,
+    )
+    register_processing(
+        "people.rosterimport",
+        what="OneRoster exports read: the counts of changes and the problems found; an "
+        "uploaded export's files only until it is applied or replaced",
+        about_whom=EVERYONE,
+        purpose="Bring people and classes in from the management information system",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.IMPORT_PEOPLE,
+    )

@@ -66,3 +66,11 @@ def _finish(
         job.errors = [error.as_dict() for error in result.errors]
     job.save()
     progress_clear(job.pk)
+
+
+@task
+def import_dropped_rosters_task() -> int:
+    """Apply the OneRoster exports dropped in ``ONEROSTER_DROP_DIR`` since the last run."""
+    from .roster.dropped import import_dropped_exports
+
+    return import_dropped_exports()

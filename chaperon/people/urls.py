@@ -46,10 +46,17 @@ urlpatterns += [
     path("guardians/<int:guardian_id>/edit/", edit_views.guardian_edit, name="guardian_edit"),
 ]
 
-from . import import_views  # noqa: E402
+from . import import_views, roster_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_upload, name="import_upload"),
+    path("import/oneroster/", roster_views.roster_upload, name="roster_upload"),
+    path(
+        "import/oneroster/<int:import_id>/",
+        roster_views.roster_import_page,
+        name="roster_import",
+    ),
+    path("import/oneroster/<int:import_id>/apply/", roster_views.roster_apply, name="roster_apply"),
     path("import/jobs/<int:job_id>/", import_views.import_job, name="import_job"),
     path(
         "import/jobs/<int:job_id>/status/",

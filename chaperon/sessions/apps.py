@@ -17,11 +17,14 @@ class SessionsConfig(AppConfig):
         from chaperon.core.panels import register_panel
         from chaperon.core.scheduling import register_periodic
         from chaperon.people.events import (
+            GroupMembersChanged,
             LearnerLeft,
             OrganisationSettingsChanged,
             StaffChanged,
             StaffLeft,
         )
+        from chaperon.people.permissions import can
+        from chaperon.people.roles import Permission
         from chaperon.policy.events import PolicyChanged
 
         from . import reactions
@@ -33,10 +36,18 @@ class SessionsConfig(AppConfig):
         events.subscribe(StaffChanged, reactions.on_staff_changed)
         events.subscribe(StaffLeft, reactions.on_staff_left)
         events.subscribe(LearnerLeft, reactions.on_learner_left)
+        events.subscribe(GroupMembersChanged, reactions.on_group_members_changed)
         events.subscribe(OrganisationSettingsChanged, reactions.on_organisation_settings_changed)
         events.subscribe(PolicyChanged, reactions.on_policy_changed)
         register_periodic(recheck_all_upcoming_sessions_task, every=timedelta(hours=6))
         register_panel("sessions/_dashboard_panel.html", sessions_panel, order=10)
+        register_nav(
+            "classes",
+            "Classes",
+            "classes:list",
+            order=35,
+            visible=lambda user: can(user, Permission.VIEW_LEARNERS),
+        )
         register_nav(
             "sessions",
             "Sessions",

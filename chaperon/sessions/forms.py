@@ -122,6 +122,8 @@ class BookingForm(SessionPartsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    # Booked for a class: the session then follows who joins and leaves it.
+    group = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     field_order = [
         "kind",

@@ -8,7 +8,7 @@ each change; a cancellation is METHOD:CANCEL).
 
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -134,17 +134,43 @@ def send_invitations(session: Session, *, update: bool = False) -> int:
             session, person, invitation, people, update=(person.role, person.person_id) in standing
         )
     if update:
-        taking_part = {(person.role, person.person_id) for person in people}
-        gone = [
-            invitation
-            for invitation in session.invitations.all()
-            if (invitation.role, invitation.person_id) not in taking_part
-        ]
-        for invitation in gone:
-            invitation.withdrawn_at = now
-            invitation.save(update_fields=["withdrawn_at", "updated_at"])
-        _send_cancellations(session, gone, purpose="session_invitation_withdrawn")
+        _withdraw_gone(session, people, now=now)
     return len(people)
+
+
+def _withdraw_gone(session: Session, people: list[Recipient], *, now: datetime) -> int:
+    """Withdraw the invitations of those no longer taking part (their link stops working) and
+    send each a cancellation for their calendar."""
+    taking_part = {(person.role, person.person_id) for person in people}
+    gone = [
+        invitation
+        for invitation in session.invitations.all()
+        if (invitation.role, invitation.person_id) not in taking_part
+    ]
+    for invitation in gone:
+        invitation.withdrawn_at = now
+        invitation.save(update_fields=["withdrawn_at", "updated_at"])
+    _send_cancellations(session, gone, purpose="session_invitation_withdrawn")
+    return len(gone)
+
+
+def invite_newcomers(session: Session) -> int:
+    """Invite those taking part who hold no invitation yet (a learner who joined the session's
+    class, and their parents and carers), and withdraw the invitations of those no longer
+    taking part; nobody else is sent anything. Returns how many were invited."""
+    people = recipients(session)
+    standing = {(i.role, i.person_id) for i in session.invitations.all()}
+    newcomers = [person for person in people if (person.role, person.person_id) not in standing]
+    for person in newcomers:
+        invitation, _ = Invitation.every.update_or_create(
+            session=session,
+            role=person.role,
+            person_id=person.person_id,
+            defaults={"display_name": person.name, "email": person.email, "withdrawn_at": None},
+        )
+        _send_invitation(session, person, invitation, people, update=False)
+    _withdraw_gone(session, people, now=timezone.now())
+    return len(newcomers)
 
 
 def _send_invitation(

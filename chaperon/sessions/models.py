@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from chaperon.core.models import TimestampedModel
-from chaperon.people.models import Learner, OrganisationOwned
+from chaperon.people.models import Group, Learner, OrganisationOwned
 from chaperon.people.roles import Role
 from chaperon.policy.models import BUILTIN_PLATFORM
 
@@ -69,6 +69,10 @@ class Session(OrganisationOwned):
     cancel_reason = models.TextField(blank=True)
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     learners = models.ManyToManyField(Learner, related_name="+")
+    # Booked for a class or group: learners joining or leaving it join or leave the session.
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["start", "id"]

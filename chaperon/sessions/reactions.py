@@ -2,6 +2,7 @@
 
 from chaperon.consent.events import ConsentChanged
 from chaperon.people.events import (
+    GroupMembersChanged,
     LearnerLeft,
     OrganisationSettingsChanged,
     StaffChanged,
@@ -9,6 +10,7 @@ from chaperon.people.events import (
 )
 from chaperon.policy.events import PolicyChanged
 
+from .services.groups import sessions_follow_group
 from .services.leavers import sessions_stop_for_learner_leaver, sessions_stop_for_leaver
 from .tasks import (
     recheck_learner_sessions_task,
@@ -47,3 +49,8 @@ def on_policy_changed(event: PolicyChanged) -> None:
     recheck_organisation_sessions_task.enqueue(
         event.organisation_id, f"the session policy changed (version {event.version})"
     )
+
+
+def on_group_members_changed(event: GroupMembersChanged) -> None:
+    """At once: a learner who joined a class is invited to its next session straight away."""
+    sessions_follow_group(group_id=event.group_id, joined=event.joined, left=event.left)

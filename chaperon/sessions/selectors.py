@@ -262,3 +262,8 @@ def exceptions_granted(
         for row in rows
         if row.decided_at is not None
     ]
+
+
+def group_sessions_for(viewer: User, group_id: int) -> list[Session]:
+    """The sessions still to come booked for a class that the viewer may see."""
+    return list(session_list_visible_to(viewer).filter(group_id=group_id)[:RECENT_LIMIT])

@@ -17,7 +17,8 @@ from chaperon.core.forms import form_status, show_errors
 from chaperon.core.navigation import record_links_for
 from chaperon.core.pagination import page_of
 from chaperon.core.panels import record_panels_for
-from chaperon.people.models import User
+from chaperon.people.group_selectors import group_for, group_learners, group_teachers
+from chaperon.people.models import Group, User
 from chaperon.people.permissions import viewer_of
 from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
 
@@ -117,8 +118,14 @@ def session_book(request: HttpRequest) -> HttpResponse:
             organiser=viewer,
         )
         return render(request, "sessions/book.html", {"nav": "sessions", "form": form})
-    form = BookingForm(request.POST or None, organisation=organisation, organiser=viewer)
-    context: dict[str, Any] = {"nav": "sessions", "form": form}
+    group = _booked_for(request, viewer)
+    form = BookingForm(
+        request.POST or None,
+        initial=_class_initial(group, viewer) if group else None,
+        organisation=organisation,
+        organiser=viewer,
+    )
+    context: dict[str, Any] = {"nav": "sessions", "form": form, "group": group}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         proposal = Proposal(
@@ -136,6 +143,7 @@ def session_book(request: HttpRequest) -> HttpResponse:
                 proposal=proposal,
                 title=data["title"],
                 exception_reason=data["exception_reason"],
+                group=group,
             )
         except ValidationFailed as error:
             show_errors(form, error)
@@ -152,6 +160,27 @@ def session_book(request: HttpRequest) -> HttpResponse:
             )
             context["needs_exception"] = result.verdict.decision == Decision.NEEDS_EXCEPTION
     return render(request, "sessions/book.html", context, status=form_status(form))
+
+
+def _booked_for(request: HttpRequest, viewer: User) -> Group | None:
+    """The class a session is being booked for (``?group=`` from its page, then the form's
+    hidden field), or None."""
+    raw = (request.POST if request.method == "POST" else request.GET).get("group", "")
+    return group_for(viewer, int(raw)) if raw.isdigit() and len(raw) < 19 else None
+
+
+def _class_initial(group: Group, viewer: User) -> dict[str, Any]:
+    """The booking form filled in for a class: a group session with its learners and its
+    other teachers."""
+    return {
+        "kind": SessionKind.GROUP,
+        "title": group.name,
+        "group": group.pk,
+        "learners": list(group_learners(group).values_list("pk", flat=True)),
+        "other_staff": [
+            staff.user_id for staff in group_teachers(group) if staff.user_id != viewer.pk
+        ],
+    }
 
 
 @login_required

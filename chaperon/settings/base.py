@@ -235,6 +235,9 @@ CONSENT_ATTACHMENT_MAX_BYTES = env_int(
 FAMILY_LINK_DAYS = env_int("FAMILY_LINK_DAYS", 30, minimum=1)
 
 # Largest CSV accepted by the people import, in bytes.
+# Where information systems drop their nightly OneRoster exports: one folder per organisation,
+# named by its slug (empty: no scheduled import). See docs/import.md.
+ONEROSTER_DROP_DIR = env_str("ONEROSTER_DROP_DIR", "")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 LOGGING = {

@@ -34,6 +34,7 @@ from chaperon.governance.services import (
     training_completion_record,
     training_courses_ensure,
 )
+from chaperon.people.services import group_add_learners, group_create
 from tests import factories
 from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
@@ -93,6 +94,7 @@ AUDITED: dict[str, AuditAction] = {
     "governance:board_report": A.BOARD_REPORT_VIEWED,
     "governance:board_report_pdf": A.BOARD_REPORT_VIEWED,
     "governance:review": A.ANNUAL_REVIEW_VIEWED,
+    "classes:detail": A.GROUP_VIEWED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -145,6 +147,8 @@ NOT_AUDITED: dict[str, str] = {
     "sessions:list": "upcoming sessions with learners' names: the working list of those who "
     "run and oversee them; the meeting records and room logs behind it are audited",
     "sessions:book": "the booking form: names to choose from; the booking is audited",
+    "classes:list": "classes and groups by name and course with how many learners each has, "
+    "naming nobody; a class's page, which names its learners, is audited",
     "sessions:platforms": "the register of approved platforms: no personal data",
     "sessions:detail": "a session's working page: names, times, the adult at home and the "
     "policy check (not the risk assessment's text); its meeting record and room log are "
@@ -221,6 +225,10 @@ NOT_AUDITED: dict[str, str] = {
     "sessions:change": "the form for changing a session's people, recording and platform: the "
     "names on the session's own page; the change is audited",
     "people:import_upload": "the import form: no personal data",
+    "people:roster_upload": "the OneRoster import form and recent imports: file names and counts",
+    "people:roster_import": "an export's preview for the one who imports it: the names it "
+    "holds and the problems found in it; what it changes is audited when applied",
+    "people:roster_apply": CHANGE,
     "people:import_job": "an import's report: counts and the problems found row by row; the "
     "import is audited",
     "people:import_job_status": "an import's progress: counts only",
@@ -404,6 +412,10 @@ def _world(cast: Cast) -> World:
     aup_requests_send(version_id=parents_agreement.pk)
     aup_link = AupRequest.objects.get(guardian=cast.guardian)
     left = left_years_ago(cast, cast.teacher2, 7)
+    french = group_create(
+        actor=SYSTEM, organisation=cast.organisation, kind="class", name="Year 9 French"
+    )
+    group_add_learners(actor=SYSTEM, group=french, learners=[cast.learner])
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
     learner = cast.learner.pk
     paths = {
@@ -452,6 +464,7 @@ def _world(cast: Cast) -> World:
         "governance:board_report": "/governance/board/2026-q1/",
         "governance:review": f"/governance/review/{review.pk}/",
         "governance:board_report_pdf": "/governance/board/2026-q1/report.pdf",
+        "classes:detail": f"/classes/{french.pk}/",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 

@@ -4,6 +4,7 @@
 command run by an operator on the server or an import it runs."""
 
 from .common import apply_changes, full_clean_or_fail
+from .groups import group_add_learners, group_create, group_remove_learners
 from .guardians import (
     GUARDIAN_FIELDS,
     guardian_create,
@@ -35,6 +36,9 @@ __all__ = [
     "STAFF_FIELDS",
     "apply_changes",
     "full_clean_or_fail",
+    "group_add_learners",
+    "group_create",
+    "group_remove_learners",
     "guardian_create",
     "guardian_create_for_learner",
     "guardian_link",

@@ -16,6 +16,7 @@ from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.service_log import logged
 
 from ..models import (
+    Group,
     Guardian,
     Learner,
     StaffMember,
@@ -34,7 +35,7 @@ def full_clean_or_fail(instance: Model, *, exclude: Iterable[str] = ()) -> None:
         ) from None
 
 
-def validate_person(instance: StaffMember | Learner | Guardian, **options: Any) -> None:
+def validate_person(instance: StaffMember | Learner | Guardian | Group, **options: Any) -> None:
     """Validate a staff member, learner or guardian, naming a reused MIS id as such."""
     external_id = instance.external_id
     if external_id:

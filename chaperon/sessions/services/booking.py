@@ -14,7 +14,7 @@ from chaperon.audit.services import record
 from chaperon.core.actors import SystemActor
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
-from chaperon.people.models import Learner, User
+from chaperon.people.models import Group, Learner, User
 from chaperon.policy.engine.verdict import Decision, Outcome, Verdict
 from chaperon.policy.selectors import organisation_policy
 
@@ -83,14 +83,22 @@ def _needing_exception(verdict: Verdict) -> list[str]:
 
 @logged
 def session_book(
-    *, actor: User, proposal: Proposal, title: str, exception_reason: str = ""
+    *,
+    actor: User,
+    proposal: Proposal,
+    title: str,
+    exception_reason: str = "",
+    group: Group | None = None,
 ) -> BookingResult:
     """Book if the policy allows; ask for an exception if it needs one and ``exception_reason``
     is given; otherwise (and whenever it blocks) book nothing and return the verdict. The
     learners are locked while the policy is checked and the session written (``locks``), so
-    two bookings at the same moment cannot both pass the weekly limit."""
+    two bookings at the same moment cannot both pass the weekly limit. Booked for a ``group``
+    (a class), the session follows who joins and leaves it (``services.groups``)."""
     require_booker(actor)
-    if proposal.organisation.pk != actor.organisation_id:
+    if proposal.organisation.pk != actor.organisation_id or (
+        group is not None and group.organisation_id != actor.organisation_id
+    ):
         raise PermissionDenied("You can only book sessions for your own organisation.")
     validate_proposal(proposal, title)
     with transaction.atomic():
@@ -100,7 +108,7 @@ def session_book(
             verdict.decision == Decision.NEEDS_EXCEPTION and not exception_reason.strip()
         ):
             return BookingResult(verdict, None)
-        session = _create(actor, proposal, title, verdict)
+        session = _create(actor, proposal, title, verdict, group)
         if verdict.decision == Decision.ALLOW:
             confirm_booking(session, actor=actor, action=AuditAction.SESSION_BOOKED)
         else:
@@ -109,9 +117,12 @@ def session_book(
     return BookingResult(verdict, session)
 
 
-def _create(actor: User, proposal: Proposal, title: str, verdict: Verdict) -> Session:
+def _create(
+    actor: User, proposal: Proposal, title: str, verdict: Verdict, group: Group | None
+) -> Session:
     session = Session.objects.create(
         organisation=proposal.organisation,
+        group=group,
         organiser=actor,
         kind=proposal.kind,
         title=title.strip(),

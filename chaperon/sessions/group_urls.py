@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import group_views
+
+app_name = "classes"
+
+urlpatterns = [
+    path("", group_views.group_list, name="list"),
+    path("<int:group_id>/", group_views.group_detail, name="detail"),
+]
