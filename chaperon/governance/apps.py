@@ -59,9 +59,9 @@ class GovernanceConfig(AppConfig):
             visible=may_see_personal_information,
         )
         register_nav(
-            "board",
+            "board_reports",
             "Board report",
-            "governance:board",
+            "governance:board_reports",
             order=95,
             visible=may_read_board_report,
         )

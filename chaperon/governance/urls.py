@@ -33,7 +33,7 @@ urlpatterns = [
         views.training_certificate,
         name="training_certificate",
     ),
-    path("board/", views.board, name="board"),
+    path("board/", views.board, name="board_reports"),
     path("board/<str:key>/", views.board_report, name="board_report"),
     path("board/<str:key>/narrative/", views.board_narrative, name="board_narrative"),
     path("review/", views.reviews, name="reviews"),

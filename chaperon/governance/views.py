@@ -783,7 +783,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/board.html",
-        {"nav": "board", "quarters": board_reports_listed(viewer)},
+        {"nav": "board_reports", "quarters": board_reports_listed(viewer)},
     )
 
 
@@ -802,7 +802,7 @@ def _board_page(
         request,
         "governance/board_report.html",
         {
-            "nav": "board",
+            "nav": "board_reports",
             "quarter": quarter,
             "figures": shown.figures,
             "report": shown.report,

@@ -55,6 +55,14 @@ ALLOWED = {
     ("chaperon/policy/engine/describe.py", "'slt'"),
     ("chaperon/policy/engine/describe.py", "'dsl'"),
     ("chaperon/policy/engine/describe.py", "'deputy_dsl'"),
+    # A class member's part in the class (teaching it or learning in it), and OneRoster's own
+    # word for it in an export: not a staff role.
+    ("chaperon/people/models.py", "'teacher'"),
+    ("chaperon/people/roster/parse.py", "'teacher'"),
+    ("chaperon/people/roster/plan.py", "'teacher'"),
+    # Staff new from an information system's export are given the least role; every other
+    # role is given in Chaperon, never by a file.
+    ("chaperon/people/roster/write.py", "Role.TEACHER"),
 }
 
 
