@@ -264,8 +264,8 @@ NOT_AUDITED: dict[str, str] = {
     "retention:hold_place": "a change, audited as retention_hold_placed",
     "retention:hold_release": "a change, audited as retention_hold_released",
     "governance:training_course": "a change, audited as training_course_added",
-    "governance:board_reports": "the quarters of the board's report, whether each is prepared and has "
-    "a narrative: no personal data",
+    "governance:board_reports": "the quarters of the board's report, whether each is prepared "
+    "and has a narrative: no personal data",
     "governance:board_narrative": "a change, audited as board_report_narrative_saved",
     "governance:reviews": "the school years reviewed, their versions and who signed each off "
     "(staff names)",
