@@ -3,11 +3,12 @@ browser found, which the page's script fills in."""
 
 from django import forms
 
+from chaperon.core.forms import Form
 from chaperon.sessions.attendance import PreCallResults
 from chaperon.sessions.models import PreCallCheck
 
 
-class PreCallForm(forms.Form):
+class PreCallForm(Form):
     not_bedroom = forms.BooleanField(
         label="I am not in a bedroom",
         error_messages={"required": "Confirm that you are not in a bedroom, or move first"},
