@@ -595,3 +595,37 @@ def consent_request_figures(
         answered=Count("pk", filter=Q(status=RequestStatus.ANSWERED)),
     )
     return {"sent": figures["sent"], "answered": figures["answered"]}
+
+
+def learners_not_yet_asked(
+    viewer: User, learners: QuerySet[Learner], purposes: Sequence[str]
+) -> list[int]:
+    """Of ``learners`` (a class's, say), those to ask for ``purposes``: not every one of them
+    given and in date, and no request of theirs still awaiting an answer. Two queries."""
+    require(viewer, Permission.VIEW_AND_REQUEST_CONSENT)
+    learners = learners.filter(organisation_id=viewer.organisation_id)
+    today = organisation_today(viewer.organisation)
+    given = (
+        Consent.objects.filter(
+            learner__in=learners.values("pk"),
+            superseded_at__isnull=True,
+            purpose__in=list(purposes),
+            answer=Answer.GIVEN,
+        )
+        .exclude(valid_until__lt=today)
+        .values("learner_id")
+        .annotate(purposes=Count("purpose"))
+        .filter(purposes=len(set(purposes)))
+        .values("learner_id")
+    )
+    awaiting = ConsentRequest.objects.filter(
+        learner__in=learners.values("pk"),
+        status=RequestStatus.AWAITING,
+        expires_at__gt=timezone.now(),
+    ).values("learner_id")
+    return list(
+        learners.exclude(pk__in=given)
+        .exclude(pk__in=awaiting)
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -149,6 +149,7 @@ NOT_AUDITED: dict[str, str] = {
     "sessions:book": "the booking form: names to choose from; the booking is audited",
     "classes:list": "classes and groups by name and course with how many learners each has, "
     "naming nobody; a class's page, which names its learners, is audited",
+    "classes:consent_send": "a change, audited as consent_request_sent for each learner asked",
     "sessions:platforms": "the register of approved platforms: no personal data",
     "sessions:detail": "a session's working page: names, times, the adult at home and the "
     "policy check (not the risk assessment's text); its meeting record and room log are "
