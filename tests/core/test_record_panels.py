@@ -46,8 +46,11 @@ def test_a_panel_with_nothing_to_say_is_left_out(registry: dict[str, Any]) -> No
     assert panels.record_panels_for("someone", Session(pk=7)) == []
 
 
-def test_records_registers_its_section_of_the_session_page() -> None:
-    templates = [
-        panel.template for panel in panels._record_panels["live_sessions.session"].values()
+def test_records_and_governance_register_their_sections_of_the_session_page() -> None:
+    registered = sorted(
+        panels._record_panels["live_sessions.session"].values(), key=lambda panel: panel.order
+    )
+    assert [panel.template for panel in registered] == [
+        "governance/_session_agreements.html",  # each learner's acceptable use agreement
+        "records/_session_panel.html",
     ]
-    assert templates == ["records/_session_panel.html"]
