@@ -67,6 +67,8 @@ def test_the_host_checks_their_setting_then_enters_and_the_check_is_kept(
     assert_accessible(page)
 
     expect(page.locator("#signalling-result")).to_have_text("The room's server answers.")
+    # The page checks again after the refusal: the microphone is heard before it is sent.
+    expect(page.get_by_role("status")).to_have_text("We can hear your microphone.", timeout=15000)
     expect(page.locator("#relay-result")).to_contain_text("The relay (TURN) server answers")
     page.get_by_label("I am not in a bedroom").check()
     page.get_by_label("What is behind me is appropriate", exact=False).check()
