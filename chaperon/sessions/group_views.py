@@ -12,6 +12,7 @@ from chaperon.consent import selectors as consent_selectors
 from chaperon.consent import services as consent_services
 from chaperon.consent.forms import SendRequestForm
 from chaperon.consent.models import Purpose
+from chaperon.consent.views import report_sent
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import Form
 from chaperon.core.pagination import page_of
@@ -134,12 +135,7 @@ def group_consent_send(request: HttpRequest, group_id: int) -> HttpResponse:
         f"{count} consent request{'s' if count != 1 else ''} for {group.name} being emailed to "
         "parents and carers: each learner's consent page says when it has gone.",
     )
-    for consent_request in outcome.needs_other_channel:
-        messages.warning(
-            request,
-            f"{consent_request.learner.full_name}: no email address to send to, "
-            "ask by another way (their consent page says how).",
-        )
+    report_sent(request, outcome.needs_other_channel)
     for learner, why in outcome.skipped:
         messages.warning(request, f"{learner.full_name}: not asked, {why}")
     return redirect("classes:detail", group.pk)
