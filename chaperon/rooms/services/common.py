@@ -14,6 +14,7 @@ from chaperon.people.models import User
 from chaperon.sessions.attendance import attendance_joined, attendance_left
 from chaperon.sessions.models import Invitation
 
+from .. import broadcast
 from ..models import Participant, Presence, Room, RoomEvent
 
 
@@ -122,6 +123,26 @@ def close_stay(participant: Participant) -> None:
     if participant.stay_id is not None:
         attendance_left(stay_id=participant.stay_id, at=timezone.now())
         participant.stay_id = None
+
+
+def put_out(
+    room: Room,
+    target: Participant,
+    *,
+    kind: str,
+    by: Participant | None,
+    message: str,
+    **data: Any,
+) -> None:
+    """Take ``target`` out of the room (ROOM-9): their stay ends, the room log and the audit log
+    say so (``by`` the host, or None for the room itself), and their connection is told why and
+    closed. Call it inside the transaction; the caller tells the room."""
+    target.presence = Presence.REMOVED
+    close_stay(target)
+    target.save()
+    event(room, kind, participant=target, by=by, **data)
+    audit(AuditAction.ROOM_REMOVED, room, by, data={"participant": target.pk, **data})
+    broadcast.tell(target.channel_name, {"type": "removed", "message": message}, close=4403)
 
 
 @logged

@@ -25,6 +25,7 @@ from .common import (
     host_of,
     locked_room,
     open_stay,
+    put_out,
     refused_once,
     staff_in_room,
     target_of,
@@ -310,15 +311,12 @@ def room_remove(*, actor: User, session_id: int, participant_id: int) -> Partici
         target = target_of(room, participant_id)
         if target.pk == host.pk or target.presence != Presence.ADMITTED:
             raise ValidationFailed({"participant": "only someone in the room can be removed"})
-        target.presence = Presence.REMOVED
-        close_stay(target)
-        target.save()
-        event(room, "removed", participant=target, by=host)
-        audit(AuditAction.ROOM_REMOVED, room, host, data={"participant": target.pk})
-        broadcast.tell(
-            target.channel_name,
-            {"type": "removed", "message": "The host has removed you from the session."},
-            close=4403,
+        put_out(
+            room,
+            target,
+            kind="removed",
+            by=host,
+            message="The host has removed you from the session.",
         )
         warn_if_staff_alone(room, target)
         broadcast.room_changed(room.pk)

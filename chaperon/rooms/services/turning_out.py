@@ -9,7 +9,6 @@ host is taken out, the session ends for everyone: nobody is left in a room witho
 from django.db import transaction
 from django.db.models import QuerySet
 
-from chaperon.audit.actions import AuditAction
 from chaperon.core.actors import SYSTEM
 from chaperon.core.service_log import logged
 from chaperon.people.models import User
@@ -18,7 +17,7 @@ from chaperon.sessions.models import Invitation
 from .. import broadcast
 from ..models import Participant, Presence
 from ..permissions import is_session_staff
-from .common import audit, close_stay, event, locked_room
+from .common import locked_room, put_out
 from .presence import warn_if_staff_alone
 from .timing import room_end
 
@@ -65,14 +64,7 @@ def _turn_out(participant: Participant, *, why: str) -> bool:
         if room.ended_at is not None or target.presence not in STILL_THERE:
             return False
         was_in = target.presence == Presence.ADMITTED
-        target.presence = Presence.REMOVED
-        close_stay(target)
-        target.save()
-        event(room, "turned_out", participant=target, why=why)
-        audit(AuditAction.ROOM_REMOVED, room, None, data={"participant": target.pk, "why": why})
-        broadcast.tell(
-            target.channel_name, {"type": "removed", "message": TURNED_OUT_MESSAGE}, close=4403
-        )
+        put_out(room, target, kind="turned_out", by=None, message=TURNED_OUT_MESSAGE, why=why)
         if was_in and not target.is_host:
             warn_if_staff_alone(room, target)
         broadcast.room_changed(room.pk)
