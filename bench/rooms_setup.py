@@ -180,10 +180,15 @@ class School:
             platform="builtin",
             recording_enabled=recording,
             recording_purpose="Reviewing the mentoring" if recording else "",
+            recording_alternative="observer" if recording else "",
+            recording_need="The learner asked to watch it back." if recording else "",
             staff=[host],
             learners=[learner],
             named_adult=parent.full_name,
             guardians_may_drop_in=True,
+            taking_part="video",
+            conversation_plan="Reading practice and next steps.",
+            crisis_plan="Call the DSL at once; the named adult stays near.",
         )
         result = sessions.session_book(actor=host, proposal=proposal, title=f"Mentoring {number}")
         if result.session is None or not result.booked:

@@ -99,6 +99,9 @@ def add_activity(organisation: Organisation, learners: list[Learner], today: dat
             learners=[first],
             named_adult="Claire Brightwater",
             guardians_may_drop_in=True,
+            taking_part="video",
+            conversation_plan="Reading practice and next steps.",
+            crisis_plan="Call the DSL at once; the named adult stays near.",
         ),
         title=f"Reading catch-up with {first.first_name}",
     )

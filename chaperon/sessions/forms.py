@@ -12,7 +12,7 @@ from chaperon.people.pickers import kept_input as kept_input  # the pages' Find
 from chaperon.people.pickers import searching as searching
 from chaperon.policy.models import BUILTIN_PLATFORM, ApprovedPlatform
 
-from .models import SessionKind
+from .models import RecordingAlternative, SessionKind, TakingPart
 from .plans import SESSION_SETTINGS
 
 
@@ -87,9 +87,29 @@ class SessionPartsForm(PickerForm):
         label="Invite the learners' parents or carers to drop in", required=False
     )
     platform = forms.ChoiceField(label="Where it takes place")
+    taking_part = forms.ChoiceField(
+        label="How the learners take part",
+        choices=[("", "Choose, as the families chose"), *TakingPart.choices],
+        required=False,
+        help_text="Live video is optional. Ask the family how their child would like to take "
+        "part, and respect their choice: audio only, a phone call, text chat or a recorded "
+        "message work as well.",
+    )
     recording_enabled = forms.BooleanField(label="Record this session", required=False)
     recording_purpose = forms.CharField(
         label="What the recording is for", max_length=300, required=False
+    )
+    recording_alternative = forms.ChoiceField(
+        label="The alternative to recording you considered",
+        choices=[("", "Choose one (only if recording)"), *RecordingAlternative.choices],
+        required=False,
+    )
+    recording_need = forms.CharField(
+        label="Why recording is still needed",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only if recording: why the alternative is not enough.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -117,6 +137,18 @@ class BookingForm(SessionPartsForm):
     duration_minutes = forms.IntegerField(
         label="Length in minutes", min_value=1, max_value=480, initial=40
     )
+    conversation_plan = forms.CharField(
+        label="Plan for the session",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What the session will cover. You add the risk assessment before it starts.",
+    )
+    crisis_plan = forms.CharField(
+        label="Crisis process (for a one-to-one)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Who you will contact, and how, if the learner discloses harm or is in danger.",
+    )
     exception_reason = forms.CharField(
         label="Why this session needs an exception",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -134,6 +166,8 @@ class BookingForm(SessionPartsForm):
         "learners",
         "other_staff",
         *SESSION_SETTINGS,
+        "conversation_plan",
+        "crisis_plan",
         "exception_reason",
     ]
 

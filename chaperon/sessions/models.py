@@ -28,6 +28,25 @@ class SessionStatus(models.TextChoices):
     REFUSED = "refused", "Exception refused: not booked"
 
 
+class TakingPart(models.TextChoices):
+    """How the learners take part (SES-12): live video is one way among others, and the
+    family's choice is respected."""
+
+    VIDEO = "video", "Live video"
+    AUDIO = "audio", "Audio only (no cameras)"
+    PHONE = "phone", "A phone call"
+    CHAT = "chat", "Text chat"
+    RECORDED = "recorded", "A recorded message"
+
+
+class RecordingAlternative(models.TextChoices):
+    """What was considered instead of recording before asking to record (REC-2)."""
+
+    OBSERVER = "observer", "A second member of staff observing"
+    NOTES = "notes", "Notes written during the session"
+    BOTH = "both", "Both: an observer and notes"
+
+
 # The longest a session may be booked for.
 LONGEST = timedelta(minutes=480)
 
@@ -47,6 +66,14 @@ class Session(OrganisationOwned):
     platform = models.CharField(max_length=40, default=BUILTIN_PLATFORM)
     recording_enabled = models.BooleanField(default=False)
     recording_purpose = models.CharField(max_length=300, blank=True)
+    # Asking to record: the alternative considered, and why recording is still needed (REC-2).
+    recording_alternative = models.CharField(
+        max_length=20, choices=RecordingAlternative.choices, blank=True
+    )
+    recording_need = models.CharField(max_length=500, blank=True)
+    # How the learners take part, as their families chose (SES-12); blank on sessions booked
+    # before it was asked.
+    taking_part = models.CharField(max_length=20, choices=TakingPart.choices, blank=True)
     # For a 1:1 with a minor or adult at risk: the adult who will be in the house (SES-5).
     named_adult = models.CharField(max_length=200, blank=True)
     # Invite each learner's guardians to drop in (SES-5: "where possible").

@@ -46,8 +46,11 @@ SESSION_SETTINGS = (
     "named_adult",
     "guardians_may_drop_in",
     "platform",
+    "taking_part",
     "recording_enabled",
     "recording_purpose",
+    "recording_alternative",
+    "recording_need",
 )
 
 
@@ -71,6 +74,13 @@ class Proposal:
     learners: Sequence[Learner]
     named_adult: str = ""
     guardians_may_drop_in: bool = False
+    taking_part: str = ""
+    recording_alternative: str = ""
+    recording_need: str = ""
+    # The plan for the conversation and, for a 1:1, the crisis process: asked when booking,
+    # kept on the session for the host's preparation (SES-13).
+    conversation_plan: str = ""
+    crisis_plan: str = ""
     risk_assessment_done: bool = False
     session_id: int | None = None
     exception: SessionException | None = None
@@ -96,6 +106,8 @@ class Proposal:
             staff=list(session.staff.all()),
             learners=list(session.learners.all()),
             **settings_of(session),
+            conversation_plan=session.conversation_plan,
+            crisis_plan=session.crisis_plan,
             risk_assessment_done=session.risk_assessed_at is not None,
             session_id=session.pk,
             exception=approved,

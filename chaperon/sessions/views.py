@@ -136,6 +136,8 @@ def session_book(request: HttpRequest) -> HttpResponse:
             staff=[viewer, *data["other_staff"]],
             learners=list(data["learners"]),
             **{name: data[name] for name in SESSION_SETTINGS},
+            conversation_plan=data["conversation_plan"],
+            crisis_plan=data["crisis_plan"],
         )
         try:
             result = services.session_book(

@@ -164,8 +164,15 @@ def fills_in_the_booking(page: Page, walk: Walk, *, title: str, start: datetime)
     expect(page.get_by_label("Title", exact=True)).to_have_value(title)
     assert_accessible(page)
     page.get_by_label("Adult who will be in the house").fill("Morgan Alder")
+    page.get_by_label("How the learners take part").select_option("Live video")
+    page.get_by_label("Plan for the session").fill("Careers options and next steps.")
+    page.get_by_label("Crisis process (for a one-to-one)").fill("Call the DSL; 999 in danger.")
     page.get_by_label("Record this session").check()
     page.get_by_label("What the recording is for").fill("Reviewing the careers guidance given")
+    page.get_by_label("The alternative to recording you considered").select_option(
+        "A second member of staff observing"
+    )
+    page.get_by_label("Why recording is still needed").fill("The learner asked to watch it back.")
     page.get_by_role("button", name="Check and book").click()
 
 

@@ -61,8 +61,14 @@ def one_to_one(cast: Cast, **changes: object) -> Proposal:
         "learners": [cast.learner],
         "named_adult": "Morgan Alder",
         "guardians_may_drop_in": True,
+        "taking_part": "video",
+        "conversation_plan": "Reading practice and next week's targets.",
+        "crisis_plan": "Call the DSL on the safeguarding line; the named adult stays near.",
     }
     fields.update(changes)
+    if fields["recording_enabled"]:
+        fields.setdefault("recording_alternative", "observer")
+        fields.setdefault("recording_need", "The learner asked to watch the session back.")
     return Proposal(**fields)  # type: ignore[arg-type]
 
 

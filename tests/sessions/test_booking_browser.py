@@ -46,6 +46,9 @@ def test_a_teacher_books_a_one_to_one_and_is_refused_a_group_with_one_adult(
         page, kind="1:1 session", title="Careers conversation", learners=["Robin Alder (no group)"]
     )
     page.get_by_label("Adult who will be in the house").fill("Morgan Alder")
+    page.get_by_label("How the learners take part").select_option("Live video")
+    page.get_by_label("Plan for the session").fill("Careers options and next steps.")
+    page.get_by_label("Crisis process (for a one-to-one)").fill("Call the DSL; 999 in danger.")
     page.get_by_label("Invite the learners' parents or carers to drop in").check()
     page.get_by_role("button", name="Check and book").click()
     expect(page.get_by_role("heading", name="Careers conversation")).to_be_visible()
@@ -73,6 +76,8 @@ def test_a_teacher_books_a_one_to_one_and_is_refused_a_group_with_one_adult(
         title="Year 9 revision",
         learners=["Robin Alder (no group)", "Sasha Birch (no group)"],
     )
+    page.get_by_label("How the learners take part").select_option("Audio only (no cameras)")
+    page.get_by_label("Plan for the session").fill("Past papers, question by question.")
     page.get_by_role("button", name="Check and book").click()
     refusal = page.get_by_role("alert")
     expect(refusal.get_by_role("heading", name="This session cannot be booked")).to_be_visible()

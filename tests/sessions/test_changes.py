@@ -76,15 +76,21 @@ def test_the_organiser_turns_recording_off_and_the_flagged_session_is_allowed_ag
         actor=cast.teacher, session=session, change=changed(session, recording_enabled=False)
     )
 
-    assert result.changed and result.fields == ("recording_enabled", "recording_purpose")
+    assert result.changed and result.fields == (
+        "recording_enabled",
+        "recording_purpose",
+        "recording_alternative",
+        "recording_need",
+    )
     session.refresh_from_db()
     assert not session.recording_enabled and session.recording_purpose == ""
+    assert session.recording_alternative == "" and session.recording_need == ""
     assert not session.flagged and session.last_verdict["decision"] == "allow"
     assert session.status == SessionStatus.BOOKED and session.ical_sequence == 1
     event = AuditEvent.objects.get(action=AuditAction.SESSION_CHANGED)
     assert (event.actor_id, event.details["fields"]) == (
         cast.teacher.pk,
-        ["recording_enabled", "recording_purpose"],
+        ["recording_enabled", "recording_purpose", "recording_alternative", "recording_need"],
     )
     assert AuditEvent.objects.filter(action=AuditAction.SESSION_CLEARED).exists()
     assert emails("session_update") == {cast.teacher.email, cast.guardian.email}
@@ -135,7 +141,13 @@ def test_a_flagged_session_may_be_changed_when_nothing_gets_worse(cast: Cast) ->
     worse = session_change(
         actor=cast.teacher,
         session=session,
-        change=changed(session, recording_enabled=True, recording_purpose="Training"),
+        change=changed(
+            session,
+            recording_enabled=True,
+            recording_purpose="Training",
+            recording_alternative="notes",
+            recording_need="Notes would not show how the coaching went.",
+        ),
     )
     assert not worse.changed
     session.refresh_from_db()
@@ -227,9 +239,14 @@ def test_recording_is_turned_off_from_the_change_page(cast: Cast) -> None:
         {
             "learners": [cast.learner.pk],
             "named_adult": "Morgan Alder",
+            "taking_part": "video",
+            "conversation_plan": "Careers options and next steps.",
+            "crisis_plan": "Call the DSL; the named adult stays near.",
             "guardians_may_drop_in": "on",
             "platform": "builtin",
             "recording_purpose": "Reviewing the coaching",
+            "recording_alternative": "observer",
+            "recording_need": "The learner asked to watch it back.",
         },
     )
     assert response.status_code == 302

@@ -77,6 +77,8 @@ def test_a_teacher_books_a_group_session_for_a_class_from_its_page(cast: Cast) -
             "learners": [cast.learner.pk, second.pk],
             "other_staff": [cast.teacher2.pk],
             "platform": "builtin",
+            "taking_part": "video",
+            "conversation_plan": "Speaking practice in pairs.",
             "group": french.pk,
         },
     )

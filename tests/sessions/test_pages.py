@@ -35,6 +35,9 @@ def _form(cast: Cast, **changes: object) -> dict[str, object]:
         "duration_minutes": "40",
         "learners": [cast.learner.pk],
         "named_adult": "Morgan Alder",
+        "taking_part": "video",
+        "conversation_plan": "Careers options and next steps.",
+        "crisis_plan": "Call the DSL; the named adult stays near.",
         "guardians_may_drop_in": "on",
         "platform": "builtin",
     }

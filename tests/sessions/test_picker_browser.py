@@ -69,6 +69,9 @@ def test_a_teacher_chooses_by_keyboard_and_books(cast: Cast, live_server, page: 
     staff.fill("")
 
     page.get_by_label("Adult who will be in the house").fill("Morgan Alder")
+    page.get_by_label("How the learners take part").select_option("Live video")
+    page.get_by_label("Plan for the session").fill("Careers options and next steps.")
+    page.get_by_label("Crisis process (for a one-to-one)").fill("Call the DSL; 999 in danger.")
     page.get_by_role("button", name="Check and book").click()
     expect(page.get_by_text("Booked. Everyone invited has been sent the details.")).to_be_visible()
     assert list(Session.objects.get().learners.all()) == [cast.learner]

@@ -1,6 +1,7 @@
-"""A session's own settings (the adult in the house, parents dropping in, the platform,
-recording and its purpose) are named once, in ``plans.SESSION_SETTINGS``: the session, a
-proposal, a change and the booking and change forms all carry each under that name."""
+"""A session's own settings (the adult in the house, parents dropping in, the platform, how
+the learners take part, recording, its purpose and the alternative considered) are named once,
+in ``plans.SESSION_SETTINGS``: the session, a proposal, a change and the booking and change
+forms all carry each under that name."""
 
 from dataclasses import fields
 
@@ -42,8 +43,11 @@ def test_a_proposal_and_a_change_carry_the_booked_sessions_settings(cast: Cast) 
         "named_adult": "Jo Finch",
         "guardians_may_drop_in": True,
         "platform": "builtin",
+        "taking_part": "video",
         "recording_enabled": False,
         "recording_purpose": "",
+        "recording_alternative": "",
+        "recording_need": "",
     }
     assert settings_of(session) == expected
     assert settings_of(Proposal.of(session)) == expected

@@ -131,10 +131,15 @@ def test_a_refusal_for_want_of_my_consent_links_to_where_i_give_it(cast: Cast) -
             "duration_minutes": "40",
             "learners": [cast.learner.pk],
             "named_adult": "Morgan Alder",
+            "taking_part": "video",
+            "conversation_plan": "Careers options and next steps.",
+            "crisis_plan": "Call the DSL; the named adult stays near.",
             "guardians_may_drop_in": "on",
             "platform": "builtin",
             "recording_enabled": "on",
             "recording_purpose": "Reviewing the coaching",
+            "recording_alternative": "observer",
+            "recording_need": "The learner asked to watch it back.",
         },
     )
     page = response.content.decode()

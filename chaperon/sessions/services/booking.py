@@ -21,7 +21,16 @@ from chaperon.policy.selectors import organisation_policy
 from .. import invitations
 from ..judging import judge
 from ..locks import lock_learners
-from ..models import LONGEST, ExceptionStatus, Session, SessionException, SessionKind, SessionStatus
+from ..models import (
+    LONGEST,
+    ExceptionStatus,
+    RecordingAlternative,
+    Session,
+    SessionException,
+    SessionKind,
+    SessionStatus,
+    TakingPart,
+)
 from ..permissions import require_booker, require_may_change
 from ..plans import Proposal
 from .rechecks import recheck_neighbours
@@ -71,8 +80,46 @@ def validate_proposal(proposal: Proposal, title: str) -> None:
     gone = User.objects.filter(pk__in=[user.pk for user in proposal.staff], is_active=False)
     if names := [user.full_name for user in gone]:
         errors["staff"] = f"{', '.join(names)} can no longer sign in (left): choose someone else"
+    errors.update(choice_errors(proposal))
     if errors:
         raise ValidationFailed(errors)
+
+
+def choice_errors(proposal: Proposal) -> dict[str, str]:
+    """What a session must say before it is booked or changed: how the learners take part
+    (SES-12) and, if it is to be recorded, the alternative considered (REC-2). Each message
+    names its clause and the fix."""
+    errors: dict[str, str] = {}
+    if proposal.taking_part not in TakingPart.values:
+        errors["taking_part"] = (
+            "SES-12: choose how the learners will take part, as their families chose: live "
+            "video is optional (audio only, a phone call, text chat or a recorded message)"
+        )
+    if proposal.recording_enabled:
+        if proposal.recording_alternative not in RecordingAlternative.values:
+            errors["recording_alternative"] = (
+                "REC-2: before asking to record, say which alternative you considered "
+                "(a second member of staff observing, or notes)"
+            )
+        if not proposal.recording_need.strip():
+            errors["recording_need"] = (
+                "REC-2: say why that alternative is not enough and the session must be recorded"
+            )
+    return errors
+
+
+def plan_errors(proposal: Proposal) -> dict[str, str]:
+    """The plan for the conversation, and the crisis process for a 1:1, asked when booking
+    (SES-13); the host completes the risk assessment before the session opens."""
+    errors: dict[str, str] = {}
+    if not proposal.conversation_plan.strip():
+        errors["conversation_plan"] = "SES-13: write the plan for the session: what it will cover"
+    if proposal.kind == SessionKind.ONE_TO_ONE and not proposal.crisis_plan.strip():
+        errors["crisis_plan"] = (
+            "SES-13: a 1:1 needs an agreed crisis process: who you will contact, and how, if "
+            "the learner discloses harm or is in danger"
+        )
+    return errors
 
 
 def _needing_exception(verdict: Verdict) -> list[str]:
@@ -100,7 +147,12 @@ def session_book(
         group is not None and group.organisation_id != actor.organisation_id
     ):
         raise PermissionDenied("You can only book sessions for your own organisation.")
-    validate_proposal(proposal, title)
+    try:
+        validate_proposal(proposal, title)
+    except ValidationFailed as failed:
+        raise ValidationFailed({**failed.errors, **plan_errors(proposal)}) from None
+    if errors := plan_errors(proposal):
+        raise ValidationFailed(errors)
     with transaction.atomic():
         lock_learners(learner.pk for learner in proposal.learners)
         verdict = judge(proposal)
@@ -131,6 +183,11 @@ def _create(
         platform=proposal.platform,
         recording_enabled=proposal.recording_enabled,
         recording_purpose=proposal.recording_purpose.strip(),
+        recording_alternative=proposal.recording_alternative if proposal.recording_enabled else "",
+        recording_need=proposal.recording_need.strip() if proposal.recording_enabled else "",
+        taking_part=proposal.taking_part,
+        conversation_plan=proposal.conversation_plan.strip(),
+        crisis_plan=proposal.crisis_plan.strip(),
         named_adult=proposal.named_adult.strip(),
         guardians_may_drop_in=proposal.guardians_may_drop_in,
         status=(

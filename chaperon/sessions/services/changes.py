@@ -41,6 +41,9 @@ class SessionChange:
     platform: str
     recording_enabled: bool
     recording_purpose: str
+    taking_part: str
+    recording_alternative: str
+    recording_need: str
 
     @classmethod
     def of(cls, session: Session) -> "SessionChange":
@@ -70,7 +73,7 @@ def problems(verdict: Verdict) -> set[tuple[str, str | None]]:
 
 
 def _proposal(session: Session, change: SessionChange, organiser: User) -> Proposal:
-    purpose = change.recording_purpose.strip() if change.recording_enabled else ""
+    recording = change.recording_enabled
     return replace(
         Proposal.of(session),
         learners=list(change.learners),
@@ -78,8 +81,11 @@ def _proposal(session: Session, change: SessionChange, organiser: User) -> Propo
         named_adult=change.named_adult.strip(),
         guardians_may_drop_in=change.guardians_may_drop_in,
         platform=change.platform,
-        recording_enabled=change.recording_enabled,
-        recording_purpose=purpose,
+        taking_part=change.taking_part,
+        recording_enabled=recording,
+        recording_purpose=change.recording_purpose.strip() if recording else "",
+        recording_alternative=change.recording_alternative if recording else "",
+        recording_need=change.recording_need.strip() if recording else "",
     )
 
 

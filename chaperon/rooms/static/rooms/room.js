@@ -40,9 +40,12 @@
       alertText("This browser cannot use a camera here. Try an up-to-date browser.");
       return Promise.resolve(null);
     }
-    // ROOM-3: camera and microphone on by default.
+    // ROOM-3: camera and microphone on by default, unless the families chose audio only
+    // (SES-12): then no camera is asked for at all.
+    const audioOnly = root.dataset.audioOnly === "yes";
+    if (audioOnly) { show("camera-button", false); }
     return navigator.mediaDevices.getUserMedia({
-      video: { width: { ideal: 640 }, height: { ideal: 480 } },
+      video: audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } },
       audio: true,
     }).then(function (stream) {
       room.local = stream;
