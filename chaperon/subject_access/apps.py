@@ -19,7 +19,7 @@ class SubjectAccessConfig(AppConfig):
             "subject_access",
             "Subject access",
             "subject_access:list",
-            order=96,
+            order=98,
             visible=may_handle_subject_access,
         )
         declare_processing()

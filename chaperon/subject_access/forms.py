@@ -62,6 +62,16 @@ class DecideForm(Form):
     reason = forms.CharField(label="Reason", max_length=2000)
 
 
+class AddPartyForm(Form):
+    name = forms.CharField(label="Name, as written in the export", max_length=200)
+    aliases = forms.CharField(
+        label="Other ways they are written (optional, separated by commas)",
+        required=False,
+        max_length=1000,
+        help_text="A nickname or an email address, for example.",
+    )
+
+
 class ReleaseForm(Form):
     confirm = forms.BooleanField(
         label="I have reviewed every third party and release this export to the requester"

@@ -110,7 +110,9 @@ def _sync_third_parties(request: SubjectAccessRequest, found: list[dict[str, Any
     """Keep the decisions already made on those found again; add the new ones undecided;
     remove those no longer found."""
     by_key = {party["key"]: party for party in found}
-    request.third_parties.exclude(key__in=list(by_key)).delete()
+    request.third_parties.exclude(key__in=list(by_key)).exclude(
+        key__startswith=ADDED_BY_HAND
+    ).delete()
     existing = {party.key: party for party in request.third_parties.all()}
     for key, party in by_key.items():
         fields = {
@@ -203,6 +205,50 @@ def subject_access_third_party_decide(
                 "decision": decision,
                 "exemption": party.exemption,
             },
+        )
+    return party
+
+
+ADDED_BY_HAND = "named:"
+NAME_MAX_CHARACTERS = 200
+
+
+@logged
+def subject_access_third_party_add(
+    *, actor: User, request_id: int, name: str, aliases: str = ""
+) -> ThirdParty:
+    """List someone the DSL found named in the export's free text (no record links them), so
+    that they can be withheld like anyone found. Kept when the export is prepared again."""
+    name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "give the name as it is written in the export"
+    elif len(name) > NAME_MAX_CHARACTERS:
+        errors["name"] = f"keep the name to {NAME_MAX_CHARACTERS} characters"
+    others = [each.strip() for each in aliases.split(",") if each.strip()]
+    with transaction.atomic():
+        request = access_request(actor, request_id, for_update=True)
+        _refuse_released(request)
+        if request.status != RequestStatus.PREPARED:
+            errors["name"] = "prepare the export first"
+        key = f"{ADDED_BY_HAND}{name.casefold()}"[:80]
+        if not errors and request.third_parties.filter(key=key).exists():
+            errors["name"] = f"{name} is already listed"
+        if errors:
+            raise ValidationFailed(errors)
+        party = ThirdParty.objects.create(
+            request=request,
+            key=key,
+            kind=ThirdPartyKind.OTHER,
+            name=name,
+            aliases=others,
+            found_in=["Named in the text, added by hand"],
+        )
+        record(
+            action=AuditAction.SUBJECT_ACCESS_DECIDED,
+            actor=actor,
+            obj=request,
+            data={"request": request.pk, "third_party": key, "added": True},
         )
     return party
 

@@ -20,7 +20,7 @@ from chaperon.people.pickers import kept_input, searching
 from chaperon.people.selectors import organisation_for
 
 from . import selectors, services
-from .forms import DecideForm, ReleaseForm, StartForm
+from .forms import AddPartyForm, DecideForm, ReleaseForm, StartForm
 from .models import SubjectAccessRequest
 from .permissions import may_handle_subject_access
 
@@ -113,6 +113,7 @@ def _detail_page(
     *,
     forms: dict[int, DecideForm] | None = None,
     release_form: ReleaseForm | None = None,
+    add_form: AddPartyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     today = subject_request.organisation.today()
@@ -153,6 +154,7 @@ def _detail_page(
             "rows": rows,
             "undecided": subject_request.third_parties.filter(decision="").count(),
             "release_form": release_form or ReleaseForm(),
+            "add_form": add_form or AddPartyForm(),
             "preview": [] if subject_request.released else selectors.preview_of(subject_request),
         },
         status=status,
@@ -215,6 +217,27 @@ def decide(request: HttpRequest, request_id: int, party_id: int) -> HttpResponse
             return redirect("subject_access:detail", request_id=request_id)
     subject_request = _acting(lambda: selectors.request_for(viewer, request_id))
     return _detail_page(request, viewer, subject_request, forms={party_id: form}, status=400)
+
+
+@login_required
+@require_POST
+def add_party(request: HttpRequest, request_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    form = AddPartyForm(request.POST)
+    if form.is_valid():
+        try:
+            party = _acting(
+                lambda: services.subject_access_third_party_add(
+                    actor=viewer, request_id=request_id, **form.cleaned_data
+                )
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"{party.name} listed: decide on them below.")
+            return redirect("subject_access:detail", request_id=request_id)
+    subject_request = _acting(lambda: selectors.request_for(viewer, request_id))
+    return _detail_page(request, viewer, subject_request, add_form=form, status=400)
 
 
 @login_required

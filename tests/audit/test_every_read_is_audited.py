@@ -273,6 +273,7 @@ NOT_AUDITED: dict[str, str] = {
     "subject_access:prepare": CHANGE,
     "subject_access:decide": CHANGE,
     "subject_access:disclose_staff": CHANGE,
+    "subject_access:add_party": CHANGE,
     "subject_access:release": CHANGE,
     "governance:training_course": "a change, audited as training_course_added",
     "governance:board_reports": "the quarters of the board's report, whether each is prepared "

@@ -23,6 +23,7 @@ from tests.sessions.helpers import consent_for, group
 SIBLING = "Sky Alder"
 SIBLING_EMAIL = "sky.alder@pupils.example"
 REPORTER = "Pat Meadow"
+FRIEND = "Jo Lark"  # named in a concern's text only
 REPORTER_CONTACT = "pat@home.example"
 
 
@@ -57,7 +58,8 @@ def a_learner_with_a_history(cast: Cast) -> World:
         actor=PUBLIC,
         organisation=cast.organisation,
         learner=cast.learner,
-        description="Robin told me that Sky Alder saw messages asking for photos.",
+        description="Robin told me that Sky Alder saw messages asking for photos, sent to "
+        f"{FRIEND} too.",
         reporter_name=REPORTER,
         reporter_relation="other",
         reporter_contact=REPORTER_CONTACT,

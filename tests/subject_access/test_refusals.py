@@ -13,7 +13,7 @@ from chaperon.subject_access import services
 from chaperon.subject_access.models import SubjectAccessRequest, ThirdParty
 from tests.conftest import Cast
 
-from .helpers import SIBLING, a_learner_with_a_history, decide_all, party, started
+from .helpers import FRIEND, SIBLING, a_learner_with_a_history, decide_all, party, started
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("ORG-7"), pytest.mark.clause("LOG-2")]
 
@@ -139,3 +139,43 @@ def test_the_request_is_due_a_month_after_it_was_received(cast: Cast) -> None:
     request = started(cast)
     assert request.due_on == add_one_month(request.received_on)
     assert AuditEvent.objects.filter(action=AuditAction.SUBJECT_ACCESS_STARTED).count() == 1
+
+
+def test_someone_named_only_in_the_text_is_listed_and_withheld(cast: Cast) -> None:
+    from chaperon.subject_access.models import RequestStatus
+
+    from .helpers import archive_of, unzipped
+
+    a_learner_with_a_history(cast)
+    request = services.subject_access_prepare(actor=cast.dsl, request_id=started(cast).pk)
+    services.subject_access_third_party_add(
+        actor=cast.dsl, request_id=request.pk, name="Robin", aliases=""
+    )  # the subject's own first name: listed, but never redacted out of their export
+    added = services.subject_access_third_party_add(
+        actor=cast.dsl, request_id=request.pk, name=FRIEND
+    )
+    services.subject_access_prepare(actor=cast.dsl, request_id=request.pk)
+    assert request.third_parties.filter(pk=added.pk).exists(), "kept when prepared again"
+    decide_all(cast, request, withhold=FRIEND)
+
+    released = services.subject_access_release(actor=cast.dsl, request_id=request.pk)
+
+    assert released.status == RequestStatus.RELEASED
+    text = "".join(unzipped(archive_of(released)).values())
+    assert "Lark" not in text, "neither the name nor the surname alone"
+    assert "sent to [withheld: Third party" in text
+    assert "Robin Alder" in text
+
+
+def test_the_same_name_cannot_be_listed_twice(cast: Cast) -> None:
+    a_learner_with_a_history(cast)
+    request = services.subject_access_prepare(actor=cast.dsl, request_id=started(cast).pk)
+    services.subject_access_third_party_add(actor=cast.dsl, request_id=request.pk, name="Jo Lark")
+    before = _state()
+
+    with pytest.raises(ValidationFailed, match="already listed"):
+        services.subject_access_third_party_add(
+            actor=cast.dsl, request_id=request.pk, name="  jo   LARK "
+        )
+
+    assert _state() == before
