@@ -259,3 +259,17 @@ class AuditAction(models.TextChoices):
         "retention_records_destroyed",
         "Records destroyed at the end of their period, confirmed by the DSL",
     )
+
+    SUBJECT_ACCESS_STARTED = "subject_access_started", "Subject access request received"
+    SUBJECT_ACCESS_PREPARED = "subject_access_prepared", "Subject access export prepared"
+    SUBJECT_ACCESS_DECIDED = (
+        "subject_access_decided",
+        "Subject access: third party disclosed or withheld",
+    )
+    SUBJECT_ACCESS_RELEASED = "subject_access_released", "Subject access export released"
+    SUBJECT_ACCESS_LIST_VIEWED = "subject_access_list_viewed", "Subject access requests viewed"
+    SUBJECT_ACCESS_VIEWED = "subject_access_viewed", "Subject access request viewed"
+    SUBJECT_ACCESS_DOWNLOADED = (
+        "subject_access_downloaded",
+        "Released subject access export downloaded",
+    )

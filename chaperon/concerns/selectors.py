@@ -423,3 +423,21 @@ def overdue_steps_by_owner(organisation_id: int, *, now: datetime) -> list[tuple
         .order_by("-count", "owner__full_name")
     )
     return [(row["owner__full_name"], row["count"]) for row in rows]
+
+
+# For subject access (ORG-7): the concerns a person is the subject of, read by a service that
+# has already checked the DSL's permission and the person's organisation.
+
+
+def concerns_with_subject(
+    *, learner_id: int | None = None, user_id: int | None = None
+) -> list[Concern]:
+    """The concerns about a learner (or allegations about a member of staff), oldest first,
+    with their chronology entries."""
+    who = Q(learner_id=learner_id) if learner_id is not None else Q(subject_staff_id=user_id)
+    return list(
+        Concern.objects.filter(who)
+        .select_related("raised_by", "learner")
+        .prefetch_related("entries")
+        .order_by("created_at", "id")
+    )

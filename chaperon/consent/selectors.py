@@ -629,3 +629,25 @@ def learners_not_yet_asked(
         .order_by("last_name", "first_name", "pk")
         .values_list("pk", flat=True)
     )
+
+
+# For subject access (ORG-7): a learner's or a parent's whole consent history, read by a
+# service that has already checked the DSL's permission and the person's organisation.
+
+
+def consent_history_of(
+    *, learner_id: int | None = None, guardian_id: int | None = None
+) -> tuple[list[ConsentRequest], list[ConsentEvidence]]:
+    """The consent requests sent about (or to) the person and every answer given, oldest
+    first, each answer with its consents per purpose."""
+    who = Q(learner_id=learner_id) if learner_id is not None else Q(guardian_id=guardian_id)
+    requests = list(
+        ConsentRequest.objects.filter(who).select_related("learner").order_by("created_at", "id")
+    )
+    evidence = list(
+        ConsentEvidence.objects.filter(who)
+        .select_related("learner", "recorded_by")
+        .prefetch_related("consents")
+        .order_by("answered_at", "id")
+    )
+    return requests, evidence

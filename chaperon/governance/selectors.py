@@ -627,3 +627,21 @@ def training_completions_of(staff: Any) -> QuerySet[TrainingCompletion]:
 def agreements_signed_by(user: Any) -> QuerySet[AupSignature]:
     """A person's acceptable use signatures (``user`` may be an ``OuterRef``)."""
     return AupSignature.objects.filter(user=user)
+
+
+def agreements_of_person(
+    *, user_id: int | None = None, learner_id: int | None = None, guardian_id: int | None = None
+) -> list[AupSignature]:
+    """Every acceptable use signature by or for one person (subject access, ORG-7), oldest
+    first: a member of staff's own, those for a learner, those a parent or carer gave."""
+    if user_id is not None:
+        who = Q(user_id=user_id)
+    elif learner_id is not None:
+        who = Q(learner_id=learner_id)
+    else:
+        who = Q(guardian_id=guardian_id)
+    return list(
+        AupSignature.objects.filter(who)
+        .select_related("version", "learner", "guardian")
+        .order_by("created_at", "id")
+    )

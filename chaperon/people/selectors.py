@@ -530,3 +530,25 @@ def staff_compliance_gaps_by_site(organisation: Organisation, *, today: date) ->
         )
         for row in rows
     ]
+
+
+# For subject access (ORG-7): everything about one person, read by a service that has already
+# checked the DSL's permission and the person's organisation.
+
+
+def guardian_links_of_learner(learner: Learner) -> list[GuardianRelationship]:
+    """A learner's parents and carers, with the relationship of each."""
+    return list(
+        GuardianRelationship.objects.filter(learner=learner)
+        .select_related("guardian")
+        .order_by("guardian__full_name", "id")
+    )
+
+
+def learner_links_of_guardian(guardian: Guardian) -> list[GuardianRelationship]:
+    """The learners a parent or carer is linked to, with the relationship of each."""
+    return list(
+        GuardianRelationship.objects.filter(guardian=guardian)
+        .select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "id")
+    )

@@ -265,3 +265,17 @@ def record_link_for(viewer: User, session: Session) -> RecordLink | None:
         may_read=True,
         may_write=not written and destruction is None and may_write_record(viewer, session),
     )
+
+
+# For subject access (ORG-7): the meeting records of the sessions a person was in, read by a
+# service that has already checked the DSL's permission and the person's organisation.
+
+
+def meeting_records_of_sessions(session_ids: list[int]) -> list[MeetingRecord]:
+    """The meeting records of these sessions, with their actions, oldest session first."""
+    return list(
+        MeetingRecord.objects.filter(session_id__in=session_ids)
+        .select_related("session", "written_by")
+        .prefetch_related("actions")
+        .order_by("session__start", "id")
+    )

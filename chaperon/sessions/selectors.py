@@ -13,7 +13,9 @@ from chaperon.people.models import User
 from .models import (
     LONGEST,
     ExceptionStatus,
+    Invitation,
     Session,
+    SessionAttendance,
     SessionException,
     SessionStatus,
 )
@@ -267,3 +269,40 @@ def exceptions_granted(
 def group_sessions_for(viewer: User, group_id: int) -> list[Session]:
     """The sessions still to come booked for a class that the viewer may see."""
     return list(session_list_visible_to(viewer).filter(group_id=group_id)[:RECENT_LIMIT])
+
+
+# For subject access (ORG-7): the sessions a person was in and their attendance, read by a
+# service that has already checked the DSL's permission and the person's organisation.
+
+
+def sessions_of_person(
+    *, learner_id: int | None = None, user_id: int | None = None
+) -> list[Session]:
+    """The sessions a learner or a member of staff was booked into, oldest first, with their
+    learners and staff."""
+    who = Q(learners__id=learner_id) if learner_id is not None else Q(staff__id=user_id)
+    return list(
+        Session.objects.filter(who)
+        .distinct()
+        .select_related("organiser")
+        .prefetch_related("learners", "staff")
+        .order_by("start", "id")
+    )
+
+
+def attendance_of_person(
+    *, learner_id: int | None = None, guardian_id: int | None = None, user_id: int | None = None
+) -> list[SessionAttendance]:
+    """Each stay of the person in a live room, oldest first."""
+    if user_id is not None:
+        who = Q(user_id=user_id)
+    else:
+        role, person = (
+            (Invitation.Role.LEARNER, learner_id)
+            if learner_id is not None
+            else (Invitation.Role.GUARDIAN, guardian_id)
+        )
+        who = Q(invitation__role=role, invitation__person_id=person)
+    return list(
+        SessionAttendance.objects.filter(who).select_related("session").order_by("joined_at", "id")
+    )

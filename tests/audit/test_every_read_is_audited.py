@@ -44,6 +44,7 @@ from tests.governance.filtering_helpers import imported_report
 from tests.recordings.helpers import make_recording
 from tests.records.helpers import ended_session, written
 from tests.retention.helpers import left_years_ago
+from tests.subject_access.helpers import released_request
 
 pytestmark = [pytest.mark.clause("LOG-2"), pytest.mark.clause("ORG-7")]
 
@@ -95,6 +96,9 @@ AUDITED: dict[str, AuditAction] = {
     "governance:board_report_pdf": A.BOARD_REPORT_VIEWED,
     "governance:review": A.ANNUAL_REVIEW_VIEWED,
     "classes:detail": A.GROUP_VIEWED,
+    "subject_access:list": A.SUBJECT_ACCESS_LIST_VIEWED,  # names whom each request is about
+    "subject_access:detail": A.SUBJECT_ACCESS_VIEWED,
+    "subject_access:download": A.SUBJECT_ACCESS_DOWNLOADED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -264,6 +268,13 @@ NOT_AUDITED: dict[str, str] = {
     "retention:keep": "a change, audited as retention_reviewed",
     "retention:hold_place": "a change, audited as retention_hold_placed",
     "retention:hold_release": "a change, audited as retention_hold_released",
+    "subject_access:start": "the form for a new request: a search for one person; the request "
+    "recorded is audited as subject_access_started",
+    "subject_access:prepare": CHANGE,
+    "subject_access:decide": CHANGE,
+    "subject_access:disclose_staff": CHANGE,
+    "subject_access:add_party": CHANGE,
+    "subject_access:release": CHANGE,
     "governance:training_course": "a change, audited as training_course_added",
     "governance:board_reports": "the quarters of the board's report, whether each is prepared "
     "and has a narrative: no personal data",
@@ -417,6 +428,7 @@ def _world(cast: Cast) -> World:
         actor=SYSTEM, organisation=cast.organisation, kind="class", name="Year 9 French"
     )
     group_add_learners(actor=SYSTEM, group=french, learners=[cast.learner])
+    access_request = released_request(cast)
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
     learner = cast.learner.pk
     paths = {
@@ -466,6 +478,9 @@ def _world(cast: Cast) -> World:
         "governance:review": f"/governance/review/{review.pk}/",
         "governance:board_report_pdf": "/governance/board/2026-q1/report.pdf",
         "classes:detail": f"/classes/{french.pk}/",
+        "subject_access:list": "/subject-access/",
+        "subject_access:detail": f"/subject-access/{access_request.pk}/",
+        "subject_access:download": f"/subject-access/{access_request.pk}/export.zip",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 

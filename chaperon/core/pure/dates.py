@@ -12,6 +12,20 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_one_month(day: date) -> date:
+    """The same day of the next calendar month; where that month is shorter, its last day
+    (31 January is 28 February, or 29 February in a leap year; 31 December is 31 January).
+    The one-month time limit of UK GDPR article 12(3), counted as the ICO says: from the day
+    the request is received to the corresponding date in the next month."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("every month has 28 days")
+
+
 def age_on(date_of_birth: date, day: date) -> int:
     """Completed years on ``day``: 18 on the 18th birthday itself. Someone born on 29 February
     has their birthday on 1 March in other years, as in UK law."""
