@@ -65,6 +65,7 @@ class Permission(StrEnum):
     LEAD_SAFEGUARDING = "lead_safeguarding"
     HANDLE_ALLEGATIONS_ABOUT_LEADS = "handle_allegations_about_leads"
     RECEIVE_CONCERN_ESCALATIONS = "receive_concern_escalations"
+    TRANSFER_CHILD_PROTECTION_FILES = "transfer_child_protection_files"
     # Recordings
     PLAY_RECORDINGS = "play_recordings"
     HOLD_RECORDINGS = "hold_recordings"
@@ -151,6 +152,10 @@ MEANINGS: dict[Permission, str] = {
     Permission.RECEIVE_CONCERN_ESCALATIONS: (
         "be told of a concern raised out of hours or not acknowledged in time"
     ),
+    Permission.TRANSFER_CHILD_PROTECTION_FILES: (
+        "send a learner's child protection file to their new school, and accept or decline "
+        "(or import) files sent by other schools (INC-8)"
+    ),
     Permission.PLAY_RECORDINGS: (
         "play recordings, for a reason; the organisation's recording policy chooses (REC-3)"
     ),
@@ -236,6 +241,7 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.LEAD_SAFEGUARDING:               (Y,  N,     N,  N,      N,  N,    N),
     P.HANDLE_ALLEGATIONS_ABOUT_LEADS:  (N,  N,     Y,  N,      N,  N,    N),
     P.RECEIVE_CONCERN_ESCALATIONS:     (N,  N,     Y,  N,      N,  N,    N),
+    P.TRANSFER_CHILD_PROTECTION_FILES: (Y,  Y,     N,  N,      N,  N,    N),
     P.PLAY_RECORDINGS:                 (Y,  D,     C,  N,      N,  N,    N),
     P.HOLD_RECORDINGS:                 (Y,  Y,     N,  N,      N,  N,    N),
     P.CHOOSE_WHO_PLAYS_RECORDINGS:     (Y,  N,     N,  N,      N,  N,    N),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "chaperon.trusts",
     "chaperon.governance",
     "chaperon.retention",
+    "chaperon.transfers",
     "chaperon.demo",
     "chaperon.backups",
 ]
