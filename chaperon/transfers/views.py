@@ -41,6 +41,10 @@ from .selectors import (
 PER_PAGE = 25
 
 
+def _concerns(count: int) -> str:
+    return "1 concern is" if count == 1 else f"{count} concerns are"
+
+
 def _viewer(request: HttpRequest) -> User:
     viewer = viewer_of(request)
     if not may_transfer(viewer):
@@ -138,7 +142,9 @@ def send(request: HttpRequest, learner_id: int) -> HttpResponse:
     if direct.is_valid():
         try:
             transfer = services.transfer_send_direct(
-                actor=viewer, learner_id=learner_id, **direct.cleaned_data
+                actor=viewer,
+                learner_id=learner_id,
+                receiving_organisation_id=direct.cleaned_data["receiving_organisation"],
             )
         except ValidationFailed as error:
             show_errors(direct, error)
@@ -193,7 +199,7 @@ def accept(request: HttpRequest, transfer_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"File accepted: {transfer.concern_count} concerns are now on "
+                f"File accepted: {_concerns(transfer.concern_count)} now on "
                 f"{transfer.received_learner.full_name if transfer.received_learner else ''}'s "
                 "file.",
             )
@@ -268,8 +274,8 @@ def import_package(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Package from {imported.sending_school} imported: {imported.concern_count} "
-                f"concerns are now on {imported.learner.full_name}'s file.",
+                f"Package from {imported.sending_school} imported: "
+                f"{_concerns(imported.concern_count)} now on {imported.learner.full_name}'s file.",
             )
             return redirect("transfers:incoming")
     return render(

@@ -35,6 +35,7 @@ from chaperon.governance.services import (
     training_courses_ensure,
 )
 from chaperon.people.services import group_add_learners, group_create
+from chaperon.transfers.services import transfer_send_package
 from tests import factories
 from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
@@ -95,6 +96,11 @@ AUDITED: dict[str, AuditAction] = {
     "governance:board_report_pdf": A.BOARD_REPORT_VIEWED,
     "governance:review": A.ANNUAL_REVIEW_VIEWED,
     "classes:detail": A.GROUP_VIEWED,
+    "transfers:outgoing": A.TRANSFER_LIST_VIEWED,
+    "transfers:incoming": A.TRANSFER_LIST_VIEWED,
+    "transfers:send": A.LEARNER_VIEWED,
+    "transfers:detail": A.TRANSFER_VIEWED,
+    "transfers:package": A.TRANSFER_PACKAGE_DOWNLOADED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -264,6 +270,11 @@ NOT_AUDITED: dict[str, str] = {
     "retention:keep": "a change, audited as retention_reviewed",
     "retention:hold_place": "a change, audited as retention_hold_placed",
     "retention:hold_release": "a change, audited as retention_hold_released",
+    "transfers:import": "no personal data: the form asking for a package and its passphrase; "
+    "an import is audited as transfer_package_imported",
+    "transfers:accept": "a change, audited as transfer_accepted",
+    "transfers:decline": "a change, audited as transfer_declined",
+    "transfers:receipt": "a change, audited as transfer_received",
     "governance:training_course": "a change, audited as training_course_added",
     "governance:board_reports": "the quarters of the board's report, whether each is prepared "
     "and has a narrative: no personal data",
@@ -418,6 +429,9 @@ def _world(cast: Cast) -> World:
     )
     group_add_learners(actor=SYSTEM, group=french, learners=[cast.learner])
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
+    sent = transfer_send_package(
+        actor=cast.dsl, learner_id=cast.learner.pk, receiving_school="Alder Grove High"
+    ).transfer
     learner = cast.learner.pk
     paths = {
         "people:staff_list": "/staff/",
@@ -466,6 +480,11 @@ def _world(cast: Cast) -> World:
         "governance:review": f"/governance/review/{review.pk}/",
         "governance:board_report_pdf": "/governance/board/2026-q1/report.pdf",
         "classes:detail": f"/classes/{french.pk}/",
+        "transfers:outgoing": "/transfers/",
+        "transfers:incoming": "/transfers/incoming/",
+        "transfers:send": f"/transfers/learners/{learner}/send/",
+        "transfers:detail": f"/transfers/{sent.pk}/",
+        "transfers:package": f"/transfers/{sent.pk}/package/",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 
