@@ -47,7 +47,7 @@ from .models import (
     Source,
     Status,
 )
-from .permissions import require_handler
+from .permissions import access_concern, require_handler
 from .selectors import concerns_on_file_of, shown_entries
 from .services.common import add_entry
 from .services.raising import _next_reference
@@ -160,6 +160,13 @@ def file_for_transfer(viewer: User, learner_id: int) -> TransferFile:
         data={"concerns": len(content["concerns"])},
     )
     return TransferFile(learner=learner, content=content)
+
+
+def learner_of_concern(viewer: User, concern_id: int) -> int | None:
+    """The learner a concern the viewer may open is about, when it is on their file (not an
+    allegation about staff); None otherwise. Says nothing else of the concern."""
+    concern = access_concern(viewer, concern_id)
+    return concern.learner_id if concern.kind == ConcernKind.CONCERN else None
 
 
 def concern_count_on_file(learner: Learner) -> int:

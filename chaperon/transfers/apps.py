@@ -26,5 +26,14 @@ class TransfersConfig(AppConfig):
             "transfers:send",
             visible=lambda user, _learner: may_transfer(user),
         )
+        # From a concern about a learner: the learner's whole file, never an allegation's.
+        register_record_link(
+            "concerns.concern",
+            "Send this learner's file to a new school",
+            "transfers:send_from_concern",
+            visible=lambda user, concern: (
+                may_transfer(user) and concern.learner_id is not None and not concern.restricted
+            ),
+        )
         register_periodic(remind_unreceived_transfers_task, every=timedelta(hours=1))
         declare_processing()

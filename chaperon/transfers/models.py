@@ -2,7 +2,7 @@
 
 A ``Transfer`` belongs to the sending organisation. Sent directly to another Chaperon
 organisation, it keeps the file as it was sent (``content``) for the receiving DSL to review,
-accept or decline; sent as a package, it keeps only the encrypted package (never its
+until they accept or decline it; sent as a package, it keeps only the encrypted package (never its
 passphrase: ``passphrase_issued_at`` shows one was given) until the sender records that the new
 school confirmed receipt. The sender's own concerns are never changed by a transfer.
 
@@ -44,7 +44,8 @@ class Transfer(OrganisationOwned):
     sent_at = models.DateTimeField()
     concern_count = models.PositiveIntegerField()
     content_sha256 = models.CharField(max_length=64)
-    # Direct: the file as sent, for the receiving DSL. Emptied of nothing: it is what was sent.
+    # Direct: the file as sent, for the receiving DSL to review; emptied once they accept it
+    # (it is then their own records) or decline it. ``content_sha256`` stays.
     content = models.JSONField(null=True, blank=True)
     # Package: the encrypted bytes, and when the passphrase was shown (it is never kept).
     package = models.BinaryField(null=True, blank=True)

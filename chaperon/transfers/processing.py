@@ -10,8 +10,9 @@ def declare() -> None:
     register_processing(
         "transfers.transfer",
         what="Child protection files sent to a learner's new school: the learner, the school, "
-        "who sent it and when, the file as sent (directly) or its encrypted package, and who "
-        "confirmed receipt, when and how, or why it was declined",
+        "who sent it and when, the file as sent (directly, until the receiving DSL accepts or "
+        "declines it) or its encrypted package, and who confirmed receipt, when and how, or "
+        "why it was declined",
         about_whom=[About.LEARNERS, About.STAFF, About.GUARDIANS, About.PUBLIC],
         purpose=PURPOSE,
         lawful_basis=Basis.SAFEGUARDING,

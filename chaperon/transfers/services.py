@@ -266,6 +266,7 @@ def transfer_accept(*, actor: User, transfer_id: int, learner_id: int | None) ->
         transfer.decided_by, transfer.decided_at = actor, now
         transfer.received_at, transfer.received_by_name = now, actor.full_name
         transfer.receipt_how = "Accepted on Chaperon"
+        transfer.content = None  # now the receiving school's own records; its digest stays
         transfer.save()
         _tell_sender(transfer, accepted=True)
         _record_decision(actor, transfer, AuditAction.TRANSFER_ACCEPTED, concerns=len(written))
@@ -318,6 +319,7 @@ def transfer_decline(*, actor: User, transfer_id: int, reason: str) -> Transfer:
         transfer = _incoming(actor, transfer_id)
         transfer.status, transfer.decline_reason = TransferStatus.DECLINED, reason
         transfer.decided_by, transfer.decided_at = actor, timezone.now()
+        transfer.content = None  # declined: nothing of it stays for the receiving school
         transfer.save()
         _tell_sender(transfer, accepted=False)
         _record_decision(actor, transfer, AuditAction.TRANSFER_DECLINED)

@@ -5,10 +5,11 @@ here; the package download, the sender's record of receipt, and the package impo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chaperon.concerns.transfer_file import learner_of_concern
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.pagination import page_of
@@ -152,6 +153,17 @@ def send(request: HttpRequest, learner_id: int) -> HttpResponse:
             messages.success(request, f"File sent to {transfer.receiving_school}.")
             return redirect("transfers:detail", transfer.pk)
     return _send_page(request, viewer, learner_id, direct=direct)
+
+
+@login_required
+@require_GET
+def send_from_concern(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """From a concern's page to the send page of the learner it is about."""
+    viewer = _viewer(request)
+    learner_id = learner_of_concern(viewer, concern_id)
+    if learner_id is None:
+        raise Http404("This concern is not about a learner on file.")
+    return redirect("transfers:send", learner_id)
 
 
 def _detail_page(

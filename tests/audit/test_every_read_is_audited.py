@@ -272,6 +272,8 @@ NOT_AUDITED: dict[str, str] = {
     "retention:hold_release": "a change, audited as retention_hold_released",
     "transfers:import": "no personal data: the form asking for a package and its passphrase; "
     "an import is audited as transfer_package_imported",
+    "transfers:send_from_concern": "redirects from a concern to its learner's send page, "
+    "whose reading is audited",
     "transfers:accept": "a change, audited as transfer_accepted",
     "transfers:decline": "a change, audited as transfer_declined",
     "transfers:receipt": "a change, audited as transfer_received",

@@ -9,6 +9,7 @@ from chaperon.concerns.attachments import concern_file
 from chaperon.concerns.models import Concern
 from chaperon.people.models import Learner, Organisation, User
 from chaperon.people.roles import Role
+from chaperon.transfers.models import Transfer
 from tests import factories
 from tests.concerns.helpers import immediate_risk
 from tests.conftest import Cast
@@ -57,3 +58,9 @@ def file_with_history(cast: Cast, learner: Learner | None = None) -> Concern:
             actor=cast.dsl, concern=concern, text="Spoke with Robin's carer."
         )
     return Concern.objects.get(pk=concern.pk)
+
+
+def package_of(transfer: Transfer) -> bytes:
+    """The encrypted package a transfer keeps."""
+    assert transfer.package is not None
+    return bytes(transfer.package)

@@ -121,7 +121,7 @@ def test_the_package_round_trips_with_its_passphrase_and_fails_with_a_wrong_one(
     ).to_be_visible()
     copy = Concern.objects.get(organisation=cast.other_organisation)
     assert copy.description == original.description
-    assert copy.learner.full_name == cast.learner.full_name
+    assert copy.learner is not None and copy.learner.full_name == cast.learner.full_name
     expect(page.get_by_role("row", name=re.compile(cast.organisation.name))).to_contain_text(
         cast.learner.full_name
     )

@@ -26,7 +26,7 @@ from chaperon.transfers.package import (
 from tests import factories
 from tests.conftest import Cast
 
-from .helpers import file_with_history, receiving_school
+from .helpers import file_with_history, package_of, receiving_school
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("INC-8"), pytest.mark.clause("LOG-2")]
 
@@ -55,7 +55,7 @@ def test_the_passphrase_is_long_random_and_never_kept(cast: Cast) -> None:
     assert len(normalised(sealed.passphrase)) == 40  # 40 letters of 32: 200 bits
     assert new_passphrase() != new_passphrase()
     assert transfer.passphrase_issued_at is not None
-    stored = bytes(transfer.package)
+    stored = package_of(transfer)
     assert stored.startswith(MAGIC)
     assert sealed.passphrase.encode() not in stored
     assert b"Robin" not in stored  # encrypted: no word of the file shows
@@ -75,7 +75,7 @@ def test_the_package_round_trips_through_the_import(cast: Cast) -> None:
 
     imported = services.package_import(
         actor=there.dsl,
-        package=bytes(sealed.transfer.package),
+        package=package_of(sealed.transfer),
         passphrase=sealed.passphrase.lower().replace("-", " "),  # as typed
     )
 
@@ -100,7 +100,7 @@ def test_a_wrong_passphrase_is_refused_with_nothing_written(cast: Cast) -> None:
 
     with pytest.raises(ValidationFailed) as refused:
         services.package_import(
-            actor=there.dsl, package=bytes(sealed.transfer.package), passphrase=new_passphrase()
+            actor=there.dsl, package=package_of(sealed.transfer), passphrase=new_passphrase()
         )
 
     assert "passphrase is wrong" in refused.value.errors["passphrase"]
@@ -114,7 +114,7 @@ def test_a_package_with_one_byte_flipped_is_refused_with_nothing_written(
 ) -> None:
     sealed = _sealed(cast)
     there = receiving_school(cast)
-    package = bytearray(sealed.transfer.package)
+    package = bytearray(package_of(sealed.transfer))
     header_end = package.index(b"\n", len(MAGIC))
     position = {
         "magic": 3,
@@ -151,7 +151,7 @@ def test_a_teacher_may_not_import(cast: Cast) -> None:
     with pytest.raises(PermissionDenied):
         services.package_import(
             actor=there.teacher,
-            package=bytes(sealed.transfer.package),
+            package=package_of(sealed.transfer),
             passphrase=sealed.passphrase,
         )
     assert _written(there.organisation.pk) == before

@@ -71,6 +71,7 @@ def test_acceptance_copies_the_file_with_its_history(cast: Cast) -> None:
 
     copy = Concern.objects.get(organisation=cast.other_organisation)
     learner = copy.learner
+    assert learner is not None
     assert (learner.first_name, learner.last_name) == (
         cast.learner.first_name,
         cast.learner.last_name,
@@ -99,6 +100,8 @@ def test_acceptance_copies_the_file_with_its_history(cast: Cast) -> None:
     assert accepted.status == TransferStatus.RECEIVED
     assert accepted.received_by_name == cast.outsider.full_name
     assert accepted.received_at is not None
+    assert accepted.content is None  # the receiving school's own records now; the digest stays
+    assert accepted.content_sha256 == transfer.content_sha256
     # Both chains say it.
     assert AuditEvent.objects.filter(
         action=AuditAction.TRANSFER_ACCEPTED, organisation_id=cast.other_organisation.pk
@@ -139,6 +142,7 @@ def test_decline_copies_nothing_and_tells_the_sender(cast: Cast) -> None:
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.DECLINED
     assert transfer.decline_reason == "The learner did not join us."
+    assert transfer.content is None
     assert EmailDelivery.objects.filter(to=cast.dsl.email, subject__contains="declined").exists()
     assert AuditEvent.objects.filter(
         action=AuditAction.TRANSFER_DECLINED, organisation_id=cast.organisation.pk
