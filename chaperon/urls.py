@@ -28,6 +28,7 @@ urlpatterns = [
     path("governance/", include("chaperon.governance.urls")),
     path("retention/", include("chaperon.retention.urls")),
     path("subject-access/", include("chaperon.subject_access.urls")),
+    path("transfers/", include("chaperon.transfers.urls")),
     path("contacts/<slug:slug>/", governance_views.public_contacts, name="contacts"),
     path("agree/<str:token>/", governance_views.agree_by_link, name="agree"),
     path("", include("chaperon.people.urls")),

@@ -232,6 +232,14 @@ class AuditAction(models.TextChoices):
     )
     CONCERN_CHRONOLOGY_VIEWED = "concern_chronology_viewed", "Learner chronology viewed"
     CONCERN_CHRONOLOGY_EXPORTED = "concern_chronology_exported", "Learner chronology exported"
+    CONCERN_FILE_COPIED_FOR_TRANSFER = (
+        "concern_file_copied_for_transfer",
+        "Child protection file copied to send to a new school",
+    )
+    CONCERN_RECEIVED_BY_TRANSFER = (
+        "concern_received_by_transfer",
+        "Concern received with a child protection file from another school",
+    )
     CONCERN_LIST_EXPORTED = "concern_list_exported", "Concerns list exported (CSV)"
     CONCERN_TASKS_VIEWED = "concern_tasks_viewed", "Concern steps and tasks list viewed"
     CONCERN_RECLASSIFIED = (
@@ -273,3 +281,16 @@ class AuditAction(models.TextChoices):
         "subject_access_downloaded",
         "Released subject access export downloaded",
     )
+    TRANSFER_SENT = "transfer_sent", "Child protection file sent to a new school"
+    TRANSFER_LIST_VIEWED = "transfer_list_viewed", "File transfers listed"
+    TRANSFER_VIEWED = "transfer_viewed", "File transfer viewed"
+    TRANSFER_ACCEPTED = "transfer_accepted", "Transferred file accepted by the receiving DSL"
+    TRANSFER_DECLINED = "transfer_declined", "Transferred file declined by the receiving DSL"
+    TRANSFER_RECEIVED = "transfer_received", "Sent file confirmed received by the new school"
+    TRANSFER_PACKAGE_DOWNLOADED = "transfer_package_downloaded", "Encrypted file package downloaded"
+    TRANSFER_PACKAGE_IMPORTED = "transfer_package_imported", "Encrypted file package imported"
+    TRANSFER_PACKAGE_REFUSED = (
+        "transfer_package_refused",
+        "Encrypted file package refused: wrong passphrase or changed",
+    )
+    TRANSFER_REMINDER_SENT = "transfer_reminder_sent", "Reminded: no receipt for a sent file"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.forms import form_status, show_errors
+from chaperon.core.navigation import record_links_for
 from chaperon.core.pagination import page_of
 from chaperon.core.uploads import refuse_oversized, upload_limits
 from chaperon.people.models import Learner, User
@@ -173,6 +174,7 @@ def case_page(
         "link_form": LinkForm(learners=linkable(case.concern), family=family(case.concern)),
         "unlink_form": UnlinkForm(),
         "failed_link": None,
+        "record_links": record_links_for(viewer, case.concern),
     }
     assign_form = forms.pop("assign_form", None)
     if assign_form is not None:

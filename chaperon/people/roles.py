@@ -66,6 +66,7 @@ class Permission(StrEnum):
     HANDLE_ALLEGATIONS_ABOUT_LEADS = "handle_allegations_about_leads"
     RECEIVE_CONCERN_ESCALATIONS = "receive_concern_escalations"
     HANDLE_SUBJECT_ACCESS = "handle_subject_access"
+    TRANSFER_CHILD_PROTECTION_FILES = "transfer_child_protection_files"
     # Recordings
     PLAY_RECORDINGS = "play_recordings"
     HOLD_RECORDINGS = "hold_recordings"
@@ -156,6 +157,10 @@ MEANINGS: dict[Permission, str] = {
         "prepare a person's subject access export, decide which third parties in it are "
         "withheld and release it (ORG-7)"
     ),
+    Permission.TRANSFER_CHILD_PROTECTION_FILES: (
+        "send a learner's child protection file to their new school, and accept or decline "
+        "(or import) files sent by other schools (INC-8)"
+    ),
     Permission.PLAY_RECORDINGS: (
         "play recordings, for a reason; the organisation's recording policy chooses (REC-3)"
     ),
@@ -242,6 +247,7 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.HANDLE_ALLEGATIONS_ABOUT_LEADS:  (N,  N,     Y,  N,      N,  N,    N),
     P.RECEIVE_CONCERN_ESCALATIONS:     (N,  N,     Y,  N,      N,  N,    N),
     P.HANDLE_SUBJECT_ACCESS:           (Y,  Y,     N,  N,      N,  N,    N),
+    P.TRANSFER_CHILD_PROTECTION_FILES: (Y,  Y,     N,  N,      N,  N,    N),
     P.PLAY_RECORDINGS:                 (Y,  D,     C,  N,      N,  N,    N),
     P.HOLD_RECORDINGS:                 (Y,  Y,     N,  N,      N,  N,    N),
     P.CHOOSE_WHO_PLAYS_RECORDINGS:     (Y,  N,     N,  N,      N,  N,    N),

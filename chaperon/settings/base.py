@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chaperon.governance",
     "chaperon.retention",
     "chaperon.subject_access",
+    "chaperon.transfers",
     "chaperon.demo",
     "chaperon.backups",
 ]

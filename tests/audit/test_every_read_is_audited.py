@@ -35,6 +35,7 @@ from chaperon.governance.services import (
     training_courses_ensure,
 )
 from chaperon.people.services import group_add_learners, group_create
+from chaperon.transfers.services import transfer_send_package
 from tests import factories
 from tests.api.conftest import api_as
 from tests.concerns.helpers import public_concern
@@ -99,6 +100,11 @@ AUDITED: dict[str, AuditAction] = {
     "subject_access:list": A.SUBJECT_ACCESS_LIST_VIEWED,  # names whom each request is about
     "subject_access:detail": A.SUBJECT_ACCESS_VIEWED,
     "subject_access:download": A.SUBJECT_ACCESS_DOWNLOADED,
+    "transfers:outgoing": A.TRANSFER_LIST_VIEWED,
+    "transfers:incoming": A.TRANSFER_LIST_VIEWED,
+    "transfers:send": A.LEARNER_VIEWED,
+    "transfers:detail": A.TRANSFER_VIEWED,
+    "transfers:package": A.TRANSFER_PACKAGE_DOWNLOADED,
 }
 
 CHANGE = "a change (POST only), audited by the service that makes it"
@@ -275,6 +281,13 @@ NOT_AUDITED: dict[str, str] = {
     "subject_access:disclose_staff": CHANGE,
     "subject_access:add_party": CHANGE,
     "subject_access:release": CHANGE,
+    "transfers:import": "no personal data: the form asking for a package and its passphrase; "
+    "an import is audited as transfer_package_imported",
+    "transfers:send_from_concern": "redirects from a concern to its learner's send page, "
+    "whose reading is audited",
+    "transfers:accept": "a change, audited as transfer_accepted",
+    "transfers:decline": "a change, audited as transfer_declined",
+    "transfers:receipt": "a change, audited as transfer_received",
     "governance:training_course": "a change, audited as training_course_added",
     "governance:board_reports": "the quarters of the board's report, whether each is prepared "
     "and has a narrative: no personal data",
@@ -430,6 +443,9 @@ def _world(cast: Cast) -> World:
     group_add_learners(actor=SYSTEM, group=french, learners=[cast.learner])
     access_request = released_request(cast)
     receipt = f"/consent/m/{token}/receipts/{by_link.receipt_id}"
+    sent = transfer_send_package(
+        actor=cast.dsl, learner_id=cast.learner.pk, receiving_school="Alder Grove High"
+    ).transfer
     learner = cast.learner.pk
     paths = {
         "people:staff_list": "/staff/",
@@ -481,6 +497,11 @@ def _world(cast: Cast) -> World:
         "subject_access:list": "/subject-access/",
         "subject_access:detail": f"/subject-access/{access_request.pk}/",
         "subject_access:download": f"/subject-access/{access_request.pk}/export.zip",
+        "transfers:outgoing": "/transfers/",
+        "transfers:incoming": "/transfers/incoming/",
+        "transfers:send": f"/transfers/learners/{learner}/send/",
+        "transfers:detail": f"/transfers/{sent.pk}/",
+        "transfers:package": f"/transfers/{sent.pk}/package/",
     }
     return World(paths, play_reason_path=f"/recordings/{recording.pk}/")
 
