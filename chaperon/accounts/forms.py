@@ -7,7 +7,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from chaperon.core.forms import Form, OneLineInputs
 from chaperon.core.validators import single_line
 from chaperon.people.emails import normalise_email
-from chaperon.people.models import User
+
+from .selectors import users_who_may_set_a_password
 
 
 class SignInForm(Form):
@@ -50,7 +51,10 @@ class TokenForm(Form):
 
 
 class PasswordSetupForm(OneLineInputs, PasswordResetForm):
-    """Django's reset form, also for staff who have never had a password (imported accounts)."""
+    """Django's reset form, also for staff who have never had a password (imported accounts).
+    Nothing is sent to staff whose organisation has turned password sign-in off; the page
+    that follows says the same as for an address nobody has, so that it does not tell who
+    has an account."""
 
     def get_users(self, email: str) -> Iterator[Any]:
-        return iter(User.objects.filter(email=normalise_email(email), is_active=True))
+        return iter(users_who_may_set_a_password(normalise_email(email)))

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from chaperon.people.models import User
 
 from .models import SingleSignOn
@@ -48,8 +50,18 @@ def sso_config_of_organisation(organisation_id: int) -> SingleSignOn | None:
     )
 
 
+def _password_sign_in_off() -> QuerySet[SingleSignOn]:
+    return SingleSignOn.objects.filter(enabled=True, password_sign_in=False)
+
+
 def password_sign_in_allowed(user: User) -> bool:
     """False when the user's organisation signs in only with organisation accounts."""
-    return not SingleSignOn.objects.filter(
-        organisation_id=user.organisation_id, enabled=True, password_sign_in=False
-    ).exists()
+    return not _password_sign_in_off().filter(organisation_id=user.organisation_id).exists()
+
+
+def users_who_may_set_a_password(email: str) -> QuerySet[User]:
+    """The active accounts with the address ``email`` (in its normal form) whose organisation
+    lets them sign in with a password: those a reset link may be sent to."""
+    return User.objects.filter(email=email, is_active=True).exclude(
+        organisation_id__in=_password_sign_in_off().values("organisation_id")
+    )
