@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import settings_views, views
 from .forms import PasswordSetupForm
 
 app_name = "accounts"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-in/organisation/<slug:slug>/", views.sso_start, name="sso_start"),
     path("sign-in/organisation-callback/", views.sso_callback, name="sso_callback"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("single-sign-on/", settings_views.sso_settings, name="sso_settings"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path(
         "authenticator-reset/<int:user_id>/",

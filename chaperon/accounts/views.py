@@ -1,6 +1,8 @@
 """Sign-in with a password or an organisation account (OpenID Connect), then a second factor
 where the role needs one."""
 
+from typing import Any
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -279,10 +281,31 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
-    """Django's view, with the change written to the audit log."""
+    """Django's view, with the change written to the audit log. A valid link of someone whose
+    organisation has since turned password sign-in off is refused, pointing to its sign-in."""
 
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = self.get_user(kwargs["uidb64"])
+        token = kwargs["token"]
+        if token == self.reset_url_token:
+            token = request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+        # Only a link that is still valid says so: any other is "no longer works", as before,
+        # so that a made-up link tells nothing of the account.
+        if (
+            user is not None
+            and self.token_generator.check_token(user, token)
+            and not selectors.password_sign_in_allowed(user)
+        ):
+            config = selectors.sso_config_of_organisation(user.organisation_id)
+            context = {
+                "organisation": user.organisation,
+                "provider": config.get_provider_display() if config else "",
+            }
+            return render(request, "accounts/password_reset_sso_only.html", context, status=403)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         with transaction.atomic():

@@ -601,23 +601,40 @@ class GroupMember(models.Model):
 class RosterImport(OrganisationOwned):
     """One OneRoster export read: previewed, applied or refused. ``fingerprint`` (SHA-256 of its
     files) lets a folder's export be applied once. ``content`` holds the files' text only while
-    an uploaded export waits to be applied; ``summary`` the counts and ``errors`` the problems
+    an uploaded export waits to be checked or applied (by the task worker, whose progress is
+    kept in the cache, as an import job's is); ``summary`` the counts and ``errors`` the problems
     (``{"file", "line", "column", "message"}``)."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
         PREVIEWED = "previewed", "Previewed, not applied"
+        APPLY_QUEUED = "apply_queued", "Waiting to be applied"
+        APPLYING = "applying", "Being applied"
         APPLIED = "applied", "Applied"
         REFUSED = "refused", "Not imported: the export has problems"
+        FAILED = "failed", "Failed: nothing was changed"
+
+    # Being checked or applied by the task worker (``people.tasks``): its page follows it.
+    RUNNING = frozenset({Status.QUEUED, Status.CHECKING, Status.APPLY_QUEUED, Status.APPLYING})
 
     source = models.CharField(max_length=255, blank=True)
     fingerprint = models.CharField(max_length=64)
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who asked for a previewed export to be applied: the task applies it as them.
+    applied_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
     content = models.JSONField(default=dict, blank=True)
+    # While it waits to be applied: what applying it would change (counts, and the first names
+    # of each kind), worked out once by the task; emptied with ``content``.
+    preview = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -627,3 +644,7 @@ class RosterImport(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"OneRoster import {self.pk}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING

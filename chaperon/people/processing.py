@@ -124,7 +124,8 @@ def declare() -> None:
     register_processing(
         "people.rosterimport",
         what="OneRoster exports read: the counts of changes and the problems found; an "
-        "uploaded export's files only until it is applied or replaced",
+        "uploaded export's files, and the names its preview lists, only until it is applied, "
+        "refused or fails",
         about_whom=EVERYONE,
         purpose="Bring people and classes in from the management information system",
         lawful_basis=Basis.PUBLIC_TASK,

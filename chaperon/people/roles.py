@@ -44,6 +44,7 @@ class Permission(StrEnum):
     IMPORT_PEOPLE = "import_people"
     VIEW_ORGANISATION = "view_organisation"
     MANAGE_ORGANISATION = "manage_organisation"
+    MANAGE_SINGLE_SIGN_ON = "manage_single_sign_on"
     VIEW_COMPLIANCE_SUMMARY = "view_compliance_summary"
     SEE_EMAIL_DELIVERIES = "see_email_deliveries"
     # The policy and sessions
@@ -111,6 +112,11 @@ MEANINGS: dict[Permission, str] = {
     Permission.MANAGE_ORGANISATION: (
         "change the organisation's settings, its session policy and approved platforms, and "
         "name its safeguarding team's posts and the contacts published for them"
+    ),
+    Permission.MANAGE_SINGLE_SIGN_ON: (
+        "see and set how staff sign in with the organisation's own accounts (Entra ID or "
+        "Google Workspace) and turn password sign-in off; accepting the provider's multi-factor "
+        "sign-in for the second factor also needs give_privileged_roles"
     ),
     Permission.VIEW_COMPLIANCE_SUMMARY: "see the organisation's staff compliance figures",
     Permission.SEE_EMAIL_DELIVERIES: "the Email page: what became of the organisation's email",
@@ -228,6 +234,7 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.IMPORT_PEOPLE:                   (Y,  N,     N,  N,      N,  N,    Y),
     P.VIEW_ORGANISATION:               (Y,  Y,     Y,  Y,      Y,  Y,    Y),
     P.MANAGE_ORGANISATION:             (Y,  N,     N,  N,      N,  N,    Y),
+    P.MANAGE_SINGLE_SIGN_ON:           (Y,  N,     N,  N,      N,  N,    Y),
     P.VIEW_COMPLIANCE_SUMMARY:         (Y,  Y,     Y,  N,      N,  Y,    Y),
     P.SEE_EMAIL_DELIVERIES:            (Y,  Y,     N,  N,      N,  N,    Y),
     P.READ_POLICY:                     (Y,  Y,     Y,  Y,      Y,  Y,    Y),

@@ -1,14 +1,16 @@
-"""The OneRoster import pages: upload an export, see what it would change, apply it. Thin:
-the work is in ``chaperon.people.roster``."""
+"""The OneRoster import pages: upload an export, follow its check, see what it would change,
+apply it and follow that. Thin: the work is in ``chaperon.people.roster`` and runs as background
+tasks."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chaperon.core.exceptions import ValidationFailed
@@ -17,17 +19,11 @@ from chaperon.core.forms import Form
 from .models import RosterImport
 from .permissions import require, viewer_of
 from .roles import Permission
-from .roster import RosterResult, read_zip, roster_import
+from .roster import read_zip
 from .roster.files import RosterFiles, UnreadableExport
-from .roster.report import KINDS
-from .roster.service import (
-    access_roster_import,
-    roster_import_apply,
-    roster_import_record,
-    roster_imports_recent,
-)
-
-LISTED = 50  # names shown per kind and change on the preview
+from .roster.jobs import roster_import_apply_queue, roster_import_queue, roster_job_state
+from .roster.service import access_roster_import, roster_imports_recent
+from .tasks import ROSTER_LISTED
 
 
 class RosterUploadForm(Form):
@@ -60,15 +56,11 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     require(viewer, Permission.IMPORT_PEOPLE)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        files = form.cleaned_data["file"]
-        result = roster_import(actor=viewer, organisation=viewer.organisation, files=files)
-        pending = roster_import_record(
+        pending = roster_import_queue(
             actor=viewer,
             organisation=viewer.organisation,
-            files=files,
-            result=result,
+            files=form.cleaned_data["file"],
             source=form.file_name,
-            keep_files=not result.refused,
         )
         return redirect("people:roster_import", import_id=pending.pk)
     return render(
@@ -79,43 +71,33 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _changes(result: RosterResult) -> list[dict[str, object]]:
-    return [
-        {
-            "kind": kind,
-            "ends": kind == "groups",
-            "changes": getattr(result, kind),
-            "created": getattr(result, kind).created[:LISTED],
-            "updated": getattr(result, kind).updated[:LISTED],
-            "left": getattr(result, kind).left[:LISTED],
-        }
-        for kind in KINDS
-    ]
-
-
 @login_required
 @require_GET
 def roster_import_page(request: HttpRequest, import_id: int) -> HttpResponse:
-    """An export read: while it waits, what applying it would change now (worked out again
-    each time the page is opened); once applied or refused, its counts and problems."""
-    viewer = viewer_of(request)
-    pending = access_roster_import(viewer, import_id)
-    preview = None
-    if pending.status == RosterImport.Status.PREVIEWED and pending.content:
-        preview = roster_import(
-            actor=viewer, organisation=viewer.organisation, files=dict(pending.content)
-        )
+    """An export read: while the task worker checks or applies it, how far it has got; then
+    what applying it would change (worked out when it was checked: applying checks again), or
+    its counts and problems."""
+    pending = access_roster_import(viewer_of(request), import_id)
     return render(
         request,
         "people/roster_import.html",
         {
             "nav": "import",
             "pending": pending,
-            "preview": preview,
-            "changes": _changes(preview) if preview else [],
-            "listed": LISTED,
+            "state": roster_job_state(pending),
+            "preview": pending.preview if pending.status == RosterImport.Status.PREVIEWED else None,
+            "listed": ROSTER_LISTED,
         },
     )
+
+
+@never_cache
+@login_required
+@require_GET
+def roster_import_status(request: HttpRequest, import_id: int) -> JsonResponse:
+    """The export's progress or outcome as JSON, polled by its page's script. Counts only."""
+    pending = access_roster_import(viewer_of(request), import_id)
+    return JsonResponse(roster_job_state(pending).as_json())
 
 
 @login_required
@@ -124,12 +106,7 @@ def roster_apply(request: HttpRequest, import_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     pending = access_roster_import(viewer, import_id)
     try:
-        result = roster_import_apply(actor=viewer, pending=pending)
+        roster_import_apply_queue(actor=viewer, pending=pending)
     except ValidationFailed as error:
         messages.error(request, " ".join(error.errors.values()))
-    else:
-        if result.refused:
-            messages.error(request, "Not imported: the records changed since the preview.")
-        else:
-            messages.success(request, "Imported. The changes shown are made.")
     return redirect("people:roster_import", import_id=pending.pk)

@@ -11,7 +11,9 @@ from chaperon.core.exceptions import ChaperonError
 from .imports.progress import progress_clear, progress_save
 from .imports.report import ImportResult
 from .imports.service import people_import
-from .models import ImportJob, ImportStatus
+from .models import ImportJob, ImportStatus, RosterImport
+from .roster import roster_import
+from .roster.service import roster_import_apply, roster_import_checked, roster_import_failed
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,71 @@ def _finish(
         job.errors = [error.as_dict() for error in result.errors]
     job.save()
     progress_clear(job.pk)
+
+
+# Names shown per kind and change on an export's preview.
+ROSTER_LISTED = 50
+
+
+def _roster_claim(import_id: int, waiting: str, running: str) -> RosterImport | None:
+    claimed = RosterImport.objects.filter(pk=import_id, status=waiting).update(
+        status=running, updated_at=timezone.now()
+    )
+    if claimed != 1:
+        return None
+    return RosterImport.objects.select_related("organisation", "created_by", "applied_by").get(
+        pk=import_id
+    )
+
+
+@task
+def roster_preview_task(import_id: int) -> None:
+    """Check an uploaded OneRoster export and keep what applying it would change. Given the
+    export's id only; running it twice does nothing more."""
+    pending = _roster_claim(import_id, RosterImport.Status.QUEUED, RosterImport.Status.CHECKING)
+    if pending is None or pending.created_by is None:
+        return
+    try:
+        result = roster_import(
+            actor=pending.created_by,
+            organisation=pending.organisation,
+            files=dict(pending.content),
+            progress=partial(progress_save, pending.pk, of="roster"),
+        )
+        roster_import_checked(pending=pending, result=result, listed=ROSTER_LISTED)
+    except ChaperonError as error:  # for example, their role no longer allows importing
+        roster_import_failed(pending=pending, failure=str(error))
+    except Exception:
+        logger.exception("OneRoster preview %s failed", import_id)
+        roster_import_failed(pending=pending, failure=FAULT)
+        raise
+    finally:
+        progress_clear(pending.pk, of="roster")
+
+
+@task
+def roster_apply_task(import_id: int) -> None:
+    """Apply a previewed OneRoster export, as whoever asked: all of it in one transaction, or
+    nothing. Given the export's id only; running it twice does nothing more."""
+    pending = _roster_claim(
+        import_id, RosterImport.Status.APPLY_QUEUED, RosterImport.Status.APPLYING
+    )
+    if pending is None or pending.applied_by is None:
+        return
+    try:
+        roster_import_apply(
+            actor=pending.applied_by,
+            pending=pending,
+            progress=partial(progress_save, pending.pk, of="roster"),
+        )
+    except ChaperonError as error:
+        roster_import_failed(pending=pending, failure=str(error))
+    except Exception:
+        logger.exception("OneRoster apply %s failed", import_id)
+        roster_import_failed(pending=pending, failure=FAULT)
+        raise
+    finally:
+        progress_clear(pending.pk, of="roster")
 
 
 @task

@@ -56,6 +56,11 @@ urlpatterns += [
         roster_views.roster_import_page,
         name="roster_import",
     ),
+    path(
+        "import/oneroster/<int:import_id>/status/",
+        roster_views.roster_import_status,
+        name="roster_import_status",
+    ),
     path("import/oneroster/<int:import_id>/apply/", roster_views.roster_apply, name="roster_apply"),
     path("import/jobs/<int:job_id>/", import_views.import_job, name="import_job"),
     path(

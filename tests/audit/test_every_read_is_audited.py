@@ -240,6 +240,10 @@ NOT_AUDITED: dict[str, str] = {
     "people:roster_import": "an export's preview for the one who imports it: the names it "
     "holds and the problems found in it; what it changes is audited when applied",
     "people:roster_apply": CHANGE,
+    "accounts:sso_settings": "the organisation's single sign-on settings: no personal data; "
+    "each change is audited",
+    "people:roster_import_status": "an export's progress while it is checked or applied: "
+    "counts only",
     "people:import_job": "an import's report: counts and the problems found row by row; the "
     "import is audited",
     "people:import_job_status": "an import's progress: counts only",

@@ -6,10 +6,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
 from chaperon.people.models import Learner, RosterImport
 from tests.conftest import Cast, signed_in
-from tests.people.roster_support import SAMPLE, edit_rows, sample_copy
+from tests.people.roster_support import SAMPLE, edit_rows, sample_copy, snapshot
 
 
 def _zipped(folder: Path) -> io.BytesIO:
@@ -22,43 +23,65 @@ def _zipped(folder: Path) -> io.BytesIO:
     return data
 
 
-def test_an_administrator_previews_then_applies_an_export(cast: Cast) -> None:
+def test_an_administrator_previews_then_applies_an_export(
+    cast: Cast, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     admin = signed_in(cast.admin)
-    uploaded = admin.post("/import/oneroster/", {"file": _zipped(SAMPLE)})
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        uploaded = admin.post("/import/oneroster/", {"file": _zipped(SAMPLE)})
+    assert len(queued) == 1  # the check runs as a task
     assert uploaded.status_code == 302
     pending = RosterImport.objects.get()
+    assert pending.status == RosterImport.Status.PREVIEWED
+    assert pending.preview["kinds"][0]["counts"]["created"] == 3
     page = admin.get(uploaded["Location"]).content.decode()
     assert "Amara Quayle" in page
     assert "Year 9 French set 2" in page
     assert "Apply these changes" in page
+    assert "data-import-status-url" not in page  # finished: no progress to follow
     assert not Learner.objects.filter(external_id="usr-s1").exists()
 
-    applied = admin.post(f"/import/oneroster/{pending.pk}/apply/")
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        applied = admin.post(f"/import/oneroster/{pending.pk}/apply/")
 
+    assert len(queued) == 1  # applying runs as a task too
     assert applied.status_code == 302
     assert Learner.objects.filter(external_id="usr-s1").exists()
     pending.refresh_from_db()
     assert pending.status == RosterImport.Status.APPLIED
-    assert pending.content == {}
+    assert pending.applied_by == cast.admin
+    assert (pending.content, pending.preview) == ({}, {})
     assert pending.summary["learners"]["created"] == 3
-    again = admin.post(f"/import/oneroster/{pending.pk}/apply/")
+    assert (
+        "Imported. The changes shown are made." in admin.get(applied["Location"]).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        again = admin.post(f"/import/oneroster/{pending.pk}/apply/")
     assert again.status_code == 302
+    assert queued == []
     assert Learner.objects.filter(external_id="usr-s1").count() == 1
 
 
 def test_a_refused_export_lists_every_problem_and_keeps_no_files(
-    cast: Cast, tmp_path: Path
+    cast: Cast, tmp_path: Path, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     export = sample_copy(tmp_path)
     edit_rows(export, "users.csv", lambda row: {**row, "familyName": ""})
-    response = signed_in(cast.dsl).post("/import/oneroster/", {"file": _zipped(export)})
-    page = signed_in(cast.dsl).get(response["Location"]).content.decode()
+    dsl = signed_in(cast.dsl)
+    before = snapshot(cast.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = dsl.post("/import/oneroster/", {"file": _zipped(export)})
+    page = dsl.get(response["Location"]).content.decode()
     assert "Nothing was imported: 7 problems" in page
     assert page.count("is empty; every row needs a value here") == 7
+    assert "<td>users.csv</td><td>2</td><td>familyName</td>" in page
+    assert "Apply these changes" not in page
     refused = RosterImport.objects.get()
     assert refused.status == RosterImport.Status.REFUSED
-    assert refused.content == {}
-    assert not Learner.objects.filter(external_id__startswith="usr-").exists()
+    assert (refused.content, refused.preview) == ({}, {})
+    assert snapshot(cast.organisation) == before
+    status = dsl.get(f"/import/oneroster/{refused.pk}/status/").json()
+    assert (status["finished"], status["status"], status["problems"]) == (True, "refused", 7)
 
 
 def test_a_file_that_is_not_a_zip_is_refused_on_the_form(cast: Cast) -> None:

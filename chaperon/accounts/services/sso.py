@@ -20,8 +20,11 @@ from chaperon.core.exceptions import ChaperonError, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.emails import normalise_email
 from chaperon.people.models import Organisation, StaffMember, User
+from chaperon.people.permissions import can, require, require_same_organisation
+from chaperon.people.roles import Permission
 
 from ..models import SingleSignOn, SsoIdentity, SsoProvider
+from ..selectors import client_secret_file, signed_in_with_organisation_account
 
 # Entra ID's tenant of personal Microsoft accounts (outlook.com, hotmail.com, live.com).
 MICROSOFT_PERSONAL_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -237,13 +240,66 @@ def _validated(organisation: Organisation, wanted: SsoSettings) -> SingleSignOn:
     return config
 
 
+# Why password sign-in may not be turned off yet.
+OFF_NEEDS_ACCOUNTS_ON = (
+    "password sign-in can only be turned off while sign-in with organisation accounts is on "
+    "(Enabled: yes); otherwise nobody could sign in"
+)
+OFF_NEEDS_THE_FILE = (
+    "password sign-in can only be turned off once the client secret's file is in place ({}); "
+    "ask whoever runs Chaperon to put it there"
+)
+OFF_NEEDS_A_TRY = (
+    "sign in once with your organisation account first (sign out, then use the button on the "
+    "sign-in page), so that you know it works, then turn password sign-in off"
+)
+MFA_NEEDS_A_LEAD = (
+    "only someone who may give the privileged roles (the DSL) may accept the provider's "
+    "multi-factor sign-in in place of Chaperon's second factor, as it changes how they sign "
+    "in; ask them to do it"
+)
+
+
+def _refusals_for(actor: User, before: SingleSignOn | None, config: SingleSignOn) -> dict[str, str]:
+    """What a member of staff may not change as asked, field by field (the command line, run by
+    whoever runs Chaperon, is not held to these)."""
+    errors: dict[str, str] = {}
+    newly_accepted = config.accept_provider_mfa and not (before and before.accept_provider_mfa)
+    if newly_accepted and not can(actor, Permission.GIVE_PRIVILEGED_ROLES):
+        errors["accept_provider_mfa"] = MFA_NEEDS_A_LEAD
+    if not config.password_sign_in and (before is None or before.password_sign_in):
+        secret = client_secret_file(config.organisation)
+        if not config.enabled:
+            errors["password_sign_in"] = OFF_NEEDS_ACCOUNTS_ON
+        elif not secret.ready:
+            errors["password_sign_in"] = OFF_NEEDS_THE_FILE.format(secret.problem)
+        elif not signed_in_with_organisation_account(actor, issuer=config.issuer):
+            errors["password_sign_in"] = OFF_NEEDS_A_TRY
+    return errors
+
+
 @logged
 def sso_configure(
-    *, actor: SystemActor, organisation: Organisation, wanted: SsoSettings
+    *, actor: User | SystemActor, organisation: Organisation, wanted: SsoSettings
 ) -> SingleSignOn:
-    """Set how ``organisation``'s staff sign in with their organisation accounts (audited).
-    Run by the operator (``chaperon sso set``), who also places the client secret's file."""
+    """Set how ``organisation``'s staff sign in with their organisation accounts (audited):
+    by the operator (``chaperon sso set``), who also places the client secret's file, or by
+    a member of staff granted MANAGE_SINGLE_SIGN_ON on the Single sign-on page. Password
+    sign-in is only turned off by staff with sign-in by organisation account on, the secret
+    in place and tried by themselves; nothing is changed when anything is refused."""
+    require(actor, Permission.MANAGE_SINGLE_SIGN_ON)
+    require_same_organisation(actor, organisation)
+    before = SingleSignOn.objects.filter(organisation=organisation).first()
     config = _validated(organisation, wanted)
+    if isinstance(actor, User):
+        refusals = _refusals_for(actor, before, config)
+        if refusals:
+            raise ValidationFailed(refusals)
+    changed = sorted(
+        field
+        for field in vars(wanted)
+        if before is None or getattr(before, field) != getattr(config, field)
+    )
     with transaction.atomic():
         config.save()
         record(
@@ -256,6 +312,7 @@ def sso_configure(
                 "accept_provider_mfa": config.accept_provider_mfa,
                 "password_sign_in": config.password_sign_in,
                 "enabled": config.enabled,
+                "changed": changed,
             },
         )
     return config

@@ -10,6 +10,7 @@ figures; the cached progress is dropped when the job ends.
 """
 
 from dataclasses import asdict
+from typing import Literal
 
 from django.core.cache import cache
 
@@ -18,16 +19,20 @@ from .report import Progress
 KEEP_FOR_SECONDS = 24 * 60 * 60
 
 
-def _key(job_id: int) -> str:
-    return f"people:import:{job_id}:progress"
+# What the job is: a CSV import job ("import") or a OneRoster export read ("roster").
+type JobKind = Literal["import", "roster"]
 
 
-def progress_save(job_id: int, progress: Progress) -> None:
-    cache.set(_key(job_id), asdict(progress), KEEP_FOR_SECONDS)
+def _key(job_id: int, of: JobKind) -> str:
+    return f"people:{of}:{job_id}:progress"
 
 
-def progress_load(job_id: int) -> Progress | None:
-    saved = cache.get(_key(job_id))
+def progress_save(job_id: int, progress: Progress, *, of: JobKind = "import") -> None:
+    cache.set(_key(job_id, of), asdict(progress), KEEP_FOR_SECONDS)
+
+
+def progress_load(job_id: int, *, of: JobKind = "import") -> Progress | None:
+    saved = cache.get(_key(job_id, of))
     if not isinstance(saved, dict):
         return None
     try:
@@ -36,5 +41,5 @@ def progress_load(job_id: int) -> Progress | None:
         return None
 
 
-def progress_clear(job_id: int) -> None:
-    cache.delete(_key(job_id))
+def progress_clear(job_id: int, *, of: JobKind = "import") -> None:
+    cache.delete(_key(job_id, of))

@@ -4,6 +4,7 @@ or leaves each group. A change the records forbid (an address already someone el
 privileged role's holder changed by someone who may not) is reported as a problem."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chaperon.core.actors import SystemActor
@@ -244,16 +245,41 @@ def _members(plan: Plan, roster: Roster, groups: dict[str, Group]) -> None:
     plan.result.members_removed = len(plan.members_to_remove)
 
 
+def _places(roster: Roster) -> int:
+    return sum(len(sids) for sids in roster.group_learners.values()) + sum(
+        len(sids) for sids in roster.group_teachers.values()
+    )
+
+
+def records_to_check(roster: Roster) -> int:
+    """How many records ``make_plan`` compares with the organisation's: the total its
+    progress counts to (people, groups and places in groups)."""
+    people = len(roster.learners) + len(roster.staff) + len(roster.guardians)
+    return people + len(roster.groups) + _places(roster)
+
+
 def make_plan(
-    roster: Roster, *, organisation: Organisation, actor: User | SystemActor
+    roster: Roster,
+    *,
+    organisation: Organisation,
+    actor: User | SystemActor,
+    checked: Callable[[int], None] | None = None,
 ) -> tuple[Plan, list[RosterError]]:
+    """What applying ``roster`` changes; ``checked(count)`` is told of each kind of record
+    compared, with how many there were."""
     plan = Plan()
     errors: list[RosterError] = []
+    done = checked or (lambda count: None)
     _learners(plan, roster, organisation)
+    done(len(roster.learners))
     _staff(plan, roster, organisation, actor, errors)
+    done(len(roster.staff))
     _guardians(plan, roster, organisation)
+    done(len(roster.guardians))
     groups = _groups(plan, roster, organisation)
+    done(len(roster.groups))
     _members(plan, roster, groups)
+    done(_places(roster))
     plan.result.rows = roster.rows
     return plan, sorted(set(errors))
 

@@ -87,3 +87,24 @@ class RosterResult:
             "members_added": self.members_added,
             "members_removed": self.members_removed,
         }
+
+    def preview(self, *, listed: int) -> dict[str, object]:
+        """What applying would change, as kept with an export waiting to be applied: the
+        counts, and the first ``listed`` names of each kind and change."""
+        return {
+            "kinds": [
+                {
+                    "kind": kind,
+                    "counts": getattr(self, kind).counts,
+                    **{
+                        change: getattr(getattr(self, kind), change)[:listed]
+                        for change in ("created", "updated", "left")
+                    },
+                }
+                for kind in KINDS
+            ],
+            "links_added": self.links_added,
+            "members_added": self.members_added,
+            "members_removed": self.members_removed,
+            "changes_nothing": self.changes_nothing,
+        }

@@ -15,19 +15,30 @@ from ..permissions import require, require_same_organisation
 from ..roles import Permission
 from .files import RosterFiles, fingerprint
 from .parse import read_roster
-from .plan import make_plan
+from .plan import make_plan, records_to_check
 from .report import RosterResult
 from .write import planned_writes, write_plan
 
 
 class _Tracker:
-    def __init__(self, callback: ProgressCallback | None, rows: int, total: int) -> None:
-        self.callback, self.rows, self.total, self.written = callback, rows, total, 0
+    def __init__(self, callback: ProgressCallback | None, checked: int, total: int) -> None:
+        self.callback, self.checked, self.total, self.written = callback, checked, total, 0
 
     def __call__(self, count: int) -> None:
         self.written += count
         if self.callback is not None:
-            self.callback(Progress("writing", self.rows, self.written, self.total))
+            self.callback(Progress("writing", self.checked, self.written, self.total))
+
+
+class _Checking:
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback, self.total, self.checked = callback, total, 0
+        self(0)
+
+    def __call__(self, count: int) -> None:
+        self.checked += count
+        if self.callback is not None:
+            self.callback(Progress("checking", self.checked, 0, self.total))
 
 
 @logged
@@ -47,12 +58,13 @@ def roster_import(
     require(actor, Permission.MANAGE_LEARNERS)
     require_same_organisation(actor, organisation)
     roster, errors = read_roster(files, today=organisation.today())
-    if progress is not None:
-        progress(Progress("checking", roster.rows, 0, roster.rows))
+    checking = _Checking(progress, records_to_check(roster))
     with transaction.atomic():
         if apply:
             Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        plan, conflicts = make_plan(roster, organisation=organisation, actor=actor)
+        plan, conflicts = make_plan(
+            roster, organisation=organisation, actor=actor, checked=checking
+        )
         result = plan.result
         result.errors = sorted({*errors, *conflicts})
         if not apply:
@@ -65,7 +77,7 @@ def roster_import(
                 data={"problems": len(result.errors), "rows": result.rows},
             )
             return result
-        tracker = _Tracker(progress, roster.rows, planned_writes(plan))
+        tracker = _Tracker(progress, checking.checked, planned_writes(plan))
         write_plan(plan, organisation=organisation, actor=actor, done=tracker)
         result.applied = True
         record(
@@ -110,27 +122,70 @@ def roster_import_record(
 
 
 @logged
-def roster_import_apply(*, actor: User | SystemActor, pending: RosterImport) -> RosterResult:
+def roster_import_apply(
+    *,
+    actor: User | SystemActor,
+    pending: RosterImport,
+    progress: ProgressCallback | None = None,
+) -> RosterResult:
     """Apply an export previewed from the page: checked again against the records as they are
-    now, then written (or refused); its files are dropped either way."""
+    now, then written (or refused); its files are dropped either way. Run by the task worker
+    once applying was asked for (``roster_import_apply_queue``)."""
     require(actor, Permission.IMPORT_PEOPLE)
     require_same_organisation(actor, pending)
     with transaction.atomic():
         pending = RosterImport.objects.select_for_update().get(pk=pending.pk)
-        if pending.status != RosterImport.Status.PREVIEWED or not pending.content:
+        if pending.status not in APPLICABLE or not pending.content:
             raise ValidationFailed({"import": "this export was applied or refused already"})
         files = dict(pending.content)
         result = roster_import(
-            actor=actor, organisation=pending.organisation, files=files, apply=True
+            actor=actor,
+            organisation=pending.organisation,
+            files=files,
+            apply=True,
+            progress=progress,
         )
         pending.status = (
             RosterImport.Status.REFUSED if result.refused else RosterImport.Status.APPLIED
         )
         pending.content = {}
+        pending.preview = {}
         pending.summary = result.summary()
         pending.errors = [error.as_dict() for error in result.errors]
-        pending.save(update_fields=["status", "content", "summary", "errors", "updated_at"])
+        pending.save(
+            update_fields=["status", "content", "preview", "summary", "errors", "updated_at"]
+        )
     return result
+
+
+APPLICABLE = frozenset(
+    {RosterImport.Status.PREVIEWED, RosterImport.Status.APPLY_QUEUED, RosterImport.Status.APPLYING}
+)
+
+
+def roster_import_checked(*, pending: RosterImport, result: RosterResult, listed: int) -> None:
+    """Keep what checking an uploaded export found: with problems, the problems (its files
+    dropped); without, what applying it would change (its files kept until then)."""
+    pending.status = (
+        RosterImport.Status.REFUSED if result.refused else RosterImport.Status.PREVIEWED
+    )
+    if result.refused:
+        pending.content = {}
+    else:
+        pending.preview = result.preview(listed=listed)
+    pending.summary = result.summary()
+    pending.errors = [error.as_dict() for error in result.errors]
+    pending.save(update_fields=["status", "content", "preview", "summary", "errors", "updated_at"])
+
+
+def roster_import_failed(*, pending: RosterImport, failure: str) -> None:
+    """An export whose checking or applying stopped on a fault: nothing was changed (its
+    transaction was rolled back); its files are dropped, to be uploaded again."""
+    pending.status = RosterImport.Status.FAILED
+    pending.failure = failure
+    pending.content = {}
+    pending.preview = {}
+    pending.save(update_fields=["status", "failure", "content", "preview", "updated_at"])
 
 
 def access_roster_import(viewer: User, import_id: int) -> RosterImport:

@@ -1,4 +1,5 @@
-// Keeps an import's progress up to date by polling its JSON status, then shows the result.
+// Keeps an import's progress (a CSV import job, or a OneRoster export being checked or
+// applied) up to date by polling its JSON status, then shows the result.
 // Without this script the page still works: the reader reloads it.
 (function () {
   "use strict";
@@ -32,8 +33,10 @@
     }
     const phaseChanged = state.phase !== lastPhase;
     lastPhase = state.phase;
+    // A OneRoster export's status names its own step; a CSV import's has two.
     phase.textContent =
-      state.phase === "writing" ? "Step 2 of 2: saving" : "Step 1 of 2: checking every row";
+      state.heading ||
+      (state.phase === "writing" ? "Step 2 of 2: saving" : "Step 1 of 2: checking every row");
     const now = Date.now();
     if (state.finished || phaseChanged || now - lastAnnounced >= ANNOUNCE_MS) {
       live.textContent = state.message;
