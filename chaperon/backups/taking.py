@@ -8,6 +8,10 @@ file only ever grows (chunks are appended), so copying the length the snapshot k
 the vault as it was then: a closed track's whole file, an open track's complete chunks.
 Recordings destroyed before the snapshot are not copied; their data keys are gone from it.
 
+The files are read and hashed by a reader thread, written as a tar stream into the sealing
+writer's records, and sealed and written by its own thread: reading, hashing, sealing and
+writing overlap (``_FileReader``, ``_TarStream``, ``archive.SealingWriter``).
+
 The backup holds no key-encryption key: the data keys in it are wrapped, and the key that
 unwraps them (``VAULT_KEY_FILE``) is backed up apart, as the vault's documentation says.
 """
