@@ -3,9 +3,10 @@ recordings, beside `pg_dump` and a plain copy of the vault.
 
     DATABASE_URL=postgres://... python bench/backup.py [--quick]
 
-Builds the large school of the scale benchmark (``bench/scale.py``) on a throwaway database,
-with recordings written through the vault (5 GiB in all; ``--quick``: a smaller school and
-64 MiB), then, in the same run and on the same disk:
+Builds the large school of the scale benchmark (``bench/scale.py``) on a throwaway database
+(named after ``DATABASE_URL``'s: ``<name>_bench_backup``), with recordings written through
+the vault (5 GiB in all; ``--quick``: a smaller school and 64 MiB), then, in the same run
+and on the same disk:
 
 Before each side is timed, the files it reads are written out and dropped from the page cache
 (``posix_fadvise(DONTNEED)``), so that neither reads what the other brought into memory.
@@ -18,11 +19,16 @@ Before each side is timed, the files it reads are written out and dropped from t
   opened, every table counted) against ``pg_restore`` into another fresh database plus a plain
   ``cp -r`` back and a ``sync``.
 
+The throwaway database is a copy of a migrated template, ``<name>_bench_backup_template``,
+kept between runs and made again (by migrating) only when the migrations have changed: its
+comment holds a checksum of every migration file.
+
 ``verified`` is true when the restore's own checks passed. The last line printed is one JSON
 object; ``backup_ratio`` and ``restore_ratio`` are Chaperon's time over the plain one's.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -33,13 +39,34 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from database import bench_database
+from database import (
+    bench_database,
+    database_comment,
+    database_name,
+    keep_as_template,
+    server_url,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "bench-backup"
 MIB = 1024 * 1024
-BENCH_DATABASE = "chaperon_bench_backup"
 TRACK_BYTES = 256 * MIB
+
+
+def _bench_database() -> str:
+    url = server_url()
+    base = database_name(url) if url else "chaperon"
+    return f"{base or 'chaperon'}_bench_backup"
+
+
+def _migrations_checksum() -> str:
+    """A checksum of every migration file (and of the Django that runs them)."""
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted((ROOT / "chaperon").rglob("migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\x00" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _set_up(var_dir: Path) -> None:
@@ -179,9 +206,16 @@ def _create_database(name: str) -> None:
 def run(quick: bool) -> dict[str, Any]:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    with bench_database(BENCH_DATABASE) as where:
-        print(f"database: {where}", flush=True)
+    bench_database_name = _bench_database()
+    template = f"{bench_database_name}_template"
+    checksum = _migrations_checksum()
+    url = server_url()
+    prepared = url is not None and database_comment(url, template) == checksum
+    with bench_database(bench_database_name, template=template if prepared else None) as where:
+        print(f"database: {where}{' (from its migrated template)' if prepared else ''}")
         _set_up(WORK / "var")
+        if url is not None and not prepared:
+            keep_as_template(url, bench_database_name, template, checksum)
         from django.conf import settings
         from django.db import connection
         from django.test import override_settings
@@ -223,8 +257,17 @@ def run(quick: bool) -> dict[str, Any]:
         restored_vault = WORK / "restored-vault"
         _use_database(f"{source}_restored")
         _drop_from_cache(backups)
+        stages: dict[str, list[float]] = {}
+        started_restore = time.perf_counter()
+
+        def stage(name: str, _done: int) -> None:
+            at = time.perf_counter() - started_restore
+            stages.setdefault(name, [at, at])[1] = at
+
         with override_settings(VAULT_DIR=restored_vault):
-            ours_restore = _timed(lambda: restored.append(restore_backup(taken[0].path, key)))
+            ours_restore = _timed(
+                lambda: restored.append(restore_backup(taken[0].path, key, progress=stage))
+            )
         _use_database(source)
 
         def plain_restore() -> None:
@@ -256,6 +299,12 @@ def run(quick: bool) -> dict[str, Any]:
             "plain_restore_seconds": round(plain_restore_time, 2),
             "restored_tracks": restored[0].tracks,
             "audit_events": restored[0].events,
+            # When each step of the restore began and ended, in seconds from its start: the
+            # backup unpacked and checked ("read"), then pg_restore, then the audit chain
+            # verified ("audit") and every recording's chunks opened ("recordings").
+            "restore_stages": {
+                name: [round(first, 1), round(last, 1)] for name, (first, last) in stages.items()
+            },
         }
         connection.close()
     shutil.rmtree(WORK, ignore_errors=True)

@@ -42,14 +42,16 @@ def _close_connections() -> None:
 
 
 @contextlib.contextmanager
-def bench_database(name: str) -> Iterator[str]:
-    """Point ``DATABASE_URL`` at a fresh throwaway database; yield where it is."""
+def bench_database(name: str, *, template: str | None = None) -> Iterator[str]:
+    """Point ``DATABASE_URL`` at a fresh throwaway database (on PostgreSQL, a copy of the
+    database ``template`` when one is given); yield where it is."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("sqlite") and (url or _postgres_answers(LOCAL_POSTGRES)):
         server_url = url or LOCAL_POSTGRES
         drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
         _postgres_admin(server_url, drop)
-        _postgres_admin(server_url, f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        _postgres_admin(server_url, f'CREATE DATABASE "{name}"{copy}')
         os.environ["DATABASE_URL"] = _with_database(server_url, name)
         try:
             host = urlsplit(server_url).hostname
@@ -65,3 +67,42 @@ def bench_database(name: str) -> Iterator[str]:
             yield f"SQLite (WAL), throwaway file {path}"
         finally:
             _close_connections()
+
+
+def server_url() -> str | None:
+    """The PostgreSQL server's URL the benchmarks would use, or None (SQLite)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("sqlite") or not (url or _postgres_answers(LOCAL_POSTGRES)):
+        return None
+    return url or LOCAL_POSTGRES
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def database_comment(url: str, name: str) -> str | None:
+    """The comment on the database ``name`` (None when it does not exist or has none)."""
+    import psycopg
+
+    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            (name,),
+        ).fetchone()
+    return None if row is None else row[0]
+
+
+def keep_as_template(url: str, source: str, template: str, comment: str) -> None:
+    """Copy the database ``source`` (nobody connected to it) to ``template``, marked with
+    ``comment``, replacing any earlier one."""
+    _close_connections()
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        for connection in connections.all():
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
+    _postgres_admin(url, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    _postgres_admin(url, f'CREATE DATABASE "{template}" TEMPLATE "{source}"')
+    _postgres_admin(url, f"COMMENT ON DATABASE \"{template}\" IS '{comment}'")

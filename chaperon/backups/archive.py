@@ -13,13 +13,16 @@ The header (when it was taken, until when it may be kept) is readable without de
 authenticated by its HMAC, so that ``chaperon backup prune`` need not decrypt a whole backup.
 """
 
+import contextlib
 import hashlib
 import hmac
 import io
 import json
 import os
 import struct
+import threading
 from pathlib import Path
+from queue import Empty, Full, Queue
 from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -84,12 +87,37 @@ def _nonce(number: int) -> bytes:
     return b"\x00\x00\x00\x00" + struct.pack(">Q", number)
 
 
-class SealingWriter(io.RawIOBase):
-    """A file object that seals what is written to it into ``out``; ``finish`` writes the
-    final record (``close`` without ``finish`` leaves a backup that will be refused)."""
+class PipelineStopped(Exception):
+    """The other side of a pipeline has stopped."""
+
+
+def put_until(queue: "Queue[Any]", item: Any, stopped: threading.Event) -> None:
+    """Put ``item`` on the bounded ``queue`` unless the side that takes from it has stopped
+    (then ``PipelineStopped``): a pipeline whose consumer failed never blocks its producer
+    for ever."""
+    while True:
+        if stopped.is_set():
+            raise PipelineStopped
+        try:
+            queue.put(item, timeout=0.2)
+        except Full:
+            continue
+        return
+
+
+class SealingWriter:
+    """A writable stream that seals what is written to it into ``out``; ``finish`` writes the
+    final record and waits for every record to be written (``close`` without ``finish``
+    leaves a backup that will be refused).
+
+    Sealing and writing run in a thread of their own, fed whole records through a bounded
+    queue, so that they overlap with whatever produces the plaintext (AES-GCM and the file
+    write release the GIL on large buffers). Each record is filled in place, in a buffer of
+    its own handed over whole: nothing is copied twice."""
+
+    QUEUE_RECORDS = 4
 
     def __init__(self, out: BinaryIO, key: BackupKey, header: dict[str, Any]) -> None:
-        super().__init__()
         salt = os.urandom(SALT_SIZE)
         header = {**header, "format": 1, "salt": salt.hex(), "backup_key": key.key_id}
         encoded = json.dumps(header, sort_keys=True).encode()
@@ -99,34 +127,88 @@ class SealingWriter(io.RawIOBase):
         self._out = out
         self._cipher = AESGCM(key.derive(salt, b"records"))
         self._digest = hashlib.sha256(head + tag).digest()
-        self._buffer = bytearray()
+        self._record = bytearray(RECORD_SIZE)
+        self._filled = 0
         self._number = 0
         self.written = len(head) + len(tag)
+        self._queue: Queue[tuple[int, memoryview, bool] | None] = Queue(self.QUEUE_RECORDS)
+        self._stopped = threading.Event()
+        self._error: BaseException | None = None
+        self._finished = False
+        self._thread = threading.Thread(target=self._seal_records, name="backup-sealer")
+        self._thread.start()
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        self._buffer += data
-        while len(self._buffer) >= RECORD_SIZE:
-            with memoryview(self._buffer) as view:
-                self._seal(bytes(view[:RECORD_SIZE]), final=False)
-            del self._buffer[:RECORD_SIZE]
-        return len(data)
+        view = memoryview(data).cast("B")
+        size = len(view)
+        offset = 0
+        while offset < size:
+            room = RECORD_SIZE - self._filled
+            take = min(room, size - offset)
+            self._record[self._filled : self._filled + take] = view[offset : offset + take]
+            self._filled += take
+            offset += take
+            if self._filled == RECORD_SIZE:
+                self._hand_over(final=False)
+        return size
 
-    def _seal(self, plaintext: bytes, *, final: bool) -> None:
-        number = self._number
-        sealed = self._cipher.encrypt(
-            _nonce(number), plaintext, _record_data(self._digest, number, final)
-        )
-        self._out.write(_RECORD.pack(len(sealed), 1 if final else 0))
-        self._out.write(sealed)
+    def _hand_over(self, *, final: bool) -> None:
+        record = memoryview(self._record)[: self._filled]
+        try:
+            put_until(self._queue, (self._number, record, final), self._stopped)
+        except PipelineStopped:
+            self._raise()
         self._number += 1
-        self.written += _RECORD.size + len(sealed)
+        self._record = bytearray(RECORD_SIZE)
+        self._filled = 0
+
+    def _raise(self) -> None:
+        self._thread.join()
+        error = self._error or OSError("the backup's records could not be written")
+        raise error
+
+    def _seal_records(self) -> None:
+        try:
+            while (item := self._queue.get()) is not None:
+                number, plaintext, final = item
+                sealed = self._cipher.encrypt(
+                    _nonce(number), plaintext, _record_data(self._digest, number, final)
+                )
+                self._out.write(_RECORD.pack(len(sealed), 1 if final else 0))
+                self._out.write(sealed)
+                self.written += _RECORD.size + len(sealed)
+        except BaseException as error:
+            self._error = error
+        finally:
+            self._stopped.set()
 
     def finish(self) -> None:
-        self._seal(bytes(self._buffer), final=True)
-        self._buffer = bytearray()
+        """Seal the last record and wait until every record is written (or raise why not)."""
+        self._hand_over(final=True)
+        self._finished = True
+        self._end()
+        if self._error is not None:
+            raise self._error
+
+    def _end(self) -> None:
+        if self._thread.is_alive():
+            with contextlib.suppress(PipelineStopped):
+                put_until(self._queue, None, self._stopped)
+        self._thread.join()
+
+    def close(self) -> None:
+        """Stop sealing (a backup not finished is left incomplete, and will be refused)."""
+        if not self._finished:
+            self._end()
+
+    def __enter__(self) -> "SealingWriter":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def _read_exactly(source: BinaryIO, size: int) -> bytes:
@@ -171,7 +253,13 @@ def read_header(source: BinaryIO, key: BackupKey | None) -> tuple[dict[str, Any]
 
 class OpeningReader(io.RawIOBase):
     """Reads a backup back as the plaintext stream, record by record, each one's tag checked
-    before any of it is given out; ``BackupRefused`` on any damage."""
+    before any of it is given out; ``BackupRefused`` on any damage.
+
+    The records are read and opened ahead, in a thread of their own, through a bounded queue
+    (AES-GCM and the file read release the GIL), while the plaintext is used; a refusal is
+    raised where the record it concerns would have been given out."""
+
+    QUEUE_RECORDS = 3
 
     def __init__(self, source: BinaryIO, key: BackupKey) -> None:
         super().__init__()
@@ -183,39 +271,76 @@ class OpeningReader(io.RawIOBase):
         self._buffer = b""
         self._offset = 0
         self._ended = False
+        self._queue: Queue[tuple[bytes, bool] | BackupRefused] = Queue(self.QUEUE_RECORDS)
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def readable(self) -> bool:
         return True
 
-    def _next(self) -> None:
+    def _open_next(self, number: int) -> tuple[bytes, bool]:
         head = _read_exactly(self._source, _RECORD.size)
         if len(head) != _RECORD.size:
             raise BackupRefused("the backup is cut short: its last part is missing")
         length, flag = _RECORD.unpack(head)
         if length > RECORD_SIZE + TAG_SIZE or flag > 1:
-            raise BackupRefused(f"the backup is damaged at part {self._number}")
+            raise BackupRefused(f"the backup is damaged at part {number}")
         sealed = _read_exactly(self._source, length)
         if len(sealed) != length:
             raise BackupRefused("the backup is cut short: its last part is missing")
         final = flag == 1
         try:
-            self._buffer = self._cipher.decrypt(
-                _nonce(self._number), sealed, _record_data(self._digest, self._number, final)
+            plaintext = self._cipher.decrypt(
+                _nonce(number), sealed, _record_data(self._digest, number, final)
             )
         except InvalidTag:
             raise BackupRefused(
-                f"the backup has been altered or damaged (part {self._number} does not "
-                "authenticate)"
+                f"the backup has been altered or damaged (part {number} does not authenticate)"
             ) from None
+        if final and _read_exactly(self._source, 1):
+            raise BackupRefused("the backup has been altered: there is more after its end")
+        return plaintext, final
+
+    def _open_ahead(self) -> None:
+        number = 0
+        try:
+            while True:
+                try:
+                    opened: tuple[bytes, bool] | BackupRefused = self._open_next(number)
+                except BackupRefused as refusal:
+                    opened = refusal
+                except OSError as error:
+                    opened = BackupRefused(f"the backup cannot be read ({error})")
+                put_until(self._queue, opened, self._stopped)
+                if isinstance(opened, BackupRefused) or opened[1]:
+                    return
+                number += 1
+        except PipelineStopped:
+            return
+
+    def _next(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._open_ahead, name="backup-opener")
+            self._thread.start()
+        opened = self._queue.get()
+        if isinstance(opened, BackupRefused):
+            self._ended = True
+            raise opened
+        self._buffer, final = opened
         self._offset = 0
         self._number += 1
-        if final:
-            self._ended = True
-            if _read_exactly(self._source, 1):
-                raise BackupRefused("the backup has been altered: there is more after its end")
+        self._ended = final
 
     def read(self, size: int | None = -1) -> bytes:
         wanted = size if size is not None and size >= 0 else None
+        if (
+            wanted is not None
+            and self._offset == 0
+            and len(self._buffer) == wanted
+            and self._buffer
+        ):
+            whole, self._buffer = self._buffer, b""
+            return whole
         pieces: list[bytes] = []
         got = 0
         while wanted is None or got < wanted:
@@ -229,7 +354,7 @@ class OpeningReader(io.RawIOBase):
             self._offset += len(piece)
             got += len(piece)
             pieces.append(piece)
-        return b"".join(pieces)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
@@ -240,3 +365,12 @@ class OpeningReader(io.RawIOBase):
         """Read to the end, checking every record (and that nothing follows the last)."""
         while not self._ended:
             self._next()
+
+    def close(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            while self._thread.is_alive():
+                with contextlib.suppress(Empty):
+                    self._queue.get(timeout=0.2)
+            self._thread.join()
+        super().close()

@@ -32,8 +32,8 @@ from chaperon.recordings.models import Recording
 from chaperon.recordings.storage import chunk_store
 from chaperon.recordings.vault import RecordingGone, cipher_of
 
-from .archive import BackupKey, BackupRefused, OpeningReader
-from .taking import COPY_BUFFER, BackupFailed, _pg_environment, _read_state, _run
+from .archive import RECORD_SIZE, BackupKey, BackupRefused, OpeningReader
+from .taking import BackupFailed, _pg_environment, _read_state, _run
 
 _VAULT_FILE = re.compile(r"vault/([0-9a-f]{32})/track-(\d+)\.chunks")
 _DATABASE_FILES = {"database/database.dump": "postgresql", "database/database.sqlite3": "sqlite"}
@@ -88,12 +88,21 @@ def _unpack(
     """Every file of the backup into ``staging``, checked; the manifest, the files' checksums
     and the database file."""
     reader = OpeningReader(source, key)
+    try:
+        return _unpack_from(reader, staging, progress)
+    finally:
+        reader.close()
+
+
+def _unpack_from(
+    reader: OpeningReader, staging: Path, progress: Progress
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], Path]:
     found: dict[str, dict[str, Any]] = {}
     manifest: dict[str, Any] | None = None
     database: Path | None = None
     done = 0
     try:
-        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:
+        with tarfile.open(fileobj=reader, mode="r|", bufsize=RECORD_SIZE) as tar:
             for member in tar:
                 if not member.isfile():
                     raise BackupRefused(f"the backup holds {member.name!r}, which is not a file")
@@ -114,7 +123,7 @@ def _unpack(
                 digest = hashlib.sha256()
                 descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(descriptor, "wb") as out:
-                    while piece := extracted.read(COPY_BUFFER):
+                    while piece := extracted.read(RECORD_SIZE):
                         digest.update(piece)
                         out.write(piece)
                         done += len(piece)
@@ -279,10 +288,9 @@ def restore_backup(
 def read_manifest(path: Path, key: BackupKey) -> dict[str, Any]:
     """The manifest of the backup at ``path``, every record of it authenticated on the way;
     nothing is written."""
-    with path.open("rb") as source:
-        reader = OpeningReader(source, key)
+    with path.open("rb") as source, OpeningReader(source, key) as reader:
         manifest: dict[str, Any] | None = None
-        with tarfile.open(fileobj=reader, mode="r|", bufsize=COPY_BUFFER) as tar:
+        with tarfile.open(fileobj=reader, mode="r|", bufsize=RECORD_SIZE) as tar:
             for member in tar:
                 if member.name == "manifest.json":
                     extracted = tar.extractfile(member)

@@ -8,10 +8,15 @@ file only ever grows (chunks are appended), so copying the length the snapshot k
 the vault as it was then: a closed track's whole file, an open track's complete chunks.
 Recordings destroyed before the snapshot are not copied; their data keys are gone from it.
 
+The files are read and hashed by a reader thread, written as a tar stream into the sealing
+writer's records, and sealed and written by its own thread: reading, hashing, sealing and
+writing overlap (``_FileReader``, ``_TarStream``, ``archive.SealingWriter``).
+
 The backup holds no key-encryption key: the data keys in it are wrapped, and the key that
 unwraps them (``VAULT_KEY_FILE``) is backed up apart, as the vault's documentation says.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,6 +25,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,7 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from queue import Empty, Queue
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -37,9 +44,8 @@ from django.utils.dateparse import parse_datetime
 from chaperon.recordings.crypto import SEALED_CHUNK_SIZE
 from chaperon.recordings.models import DataKey, LegalHold, Recording, Track
 
-from .archive import BackupKey, SealingWriter
+from .archive import RECORD_SIZE, BackupKey, PipelineStopped, SealingWriter, put_until
 
-COPY_BUFFER = 1024 * 1024
 Progress = Callable[[str, int], None]
 
 
@@ -238,22 +244,104 @@ def _measure_tracks(snapshot: Snapshot, root: Path) -> None:
             track.length = size - size % SEALED_CHUNK_SIZE  # complete chunks only
 
 
-class _Hashing:
-    """Reads a file up to ``length`` bytes, hashing what it gives."""
+READ_SIZE = RECORD_SIZE  # bytes read from a file at a time
+READ_AHEAD = 4  # pieces read ahead of the sealing
 
-    def __init__(self, source: BinaryIO, length: int, progress: Callable[[int], None]) -> None:
-        self._source = source
-        self._left = length
-        self._progress = progress
-        self.digest = hashlib.sha256()
 
-    def read(self, size: int = -1) -> bytes:
-        size = self._left if size < 0 else min(size, self._left)
-        data = self._source.read(size)
-        self._left -= len(data)
-        self.digest.update(data)
-        self._progress(len(data))
-        return data
+@dataclass(frozen=True)
+class _Read:
+    """The end of one file read: its checksum."""
+
+    sha256: str
+
+
+class _FileReader:
+    """Reads files whole, in order, in a thread of its own, each up to its length, hashing
+    as it reads (hashlib releases the GIL on large buffers), into a bounded queue: pieces of
+    each file, then its checksum."""
+
+    def __init__(self, files: list[tuple[Path, int]]) -> None:
+        self._files = files
+        self._queue: Queue[bytes | _Read | BaseException] = Queue(READ_AHEAD)
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._read_all, name="backup-reader", daemon=True)
+        self._thread.start()
+
+    def _read_all(self) -> None:
+        try:
+            for path, length in self._files:
+                digest = hashlib.sha256()
+                with path.open("rb", buffering=0) as source:
+                    left = length
+                    while left:
+                        piece = source.read(min(READ_SIZE, left))
+                        if not piece:
+                            raise BackupFailed(
+                                f"{path} was cut short while the backup was taken: take the "
+                                "backup again"
+                            )
+                        digest.update(piece)
+                        left -= len(piece)
+                        put_until(self._queue, piece, self._stopped)
+                put_until(self._queue, _Read(digest.hexdigest()), self._stopped)
+        except PipelineStopped:
+            return
+        except BaseException as error:
+            with contextlib.suppress(PipelineStopped):
+                put_until(self._queue, error, self._stopped)
+
+    def pieces(self) -> Iterator[bytes | _Read]:
+        while True:
+            item = self._queue.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def stop(self) -> None:
+        self._stopped.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(Empty):
+                self._queue.get(timeout=0.2)
+        self._thread.join()
+
+
+class _TarStream:
+    """A tar stream (as ``tarfile`` writes one, PAX format) written straight into the sealing
+    writer: each member's header, its data as read, its padding."""
+
+    def __init__(self, out: SealingWriter) -> None:
+        self._out = out
+        self._offset = 0
+
+    def _write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._offset += len(data)
+
+    def begin(self, name: str, size: int) -> None:
+        info = tarfile.TarInfo(name)
+        info.size = size
+        info.mode = 0o600
+        info.mtime = int(time.time())
+        self._write(info.tobuf(tarfile.PAX_FORMAT, tarfile.ENCODING, "surrogateescape"))
+
+    def data(self, piece: bytes) -> None:
+        self._write(piece)
+
+    def end_member(self, size: int) -> None:
+        remainder = size % tarfile.BLOCKSIZE
+        if remainder:
+            self._write(tarfile.NUL * (tarfile.BLOCKSIZE - remainder))
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        self.begin(name, len(data))
+        self.data(data)
+        self.end_member(len(data))
+
+    def close(self) -> None:
+        self._write(tarfile.NUL * (tarfile.BLOCKSIZE * 2))
+        remainder = self._offset % tarfile.RECORDSIZE
+        if remainder:
+            self._write(tarfile.NUL * (tarfile.RECORDSIZE - remainder))
 
 
 def _keep_until(taken: datetime, recordings: dict[str, dict[str, Any]]) -> datetime:
@@ -302,49 +390,55 @@ def take_backup(
             "recordings": len(snapshot.recordings),
         }
         vault_bytes = 0
-        with partial.open("wb") as out:
-            writer = SealingWriter(out, key, header)
-            with tarfile.open(  # type: ignore[call-overload]
-                fileobj=writer,
-                mode="w|",
-                bufsize=COPY_BUFFER,
-                format=tarfile.PAX_FORMAT,
-                copybufsize=COPY_BUFFER,
-            ) as tar:
-                name = f"database/{database_copy.name}"
-                files[name] = _add(tar, database_copy, name, database_copy.stat().st_size)
-                for track in snapshot.tracks:
-                    if not track.length:
-                        continue
-                    name = f"vault/{track.recording}/track-{track.number}.chunks"
-                    path = root / track.recording / f"track-{track.number}.chunks"
-
-                    def counted(size: int) -> None:
-                        nonlocal vault_bytes
-                        vault_bytes += size
-                        progress("vault", vault_bytes)
-
-                    files[name] = _add(tar, path, name, track.length, counted)
-                    snapshot.recordings[track.recording]["tracks"][str(track.number)] = {
-                        "closed": track.closed,
-                        "chunk_count": track.chunk_count,
-                        "bytes": track.length,
-                        "sha256": files[name]["sha256"],
+        members: list[tuple[str, Path, int, TrackCopy | None]] = [
+            (f"database/{database_copy.name}", database_copy, database_copy.stat().st_size, None)
+        ]
+        for track in snapshot.tracks:
+            if track.length:
+                members.append(
+                    (
+                        f"vault/{track.recording}/track-{track.number}.chunks",
+                        root / track.recording / f"track-{track.number}.chunks",
+                        track.length,
+                        track,
+                    )
+                )
+        with partial.open("wb", buffering=0) as out:
+            reader = _FileReader([(path, length) for _, path, length, _ in members])
+            try:
+                with SealingWriter(out, key, header) as writer:
+                    tar = _TarStream(writer)
+                    pieces = reader.pieces()
+                    for name, _, length, copied in members:
+                        tar.begin(name, length)
+                        while not isinstance(piece := next(pieces), _Read):
+                            tar.data(piece)
+                            if copied is not None:
+                                vault_bytes += len(piece)
+                                progress("vault", vault_bytes)
+                        tar.end_member(length)
+                        files[name] = {"bytes": length, "sha256": piece.sha256}
+                        if copied is not None:
+                            snapshot.recordings[copied.recording]["tracks"][str(copied.number)] = {
+                                "closed": copied.closed,
+                                "chunk_count": copied.chunk_count,
+                                "bytes": copied.length,
+                                "sha256": piece.sha256,
+                            }
+                    manifest = {
+                        **header,
+                        "migrations": snapshot.migrations,
+                        "tables": snapshot.tables,
+                        "recordings": snapshot.recordings,
+                        "files": files,
                     }
-                manifest = {
-                    **header,
-                    "migrations": snapshot.migrations,
-                    "tables": snapshot.tables,
-                    "recordings": snapshot.recordings,
-                    "files": files,
-                }
-                encoded = json.dumps(manifest, indent=1, sort_keys=True).encode()
-                info = tarfile.TarInfo("manifest.json")
-                info.size = len(encoded)
-                info.mtime = int(time.time())
-                tar.addfile(info, _Bytes(encoded))
-            writer.finish()
-            out.flush()
+                    tar.add_bytes(
+                        "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode()
+                    )
+                    tar.close()
+                    writer.finish()
+            finally:
+                reader.stop()
             os.fsync(out.fileno())
         final = folder / backup_name(taken)
         partial.chmod(0o600)
@@ -362,32 +456,3 @@ def take_backup(
         recordings=len(snapshot.recordings),
         vault_bytes=vault_bytes,
     )
-
-
-class _Bytes:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._offset = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._data) if size < 0 else self._offset + size
-        piece = self._data[self._offset : end]
-        self._offset += len(piece)
-        return piece
-
-
-def _add(
-    tar: tarfile.TarFile,
-    path: Path,
-    name: str,
-    length: int,
-    progress: Callable[[int], None] = lambda size: None,
-) -> dict[str, Any]:
-    info = tarfile.TarInfo(name)
-    info.size = length
-    info.mode = 0o600
-    info.mtime = int(time.time())
-    with path.open("rb") as source:
-        hashing = _Hashing(source, length, progress)
-        tar.addfile(info, hashing)
-    return {"bytes": length, "sha256": hashing.digest.hexdigest()}

@@ -7,12 +7,15 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -651,3 +654,36 @@ def consent_history_of(
         .order_by("answered_at", "id")
     )
     return requests, evidence
+
+
+def _current_or_later(cut_off: date) -> QuerySet[Consent]:
+    return Consent.objects.filter(evidence=OuterRef("pk")).filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__date__gt=cut_off)
+    )
+
+
+def consent_evidence_ended_by(learner: Any, cut_off: date) -> QuerySet[ConsentEvidence]:
+    """A learner's consent evidence whose every answer ended (was withdrawn or replaced by a
+    later answer) on or before ``cut_off``: what the retention schedule's period runs from."""
+    return (
+        ConsentEvidence.objects.filter(learner=learner)
+        .filter(Exists(Consent.objects.filter(evidence=OuterRef("pk"))))
+        .exclude(Exists(_current_or_later(cut_off)))
+    )
+
+
+def consent_evidence_first_ended_on(learner: Learner) -> date | None:
+    """The day the learner's earliest-ended consent evidence ended (its last answer was
+    withdrawn or replaced), or None while every piece of evidence has a current answer."""
+    ended = (
+        ConsentEvidence.objects.filter(learner=learner)
+        .annotate(
+            ended=Max("consents__superseded_at"),
+            current=Count("consents", filter=Q(consents__superseded_at__isnull=True)),
+        )
+        .filter(current=0, ended__isnull=False)
+        .order_by("ended")
+        .values_list("ended", flat=True)
+        .first()
+    )
+    return None if ended is None else timezone.localdate(ended)

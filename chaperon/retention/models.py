@@ -101,7 +101,9 @@ class RetentionDestruction(OrganisationOwned):
     certifies it. None of their content."""
 
     kind = models.CharField(max_length=30, choices=KIND_CHOICES)
-    staff_id_was = models.BigIntegerField()  # the member of staff they were about
+    # The person they were about: a member of staff, or a learner (a child protection file).
+    staff_id_was = models.BigIntegerField(null=True, blank=True)
+    learner_id_was = models.BigIntegerField(null=True, blank=True)
     record_count = models.PositiveIntegerField()
     content_sha256 = models.CharField(max_length=64)
     rule = models.TextField()
@@ -114,6 +116,13 @@ class RetentionDestruction(OrganisationOwned):
 
     class Meta:
         ordering = ["-destroyed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(staff_id_was__isnull=True)
+                ^ models.Q(learner_id_was__isnull=True),
+                name="retention_destruction_of_one_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_count} {self.kind} records destroyed"

@@ -40,8 +40,9 @@ def declare() -> None:
     register_processing(
         "retention.retentiondestruction",
         what="Certificates of records destroyed under the schedule: the kind, how many, their "
-        "digest, the member of staff they were about (by number) and who confirmed it",
-        about_whom=[About.STAFF],
+        "digest, the member of staff or the learner (a child protection file) they were about "
+        "(by number) and who confirmed it",
+        about_whom=[About.STAFF, About.LEARNERS],
         purpose="Show that records were destroyed when the schedule said, and by whom",
         lawful_basis=Basis.LEGAL_OBLIGATION,
         retention="Kept for good, as the audit log that certifies it",

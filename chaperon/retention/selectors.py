@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
@@ -19,6 +20,10 @@ from chaperon.concerns.selectors import (
     concerns_on_file_of,
     open_allegations_about,
     open_concerns_about,
+)
+from chaperon.consent.selectors import (
+    consent_evidence_ended_by,
+    consent_evidence_first_ended_on,
 )
 from chaperon.core.pure.retention import (
     BY_KIND,
@@ -40,8 +45,14 @@ from chaperon.people.roles import Permission
 from .models import RetentionDestruction, RetentionHold, RetentionPeriod, RetentionReview
 
 # The kinds the DSL reviews here; the others are destroyed by Chaperon itself (recordings,
-# meeting records), kept whole (the audit log) or not yet listed (consent evidence).
-REVIEWED_HERE = (Kind.CONCERN_FILE, Kind.AUP_AND_TRAINING, Kind.PEOPLE_WHO_LEFT)
+# meeting records) or kept whole (the audit log). Allegations about staff are not listed: their
+# rule needs the person's date of birth and the allegation's outcome.
+REVIEWED_HERE = (
+    Kind.CONCERN_FILE,
+    Kind.CONSENT_EVIDENCE,
+    Kind.AUP_AND_TRAINING,
+    Kind.PEOPLE_WHO_LEFT,
+)
 
 
 def retirement_age() -> int:
@@ -144,6 +155,22 @@ def due_learners(organisation: Organisation, kind: Kind, today: date) -> QuerySe
     )
 
 
+def due_consent_learners(organisation: Organisation, kind: Kind, today: date) -> QuerySet[Learner]:
+    """Learners with consent evidence whose every answer ended (withdrawn or replaced) on or
+    before the cut-off, not kept beyond today by a review."""
+    cut_off = latest_due_start(today, years_in_force(organisation, kind))
+    return (
+        Learner.objects.filter(organisation=organisation)
+        .filter(Exists(consent_evidence_ended_by(OuterRef("pk"), cut_off)))
+        .exclude(Exists(_kept(kind, today).filter(learner=OuterRef("pk"))))
+        .annotate(
+            held=Exists(_active_holds().filter(learner=OuterRef("pk"))),
+            open_case=Exists(open_concerns_about(OuterRef("pk"))),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def due_staff(organisation: Organisation, kind: Kind, today: date) -> QuerySet[StaffMember]:
     """Members of staff who left on or before the cut-off: for their agreements and training
     records, those who still have some; for their own record, those not kept by a review."""
@@ -169,6 +196,8 @@ def due_staff(organisation: Organisation, kind: Kind, today: date) -> QuerySet[S
 def due_for_review(organisation: Organisation, kind: Kind, today: date) -> QuerySet[Any]:
     if kind is Kind.CONCERN_FILE:
         return due_learners(organisation, kind, today)
+    if kind is Kind.CONSENT_EVIDENCE:
+        return due_consent_learners(organisation, kind, today)
     return due_staff(organisation, kind, today)
 
 
@@ -188,6 +217,21 @@ class DueRow:
         return BY_KIND[self.kind].action is Action.DESTROY
 
     @property
+    def destroy_url(self) -> str:
+        """The page that destroys the record on the DSL's confirmation, where there is one."""
+        if self.kind is Kind.AUP_AND_TRAINING:
+            return reverse("retention:destroy", args=[self.subject.pk])
+        if self.kind is Kind.CONCERN_FILE:
+            return reverse("retention:destroy_file", args=[self.subject.pk])
+        return ""
+
+    @property
+    def may_keep(self) -> bool:
+        """Whether the DSL may record a review that keeps it longer (a kind reviewed at the end
+        of its period, or one to destroy that Chaperon cannot yet destroy here)."""
+        return not self.destroys or not self.destroy_url
+
+    @property
     def blocked(self) -> str:
         if self.held:
             return "Held: release the hold first"
@@ -205,7 +249,12 @@ def due_rows(organisation: Organisation, kind: Kind, subjects: Any) -> list[DueR
     years = years_in_force(organisation, kind)
     rows = []
     for subject in subjects:
-        if isinstance(subject, Learner):
+        if isinstance(subject, Learner) and kind is Kind.CONSENT_EVIDENCE:
+            ended_on = consent_evidence_first_ended_on(subject)
+            if ended_on is None:  # answered again since the list was read
+                continue
+            due_on, name = from_event_due(ended_on, years), subject.full_name
+        elif isinstance(subject, Learner):
             due_on, name = from_birth_due(subject.date_of_birth, years), subject.full_name
         else:
             due_on, name = from_event_due(subject.left_on, years), subject.user.full_name

@@ -7,23 +7,29 @@ digest, the rule, who confirmed) and an audit event, the event's place in the ha
 written back onto the certificate. The audit log itself is only ever appended to.
 """
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
+from chaperon.concerns.selectors import concerns_on_file_of
+from chaperon.concerns.services.destruction import concern_file_blocker, concern_file_erase
 from chaperon.core.exceptions import NotFound, ValidationFailed
-from chaperon.core.pure.retention import BY_KIND, Kind, shortens
+from chaperon.core.pure.retention import BY_KIND, Kind, from_birth_due, shortens
 from chaperon.core.service_log import logged
-from chaperon.governance.services import staff_agreements_and_training_erase
+from chaperon.governance.services import (
+    filter_entries_forget_concerns,
+    staff_agreements_and_training_erase,
+)
 from chaperon.people.models import Learner, StaffMember, User
 from chaperon.people.permissions import require
 from chaperon.people.roles import Permission
 
 from .models import RetentionDestruction, RetentionHold, RetentionPeriod, RetentionReview
-from .selectors import REVIEWED_HERE, due_for_review, rule_words, years_in_force
+from .selectors import REVIEWED_HERE, due_for_review, due_learners, rule_words, years_in_force
 
 REASON_MAX_CHARACTERS = 2000
 MAX_YEARS = 100
@@ -273,3 +279,82 @@ def retention_staff_records_destroy(*, actor: User, staff_id: int) -> RetentionD
         )
         certificate.audit_seq, certificate.audit_hash = event.seq, event.hash
     return certificate
+
+
+@logged
+def retention_concern_file_destroy(*, actor: User, learner_id: int) -> RetentionDestruction:
+    """Destroy a learner's child protection file once the schedule's period from their date
+    of birth has ended, on the DSL's confirmation, and certify it: the one delete of concerns
+    the database allows (``concerns.services.destruction``). Refused, with nothing changed,
+    before its date, while a hold on the learner or an open case about them stands, or while
+    a recording is held as evidence for one of its concerns."""
+    require(actor, Permission.LEAD_SAFEGUARDING)
+    kind = Kind.CONCERN_FILE
+    organisation = actor.organisation
+    today = organisation.today()
+    with transaction.atomic():
+        learner = (
+            Learner.objects.select_for_update()
+            .filter(organisation=organisation, pk=learner_id)
+            .first()
+        )
+        if learner is None:
+            raise NotFound("No such learner in your organisation.")
+        due: Any = due_learners(organisation, kind, today).filter(pk=learner.pk).first()
+        if due is None:
+            raise ValidationFailed(
+                {"confirm": "this file has not come to the end of its period, or was kept"}
+            )
+        if due.held:
+            raise ValidationFailed({"confirm": "a hold keeps this file: release it first"})
+        if due.open_case:
+            raise ValidationFailed({"confirm": "a case about this learner is open: close it first"})
+        blocker = concern_file_blocker(learner)
+        if blocker is not None:
+            raise ValidationFailed({"confirm": blocker})
+        years = years_in_force(organisation, kind)
+        due_on = from_birth_due(learner.date_of_birth, years)
+        rule = f"{rule_words(BY_KIND[kind], organisation, years)} (due on {due_on})"
+        concern_ids = list(concerns_on_file_of(learner).values_list("pk", flat=True))
+        filter_entries_forget_concerns(concern_ids)
+        erased = concern_file_erase(learner=learner)
+        certificate = RetentionDestruction.objects.create(
+            organisation=organisation,
+            kind=kind,
+            learner_id_was=learner.pk,
+            record_count=erased.records,
+            content_sha256=erased.content_sha256,
+            rule=rule,
+            destroyed_at=timezone.now(),
+            destroyed_by=actor,
+        )
+        event = record(
+            action=AuditAction.RETENTION_RECORDS_DESTROYED,
+            actor=actor,
+            obj=certificate,
+            reason=rule,
+            data={
+                "certificate": certificate.pk,
+                "kind": kind.value,
+                "learner": learner.pk,
+                "concerns": erased.concerns,
+                "records": erased.records,
+                "documents": erased.documents,
+                "references": erased.references,
+                "content_sha256": erased.content_sha256,
+                "due_on": due_on.isoformat(),
+                "first_raised": _day(erased.first_raised),
+                "last_raised": _day(erased.last_raised),
+                "last_closed": _day(erased.last_closed),
+                "confirmed_by": actor.pk,
+            },
+        )
+        RetentionDestruction.objects.filter(pk=certificate.pk).update(
+            audit_seq=event.seq, audit_hash=event.hash
+        )
+        certificate.audit_seq, certificate.audit_hash = event.seq, event.hash
+    return certificate
+
+
+def _day(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.date().isoformat()

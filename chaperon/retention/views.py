@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chaperon.concerns.selectors import concerns_on_file_of
+from chaperon.concerns.services.destruction import concern_file_blocker
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.pagination import page_of
@@ -246,6 +248,50 @@ def destroy(request: HttpRequest, staff_id: int) -> HttpResponse:
             "row": row,
             "completions": training_completions_of(due).count(),
             "signatures": agreements_signed_by(due.user_id).count(),
+            "form": form,
+        },
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def destroy_file(request: HttpRequest, learner_id: int) -> HttpResponse:
+    """A learner's child protection file at the end of its period: what will be destroyed,
+    and the DSL's confirmation."""
+    viewer = _viewer(request, manage=True)
+    kind = Kind.CONCERN_FILE
+    form = DestroyForm(request.POST) if request.method == "POST" else DestroyForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = services.retention_concern_file_destroy(
+                actor=viewer, learner_id=learner_id
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        except NotFound as error:
+            raise Http404(str(error)) from error
+        else:
+            messages.success(
+                request,
+                f"The child protection file was destroyed ({certificate.record_count} records); "
+                f"certified in the audit log (entry {certificate.audit_seq}).",
+            )
+            return _back_to_review(kind)
+    organisation = review_list_opened(viewer=viewer, kind=kind)
+    due = due_for_review(organisation, kind, organisation.today()).filter(pk=learner_id).first()
+    if due is None:
+        raise Http404("This file has not come to the end of its period.")
+    [row] = due_rows(organisation, kind, [due])
+    return render(
+        request,
+        "retention/destroy_file.html",
+        {
+            "nav": "retention",
+            "kind": BY_KIND[kind],
+            "row": row,
+            "concerns": concerns_on_file_of(due).count(),
+            "blocker": concern_file_blocker(due),
             "form": form,
         },
         status=form_status(form),

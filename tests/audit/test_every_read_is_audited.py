@@ -22,6 +22,7 @@ from chaperon.consent.attachments import evidence_file
 from chaperon.consent.models import ConsentEvidence
 from chaperon.consent.services import consent_record_by_staff
 from chaperon.core.actors import SYSTEM
+from chaperon.core.pure.dates import add_years
 from chaperon.families.links import family_token
 from chaperon.governance.aup_links import agreement_token
 from chaperon.governance.certificates import certificate_file
@@ -44,7 +45,7 @@ from tests.consent.helpers import agree_to_all_but, form_data, send_request
 from tests.governance.filtering_helpers import imported_report
 from tests.recordings.helpers import make_recording
 from tests.records.helpers import ended_session, written
-from tests.retention.helpers import left_years_ago
+from tests.retention.helpers import close_cases_about, learner_with_file, left_years_ago
 from tests.subject_access.helpers import released_request
 
 pytestmark = [pytest.mark.clause("LOG-2"), pytest.mark.clause("ORG-7")]
@@ -59,6 +60,7 @@ AUDITED: dict[str, AuditAction] = {
     "governance:training_certificate": A.TRAINING_CERTIFICATE_VIEWED,
     "retention:review": A.RETENTION_REVIEW_VIEWED,
     "retention:destroy": A.RETENTION_REVIEW_VIEWED,  # names the person and their records
+    "retention:destroy_file": A.RETENTION_REVIEW_VIEWED,  # names the learner and their file
     "people:staff_detail": A.STAFF_COMPLIANCE_VIEWED,
     "people:learner_detail": A.LEARNER_VIEWED,
     "people:learner_edit": A.LEARNER_VIEWED,  # the form shows the record
@@ -441,6 +443,8 @@ def _world(cast: Cast) -> World:
     aup_requests_send(version_id=parents_agreement.pk)
     aup_link = AupRequest.objects.get(guardian=cast.guardian)
     left = left_years_ago(cast, cast.teacher2, 7)
+    file_due = learner_with_file(cast, add_years(cast.organisation.today(), -26), first_name="Kai")
+    close_cases_about(learner=file_due)
     french = group_create(
         actor=SYSTEM, organisation=cast.organisation, kind="class", name="Year 9 French"
     )
@@ -494,6 +498,7 @@ def _world(cast: Cast) -> World:
         "governance:filtering_report": f"/governance/filtering/{filter_report.pk}/",
         "retention:review": "/retention/review/",
         "retention:destroy": f"/retention/review/staff/{left.pk}/destroy/",
+        "retention:destroy_file": f"/retention/review/learner/{file_due.pk}/destroy/",
         "governance:board_report": "/governance/board/2026-q1/",
         "governance:review": f"/governance/review/{review.pk}/",
         "governance:board_report_pdf": "/governance/board/2026-q1/report.pdf",

@@ -92,7 +92,10 @@ SCHEDULE: tuple[RecordKind, ...] = (
             "25 years, then reviewed. Keeping children safe in education (DfE), Part 2 and "
             "Annex C: the designated safeguarding lead keeps the child protection file."
         ),
-        note="Concerns are never deleted in Chaperon: the DSL's review records the decision.",
+        note=(
+            "The DSL's review keeps the file longer, or destroys it on the DSL's confirmation, "
+            "certified in the audit log: the only way a concern is ever deleted."
+        ),
     ),
     RecordKind(
         kind=Kind.ALLEGATION,

@@ -6,7 +6,7 @@ from .acceptable_use import (
     aup_sign_by_link,
 )
 from .board import board_narrative_save, board_reports_prepare
-from .erasure import staff_agreements_and_training_erase
+from .erasure import filter_entries_forget_concerns, staff_agreements_and_training_erase
 from .filtering import (
     FilterImport,
     filter_check_record,
@@ -49,6 +49,7 @@ __all__ = [
     "board_narrative_save",
     "board_reports_prepare",
     "filter_check_record",
+    "filter_entries_forget_concerns",
     "filter_entry_raise_concern",
     "filter_report_import",
     "published_contact_set",

@@ -11,7 +11,7 @@ from django.db import transaction
 from chaperon.core.service_log import logged
 from chaperon.people.models import StaffMember
 
-from ..models import AupSignature, TrainingCompletion
+from ..models import AupSignature, FilterEntry, TrainingCompletion
 
 
 @logged
@@ -41,3 +41,12 @@ def staff_agreements_and_training_erase(*, staff: StaffMember) -> tuple[int, str
 def _delete_files(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+def filter_entries_forget_concerns(concern_ids: list[int]) -> int:
+    """The filtering log's entries that raised these concerns no longer point at them (the
+    concerns are being destroyed with a child protection file); the reference they were
+    given stays on the entry. Inside the caller's transaction; returns how many changed."""
+    if not concern_ids:
+        return 0
+    return FilterEntry.objects.filter(concern_id__in=concern_ids).update(concern=None)
