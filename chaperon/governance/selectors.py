@@ -43,6 +43,7 @@ from .models import (
     AupRequest,
     AupSignature,
     AupVersion,
+    BoardMeeting,
     FilterCheck,
     FilterCheckKind,
     FilterEntry,
@@ -627,3 +628,11 @@ def training_completions_of(staff: Any) -> QuerySet[TrainingCompletion]:
 def agreements_signed_by(user: Any) -> QuerySet[AupSignature]:
     """A person's acceptable use signatures (``user`` may be an ``OuterRef``)."""
     return AupSignature.objects.filter(user=user)
+
+
+def board_meetings_of(viewer: User) -> QuerySet[BoardMeeting]:
+    """The days the viewer's organisation's board meets, soonest first."""
+    require(viewer, Permission.SET_BOARD_MEETINGS)
+    return BoardMeeting.objects.filter(organisation_id=viewer.organisation_id).order_by(
+        "-meets_on", "-pk"
+    )
