@@ -295,3 +295,7 @@ class SelfReviewActionForm(Form):
 
 class BoardMeetingForm(Form):
     meets_on = forms.DateField(label="The board meets on", widget=IsoDateInput)
+
+
+class TrainingCourseRenameForm(Form):
+    name = forms.CharField(label="New name", max_length=200)

@@ -311,6 +311,9 @@ class TrainingCourse(OrganisationOwned):
     kind = models.CharField(max_length=30, choices=CourseKind.choices)
     valid_months = models.PositiveSmallIntegerField()
     required_of = models.CharField(max_length=30, choices=CourseFor.choices)
+    # Retired: no longer required of anyone and not reminded; kept, with its completions.
+    retired_on = models.DateField(null=True, blank=True)
+    former_names = models.JSONField(default=list, blank=True)  # oldest first
 
     class Meta:
         ordering = ["id"]

@@ -26,6 +26,16 @@ urlpatterns = [
     ),
     path("training/", views.training, name="training"),
     path("training/courses/", views.training_course, name="training_course"),
+    path(
+        "training/courses/<int:course_id>/rename/",
+        views.training_course_rename,
+        name="training_course_rename",
+    ),
+    path(
+        "training/courses/<int:course_id>/retire/",
+        views.training_course_retire,
+        name="training_course_retire",
+    ),
     path("training/record/", views.training_record, name="training_record"),
     path("training/mine/", views.my_training_page, name="my_training"),
     path(

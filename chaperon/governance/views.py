@@ -65,6 +65,7 @@ from .forms import (
     SignByLinkForm,
     TrainingCompletionForm,
     TrainingCourseForm,
+    TrainingCourseRenameForm,
     TrainingFiltersForm,
 )
 from .middleware import AGREED_KEY
@@ -610,7 +611,10 @@ def _courses(viewer: User) -> list[tuple[int, str]]:
 
 
 def _training_page(
-    request: HttpRequest, course_form: TrainingCourseForm | None = None
+    request: HttpRequest,
+    course_form: TrainingCourseForm | None = None,
+    *,
+    refused: dict[int, str] | None = None,
 ) -> HttpResponse:
     viewer = viewer_of(request)
     if not may_read_training(viewer):
@@ -657,9 +661,12 @@ def _training_page(
             "rows": rows,
             "manage": manage,
             "form": course_form if manage else None,
-            "all_courses": TrainingCourse.objects.filter(organisation_id=viewer.organisation_id),
+            "all_courses": [
+                (course, (refused or {}).get(course.pk, ""))
+                for course in TrainingCourse.objects.filter(organisation_id=viewer.organisation_id)
+            ],
         },
-        status=form_status(course_form) if course_form is not None else 200,
+        status=400 if refused else form_status(course_form) if course_form is not None else 200,
     )
 
 
@@ -686,6 +693,48 @@ def training_course(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"The course {course.name} is added to the register.")
             return redirect("governance:training")
     return _training_page(request, form)
+
+
+@login_required
+@require_POST
+def training_course_rename(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Give a course a new name: its completions stay with it (ORG-3)."""
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = TrainingCourseRenameForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed({"name": " ".join(str(e) for e in form.errors.get("name", []))})
+        course = services.training_course_rename(
+            actor=viewer, course_id=course_id, name=form.cleaned_data["name"]
+        )
+    except ValidationFailed as error:
+        problem = "; ".join(error.errors.values())
+        return _training_page(request, refused={course_id: f"New name: {problem}"})
+    messages.success(request, f"The course is renamed {course.name}; its completions stay.")
+    return redirect("governance:training")
+
+
+@login_required
+@require_POST
+def training_course_retire(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Retire a course, or bring it back (``retired`` 0) (ORG-3)."""
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    retired = request.POST.get("retired") != "0"
+    try:
+        course = services.training_course_retire(actor=viewer, course_id=course_id, retired=retired)
+    except ValidationFailed as error:
+        return _training_page(request, refused={course_id: " ".join(error.errors.values())})
+    messages.success(
+        request,
+        f"{course.name} is retired: no longer required, and kept in the register."
+        if retired
+        else f"{course.name} is required again.",
+    )
+    return redirect("governance:training")
 
 
 @login_required

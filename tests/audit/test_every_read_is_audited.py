@@ -276,6 +276,9 @@ NOT_AUDITED: dict[str, str] = {
     "governance:review_start": "a change, audited as annual_review_started",
     "governance:self_reviews": "the self-reviews by date, who made each and their mean level",
     "governance:self_review_action": "a change, audited as self_review_action_added",
+    "governance:training_course_rename": "a change, audited as training_course_renamed",
+    "governance:training_course_retire": "a change, audited as training_course_retired or "
+    "training_course_restored",
     "governance:self_review_action_mark": "a change, audited as self_review_action_changed",
     "governance:board_meetings": "the days the board meets and who set each (staff names): "
     "setting one is audited",

@@ -28,6 +28,8 @@ from .team import POST_PERMISSION, published_contact_set, team_post_give, team_p
 from .training import (
     training_completion_record,
     training_course_add,
+    training_course_rename,
+    training_course_retire,
     training_courses_ensure,
     training_reminders_send,
 )
@@ -64,6 +66,8 @@ __all__ = [
     "team_post_take",
     "training_completion_record",
     "training_course_add",
+    "training_course_rename",
+    "training_course_retire",
     "training_courses_ensure",
     "training_reminders_send",
 ]
