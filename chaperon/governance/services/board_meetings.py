@@ -4,7 +4,7 @@ complete the quarterly report's narrative before each, sent once."""
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -41,18 +41,22 @@ def board_meeting_add(*, actor: User, meets_on: date | None) -> BoardMeeting:
         raise ValidationFailed(
             {"meets_on": f"Give a day after today ({today:%d/%m/%Y}): meetings to come only."}
         )
-    with transaction.atomic():
-        if BoardMeeting.objects.filter(organisation=organisation, meets_on=meets_on).exists():
-            raise ValidationFailed({"meets_on": f"The board already meets on {meets_on:%d/%m/%Y}."})
-        meeting = BoardMeeting.objects.create(
-            organisation=organisation, meets_on=meets_on, added_by=actor
-        )
-        record(
-            action=AuditAction.BOARD_MEETING_ADDED,
-            actor=actor,
-            obj=meeting,
-            data={"meets_on": meets_on.isoformat()},
-        )
+    already = ValidationFailed({"meets_on": f"The board already meets on {meets_on:%d/%m/%Y}."})
+    if BoardMeeting.objects.filter(organisation=organisation, meets_on=meets_on).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            meeting = BoardMeeting.objects.create(
+                organisation=organisation, meets_on=meets_on, added_by=actor
+            )
+            record(
+                action=AuditAction.BOARD_MEETING_ADDED,
+                actor=actor,
+                obj=meeting,
+                data={"meets_on": meets_on.isoformat()},
+            )
+    except IntegrityError:  # set by someone else at the same moment
+        raise already from None
     return meeting
 
 

@@ -53,8 +53,10 @@ def self_review_record(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
+        # Locking the last review makes a second review made at the same moment wait, and then
+        # find its open actions already carried: each is carried once.
         last = SelfReview.objects.filter(organisation=organisation).order_by("-reviewed_on", "-pk")
-        carried_from = last.first()
+        carried_from = last.select_for_update().first()
         review = SelfReview.objects.create(
             organisation=organisation, reviewed_on=reviewed_on, reviewed_by=actor
         )
