@@ -280,8 +280,8 @@ NOT_AUDITED: dict[str, str] = {
     "governance:training_course_retire": "a change, audited as training_course_retired or "
     "training_course_restored",
     "governance:self_review_action_mark": "a change, audited as self_review_action_changed",
-    "governance:board_meetings": "the days the board meets and who set each (staff names): "
-    "setting one is audited",
+    "governance:board_meetings": "the days the board meets and whether each reminder was "
+    "sent: no personal data; setting one is audited as board_meeting_added",
     "governance:board_meeting_remove": "a change, audited as board_meeting_removed",
     "governance:self_review_new": "the self-review form: no personal data; the review recorded "
     "is audited",
