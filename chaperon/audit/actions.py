@@ -63,6 +63,18 @@ class AuditAction(models.TextChoices):
     ANNUAL_REVIEW_SIGNED_OFF = "annual_review_signed_off", "Annual review signed off"
     ANNUAL_REVIEW_VIEWED = "annual_review_viewed", "Annual review read"
     SELF_REVIEW_RECORDED = "self_review_recorded", "Self-review recorded"
+    SELF_REVIEW_VIEWED = "self_review_viewed", "Self-review read"
+    SELF_REVIEW_ACTION_ADDED = "self_review_action_added", "Self-review: action added to the plan"
+    SELF_REVIEW_ACTION_CHANGED = "self_review_action_changed", "Self-review: action marked"
+    BOARD_MEETING_ADDED = "board_meeting_added", "Board meeting date added"
+    BOARD_MEETING_REMOVED = "board_meeting_removed", "Board meeting date removed"
+    BOARD_MEETING_REMINDER_SENT = (
+        "board_meeting_reminder_sent",
+        "Board meeting: reminder to complete the quarterly report sent",
+    )
+    TRAINING_COURSE_RENAMED = "training_course_renamed", "Training course renamed"
+    TRAINING_COURSE_RETIRED = "training_course_retired", "Training course retired"
+    TRAINING_COURSE_RESTORED = "training_course_restored", "Training course brought back"
     SITE_UPDATED = "site_updated", "Site changed"
     STAFF_CREATED = "staff_created", "Staff member added"
     STAFF_UPDATED = "staff_updated", "Staff member changed"

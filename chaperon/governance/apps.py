@@ -26,8 +26,13 @@ class GovernanceConfig(AppConfig):
             may_read_training,
             may_see_personal_information,
             may_see_team,
+            may_set_board_meetings,
         )
-        from .tasks import prepare_board_reports_task, send_training_reminders_task
+        from .tasks import (
+            prepare_board_reports_task,
+            send_board_meeting_reminders_task,
+            send_training_reminders_task,
+        )
 
         register_panel("governance/_dashboard_panel.html", governance_panel, order=7)
         register_panel("governance/_training_panel.html", my_training_panel, order=20)
@@ -66,6 +71,14 @@ class GovernanceConfig(AppConfig):
             visible=may_read_board_report,
         )
         register_nav(
+            "board_meetings",
+            "Board meetings",
+            "governance:board_meetings",
+            order=95,
+            # Those who read the reports reach the meetings from the Board report page.
+            visible=lambda user: may_set_board_meetings(user) and not may_read_board_report(user),
+        )
+        register_nav(
             "review",
             "Annual review",
             "governance:reviews",
@@ -84,6 +97,8 @@ class GovernanceConfig(AppConfig):
         register_periodic(send_training_reminders_task, every=timedelta(hours=24))
         # A quarter ends at midnight: its report is prepared within the hour after.
         register_periodic(prepare_board_reports_task, every=timedelta(hours=1))
+        # Reminders are due by the day; hourly so that a meeting set soon is reminded soon.
+        register_periodic(send_board_meeting_reminders_task, every=timedelta(hours=1))
 
         # What it holds about people, for the register of personal information (ORG-7).
         from .processing import declare as declare_processing

@@ -27,6 +27,7 @@ from chaperon.people.selectors import (
     staff_compliance_by_organisation,
     staff_compliance_gaps_by_site,
 )
+from chaperon.policy.selectors import platform_figures
 from chaperon.recordings.selectors import recording_destruction_figures
 from chaperon.sessions.models import ExceptionStatus
 from chaperon.sessions.selectors import (
@@ -44,10 +45,11 @@ from .models import (
     ReviewAction,
     ReviewRisk,
     SelfReview,
+    SelfReviewAction,
 )
 from .quarters import Period, Quarter, SchoolYear, quarter_of, school_year_of
 from .selectors import Overdue, filtering_overdue
-from .self_review import ASPECTS, ELEMENTS, Aspect
+from .self_review import ASPECTS, ELEMENTS, EVIDENCE, LEVELS, Aspect, Evidence
 
 # The quarters a report compares: its own and the three before it.
 COMPARED = 4
@@ -203,6 +205,18 @@ def _rows(qs: list[QuarterFigures]) -> list[Row]:
     ]
 
 
+def _platform_rows(organisation: Organisation, periods: tuple[Period, ...]) -> list[Row]:
+    """The approved platforms of each school year (ORG-4): on the register, and added."""
+    counts = [
+        platform_figures(organisation.pk, since=since, until=until)
+        for since, until in (period.bounds(organisation) for period in periods)
+    ]
+    return [
+        Row("Platforms approved", [str(count["approved"]) for count in counts]),
+        Row("of which added in the year", [str(count["added"]) for count in counts]),
+    ]
+
+
 def board_figures(
     organisation: Organisation, quarter: Quarter, *, today: date, now: datetime
 ) -> BoardFigures:
@@ -327,7 +341,7 @@ def annual_review_for(viewer: User, review_id: int) -> ReviewView:
             )
         ),
         figures=figures,
-        rows=_rows(figures),
+        rows=[*_rows(figures), *_platform_rows(organisation, (year.previous(), year))],
         risks=list(review.risks.select_related("owner")),
         actions=list(review.actions.select_related("owner")),
     )
@@ -343,6 +357,20 @@ class RatedAspect:
     commentary: str
     previous: int | None  # the level in the review before, if any
     measured: str  # what Chaperon measures of it, or ""
+    evidence: tuple[Evidence, ...] = ()  # Chaperon's pages that hold its evidence
+    actions: tuple["PlannedAction", ...] = ()  # its action plan
+
+    @property
+    def statement(self) -> str:
+        """The level's statement, as the form offered it."""
+        return LEVELS.get(self.level, str(self.level))
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    action: SelfReviewAction
+    overdue: bool  # not done, and its due day has passed
+    carried_on: bool  # carried into a later self-review, to be marked there
 
 
 @dataclass(frozen=True)
@@ -417,8 +445,22 @@ def self_review_for(viewer: User, review_id: int) -> SelfReviewView:
         .first()
     )
     levels = {r.aspect: r for r in review.ratings.all()}
+    today = review.organisation.today()
+    planned: dict[str, list[PlannedAction]] = {}
+    for action in (
+        review.actions.select_related("owner", "carried_from__review")
+        .annotate(carried=Count("carried_to"))
+        .order_by("due_on", "pk")
+    ):
+        planned.setdefault(action.aspect, []).append(
+            PlannedAction(
+                action=action,
+                overdue=action.done_on is None and action.due_on < today and not action.carried,
+                carried_on=bool(action.carried),
+            )
+        )
     before = {r.aspect: r.level for r in previous.ratings.all()} if previous is not None else {}
-    measures = _measures(review.organisation, review.organisation.today())
+    measures = _measures(review.organisation, today)
     aspects = [
         RatedAspect(
             aspect=aspect,
@@ -426,6 +468,8 @@ def self_review_for(viewer: User, review_id: int) -> SelfReviewView:
             commentary=levels[aspect.key].commentary,
             previous=before.get(aspect.key),
             measured=measures.get(aspect.measure, ""),
+            evidence=EVIDENCE.get(aspect.key, ()),
+            actions=tuple(planned.get(aspect.key, ())),
         )
         for aspect in ASPECTS
         if aspect.key in levels
@@ -441,4 +485,10 @@ def self_review_for(viewer: User, review_id: int) -> SelfReviewView:
                 _mean(earlier) if earlier and previous is not None else None,
             )
         )
+    record(
+        action=AuditAction.SELF_REVIEW_VIEWED,
+        actor=viewer,
+        obj=review,
+        data={"reviewed_on": review.reviewed_on.isoformat()},
+    )
     return SelfReviewView(review=review, previous=previous, aspects=aspects, elements=elements)

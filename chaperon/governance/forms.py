@@ -21,7 +21,7 @@ from .models import (
     Level,
     Post,
 )
-from .self_review import ASPECTS, COMMENTARY_MAX_CHARACTERS, LEVELS
+from .self_review import ACTION_MAX_CHARACTERS, ASPECTS, COMMENTARY_MAX_CHARACTERS, LEVELS
 from .training import TrainingStatus
 
 
@@ -276,3 +276,26 @@ class SelfReviewForm(Form):
             aspect.key: (data.get(f"{aspect.key}_level"), data.get(f"{aspect.key}_commentary", ""))
             for aspect in ASPECTS
         }
+
+
+class SelfReviewActionForm(Form):
+    """An action of the self-review's plan: the aspect, what, who owns it (searched) and when."""
+
+    aspect = forms.ChoiceField(
+        label="Aspect", choices=[("", "Choose the aspect"), *((a.key, a.title) for a in ASPECTS)]
+    )
+    action = forms.CharField(label="Action", max_length=ACTION_MAX_CHARACTERS)
+    owner = PeopleField(kind="staff", label="Owner")
+    due_on = forms.DateField(label="Due by", widget=IsoDateInput)
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_people(self, "owner", staff)
+
+
+class BoardMeetingForm(Form):
+    meets_on = forms.DateField(label="The board meets on", widget=IsoDateInput)
+
+
+class TrainingCourseRenameForm(Form):
+    name = forms.CharField(label="New name", max_length=200)

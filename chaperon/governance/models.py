@@ -311,6 +311,9 @@ class TrainingCourse(OrganisationOwned):
     kind = models.CharField(max_length=30, choices=CourseKind.choices)
     valid_months = models.PositiveSmallIntegerField()
     required_of = models.CharField(max_length=30, choices=CourseFor.choices)
+    # Retired: no longer required of anyone and not reminded; kept, with its completions.
+    retired_on = models.DateField(null=True, blank=True)
+    former_names = models.JSONField(default=list, blank=True)  # oldest first
 
     class Meta:
         ordering = ["id"]
@@ -494,3 +497,49 @@ class SelfReviewRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aspect}: {self.level}"
+
+
+class SelfReviewAction(models.Model):
+    """An action of a self-review's plan for one aspect, with its owner and due date. One still
+    open when the next self-review is made is carried into it (``carried_from``)."""
+
+    review = models.ForeignKey(SelfReview, on_delete=models.CASCADE, related_name="actions")
+    aspect = models.CharField(max_length=40)
+    action = models.CharField(max_length=300, validators=[single_line])
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+# Board meetings (ORG-6) ------------------------------------------------------------------------
+
+
+class BoardMeeting(OrganisationOwned):
+    """A day the board meets, set by the organisation: the DSL is reminded before it to write
+    the quarterly report's narrative, once (``reminded_at``)."""
+
+    meets_on = models.DateField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meets_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "meets_on"], name="board_meeting_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"board meeting {self.meets_on}"

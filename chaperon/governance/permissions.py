@@ -75,3 +75,8 @@ def may_read_self_review(user: User) -> bool:
 
 def may_make_self_review(user: User) -> bool:
     return can(user, Permission.MAKE_SELF_REVIEW)
+
+
+def may_set_board_meetings(user: User) -> bool:
+    """The days the board meets are the organisation's to set (ORG-6)."""
+    return can(user, Permission.SET_BOARD_MEETINGS)

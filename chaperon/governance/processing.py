@@ -163,3 +163,21 @@ def declare() -> None:
         retention=UNTIL_SCHEDULE,
         who_sees=P.READ_SELF_REVIEW,
     )
+    register_processing(
+        "governance.selfreviewaction",
+        what="The self-review's action plan: each action with the member of staff who owns it",
+        about_whom=[About.STAFF],
+        purpose="Audit and improve the safeguarding arrangements (ORG-8)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_SELF_REVIEW,
+    )
+    register_processing(
+        "governance.boardmeeting",
+        what="The days the board meets, with who set each",
+        about_whom=[About.STAFF],
+        purpose="Remind the DSL to complete the board's quarterly report before it meets (ORG-6)",
+        lawful_basis=Basis.PUBLIC_TASK,
+        retention=UNTIL_SCHEDULE,
+        who_sees=P.READ_BOARD_REPORT,
+    )

@@ -43,6 +43,7 @@ from .models import (
     AupRequest,
     AupSignature,
     AupVersion,
+    BoardMeeting,
     FilterCheck,
     FilterCheckKind,
     FilterEntry,
@@ -644,4 +645,12 @@ def agreements_of_person(
         AupSignature.objects.filter(who)
         .select_related("version", "learner", "guardian")
         .order_by("created_at", "id")
+    )
+
+
+def board_meetings_of(viewer: User) -> QuerySet[BoardMeeting]:
+    """The days the viewer's organisation's board meets, soonest first."""
+    require(viewer, Permission.SET_BOARD_MEETINGS)
+    return BoardMeeting.objects.filter(organisation_id=viewer.organisation_id).order_by(
+        "-meets_on", "-pk"
     )

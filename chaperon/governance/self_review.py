@@ -25,6 +25,14 @@ class Aspect:
     measure: str = ""  # the figure Chaperon measures for it, if any
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """A page of Chaperon that holds evidence for an aspect, by its URL name (no arguments)."""
+
+    label: str
+    url_name: str
+
+
 LEADERSHIP = "Leadership and governance"
 SESSIONS = "Sessions and recordings"
 CONCERNS = "Concerns and incidents"
@@ -140,4 +148,37 @@ ASPECTS: tuple[Aspect, ...] = (
 )
 
 ASPECT_KEYS = tuple(aspect.key for aspect in ASPECTS)
+
+EVIDENCE: dict[str, tuple[Evidence, ...]] = {
+    # Where Chaperon holds the evidence of each aspect: shown on the form and the review.
+    "roles": (Evidence("Safeguarding team", "governance:team"),),
+    "review_and_reporting": (
+        Evidence("Board report", "governance:board_reports"),
+        Evidence("Annual review", "governance:reviews"),
+    ),
+    "agreements": (Evidence("Acceptable use agreements", "governance:agreements"),),
+    "safe_sessions": (
+        Evidence("Sessions", "sessions:list"),
+        Evidence("Session policy", "policy:policy"),
+    ),
+    "consent": (Evidence("Consent by class", "consent:groups"),),
+    "recordings": (Evidence("Recordings", "recordings:list"),),
+    "reporting_concerns": (Evidence("Concerns", "concerns:list"),),
+    "responding": (Evidence("Concerns", "concerns:list"),),
+    "allegations": (Evidence("Concerns", "concerns:list"),),
+    "training": (
+        Evidence("Training register", "governance:training"),
+        Evidence("Acceptable use agreements", "governance:agreements"),
+    ),
+    "filtering": (Evidence("Filtering checks and reports", "governance:filtering"),),
+    "platforms": (
+        Evidence("Approved platforms", "sessions:platforms"),
+        Evidence("Session policy", "policy:policy"),
+    ),
+    "personal_information": (
+        Evidence("Personal information register", "governance:personal_information"),
+        Evidence("Recordings", "recordings:list"),
+    ),
+}
+ACTION_MAX_CHARACTERS = 300
 COMMENTARY_MAX_CHARACTERS = 2000

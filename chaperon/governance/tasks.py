@@ -22,3 +22,10 @@ def prepare_board_reports_task() -> int:
     """Periodic: at each quarter's end, prepare the board's report and tell the DSL and the
     board's safeguarding champion (ORG-6)."""
     return services.board_reports_prepare()
+
+
+@task()
+def send_board_meeting_reminders_task() -> int:
+    """Periodic: remind the DSL to complete the quarterly report before the board meets, once
+    per meeting (ORG-6)."""
+    return services.board_meeting_reminders_send()

@@ -29,7 +29,10 @@ COURSE_FOR_PERMISSION: dict[str, Permission | None] = {
 
 
 def required_condition(course: TrainingCourse) -> Q:
-    """The staff who must take ``course``, as a condition on ``StaffMember``."""
+    """The staff who must take ``course``, as a condition on ``StaffMember``: nobody, once
+    it is retired."""
+    if course.retired_on is not None:
+        return Q(pk__in=[])
     permission = COURSE_FOR_PERMISSION.get(course.required_of)
     if permission is None:
         return Q()
@@ -40,6 +43,8 @@ def required_condition(course: TrainingCourse) -> Q:
 def must_take(user: User, course: TrainingCourse) -> bool:
     """Whether ``user`` must take ``course``, from their roles as already read for the
     request: no query (``required_condition`` says the same to the database)."""
+    if course.retired_on is not None:
+        return False
     permission = COURSE_FOR_PERMISSION.get(course.required_of)
     return permission is None or can(user, permission)
 

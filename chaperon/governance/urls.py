@@ -26,6 +26,16 @@ urlpatterns = [
     ),
     path("training/", views.training, name="training"),
     path("training/courses/", views.training_course, name="training_course"),
+    path(
+        "training/courses/<int:course_id>/rename/",
+        views.training_course_rename,
+        name="training_course_rename",
+    ),
+    path(
+        "training/courses/<int:course_id>/retire/",
+        views.training_course_retire,
+        name="training_course_retire",
+    ),
     path("training/record/", views.training_record, name="training_record"),
     path("training/mine/", views.my_training_page, name="my_training"),
     path(
@@ -34,6 +44,12 @@ urlpatterns = [
         name="training_certificate",
     ),
     path("board/", views.board, name="board_reports"),
+    path("board/meetings/", views.board_meetings, name="board_meetings"),
+    path(
+        "board/meetings/<int:meeting_id>/remove/",
+        views.board_meeting_remove,
+        name="board_meeting_remove",
+    ),
     path("board/<str:key>/", views.board_report, name="board_report"),
     path("board/<str:key>/narrative/", views.board_narrative, name="board_narrative"),
     path("review/", views.reviews, name="reviews"),
@@ -54,5 +70,15 @@ urlpatterns = [
     path("self-review/", views.self_reviews, name="self_reviews"),
     path("self-review/new/", views.self_review_new, name="self_review_new"),
     path("self-review/<int:review_id>/", views.self_review, name="self_review"),
+    path(
+        "self-review/<int:review_id>/actions/",
+        views.self_review_action,
+        name="self_review_action",
+    ),
+    path(
+        "self-review/<int:review_id>/actions/<int:action_id>/",
+        views.self_review_action_mark,
+        name="self_review_action_mark",
+    ),
     path("board/<str:key>/report.pdf", views.board_report_pdf_view, name="board_report_pdf"),
 ]

@@ -48,6 +48,7 @@ from .filtering_csv import COLUMN_HELP as FILTER_COLUMNS
 from .filtering_csv import MAX_BYTES, MAX_ROWS
 from .forms import (
     AskByLinkForm,
+    BoardMeetingForm,
     BoardNarrativeForm,
     FilterCheckForm,
     FilterEntriesForm,
@@ -58,11 +59,13 @@ from .forms import (
     ReviewFindingsForm,
     ReviewRiskForm,
     ReviewStartForm,
+    SelfReviewActionForm,
     SelfReviewForm,
     SignAupForm,
     SignByLinkForm,
     TrainingCompletionForm,
     TrainingCourseForm,
+    TrainingCourseRenameForm,
     TrainingFiltersForm,
 )
 from .middleware import AGREED_KEY
@@ -73,6 +76,7 @@ from .models import (
     FilterCategory,
     FilterEntry,
     Post,
+    SelfReview,
     TrainingCourse,
 )
 from .permissions import (
@@ -86,6 +90,7 @@ from .permissions import (
     may_read_training,
     may_see_personal_information,
     may_see_team,
+    may_set_board_meetings,
     may_sign_off_annual_review,
     may_write_annual_review,
     may_write_board_report,
@@ -96,6 +101,7 @@ from .selectors import (
     LinkRegister,
     StaffRegister,
     agreements_in_force,
+    board_meetings_of,
     certificate_for,
     filter_report_entries_for,
     filter_reports_visible_to,
@@ -106,7 +112,8 @@ from .selectors import (
     staff_agreement_register,
     training_register_for,
 )
-from .self_review import ASPECTS, ELEMENTS, LEVELS
+from .self_review import ASPECTS, ELEMENTS, EVIDENCE, LEVELS
+from .services.board_meetings import reminder_days
 from .training import TrainingStatus
 
 
@@ -604,7 +611,10 @@ def _courses(viewer: User) -> list[tuple[int, str]]:
 
 
 def _training_page(
-    request: HttpRequest, course_form: TrainingCourseForm | None = None
+    request: HttpRequest,
+    course_form: TrainingCourseForm | None = None,
+    *,
+    refused: dict[int, str] | None = None,
 ) -> HttpResponse:
     viewer = viewer_of(request)
     if not may_read_training(viewer):
@@ -651,9 +661,12 @@ def _training_page(
             "rows": rows,
             "manage": manage,
             "form": course_form if manage else None,
-            "all_courses": TrainingCourse.objects.filter(organisation_id=viewer.organisation_id),
+            "all_courses": [
+                (course, (refused or {}).get(course.pk, ""))
+                for course in TrainingCourse.objects.filter(organisation_id=viewer.organisation_id)
+            ],
         },
-        status=form_status(course_form) if course_form is not None else 200,
+        status=400 if refused else form_status(course_form) if course_form is not None else 200,
     )
 
 
@@ -680,6 +693,48 @@ def training_course(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"The course {course.name} is added to the register.")
             return redirect("governance:training")
     return _training_page(request, form)
+
+
+@login_required
+@require_POST
+def training_course_rename(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Give a course a new name: its completions stay with it (ORG-3)."""
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = TrainingCourseRenameForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed({"name": " ".join(str(e) for e in form.errors.get("name", []))})
+        course = services.training_course_rename(
+            actor=viewer, course_id=course_id, name=form.cleaned_data["name"]
+        )
+    except ValidationFailed as error:
+        problem = "; ".join(error.errors.values())
+        return _training_page(request, refused={course_id: f"New name: {problem}"})
+    messages.success(request, f"The course is renamed {course.name}; its completions stay.")
+    return redirect("governance:training")
+
+
+@login_required
+@require_POST
+def training_course_retire(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Retire a course, or bring it back (``retired`` 0) (ORG-3)."""
+    viewer = viewer_of(request)
+    if not may_manage_training(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    retired = request.POST.get("retired") != "0"
+    try:
+        course = services.training_course_retire(actor=viewer, course_id=course_id, retired=retired)
+    except ValidationFailed as error:
+        return _training_page(request, refused={course_id: " ".join(error.errors.values())})
+    messages.success(
+        request,
+        f"{course.name} is retired: no longer required, and kept in the register."
+        if retired
+        else f"{course.name} is required again.",
+    )
+    return redirect("governance:training")
 
 
 @login_required
@@ -783,7 +838,11 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/board.html",
-        {"nav": "board_reports", "quarters": board_reports_listed(viewer)},
+        {
+            "nav": "board_reports",
+            "quarters": board_reports_listed(viewer),
+            "set_meetings": may_set_board_meetings(viewer),
+        },
     )
 
 
@@ -1101,7 +1160,12 @@ def _aspect_groups(form: SelfReviewForm) -> list[tuple[str, list[tuple[object, .
         (
             element,
             [
-                (aspect, form[f"{aspect.key}_level"], form[f"{aspect.key}_commentary"])
+                (
+                    aspect,
+                    form[f"{aspect.key}_level"],
+                    form[f"{aspect.key}_commentary"],
+                    EVIDENCE.get(aspect.key, ()),
+                )
                 for aspect in ASPECTS
                 if aspect.element == element
             ],
@@ -1145,9 +1209,13 @@ def self_review_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
+def _self_review_page(
+    request: HttpRequest,
+    review_id: int,
+    *,
+    form: SelfReviewActionForm | None = None,
+    refused: str = "",
+) -> HttpResponse:
     viewer = viewer_of(request)
     shown = self_review_for(viewer, review_id)
     labels = [element for element, _, _ in shown.elements]
@@ -1167,8 +1235,146 @@ def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
         + (", beside the review before" if shown.previous else "")
         + "; the table beside it gives the same figures.",
     )
+    plan = may_make_self_review(viewer)
+    if plan and form is None:
+        form = SelfReviewActionForm(staff=_active_staff(viewer))
+    bound = form is not None and form.is_bound and bool(form.errors)
     return render(
         request,
         "governance/self_review.html",
-        {"nav": "self_review", "shown": shown, "radar": radar},
+        {
+            "nav": "self_review",
+            "shown": shown,
+            "radar": radar,
+            "levels": LEVELS,
+            "plan": plan,
+            "action_form": form if plan else None,
+            "refused": refused,
+        },
+        status=400 if bound or refused else 200,
     )
+
+
+@login_required
+@require_GET
+def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    return _self_review_page(request, review_id)
+
+
+def _self_review_of(viewer: User, review_id: int) -> SelfReview:
+    if not may_make_self_review(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    return get_object_or_404(SelfReview, pk=review_id, organisation_id=viewer.organisation_id)
+
+
+@login_required
+@require_POST
+def self_review_action(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Add an action to the self-review's plan; the owner is found with the people picker."""
+    viewer = viewer_of(request)
+    target = _self_review_of(viewer, review_id)
+    staff = _active_staff(viewer)
+    if searching(request.POST):
+        initial = kept_input(request.POST, SelfReviewActionForm)
+        form = SelfReviewActionForm(initial=initial, staff=staff)
+        return _self_review_page(request, review_id, form=form)
+    form = SelfReviewActionForm(request.POST, staff=staff)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.self_review_action_add(
+                actor=viewer,
+                review=target,
+                aspect=data["aspect"],
+                action=data["action"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "The action is added to the plan.")
+            return redirect("governance:self_review", review_id=review_id)
+    return _self_review_page(request, review_id, form=form)
+
+
+@login_required
+@require_POST
+def self_review_action_mark(request: HttpRequest, review_id: int, action_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    target = _self_review_of(viewer, review_id)
+    done = request.POST.get("done") == "1"
+    try:
+        services.self_review_action_mark(
+            actor=viewer, review=target, action_id=action_id, done=done
+        )
+    except ValidationFailed as error:
+        return _self_review_page(request, review_id, refused=" ".join(error.errors.values()))
+    messages.success(request, "The action is marked done." if done else "The action is open again.")
+    return redirect("governance:self_review", review_id=review_id)
+
+
+# Board meetings (ORG-6) ------------------------------------------------------------------------
+
+
+def _board_meetings_page(
+    request: HttpRequest, *, form: BoardMeetingForm | None = None, refused: str = ""
+) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_set_board_meetings(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    organisation = organisation_for(viewer)
+    today = organisation.today()
+    meetings = board_meetings_of(viewer)
+    listing = page_of(meetings, request)
+    return render(
+        request,
+        "governance/board_meetings.html",
+        {
+            "nav": "board_reports",
+            "page": listing.page,
+            "query": listing.query,
+            "today": today,
+            "days": reminder_days(),
+            "form": form or BoardMeetingForm(),
+            "refused": refused,
+        },
+        status=400 if refused or (form is not None and form.errors) else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_meetings(request: HttpRequest) -> HttpResponse:
+    """/governance/board/meetings/: the days the board meets, to add and remove."""
+    viewer = viewer_of(request)
+    if request.method == "GET":
+        return _board_meetings_page(request)
+    if not may_set_board_meetings(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    form = BoardMeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = services.board_meeting_add(
+                actor=viewer, meets_on=form.cleaned_data["meets_on"]
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"The board meets on {meeting.meets_on:%d/%m/%Y}.")
+            return redirect("governance:board_meetings")
+    return _board_meetings_page(request, form=form)
+
+
+@login_required
+@require_POST
+def board_meeting_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    if not may_set_board_meetings(viewer):
+        raise PermissionDenied("Your role does not allow this.")
+    try:
+        services.board_meeting_remove(actor=viewer, meeting_id=meeting_id)
+    except ValidationFailed as error:
+        return _board_meetings_page(request, refused=" ".join(error.errors.values()))
+    messages.success(request, "The meeting is removed.")
+    return redirect("governance:board_meetings")

@@ -84,6 +84,7 @@ class Permission(StrEnum):
     # The board's quarterly report (governance)
     READ_BOARD_REPORT = "read_board_report"
     WRITE_BOARD_REPORT = "write_board_report"
+    SET_BOARD_MEETINGS = "set_board_meetings"
     # The annual review of online safety (governance)
     READ_ANNUAL_REVIEW = "read_annual_review"
     WRITE_ANNUAL_REVIEW = "write_annual_review"
@@ -191,6 +192,10 @@ MEANINGS: dict[Permission, str] = {
         "the exceptions granted and by whom, overdue actions by owner (ORG-6)"
     ),
     Permission.WRITE_BOARD_REPORT: "write the narrative of the board's quarterly report (ORG-6)",
+    Permission.SET_BOARD_MEETINGS: (
+        "set the days the board meets, before which the DSL is reminded to complete the "
+        "quarterly report (ORG-6)"
+    ),
     Permission.READ_ANNUAL_REVIEW: (
         "read the annual review of online safety: its risk assessment, the year's figures, the "
         "findings and actions, and its versions (ORG-6)"
@@ -266,6 +271,7 @@ TABLE: dict[Permission, tuple[Grant | None, ...]] = {
     P.ACT_ON_FILTERING_REPORTS:        (Y,  Y,     N,  N,      Y,  N,    N),
     P.READ_BOARD_REPORT:               (Y,  Y,     Y,  N,      N,  Y,    N),
     P.WRITE_BOARD_REPORT:              (Y,  N,     N,  N,      N,  N,    N),
+    P.SET_BOARD_MEETINGS:              (Y,  N,     N,  N,      N,  N,    Y),
     P.READ_ANNUAL_REVIEW:              (Y,  Y,     Y,  N,      N,  Y,    N),
     P.WRITE_ANNUAL_REVIEW:             (Y,  N,     N,  N,      N,  N,    N),
     P.SIGN_OFF_ANNUAL_REVIEW:          (N,  N,     N,  N,      N,  Y,    N),

@@ -7,10 +7,11 @@ organisation's policy is its latest saved document, or the default, with those v
 from the organisation.
 """
 
+from datetime import datetime
 from typing import Any
 
 import yaml
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from chaperon.people.models import WEEKDAY_NAMES, Organisation, User
 
@@ -73,3 +74,12 @@ def policy_as_yaml(document: dict[str, Any]) -> str:
 
 def platforms_of(viewer: User) -> QuerySet[ApprovedPlatform]:
     return ApprovedPlatform.objects.filter(organisation_id=viewer.organisation_id).order_by("name")
+
+
+def platform_figures(organisation_id: int, *, since: datetime, until: datetime) -> dict[str, int]:
+    """Counts only, for the annual review (ORG-6): the platforms on the approved register
+    during [since, until) (registered before ``until``: none is ever taken off it), and those
+    of them registered in that time."""
+    return ApprovedPlatform.objects.filter(
+        organisation_id=organisation_id, created_at__lt=until
+    ).aggregate(approved=Count("pk"), added=Count("pk", filter=Q(created_at__gte=since)))

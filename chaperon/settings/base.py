@@ -235,6 +235,8 @@ CONSENT_ATTACHMENT_MAX_BYTES = env_int(
 
 # How long a family page link (in every email to a parent or carer) works, in days.
 FAMILY_LINK_DAYS = env_int("FAMILY_LINK_DAYS", 30, minimum=1)
+# How many days before each board meeting the DSL is reminded to complete the report (ORG-6).
+BOARD_MEETING_REMINDER_DAYS = env_int("BOARD_MEETING_REMINDER_DAYS", 14, minimum=1)
 
 # Largest CSV accepted by the people import, in bytes.
 # Where information systems drop their nightly OneRoster exports: one folder per organisation,

@@ -28,10 +28,12 @@ from chaperon.governance.aup_links import agreement_token
 from chaperon.governance.certificates import certificate_file
 from chaperon.governance.models import Audience, AupRequest
 from chaperon.governance.quarters import SchoolYear
+from chaperon.governance.self_review import ASPECT_KEYS
 from chaperon.governance.services import (
     annual_review_start,
     aup_publish,
     aup_requests_send,
+    self_review_record,
     training_completion_record,
     training_courses_ensure,
 )
@@ -98,6 +100,7 @@ AUDITED: dict[str, AuditAction] = {
     "governance:board_report": A.BOARD_REPORT_VIEWED,
     "governance:board_report_pdf": A.BOARD_REPORT_VIEWED,
     "governance:review": A.ANNUAL_REVIEW_VIEWED,
+    "governance:self_review": A.SELF_REVIEW_VIEWED,  # names the owners of its actions
     "classes:detail": A.GROUP_VIEWED,
     "subject_access:list": A.SUBJECT_ACCESS_LIST_VIEWED,  # names whom each request is about
     "subject_access:detail": A.SUBJECT_ACCESS_VIEWED,
@@ -302,8 +305,14 @@ NOT_AUDITED: dict[str, str] = {
     "(staff names)",
     "governance:review_start": "a change, audited as annual_review_started",
     "governance:self_reviews": "the self-reviews by date, who made each and their mean level",
-    "governance:self_review": "the ratings of the organisation's arrangements and who made "
-    "them; with figures (counts) Chaperon measures",
+    "governance:self_review_action": "a change, audited as self_review_action_added",
+    "governance:training_course_rename": "a change, audited as training_course_renamed",
+    "governance:training_course_retire": "a change, audited as training_course_retired or "
+    "training_course_restored",
+    "governance:self_review_action_mark": "a change, audited as self_review_action_changed",
+    "governance:board_meetings": "the days the board meets and whether each reminder was "
+    "sent: no personal data; setting one is audited as board_meeting_added",
+    "governance:board_meeting_remove": "a change, audited as board_meeting_removed",
     "governance:self_review_new": "the self-review form: no personal data; the review recorded "
     "is audited",
     "governance:review_new_version": "a change, audited as annual_review_started",
@@ -426,6 +435,11 @@ def _world(cast: Cast) -> World:
     written(cast, met)
     filter_report = imported_report(cast)
     review = annual_review_start(actor=cast.dsl, year=SchoolYear(2025))
+    self_review = self_review_record(
+        actor=cast.dsl,
+        reviewed_on=cast.organisation.today(),
+        ratings=dict.fromkeys(ASPECT_KEYS, (3, "")),
+    )
     completion = training_completion_record(
         actor=cast.dsl,
         staff=cast.teacher.staff,
@@ -501,6 +515,7 @@ def _world(cast: Cast) -> World:
         "retention:destroy_file": f"/retention/review/learner/{file_due.pk}/destroy/",
         "governance:board_report": "/governance/board/2026-q1/",
         "governance:review": f"/governance/review/{review.pk}/",
+        "governance:self_review": f"/governance/self-review/{self_review.pk}/",
         "governance:board_report_pdf": "/governance/board/2026-q1/report.pdf",
         "classes:detail": f"/classes/{french.pk}/",
         "subject_access:list": "/subject-access/",

@@ -4,8 +4,9 @@ controls, owner and review date; findings; actions), the year's figures beside t
 before, signed off by the board's safeguarding champion and never changed once signed off (a
 change is a new version), and who may do each (nothing changed on a refusal)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,6 +26,7 @@ from chaperon.governance.services import (
     annual_review_start,
     team_post_give,
 )
+from chaperon.policy.models import ApprovedPlatform
 from tests.concerns.helpers import public_concern
 from tests.conftest import Cast, signed_in
 
@@ -274,3 +276,46 @@ def test_readers_do_not_write_and_nothing_changes(cast: Cast, name: str) -> None
 def test_another_schools_review_is_not_found(cast: Cast) -> None:
     review = _written(cast)
     assert signed_in(cast.outsider).get(f"/governance/review/{review.pk}/").status_code == 404
+
+
+def _platform(organisation, key: str, at: datetime) -> ApprovedPlatform:
+    platform = ApprovedPlatform.objects.create(
+        organisation=organisation,
+        key=key,
+        name=key.title(),
+        risk_assessed_on=at.date(),
+        risk_assessment="Assessed.",
+    )
+    ApprovedPlatform.objects.filter(pk=platform.pk).update(created_at=at)
+    return platform
+
+
+@pytest.mark.clause("ORG-4")
+def test_the_years_figures_count_the_platforms_approved_and_added(cast: Cast) -> None:
+    london = ZoneInfo("Europe/London")
+    moments = {
+        "meetly": datetime(2024, 10, 1, 9, tzinfo=UTC),
+        # 23:30 on 31 August in UTC is half past midnight on 1 September in London: year 2025.
+        "talkroom": datetime(2025, 8, 31, 23, 30, tzinfo=UTC),
+        "classcall": datetime(2026, 3, 1, 12, tzinfo=UTC),
+        "laterchat": datetime(2026, 9, 2, 12, tzinfo=UTC),
+    }
+    for key, at in moments.items():
+        _platform(cast.organisation, key, at)
+    _platform(cast.other_organisation, "elsewhere", datetime(2026, 1, 5, tzinfo=UTC))
+    review = annual_review_start(actor=cast.dsl, year=YEAR)
+
+    def expected(first_year: int) -> tuple[str, str]:
+        start = datetime(first_year, 9, 1, tzinfo=london)
+        end = datetime(first_year + 1, 9, 1, tzinfo=london)
+        approved = [at for at in moments.values() if at < end]
+        added = [at for at in approved if at >= start]
+        return str(len(approved)), str(len(added))
+
+    page = signed_in(cast.dsl).get(f"/governance/review/{review.pk}/")
+    rows = {row.label: row.values for row in page.context["shown"].rows}
+    before, this = expected(2024), expected(2025)
+    assert (this, before) == (("3", "2"), ("1", "1"))
+    assert rows["Platforms approved"] == [before[0], this[0]]
+    assert rows["of which added in the year"] == [before[1], this[1]]
+    assert "Platforms approved" in page.text

@@ -70,6 +70,7 @@ ALWAYS: dict[str, set[str]] = {
         "act_on_filtering_reports",
         "read_board_report",
         "write_board_report",
+        "set_board_meetings",
         "read_annual_review",
         "write_annual_review",
         "read_self_review",
@@ -178,6 +179,7 @@ ALWAYS: dict[str, set[str]] = {
         "edit_consent_statement",
         "raise_concerns",
         "publish_aup",
+        "set_board_meetings",
     },
 }
 # What each organisation settles for itself: which of these roles also hold the permission.

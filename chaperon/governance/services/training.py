@@ -117,6 +117,85 @@ def training_course_add(
     return course
 
 
+def _course_of(actor: User, course_id: int) -> TrainingCourse:
+    course = (
+        TrainingCourse.objects.select_for_update()
+        .filter(organisation_id=actor.organisation_id, pk=course_id)
+        .first()
+    )
+    if course is None:
+        raise ValidationFailed({"course": "No such course in your organisation's register."})
+    return course
+
+
+@logged
+def training_course_rename(*, actor: User, course_id: int, name: str) -> TrainingCourse:
+    """Give a course a new name. Its completions stay with it; the name it had is kept in
+    ``former_names`` and the audit log."""
+    require(actor, Permission.MANAGE_STAFF)
+    name = name.strip()
+    problem = ""
+    if not name:
+        problem = "give the course its new name"
+    elif len(name) > NAME_MAX_CHARACTERS or single_line_problem(name):
+        problem = f"one line of at most {NAME_MAX_CHARACTERS} characters"
+    if problem:
+        raise ValidationFailed({"name": problem})
+    try:
+        with transaction.atomic():
+            course = _course_of(actor, course_id)
+            if course.name == name:
+                raise ValidationFailed({"name": "that is its name already: give a new one"})
+            clash = TrainingCourse.objects.filter(
+                organisation_id=actor.organisation_id, name__iexact=name
+            ).exclude(pk=course.pk)
+            if clash.exists():
+                raise ValidationFailed(
+                    {"name": "there is a course of this name already: choose another name"}
+                )
+            old = course.name
+            course.former_names = [*course.former_names, old]
+            course.name = name
+            course.save(update_fields=["name", "former_names", "updated_at"])
+            record(
+                action=AuditAction.TRAINING_COURSE_RENAMED,
+                actor=actor,
+                obj=course,
+                data={"from": old, "to": name},
+            )
+    except IntegrityError:
+        raise ValidationFailed(
+            {"name": "there is a course of this name already: choose another name"}
+        ) from None
+    return course
+
+
+@logged
+def training_course_retire(*, actor: User, course_id: int, retired: bool) -> TrainingCourse:
+    """Retire a course (no longer required of anyone, no reminders; kept with its completions
+    in the register), or bring a retired one back (``retired=False``)."""
+    require(actor, Permission.MANAGE_STAFF)
+    with transaction.atomic():
+        course = _course_of(actor, course_id)
+        if retired == (course.retired_on is not None):
+            state = "retired already" if retired else "not retired"
+            raise ValidationFailed({"course": f"{course.name} is {state}."})
+        organisation = Organisation.objects.get(pk=actor.organisation_id)
+        course.retired_on = organisation.today() if retired else None
+        course.save(update_fields=["retired_on", "updated_at"])
+        record(
+            action=(
+                AuditAction.TRAINING_COURSE_RETIRED
+                if retired
+                else AuditAction.TRAINING_COURSE_RESTORED
+            ),
+            actor=actor,
+            obj=course,
+            data={"name": course.name},
+        )
+    return course
+
+
 @logged
 def training_completion_record(
     *,
