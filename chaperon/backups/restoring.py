@@ -3,18 +3,24 @@
 Nothing is written to the database or the vault until the whole backup has been read and
 authenticated: it is unpacked into a folder beside ``VAULT_DIR`` first, every record's tag and
 every file checked against the manifest, and the data keys' key-encryption keys
-found among those configured. Only then is the database loaded (``pg_restore`` in one
-transaction, or the SQLite file put in place) and the recordings moved into the vault. The
+found among those configured. Only then is the database's load committed and the recordings
+moved into the vault. On PostgreSQL the load itself starts as soon as the database dump (the
+backup's first file) is unpacked, overlapping with the unpacking of the recordings, but it
+runs in one transaction held open until the whole backup has been authenticated: a refusal
+rolls it back, and the database is left empty (``_HeldLoad``). A SQLite file is put in place
+after the checks. The
 result is then checked as a whole: every table's count against the manifest, and the audit
 log's hash chains while, in a thread beside, every chunk of every recording is opened with
 its data key.
 """
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import sqlite3
+import subprocess
 import tarfile
 import tempfile
 import threading
@@ -84,7 +90,11 @@ def _vault_holds_recordings(root: Path) -> bool:
 
 
 def _unpack(
-    source: BinaryIO, key: BackupKey, staging: Path, progress: Progress
+    source: BinaryIO,
+    key: BackupKey,
+    staging: Path,
+    progress: Progress,
+    database_unpacked: Callable[[Path], None] = lambda path: None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], Path]:
     """Every file of the backup into ``staging``, checked; the manifest, the files' sizes and
     the database file.
@@ -96,13 +106,16 @@ def _unpack(
     taken)."""
     reader = OpeningReader(source, key)
     try:
-        return _unpack_from(reader, staging, progress)
+        return _unpack_from(reader, staging, progress, database_unpacked)
     finally:
         reader.close()
 
 
 def _unpack_from(
-    reader: OpeningReader, staging: Path, progress: Progress
+    reader: OpeningReader,
+    staging: Path,
+    progress: Progress,
+    database_unpacked: Callable[[Path], None] = lambda path: None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], Path]:
     found: dict[str, dict[str, Any]] = {}
     manifest: dict[str, Any] | None = None
@@ -138,6 +151,8 @@ def _unpack_from(
                 if written != member.size:
                     raise BackupRefused(f"the backup's {member.name!r} is cut short")
                 found[member.name] = {"bytes": written}
+                if target == database:
+                    database_unpacked(database)
         reader.drain()
     except tarfile.TarError as error:
         raise BackupRefused(f"the backup's contents are damaged ({error})") from None
@@ -169,6 +184,98 @@ def _check_keys(manifest: dict[str, Any]) -> None:
                 "If it was retired after a key rotation, the recordings in this backup can no "
                 "longer be read (docs/backups.md)"
             ) from None
+
+
+class _HeldLoad:
+    """``pg_restore`` started as soon as the database dump is unpacked, while the rest of the
+    backup is still being read and authenticated, its work held in one open transaction
+    until the whole backup has been: then committed, or rolled back on a refusal.
+
+    ``pg_restore`` writes its SQL straight into ``psql``'s input, after a ``BEGIN`` written
+    here; this process keeps ``psql``'s input open, so ``psql`` waits, inside the
+    transaction, once ``pg_restore`` has finished. ``commit`` writes ``COMMIT`` and waits;
+    ``abandon`` ends ``psql`` without it, and PostgreSQL rolls the transaction back: a refused
+    restore leaves the database as empty as it was."""
+
+    def __init__(self, dump: Path) -> None:
+        database = connection.settings_dict
+        connection.close()
+        arguments, environment = _pg_environment(database)
+        tools = {tool: shutil.which(tool) for tool in ("pg_restore", "psql")}
+        for tool, found in tools.items():
+            if found is None:
+                raise RestoreRefused(
+                    f"{tool} is not installed: install PostgreSQL's client tools "
+                    "(Debian: apt-get install postgresql-client) to restore PostgreSQL"
+                )
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 closed by commit or abandon
+        self._psql = subprocess.Popen(  # noqa: S603
+            [
+                str(tools["psql"]),
+                *arguments,
+                "--no-psqlrc",
+                "--quiet",
+                "--set=ON_ERROR_STOP=1",
+                f"--dbname={database['NAME']}",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._errors,
+            env=environment,
+        )
+        if self._psql.stdin is None:
+            raise RestoreRefused("psql could not be started")
+        self._input = self._psql.stdin
+        self._input.write(b"BEGIN;\n")
+        self._input.flush()
+        self._restore = subprocess.Popen(  # noqa: S603
+            [
+                str(tools["pg_restore"]),
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--file=-",
+                str(dump),
+            ],
+            stdout=self._input,
+            stderr=self._errors,
+            env=environment,
+        )
+
+    def _failure(self) -> str:
+        self._errors.seek(0)
+        return self._errors.read().decode(errors="replace").strip()[-2000:]
+
+    def commit(self) -> None:
+        """Commit once ``pg_restore`` has given all its SQL (``RestoreRefused`` if anything
+        failed: then nothing was committed)."""
+        restored = self._restore.wait()
+        if restored != 0:
+            self.abandon()
+            raise RestoreRefused(
+                f"pg_restore failed: {self._failure() or restored}; the database was left as it was"
+            )
+        try:
+            self._input.write(b"COMMIT;\n")
+            self._input.close()
+        except BrokenPipeError:
+            pass
+        if self._psql.wait() != 0:
+            self._errors.close()
+            raise RestoreRefused(
+                f"loading the database failed: {self._failure() or self._psql.returncode}; "
+                "the database was left as it was"
+            )
+        self._errors.close()
+
+    def abandon(self) -> None:
+        """End both programs without committing: the transaction is rolled back."""
+        for process in (self._restore, self._psql):
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        with contextlib.suppress(BrokenPipeError):
+            self._input.close()
 
 
 def _load_database(engine: str, dump: Path) -> None:
@@ -313,24 +420,36 @@ def restore_backup(
         )
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".chaperon-restoring-"))
+    held: list[_HeldLoad] = []
+    vendor = connection.vendor
+
+    def database_unpacked(dump: Path) -> None:
+        if vendor == "postgresql" and _DATABASE_FILES[f"database/{dump.name}"] == vendor:
+            held.append(_HeldLoad(dump))
+
     try:
         try:
             with path.open("rb") as source:
-                manifest, _, dump = _unpack(source, key, staging, progress)
+                manifest, _, dump = _unpack(source, key, staging, progress, database_unpacked)
         except FileNotFoundError:
             raise RestoreRefused(f"{path} does not exist") from None
         except BackupRefused as error:
             raise RestoreRefused(f"{path}: {error}; nothing was restored") from None
         engine = _DATABASE_FILES[f"database/{dump.name}"]
-        if engine != connection.vendor:
+        if engine != vendor:
             raise RestoreRefused(
                 f"the backup holds a {engine} database, and DATABASE_URL names a "
-                f"{connection.vendor} one: restore onto the same kind of database"
+                f"{vendor} one: restore onto the same kind of database"
             )
         _check_keys(manifest)
-        _load_database(engine, dump)
+        if held:
+            held.pop().commit()
+        else:
+            _load_database(engine, dump)
         _place_vault(staging, root)
     finally:
+        for load in held:
+            load.abandon()
         shutil.rmtree(staging, ignore_errors=True)
     return _check(manifest, progress)
 
