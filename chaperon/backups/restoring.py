@@ -442,10 +442,12 @@ def restore_backup(
                 f"{vendor} one: restore onto the same kind of database"
             )
         _check_keys(manifest)
+        progress("database", 0)  # waiting for the load (begun on PostgreSQL) and committing it
         if held:
             held.pop().commit()
         else:
             _load_database(engine, dump)
+        progress("database", 1)
         _place_vault(staging, root)
     finally:
         for load in held:
