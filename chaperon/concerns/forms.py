@@ -16,7 +16,15 @@ from . import conf
 from .attachments import ConcernFile, concern_file
 from .checklist import AGENCY_LABELS, Illegal, NudeSharing, RiskToUser
 from .listing import ConcernFilters
-from .models import ConcernKind, ConcernType, FourCs, LinkRelation, ReporterRelation, Status
+from .models import (
+    AllegationOutcome,
+    ConcernKind,
+    ConcernType,
+    FourCs,
+    LinkRelation,
+    ReporterRelation,
+    Status,
+)
 from .services import RESPONSES
 
 
@@ -340,13 +348,26 @@ class CloseForm(Form):
         widget=_textarea(2),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allegation: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, label in RESPONSES.items():
             self.fields[key] = forms.CharField(
                 label=f"{label} (or 'none needed')", required=False, widget=_textarea(1)
             )
-        self.order_fields([*RESPONSES, "reporter_told", "open_steps_reason"])
+        order = [*RESPONSES, "reporter_told", "open_steps_reason"]
+        if allegation:
+            # How long the allegation's record is kept follows from it (docs/retention.md).
+            self.fields["allegation_outcome"] = forms.ChoiceField(
+                label="Outcome of the allegation",
+                choices=[("", "Choose the outcome"), *AllegationOutcome.choices],
+                help_text="As Keeping children safe in education defines them. A malicious "
+                "allegation comes to the DSL's review at once, to be removed from the "
+                "personnel record; any other is kept until the person's normal retirement age "
+                "or for ten years, whichever is longer.",
+                error_messages={"required": "Choose the allegation's outcome."},
+            )
+            order.insert(0, "allegation_outcome")
+        self.order_fields(order)
 
     def responses(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(key) or "" for key in RESPONSES}

@@ -57,6 +57,18 @@ class ConcernKind(models.TextChoices):
     ALLEGATION = "allegation", "Allegation about a member of staff"
 
 
+class AllegationOutcome(models.TextChoices):
+    """How an allegation about a member of staff ended, recorded when it is closed (the
+    outcomes Keeping children safe in education names; ``chaperon.core.pure.retention``
+    reads them to say how long the record is kept)."""
+
+    SUBSTANTIATED = "substantiated", "Substantiated"
+    UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
+    FALSE = "false", "False"
+    MALICIOUS = "malicious", "Malicious"
+    UNFOUNDED = "unfounded", "Unfounded"
+
+
 class Source(models.TextChoices):
     STAFF = "staff", "Member of staff"
     PUBLIC = "public", "Public report page"
@@ -160,6 +172,11 @@ class Concern(OrganisationOwned):
     last_alerted_at = models.DateTimeField()
     escalations = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # An allegation's outcome, given when it is closed (empty for a concern, and for an
+    # allegation still open).
+    allegation_outcome = models.CharField(
+        max_length=16, choices=AllegationOutcome.choices, blank=True, default=""
+    )
 
     objects: ClassVar[models.Manager[Any]] = _AppendOnlyQuerySet.as_manager()
 

@@ -50,7 +50,7 @@ def declare() -> None:
         "concerns.concern",
         "Concerns and incidents: who raised it (or a member of the public's name and "
         "contact), what happened, whom it is about (a learner, or a member of staff for an "
-        "allegation), its category",
+        "allegation, and the allegation's outcome when it is closed), its category",
     )
     case("concerns.concernentry", "A case's entries: notes, decisions and their reasons")
     case("concerns.concernstep", "A case's steps, with their owners and outcomes")

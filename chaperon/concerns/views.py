@@ -372,7 +372,7 @@ def grant(request: HttpRequest, concern_id: int) -> HttpResponse:
 def close(request: HttpRequest, concern_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     case = selectors.case_for(viewer, concern_id)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST or None, allegation=case.concern.restricted)
     if request.method == "POST" and form.is_valid():
         try:
             services.concern_close(
@@ -381,6 +381,7 @@ def close(request: HttpRequest, concern_id: int) -> HttpResponse:
                 responses=form.responses(),
                 reporter_told=form.cleaned_data["reporter_told"],
                 open_steps_reason=form.cleaned_data["open_steps_reason"],
+                allegation_outcome=form.cleaned_data.get("allegation_outcome", ""),
             )
         except ValidationFailed as error:
             show_errors(form, error)

@@ -117,6 +117,11 @@ class StaffChecksForm(Form):
     )
     safeguarding_training_on = _date("Date safeguarding training was last completed")
     aup_signed_on = _date("Date the acceptable use agreement was signed")
+    date_of_birth = _date(
+        "Date of birth",
+        help_text="Optional. Used only to keep the record of any allegation about them until "
+        "their normal retirement age, as Keeping children safe in education asks.",
+    )
 
 
 class StaffRolesForm(Form):

@@ -297,6 +297,9 @@ class StaffMember(OrganisationOwned):
     dbs_type = models.CharField(max_length=20, choices=DbsType.choices, blank=True)
     safeguarding_training_on = models.DateField(null=True, blank=True)
     aup_signed_on = models.DateField(null=True, blank=True)
+    # Optional; used only to keep the record of an allegation about them until their normal
+    # retirement age (``chaperon.core.pure.retention.allegation_due``).
+    date_of_birth = models.DateField(null=True, blank=True)
     # The day they left (``staff_mark_left``): their account no longer signs in, their records
     # are kept.
     left_on = models.DateField(null=True, blank=True)
@@ -323,6 +326,7 @@ class StaffMember(OrganisationOwned):
                 "dbs_checked_on": "the date of the DBS certificate",
                 "safeguarding_training_on": "the date the training was completed",
                 "aup_signed_on": "the date the agreement was signed",
+                "date_of_birth": "their date of birth, or leave it empty",
             },
         )
 

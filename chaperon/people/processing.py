@@ -47,7 +47,8 @@ def declare() -> None:
     register_processing(
         "people.staffmember",
         what="Staff records: job title, site, line manager, DBS check, safeguarding training "
-        "and acceptable use dates, leaving date",
+        "and acceptable use dates, leaving date, date of birth (optional, to keep the record of "
+        "an allegation about them until their normal retirement age)",
         about_whom=[About.STAFF],
         purpose="Safer recruitment, and the session policy's checks of who may work with children",
         lawful_basis=Basis.LEGAL_OBLIGATION,

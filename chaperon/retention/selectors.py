@@ -45,8 +45,9 @@ from chaperon.people.roles import Permission
 from .models import RetentionDestruction, RetentionHold, RetentionPeriod, RetentionReview
 
 # The kinds the DSL reviews here; the others are destroyed by Chaperon itself (recordings,
-# meeting records) or kept whole (the audit log). Allegations about staff are not listed: their
-# rule needs the person's date of birth and the allegation's outcome.
+# meeting records) or kept whole (the audit log). Allegations about staff are not listed yet:
+# the staff record's date of birth and a closed allegation's outcome, which their rule reads
+# (``allegation_due``), are recorded, but no list of due allegations reads them.
 REVIEWED_HERE = (
     Kind.CONCERN_FILE,
     Kind.CONSENT_EVIDENCE,

@@ -300,6 +300,7 @@ def test_an_allegation_does_not_close_while_its_suspension_stands(cast: Cast) ->
             responses={},
             reporter_told="Told in person",
             open_steps_reason="LADO closed it",
+            allegation_outcome="unsubstantiated",
         )
     assert "still suspended" in refused.value.errors["concern"]
     concern.refresh_from_db()
@@ -313,7 +314,78 @@ def test_an_allegation_does_not_close_while_its_suspension_stands(cast: Cast) ->
         responses={},
         reporter_told="Told in person",
         open_steps_reason="LADO closed it",
+        allegation_outcome="unsubstantiated",
     )
+
+
+def _close(cast: Cast, concern: Concern, outcome: str) -> Concern:
+    return services.concern_close(
+        actor=cast.dsl,
+        concern=concern,
+        responses={},
+        reporter_told="Told in person",
+        open_steps_reason="LADO closed it",
+        allegation_outcome=outcome,
+    )
+
+
+@pytest.mark.parametrize("outcome", ["unfounded", "false", "malicious", "substantiated"])
+def test_an_allegation_closes_with_its_outcome_in_the_entry_and_the_audit_log(
+    cast: Cast, outcome: str
+) -> None:
+    concern = _reclassify(cast, _learners_report(cast))
+    services.concern_acknowledge(actor=cast.dsl, concern=concern)
+    _close(cast, concern, outcome)
+    concern.refresh_from_db()
+    assert (concern.status, concern.allegation_outcome) == ("closed", outcome)
+    assert concern.entries.get(kind=EntryKind.CLOSED).data["allegation_outcome"] == outcome
+    event = AuditEvent.objects.get(action=AuditAction.CONCERN_CLOSED)
+    assert event.details["allegation_outcome"] == outcome
+
+
+@pytest.mark.parametrize("outcome", ["", "dismissed"])
+def test_an_allegation_without_a_known_outcome_does_not_close_and_nothing_changes(
+    cast: Cast, outcome: str
+) -> None:
+    concern = _reclassify(cast, _learners_report(cast))
+    services.concern_acknowledge(actor=cast.dsl, concern=concern)
+    entries, events = concern.entries.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as refused:
+        _close(cast, concern, outcome)
+    assert "choose the allegation's outcome" in refused.value.errors["allegation_outcome"]
+    concern.refresh_from_db()
+    assert concern.status != "closed" and concern.closed_at is None
+    assert concern.allegation_outcome == ""
+    assert (concern.entries.count(), AuditEvent.objects.count()) == (entries, events)
+
+
+def test_a_concern_about_a_child_has_no_allegation_outcome(cast: Cast) -> None:
+    concern = _learners_report(cast)
+    services.concern_acknowledge(actor=cast.dsl, concern=concern)
+    with pytest.raises(ValidationFailed) as refused:
+        _close(cast, concern, "unfounded")
+    assert "only an allegation" in refused.value.errors["allegation_outcome"]
+    concern.refresh_from_db()
+    assert concern.status != "closed" and concern.allegation_outcome == ""
+
+
+def test_the_close_page_of_an_allegation_asks_for_its_outcome(cast: Cast) -> None:
+    always_in_hours(cast.organisation)
+    concern = _reclassify(cast, _learners_report(cast))
+    services.concern_acknowledge(actor=cast.dsl, concern=concern)
+    dsl = signed_in(cast.dsl)
+    page = dsl.get(f"/concerns/{concern.pk}/close/").content.decode()
+    assert "Outcome of the allegation" in page
+    sent = {"reporter_told": "Told in person", "open_steps_reason": "LADO closed it"}
+    missing = dsl.post(f"/concerns/{concern.pk}/close/", sent)
+    assert missing.status_code == 400
+    assert "Choose the allegation&#x27;s outcome." in missing.content.decode()
+    concern.refresh_from_db()
+    assert concern.status != "closed"
+    closed = dsl.post(f"/concerns/{concern.pk}/close/", {**sent, "allegation_outcome": "false"})
+    assert closed.status_code == 302
+    concern.refresh_from_db()
+    assert (concern.status, concern.allegation_outcome) == ("closed", "false")
 
 
 def test_the_case_page_suspends_and_lifts(cast: Cast) -> None:

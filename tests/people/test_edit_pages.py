@@ -100,6 +100,65 @@ def test_a_refused_check_changes_nothing_and_says_why(cast: Cast) -> None:
     assert events_since(seq) == []
 
 
+def _checks_of(member: StaffMember, **changes: str) -> dict[str, str]:
+    return {
+        "dbs_checked_on": str(member.dbs_checked_on or ""),
+        "dbs_type": member.dbs_type,
+        "safeguarding_training_on": str(member.safeguarding_training_on or ""),
+        "aup_signed_on": str(member.aup_signed_on or ""),
+        **changes,
+    }
+
+
+def test_those_who_manage_staff_record_a_date_of_birth_and_it_is_audited(cast: Cast) -> None:
+    member = factories.staff_member(cast.teacher)
+    client = signed_in(cast.admin)
+    seq = last_seq()
+
+    response = client.post(
+        f"/staff/{member.pk}/checks/", _checks_of(member, date_of_birth="1971-03-09")
+    )
+
+    assert response["Location"] == f"/staff/{member.pk}/"
+    member.refresh_from_db()
+    assert member.date_of_birth == date(1971, 3, 9)
+    [event] = events_since(seq)
+    assert (event.action, event.actor_id) == (AuditAction.STAFF_UPDATED, cast.admin.pk)
+    assert event.details == {"changed": ["date_of_birth"]}  # the date itself is not logged
+    page = client.get(f"/staff/{member.pk}/checks/").content.decode()
+    assert 'value="1971-03-09"' in page
+
+
+def test_a_date_of_birth_in_the_future_is_refused_and_nothing_changes(cast: Cast) -> None:
+    member = factories.staff_member(cast.teacher)
+    client = signed_in(cast.dsl)
+    before, seq = people_state(), last_seq()
+    tomorrow = cast.organisation.today() + timedelta(days=1)
+
+    response = client.post(
+        f"/staff/{member.pk}/checks/", _checks_of(member, date_of_birth=tomorrow.isoformat())
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'href="#id_date_of_birth"' in body and "give their date of birth" in body
+    assert people_state() == before
+    assert StaffMember.objects.get(pk=member.pk).date_of_birth is None
+    assert events_since(seq) == []
+
+
+def test_a_teacher_cannot_record_a_date_of_birth(cast: Cast) -> None:
+    member = factories.staff_member(cast.teacher)
+    client = signed_in(cast.teacher)
+    before = people_state()
+    response = client.post(
+        f"/staff/{member.pk}/checks/", _checks_of(member, date_of_birth="1971-03-09")
+    )
+    assert response.status_code == 403
+    assert people_state() == before
+    assert StaffMember.objects.get(pk=member.pk).date_of_birth is None
+
+
 def test_the_checks_form_shows_the_dates_as_they_are_and_the_read_is_audited(cast: Cast) -> None:
     member = factories.staff_member(cast.teacher)
     client = signed_in(cast.admin)

@@ -16,6 +16,7 @@ from chaperon.people.models import Learner, User
 
 from ..checklist import AGENCY_LABELS, Agency, Answers, steps_completed_by, steps_for
 from ..models import (
+    AllegationOutcome,
     CaseAccess,
     Concern,
     ConcernStep,
@@ -342,9 +343,13 @@ def concern_close(
     responses: Mapping[str, str],
     reporter_told: str,
     open_steps_reason: str = "",
+    allegation_outcome: str = "",
 ) -> Concern:
     """Close with the responses of INC-9 and how the reporter was told it was dealt with.
-    With a step still open, the reason it may close anyway is required."""
+    With a step still open, the reason it may close anyway is required. An allegation about
+    staff closes only with its outcome (substantiated, unsubstantiated, false, malicious or
+    unfounded), which says how long its record is kept (docs/retention.md); a concern has
+    none."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     _require_open(actor, concern)
     open_steps = list(concern.steps.filter(done_at__isnull=True))
@@ -367,11 +372,18 @@ def concern_close(
     )
     if unknown := set(responses) - set(RESPONSES):
         errors["responses"] = f"unknown responses: {', '.join(sorted(unknown))}"
+    if concern.restricted and allegation_outcome not in AllegationOutcome.values:
+        errors["allegation_outcome"] = "choose the allegation's outcome: " + ", ".join(
+            label.lower() for label in AllegationOutcome.labels
+        )
+    elif not concern.restricted and allegation_outcome:
+        errors["allegation_outcome"] = "only an allegation about staff has an outcome"
     if errors:
         raise ValidationFailed(errors)
     now = timezone.now()
     concern.status, concern.closed_at = Status.CLOSED, now
-    save_state(concern, "status", "closed_at")
+    concern.allegation_outcome = allegation_outcome
+    save_state(concern, "status", "closed_at", "allegation_outcome")
     add_entry(
         concern,
         kind=EntryKind.CLOSED,
@@ -382,6 +394,7 @@ def concern_close(
         data={
             "responses": {key: value.strip() for key, value in responses.items() if value.strip()},
             "open_steps": [step.key for step in open_steps],
+            **({"allegation_outcome": allegation_outcome} if allegation_outcome else {}),
         },
     )
     record(
@@ -389,6 +402,9 @@ def concern_close(
         actor=actor,
         obj=concern,
         reason=open_steps_reason.strip(),
-        data={"open_steps": len(open_steps)},
+        data={
+            "open_steps": len(open_steps),
+            **({"allegation_outcome": allegation_outcome} if allegation_outcome else {}),
+        },
     )
     return concern

@@ -59,6 +59,7 @@ STAFF_FIELDS = (
     "dbs_type",
     "safeguarding_training_on",
     "aup_signed_on",
+    "date_of_birth",
 )
 
 
