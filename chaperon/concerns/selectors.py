@@ -347,6 +347,40 @@ def open_concerns_about(learner: Any) -> QuerySet[Concern]:
     return Concern.objects.filter(learner=learner, status__in=OPEN_STATUSES)
 
 
+@dataclass(frozen=True)
+class ClosedAllegation:
+    """What the retention schedule reads of a closed allegation about a member of staff:
+    when it was made, its outcome and when it was closed (LOG-2). Nothing of what it said."""
+
+    subject_user_id: int
+    alleged_on: date
+    outcome: str
+    closed_on: date | None
+
+
+def closed_allegations_in(organisation_id: int) -> list[ClosedAllegation]:
+    """Every closed allegation about a member of staff of the organisation, oldest first."""
+    rows = (
+        Concern.objects.filter(
+            organisation_id=organisation_id,
+            kind=ConcernKind.ALLEGATION,
+            subject_staff__isnull=False,
+            status=Status.CLOSED,
+        )
+        .order_by("created_at", "pk")
+        .values_list("subject_staff_id", "created_at", "allegation_outcome", "closed_at")
+    )
+    return [
+        ClosedAllegation(
+            subject_user_id=user_id,
+            alleged_on=timezone.localdate(raised),
+            outcome=outcome,
+            closed_on=timezone.localdate(closed) if closed else None,
+        )
+        for user_id, raised, outcome, closed in rows
+    ]
+
+
 def open_allegations_about(user: Any) -> QuerySet[Concern]:
     """Open allegations about a member of staff: while one is open, nothing about them is
     destroyed."""

@@ -17,6 +17,7 @@ from django.urls import reverse
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.concerns.selectors import (
+    closed_allegations_in,
     concerns_on_file_of,
     open_allegations_about,
     open_concerns_about,
@@ -29,9 +30,11 @@ from chaperon.core.pure.retention import (
     BY_KIND,
     SCHEDULE,
     Action,
+    AllegationOutcome,
     Kind,
     RecordKind,
     Rule,
+    allegation_due,
     from_birth_due,
     from_event_due,
     latest_due_start,
@@ -45,11 +48,10 @@ from chaperon.people.roles import Permission
 from .models import RetentionDestruction, RetentionHold, RetentionPeriod, RetentionReview
 
 # The kinds the DSL reviews here; the others are destroyed by Chaperon itself (recordings,
-# meeting records) or kept whole (the audit log). Allegations about staff are not listed yet:
-# the staff record's date of birth and a closed allegation's outcome, which their rule reads
-# (``allegation_due``), are recorded, but no list of due allegations reads them.
+# meeting records) or kept whole (the audit log).
 REVIEWED_HERE = (
     Kind.CONCERN_FILE,
+    Kind.ALLEGATION,
     Kind.CONSENT_EVIDENCE,
     Kind.AUP_AND_TRAINING,
     Kind.PEOPLE_WHO_LEFT,
@@ -194,7 +196,62 @@ def due_staff(organisation: Organisation, kind: Kind, today: date) -> QuerySet[S
     )
 
 
+def allegations_due_on(organisation: Organisation, years: int) -> dict[int, date]:
+    """When each member of staff's allegation records come to review, by staff id: the latest
+    of their closed allegations' dates (``allegation_due``). Someone with an allegation whose
+    date cannot be known (no date of birth recorded, and not malicious) is left out: kept,
+    never due by itself. Allegations are few, so this is worked out here, not in SQL."""
+    allegations = closed_allegations_in(organisation.pk)
+    staff = {
+        member.user_id: member
+        for member in StaffMember.objects.filter(
+            organisation=organisation, user_id__in={each.subject_user_id for each in allegations}
+        )
+    }
+    latest: dict[int, date] = {}
+    unknown: set[int] = set()
+    for each in allegations:
+        member = staff.get(each.subject_user_id)
+        if member is None:
+            continue
+        due_on = allegation_due(
+            alleged_on=each.alleged_on,
+            date_of_birth=member.date_of_birth,
+            outcome=AllegationOutcome(each.outcome) if each.outcome else None,
+            found_on=each.closed_on,
+            years=years,
+            retirement_age=retirement_age(),
+        )
+        if due_on is None:
+            unknown.add(member.pk)
+        else:
+            latest[member.pk] = max(due_on, latest.get(member.pk, due_on))
+    return {pk: due_on for pk, due_on in latest.items() if pk not in unknown}
+
+
+def due_allegation_staff(
+    organisation: Organisation, kind: Kind, today: date
+) -> QuerySet[StaffMember]:
+    """Members of staff whose allegation records have come to review, not kept beyond today
+    by a review; an open allegation about them blocks anything but keeping or holding."""
+    due = allegations_due_on(organisation, years_in_force(organisation, kind))
+    return (
+        StaffMember.objects.filter(
+            organisation=organisation, pk__in=[pk for pk, on in due.items() if on <= today]
+        )
+        .exclude(Exists(_kept(kind, today).filter(staff=OuterRef("pk"))))
+        .select_related("user")
+        .annotate(
+            held=Exists(_active_holds().filter(staff=OuterRef("pk"))),
+            open_case=Exists(open_allegations_about(OuterRef("user_id"))),
+        )
+        .order_by("pk")
+    )
+
+
 def due_for_review(organisation: Organisation, kind: Kind, today: date) -> QuerySet[Any]:
+    if kind is Kind.ALLEGATION:
+        return due_allegation_staff(organisation, kind, today)
     if kind is Kind.CONCERN_FILE:
         return due_learners(organisation, kind, today)
     if kind is Kind.CONSENT_EVIDENCE:
@@ -248,9 +305,14 @@ class DueRow:
 def due_rows(organisation: Organisation, kind: Kind, subjects: Any) -> list[DueRow]:
     """The page's rows, with each record's due date worked out from the rule."""
     years = years_in_force(organisation, kind)
+    allegations = allegations_due_on(organisation, years) if kind is Kind.ALLEGATION else {}
     rows = []
     for subject in subjects:
-        if isinstance(subject, Learner) and kind is Kind.CONSENT_EVIDENCE:
+        if kind is Kind.ALLEGATION:
+            if subject.pk not in allegations:  # changed since the list was read
+                continue
+            due_on, name = allegations[subject.pk], subject.user.full_name
+        elif isinstance(subject, Learner) and kind is Kind.CONSENT_EVIDENCE:
             ended_on = consent_evidence_first_ended_on(subject)
             if ended_on is None:  # answered again since the list was read
                 continue
