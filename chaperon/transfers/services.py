@@ -200,7 +200,7 @@ def _incoming(actor: User, transfer_id: int) -> Transfer:
     return transfer
 
 
-def matching_learner(organisation_id: int, learner: dict[str, str]) -> Learner | None:
+def _matching_learner(organisation_id: int, learner: dict[str, str]) -> Learner | None:
     """The one learner here with the same names and date of birth, if there is exactly one."""
     try:
         born = date.fromisoformat(str(learner.get("date_of_birth", "")))
@@ -398,7 +398,7 @@ def package_import(*, actor: User, package: bytes, passphrase: str) -> PackageIm
     sender = sender[:TEXT_MAX]
     with transaction.atomic():
         about = content.get("learner")
-        match = matching_learner(actor.organisation_id, about if isinstance(about, dict) else {})
+        match = _matching_learner(actor.organisation_id, about if isinstance(about, dict) else {})
         learner = _receiving_learner(actor, about, match.pk if match else None)
         written = concerns_receive_transferred(
             actor=actor, learner=learner, content=content, sender=sender
@@ -458,6 +458,7 @@ def _remind(transfer_id: int, now: datetime) -> bool:
     return True
 
 
+@logged
 def transfers_remind_unreceived(*, now: datetime | None = None) -> list[int]:
     """Remind the sender, once, of each file with no receipt five school days after it was
     sent (``schooldays``). Idempotent: each reminder is claimed by a conditional update."""

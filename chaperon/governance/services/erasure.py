@@ -43,6 +43,7 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+@logged
 def filter_entries_forget_concerns(concern_ids: list[int]) -> int:
     """The filtering log's entries that raised these concerns no longer point at them (the
     concerns are being destroyed with a child protection file); the reference they were
