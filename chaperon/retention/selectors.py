@@ -281,6 +281,8 @@ class DueRow:
             return reverse("retention:destroy", args=[self.subject.pk])
         if self.kind is Kind.CONCERN_FILE:
             return reverse("retention:destroy_file", args=[self.subject.pk])
+        if self.kind is Kind.CONSENT_EVIDENCE:
+            return reverse("retention:destroy_consent", args=[self.subject.pk])
         return ""
 
     @property

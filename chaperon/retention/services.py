@@ -17,8 +17,15 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.concerns.selectors import concerns_on_file_of
 from chaperon.concerns.services.destruction import concern_file_blocker, concern_file_erase
+from chaperon.consent.services import consent_evidence_erase
 from chaperon.core.exceptions import NotFound, ValidationFailed
-from chaperon.core.pure.retention import BY_KIND, Kind, from_birth_due, shortens
+from chaperon.core.pure.retention import (
+    BY_KIND,
+    Kind,
+    from_birth_due,
+    latest_due_start,
+    shortens,
+)
 from chaperon.core.service_log import logged
 from chaperon.governance.services import (
     filter_entries_forget_concerns,
@@ -29,7 +36,14 @@ from chaperon.people.permissions import require
 from chaperon.people.roles import Permission
 
 from .models import RetentionDestruction, RetentionHold, RetentionPeriod, RetentionReview
-from .selectors import REVIEWED_HERE, due_for_review, due_learners, rule_words, years_in_force
+from .selectors import (
+    REVIEWED_HERE,
+    due_consent_learners,
+    due_for_review,
+    due_learners,
+    rule_words,
+    years_in_force,
+)
 
 REASON_MAX_CHARACTERS = 2000
 MAX_YEARS = 100
@@ -346,6 +360,70 @@ def retention_concern_file_destroy(*, actor: User, learner_id: int) -> Retention
                 "first_raised": _day(erased.first_raised),
                 "last_raised": _day(erased.last_raised),
                 "last_closed": _day(erased.last_closed),
+                "confirmed_by": actor.pk,
+            },
+        )
+        RetentionDestruction.objects.filter(pk=certificate.pk).update(
+            audit_seq=event.seq, audit_hash=event.hash
+        )
+        certificate.audit_seq, certificate.audit_hash = event.seq, event.hash
+    return certificate
+
+
+@logged
+def retention_consent_evidence_destroy(*, actor: User, learner_id: int) -> RetentionDestruction:
+    """Destroy a learner's consent evidence whose every answer ended (was withdrawn or
+    replaced) at least the schedule's period ago, on the DSL's confirmation, and certify it.
+    Evidence with an answer still current, or that ended later, stays. Refused, with nothing
+    changed, before its date, when kept by a review, or while a hold on the learner or an open
+    case about them stands."""
+    require(actor, Permission.LEAD_SAFEGUARDING)
+    kind = Kind.CONSENT_EVIDENCE
+    organisation = actor.organisation
+    today = organisation.today()
+    with transaction.atomic():
+        learner = (
+            Learner.objects.select_for_update()
+            .filter(organisation=organisation, pk=learner_id)
+            .first()
+        )
+        if learner is None:
+            raise NotFound("No such learner in your organisation.")
+        due: Any = due_consent_learners(organisation, kind, today).filter(pk=learner.pk).first()
+        if due is None:
+            raise ValidationFailed(
+                {"confirm": "this evidence has not come to the end of its period, or was kept"}
+            )
+        if due.held:
+            raise ValidationFailed({"confirm": "a hold keeps this evidence: release it first"})
+        if due.open_case:
+            raise ValidationFailed({"confirm": "a case about this learner is open: close it first"})
+        years = years_in_force(organisation, kind)
+        cut_off = latest_due_start(today, years)
+        rule = f"{rule_words(BY_KIND[kind], organisation, years)} (ended on or before {cut_off})"
+        count, digest = consent_evidence_erase(learner=learner, cut_off=cut_off)
+        certificate = RetentionDestruction.objects.create(
+            organisation=organisation,
+            kind=kind,
+            learner_id_was=learner.pk,
+            record_count=count,
+            content_sha256=digest,
+            rule=rule,
+            destroyed_at=timezone.now(),
+            destroyed_by=actor,
+        )
+        event = record(
+            action=AuditAction.RETENTION_RECORDS_DESTROYED,
+            actor=actor,
+            obj=certificate,
+            reason=rule,
+            data={
+                "certificate": certificate.pk,
+                "kind": kind.value,
+                "learner": learner.pk,
+                "records": count,
+                "content_sha256": digest,
+                "cut_off": cut_off.isoformat(),
                 "confirmed_by": actor.pk,
             },
         )

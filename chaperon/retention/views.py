@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chaperon.concerns.selectors import concerns_on_file_of
 from chaperon.concerns.services.destruction import concern_file_blocker
+from chaperon.consent.selectors import consent_evidence_ended_by
 from chaperon.core.exceptions import NotFound, ValidationFailed
 from chaperon.core.forms import form_status, show_errors
 from chaperon.core.pagination import page_of
-from chaperon.core.pure.retention import BY_KIND, Kind
+from chaperon.core.pure.retention import BY_KIND, Kind, latest_due_start
 from chaperon.governance.selectors import agreements_signed_by, training_completions_of
 from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
@@ -32,6 +33,7 @@ from .selectors import (
     holds_of,
     review_list_opened,
     schedule_for,
+    years_in_force,
 )
 
 
@@ -292,6 +294,54 @@ def destroy_file(request: HttpRequest, learner_id: int) -> HttpResponse:
             "row": row,
             "concerns": concerns_on_file_of(due).count(),
             "blocker": concern_file_blocker(due),
+            "form": form,
+        },
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def destroy_consent(request: HttpRequest, learner_id: int) -> HttpResponse:
+    """A learner's consent evidence at the end of its period: what will be destroyed, and the
+    DSL's confirmation."""
+    viewer = _viewer(request, manage=True)
+    kind = Kind.CONSENT_EVIDENCE
+    form = DestroyForm(request.POST) if request.method == "POST" else DestroyForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = services.retention_consent_evidence_destroy(
+                actor=viewer, learner_id=learner_id
+            )
+        except ValidationFailed as error:
+            show_errors(form, error)
+        except NotFound as error:
+            raise Http404(str(error)) from error
+        else:
+            messages.success(
+                request,
+                f"The consent evidence was destroyed ({certificate.record_count} records); "
+                f"certified in the audit log (entry {certificate.audit_seq}).",
+            )
+            return _back_to_review(kind)
+    organisation = review_list_opened(viewer=viewer, kind=kind)
+    today = organisation.today()
+    due = due_for_review(organisation, kind, today).filter(pk=learner_id).first()
+    if due is None:
+        raise Http404("This evidence has not come to the end of its period.")
+    rows = due_rows(organisation, kind, [due])
+    if not rows:
+        raise Http404("This evidence has not come to the end of its period.")
+    cut_off = latest_due_start(today, years_in_force(organisation, kind))
+    return render(
+        request,
+        "retention/destroy_consent.html",
+        {
+            "nav": "retention",
+            "kind": BY_KIND[kind],
+            "row": rows[0],
+            "cut_off": cut_off,
+            "evidence": consent_evidence_ended_by(due, cut_off).count(),
             "form": form,
         },
         status=form_status(form),

@@ -19,7 +19,7 @@ from chaperon.concerns.attachments import concern_file
 from chaperon.concerns.models import ConcernAttachment
 from chaperon.consent import links
 from chaperon.consent.attachments import evidence_file
-from chaperon.consent.models import ConsentEvidence
+from chaperon.consent.models import ConsentEvidence, Purpose
 from chaperon.consent.services import consent_record_by_staff
 from chaperon.core.actors import SYSTEM
 from chaperon.core.pure.dates import add_years
@@ -47,7 +47,12 @@ from tests.consent.helpers import agree_to_all_but, form_data, send_request
 from tests.governance.filtering_helpers import imported_report
 from tests.recordings.helpers import make_recording
 from tests.records.helpers import ended_session, written
-from tests.retention.helpers import close_cases_about, learner_with_file, left_years_ago
+from tests.retention.helpers import (
+    answered,
+    close_cases_about,
+    learner_with_file,
+    left_years_ago,
+)
 from tests.subject_access.helpers import released_request
 
 pytestmark = [pytest.mark.clause("LOG-2"), pytest.mark.clause("ORG-7")]
@@ -63,6 +68,7 @@ AUDITED: dict[str, AuditAction] = {
     "retention:review": A.RETENTION_REVIEW_VIEWED,
     "retention:destroy": A.RETENTION_REVIEW_VIEWED,  # names the person and their records
     "retention:destroy_file": A.RETENTION_REVIEW_VIEWED,  # names the learner and their file
+    "retention:destroy_consent": A.RETENTION_REVIEW_VIEWED,  # names the learner, their evidence
     "people:staff_detail": A.STAFF_COMPLIANCE_VIEWED,
     "people:learner_detail": A.LEARNER_VIEWED,
     "people:learner_edit": A.LEARNER_VIEWED,  # the form shows the record
@@ -459,6 +465,9 @@ def _world(cast: Cast) -> World:
     left = left_years_ago(cast, cast.teacher2, 7)
     file_due = learner_with_file(cast, add_years(cast.organisation.today(), -26), first_name="Kai")
     close_cases_about(learner=file_due)
+    consent_due = factories.learner(cast.organisation, first_name="Ren")
+    answered(consent_due, add_years(cast.organisation.today(), -9), Purpose.LIVE_GROUP)
+    answered(consent_due, add_years(cast.organisation.today(), -7), Purpose.LIVE_GROUP)
     french = group_create(
         actor=SYSTEM, organisation=cast.organisation, kind="class", name="Year 9 French"
     )
@@ -513,6 +522,7 @@ def _world(cast: Cast) -> World:
         "retention:review": "/retention/review/",
         "retention:destroy": f"/retention/review/staff/{left.pk}/destroy/",
         "retention:destroy_file": f"/retention/review/learner/{file_due.pk}/destroy/",
+        "retention:destroy_consent": f"/retention/review/learner/{consent_due.pk}/consent/destroy/",
         "governance:board_report": "/governance/board/2026-q1/",
         "governance:review": f"/governance/review/{review.pk}/",
         "governance:self_review": f"/governance/self-review/{self_review.pk}/",

@@ -1,13 +1,15 @@
 """A member of staff who left years ago with training and agreement records, a learner with
-a child protection file, and reads of what is there, for the retention tests."""
+a child protection file, consent answers given on a day, and reads of what is there, for the
+retention tests."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from chaperon.audit.models import AuditEvent
 from chaperon.concerns.models import Concern, Status
 from chaperon.concerns.services import concern_raise
+from chaperon.consent.models import Answer, Channel, Consent, ConsentEvidence
 from chaperon.core.actors import SYSTEM
 from chaperon.core.pure.dates import add_years
 from chaperon.governance.models import Audience, AupSignature, TrainingCompletion
@@ -90,3 +92,33 @@ def snapshot(staff: StaffMember) -> dict[str, int]:
         "periods": RetentionPeriod.objects.count(),
         "reviews": RetentionReview.objects.count(),
     }
+
+
+def at_noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def answered(learner: Learner, on: date, *purposes: str) -> ConsentEvidence:
+    """An answer given on ``on`` for ``purposes``, replacing the learner's current answers for
+    them (which end that day)."""
+    evidence = ConsentEvidence.objects.create(
+        organisation=learner.organisation,
+        learner=learner,
+        kind="answer",
+        answered_by_name="Pat Example",
+        channel=Channel.PAPER,
+        answered_at=at_noon(on),
+        given_on=on,
+    )
+    for purpose in purposes:
+        Consent.objects.filter(learner=learner, purpose=purpose, superseded_at__isnull=True).update(
+            superseded_at=at_noon(on)
+        )
+        Consent.objects.create(
+            organisation=learner.organisation,
+            learner=learner,
+            evidence=evidence,
+            purpose=purpose,
+            answer=Answer.GIVEN,
+        )
+    return evidence

@@ -3,52 +3,21 @@ is from the day its last answer was withdrawn or replaced by a later one. Eviden
 answer still current never comes to review; the first day it is due is the sixth anniversary
 of its end (29 February ends on 1 March)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from chaperon.consent.models import Answer, Channel, Consent, ConsentEvidence, Purpose
 from chaperon.core.pure.dates import add_years
 from chaperon.core.pure.retention import Kind
-from chaperon.people.models import Learner
 from chaperon.retention.selectors import due_for_review, due_rows
 from chaperon.retention.services import retention_review_keep
 from tests import factories
 from tests.conftest import Cast, signed_in
+from tests.retention.helpers import answered, at_noon
 
 pytestmark = [pytest.mark.clause("LOG-2")]
 KIND = Kind.CONSENT_EVIDENCE
-
-
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12)))
-
-
-def answered(learner: Learner, on: date, *purposes: str) -> ConsentEvidence:
-    """An answer given on ``on`` for ``purposes``, replacing the learner's current answers for
-    them (which end that day)."""
-    evidence = ConsentEvidence.objects.create(
-        organisation=learner.organisation,
-        learner=learner,
-        kind="answer",
-        answered_by_name="Pat Example",
-        channel=Channel.PAPER,
-        answered_at=_at(on),
-        given_on=on,
-    )
-    for purpose in purposes:
-        Consent.objects.filter(learner=learner, purpose=purpose, superseded_at__isnull=True).update(
-            superseded_at=_at(on)
-        )
-        Consent.objects.create(
-            organisation=learner.organisation,
-            learner=learner,
-            evidence=evidence,
-            purpose=purpose,
-            answer=Answer.GIVEN,
-        )
-    return evidence
 
 
 def due_on(cast: Cast, today: date) -> list[tuple[str, date]]:
@@ -79,14 +48,14 @@ def test_an_answer_still_current_never_comes_to_review(cast: Cast) -> None:
 def test_a_withdrawal_ends_the_consent_it_withdraws(cast: Cast) -> None:
     learner = factories.learner(cast.organisation, first_name="Noor")
     given = answered(learner, date(2015, 1, 5), Purpose.RECORDING)
-    Consent.objects.filter(evidence=given).update(superseded_at=_at(date(2016, 3, 2)))
+    Consent.objects.filter(evidence=given).update(superseded_at=at_noon(date(2016, 3, 2)))
     withdrawal = ConsentEvidence.objects.create(
         organisation=cast.organisation,
         learner=learner,
         kind="withdrawal",
         answered_by_name="Pat Example",
         channel=Channel.PHONE,
-        answered_at=_at(date(2016, 3, 2)),
+        answered_at=at_noon(date(2016, 3, 2)),
         given_on=date(2016, 3, 2),
     )
     Consent.objects.create(
@@ -129,7 +98,7 @@ def test_the_dsl_keeps_it_longer_and_it_leaves_the_list_until_then(cast: Cast) -
     assert due_on(cast, today + timedelta(days=365)) != []
 
 
-def test_the_review_list_shows_consent_evidence_with_no_destroy_button(cast: Cast) -> None:
+def test_the_review_list_shows_consent_evidence_with_its_destroy_button(cast: Cast) -> None:
     today = cast.organisation.today()
     learner = factories.learner(cast.organisation, first_name="Noor")
     answered(learner, add_years(today, -9), Purpose.LIVE_GROUP)
@@ -141,5 +110,5 @@ def test_the_review_list_shows_consent_evidence_with_no_destroy_button(cast: Cas
     text = page.content.decode()
     assert learner.full_name in text
     assert "Consent evidence" in text
-    assert "Review and destroy" not in text
-    assert "Keep for longer" in text
+    assert f"/retention/review/learner/{learner.pk}/consent/destroy/" in text
+    assert "Review and destroy" in text

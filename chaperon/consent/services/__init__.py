@@ -14,6 +14,7 @@ from .answers import (
     consent_withdraw,
     consent_withdraw_by_link,
 )
+from .erasure import consent_evidence_erase
 from .recording import Recorded
 from .requesting import (
     BulkOutcome,
@@ -28,6 +29,7 @@ __all__ = [
     "Recorded",
     "consent_answer_by_link",
     "consent_change_by_link",
+    "consent_evidence_erase",
     "consent_record_by_staff",
     "consent_reminders_send",
     "consent_request_send",
