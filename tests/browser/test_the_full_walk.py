@@ -555,9 +555,11 @@ def dsl_refers_to_the_lado_and_closes(dsl: Page, concern: Concern) -> None:
     assert_accessible(dsl)
     concern.refresh_from_db()
     assert concern.status == "closed" and concern.closed_at is not None
+    assert concern.allegation_outcome == "substantiated"
 
 
 def fill_the_closing(dsl: Page) -> None:
+    dsl.get_by_label("Outcome of the allegation").select_option("Substantiated")
     dsl.get_by_label(re.compile("^Warnings or sanctions")).fill(
         "Written warning under the staff code of conduct, on the LADO's advice."
     )
