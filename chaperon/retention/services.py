@@ -265,34 +265,9 @@ def retention_staff_records_destroy(*, actor: User, staff_id: int) -> RetentionD
         years = years_in_force(organisation, kind)
         rule = f"{rule_words(BY_KIND[kind], organisation, years)} (left on {staff.left_on})"
         count, digest = staff_agreements_and_training_erase(staff=staff)
-        certificate = RetentionDestruction.objects.create(
-            organisation=organisation,
-            kind=kind,
-            staff_id_was=staff.pk,
-            record_count=count,
-            content_sha256=digest,
-            rule=rule,
-            destroyed_at=timezone.now(),
-            destroyed_by=actor,
+        return _certify(
+            actor=actor, kind=kind, subject=staff, records=count, digest=digest, rule=rule
         )
-        event = record(
-            action=AuditAction.RETENTION_RECORDS_DESTROYED,
-            actor=actor,
-            obj=certificate,
-            reason=rule,
-            data={
-                "certificate": certificate.pk,
-                "kind": kind.value,
-                "staff": staff.pk,
-                "records": count,
-                "content_sha256": digest,
-            },
-        )
-        RetentionDestruction.objects.filter(pk=certificate.pk).update(
-            audit_seq=event.seq, audit_hash=event.hash
-        )
-        certificate.audit_seq, certificate.audit_hash = event.seq, event.hash
-    return certificate
 
 
 @logged
@@ -332,30 +307,17 @@ def retention_concern_file_destroy(*, actor: User, learner_id: int) -> Retention
         concern_ids = list(concerns_on_file_of(learner).values_list("pk", flat=True))
         filter_entries_forget_concerns(concern_ids)
         erased = concern_file_erase(learner=learner)
-        certificate = RetentionDestruction.objects.create(
-            organisation=organisation,
-            kind=kind,
-            learner_id_was=learner.pk,
-            record_count=erased.records,
-            content_sha256=erased.content_sha256,
-            rule=rule,
-            destroyed_at=timezone.now(),
-            destroyed_by=actor,
-        )
-        event = record(
-            action=AuditAction.RETENTION_RECORDS_DESTROYED,
+        return _certify(
             actor=actor,
-            obj=certificate,
-            reason=rule,
-            data={
-                "certificate": certificate.pk,
-                "kind": kind.value,
-                "learner": learner.pk,
+            kind=kind,
+            subject=learner,
+            records=erased.records,
+            digest=erased.content_sha256,
+            rule=rule,
+            details={
                 "concerns": erased.concerns,
-                "records": erased.records,
                 "documents": erased.documents,
                 "references": erased.references,
-                "content_sha256": erased.content_sha256,
                 "due_on": due_on.isoformat(),
                 "first_raised": _day(erased.first_raised),
                 "last_raised": _day(erased.last_raised),
@@ -363,11 +325,6 @@ def retention_concern_file_destroy(*, actor: User, learner_id: int) -> Retention
                 "confirmed_by": actor.pk,
             },
         )
-        RetentionDestruction.objects.filter(pk=certificate.pk).update(
-            audit_seq=event.seq, audit_hash=event.hash
-        )
-        certificate.audit_seq, certificate.audit_hash = event.seq, event.hash
-    return certificate
 
 
 @logged
@@ -402,35 +359,59 @@ def retention_consent_evidence_destroy(*, actor: User, learner_id: int) -> Reten
         cut_off = latest_due_start(today, years)
         rule = f"{rule_words(BY_KIND[kind], organisation, years)} (ended on or before {cut_off})"
         count, digest = consent_evidence_erase(learner=learner, cut_off=cut_off)
-        certificate = RetentionDestruction.objects.create(
-            organisation=organisation,
-            kind=kind,
-            learner_id_was=learner.pk,
-            record_count=count,
-            content_sha256=digest,
-            rule=rule,
-            destroyed_at=timezone.now(),
-            destroyed_by=actor,
-        )
-        event = record(
-            action=AuditAction.RETENTION_RECORDS_DESTROYED,
+        return _certify(
             actor=actor,
-            obj=certificate,
-            reason=rule,
-            data={
-                "certificate": certificate.pk,
-                "kind": kind.value,
-                "learner": learner.pk,
-                "records": count,
-                "content_sha256": digest,
-                "cut_off": cut_off.isoformat(),
-                "confirmed_by": actor.pk,
-            },
+            kind=kind,
+            subject=learner,
+            records=count,
+            digest=digest,
+            rule=rule,
+            details={"cut_off": cut_off.isoformat(), "confirmed_by": actor.pk},
         )
-        RetentionDestruction.objects.filter(pk=certificate.pk).update(
-            audit_seq=event.seq, audit_hash=event.hash
-        )
-        certificate.audit_seq, certificate.audit_hash = event.seq, event.hash
+
+
+def _certify(
+    *,
+    actor: User,
+    kind: Kind,
+    subject: Learner | StaffMember,
+    records: int,
+    digest: str,
+    rule: str,
+    details: dict[str, Any] | None = None,
+) -> RetentionDestruction:
+    """Certify a destruction, inside the destroying transaction: the certificate, the
+    ``retention_records_destroyed`` event, and the event's place in the chain written back
+    onto the certificate."""
+    is_learner = isinstance(subject, Learner)
+    certificate = RetentionDestruction.objects.create(
+        organisation_id=actor.organisation_id,
+        kind=kind,
+        **({"learner_id_was": subject.pk} if is_learner else {"staff_id_was": subject.pk}),
+        record_count=records,
+        content_sha256=digest,
+        rule=rule,
+        destroyed_at=timezone.now(),
+        destroyed_by=actor,
+    )
+    event = record(
+        action=AuditAction.RETENTION_RECORDS_DESTROYED,
+        actor=actor,
+        obj=certificate,
+        reason=rule,
+        data={
+            "certificate": certificate.pk,
+            "kind": kind.value,
+            "learner" if is_learner else "staff": subject.pk,
+            "records": records,
+            "content_sha256": digest,
+            **(details or {}),
+        },
+    )
+    RetentionDestruction.objects.filter(pk=certificate.pk).update(
+        audit_seq=event.seq, audit_hash=event.hash
+    )
+    certificate.audit_seq, certificate.audit_hash = event.seq, event.hash
     return certificate
 
 
