@@ -1,0 +1,251 @@
+"""Rooms on a real Janus (Debian's, ``make janus``): what Chaperon's server asks of it through the
+Admin API, and what anyone who reached Janus's public API could and could not do."""
+
+import dataclasses
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chaperon.rooms.janus import JanusAdmin, JanusError, SfuConfig
+from tests.janus_support import JanusClient, JanusServer, new_room_id
+from tests.serve_support import free_port
+
+UNAUTHORIZED = 433
+
+
+@dataclasses.dataclass
+class Room:
+    admin: JanusAdmin
+    http_url: str
+    room_id: int
+    secret: str
+    pin: str
+
+    def ids(self) -> list[int]:
+        return sorted(p["id"] for p in self.admin.participants(room_id=self.room_id))
+
+    def client(self) -> JanusClient:
+        return JanusClient(self.http_url).attach()
+
+    def join(self, client: JanusClient, **fields: Any) -> dict[str, Any]:
+        return client.message({"request": "join", "room": self.room_id, **fields})
+
+
+@pytest.fixture
+def admin(shared_janus_server: JanusServer) -> Iterator[JanusAdmin]:
+    with JanusAdmin(shared_janus_server.config) as admin:
+        yield admin
+
+
+@pytest.fixture
+def room(admin: JanusAdmin, shared_janus_server: JanusServer) -> Iterator[Room]:
+    room = Room(
+        admin,
+        shared_janus_server.config.http_url,
+        new_room_id(),
+        secrets.token_urlsafe(16),
+        secrets.token_urlsafe(8),
+    )
+    admin.create_room(
+        room_id=room.room_id,
+        secret=room.secret,
+        pin=room.pin,
+        publishers=10,
+        description="Year 9 science",
+    )
+    yield room
+    admin.destroy_room(room_id=room.room_id, secret=room.secret)
+
+
+def test_a_room_is_created_and_destroyed_once_however_often_asked(admin: JanusAdmin) -> None:
+    room_id, secret, pin = new_room_id(), secrets.token_urlsafe(16), "2468"
+    assert not admin.room_exists(room_id=room_id)
+    for _ in range(2):
+        admin.create_room(
+            room_id=room_id, secret=secret, pin=pin, publishers=6, description="Tutor group"
+        )
+        assert admin.room_exists(room_id=room_id)
+    for _ in range(2):
+        admin.destroy_room(room_id=room_id, secret=secret)
+        assert not admin.room_exists(room_id=room_id)
+
+
+def test_a_room_of_that_id_with_another_secret_is_not_taken_as_ours(room: Room) -> None:
+    with pytest.raises(JanusError, match="Unauthorized") as refused:
+        room.admin.create_room(
+            room_id=room.room_id,
+            secret=secrets.token_urlsafe(16),
+            pin=room.pin,
+            publishers=6,
+            description="Another",
+        )
+    assert refused.value.code == UNAUTHORIZED
+    with pytest.raises(JanusError, match="Unauthorized"):
+        room.admin.destroy_room(room_id=room.room_id, secret="not-the-secret")
+    assert room.admin.room_exists(room_id=room.room_id)
+
+
+def test_the_room_is_private(room: Room) -> None:
+    client = room.client()
+    listed = client.message({"request": "list"})
+    assert room.room_id not in [r["room"] for r in listed["list"]]
+    client.detach()
+
+
+@pytest.mark.clause("ROOM-1")
+@pytest.mark.clause("ROOM-2")
+def test_an_allowed_token_with_the_pin_joins_and_is_listed(room: Room) -> None:
+    token = secrets.token_urlsafe(16)
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[token])
+    client = room.client()
+    joined = room.join(client, ptype="publisher", pin=room.pin, token=token, display="Learner A")
+    assert joined["videoroom"] == "joined", joined
+    assert isinstance(joined["private_id"], int)
+    [listed] = room.admin.participants(room_id=room.room_id)
+    assert listed["id"] == joined["id"]
+    assert listed["display"] == "Learner A"
+    assert listed["publisher"] is False  # joined, sending no media
+    client.detach()
+
+
+@pytest.mark.clause("ROOM-1")
+@pytest.mark.parametrize("token", [None, "a-token-nobody-was-given"], ids=["none", "wrong"])
+def test_a_publisher_without_an_allowed_token_is_refused(room: Room, token: str | None) -> None:
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[secrets.token_urlsafe()])
+    before = room.ids()
+    client = room.client()
+    fields = {"ptype": "publisher", "pin": room.pin, "display": "Stranger"}
+    refused = room.join(client, **fields, **({"token": token} if token else {}))
+    assert refused.get("error_code") == UNAUTHORIZED, refused
+    assert "allowed list" in refused["error"]
+    assert room.ids() == before
+    client.detach()
+
+
+@pytest.mark.clause("ROOM-1")
+def test_a_disallowed_token_no_longer_joins_even_with_the_pin(room: Room) -> None:
+    kept, removed = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[kept, removed])
+    room.admin.disallow(room_id=room.room_id, secret=room.secret, tokens=[removed])
+    # Tokens that are not on the list are fine to take off.
+    room.admin.disallow(room_id=room.room_id, secret=room.secret, tokens=["never-added"])
+    before = room.ids()
+    client = room.client()
+    refused = room.join(client, ptype="publisher", pin=room.pin, token=removed)
+    assert refused.get("error_code") == UNAUTHORIZED, refused
+    assert room.ids() == before
+    joined = room.join(client, ptype="publisher", pin=room.pin, token=kept)
+    assert joined["videoroom"] == "joined", joined
+    assert room.ids() == [joined["id"]]
+    client.detach()
+
+
+@pytest.mark.clause("ROOM-2")
+@pytest.mark.parametrize("pin", [None, "0000"], ids=["none", "wrong"])
+def test_an_allowed_token_without_the_pin_is_refused(room: Room, pin: str | None) -> None:
+    token = secrets.token_urlsafe(16)
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[token])
+    before = room.ids()
+    client = room.client()
+    refused = room.join(client, ptype="publisher", token=token, **({"pin": pin} if pin else {}))
+    assert refused.get("error_code") in (UNAUTHORIZED, 429), refused  # 429: missing element
+    assert room.ids() == before
+    client.detach()
+
+
+@pytest.mark.clause("ROOM-2")
+@pytest.mark.parametrize("pin", [None, "0000"], ids=["none", "wrong"])
+def test_a_subscriber_without_the_pin_is_refused(room: Room, pin: str | None) -> None:
+    token = secrets.token_urlsafe(16)
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[token])
+    publisher = room.client()
+    joined = room.join(publisher, ptype="publisher", pin=room.pin, token=token)
+    before = room.ids()
+    outsider = room.client()
+    refused = room.join(
+        outsider,
+        ptype="subscriber",
+        streams=[{"feed": joined["id"]}],
+        private_id=joined["private_id"],
+        token=token,
+        **({"pin": pin} if pin else {}),
+    )
+    assert refused.get("error_code") in (UNAUTHORIZED, 429), refused
+    assert "pin" in refused["error"].lower() or "secret" in refused["error"].lower()
+    assert room.ids() == before
+    for client in (outsider, publisher):
+        client.detach()
+
+
+def test_kick_removes_a_joined_publisher_and_twice_is_no_error(room: Room) -> None:
+    tokens = [secrets.token_urlsafe(16), secrets.token_urlsafe(16)]
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=tokens)
+    clients = [room.client(), room.client()]
+    ids = [
+        room.join(client, ptype="publisher", pin=room.pin, token=token)["id"]
+        for client, token in zip(clients, tokens, strict=True)
+    ]
+    assert room.ids() == sorted(ids)
+    room.admin.kick(room_id=room.room_id, secret=room.secret, feed_id=ids[0])
+    assert room.ids() == [ids[1]]
+    room.admin.kick(room_id=room.room_id, secret=room.secret, feed_id=ids[0])
+    room.admin.kick(room_id=new_room_id(), secret=room.secret, feed_id=ids[0])
+    assert room.ids() == [ids[1]]
+    kicked = clients[0].wait_for(
+        lambda e: e.get("plugindata", {}).get("data", {}).get("leaving") == "ok"
+    )
+    assert kicked["plugindata"]["data"]["reason"] == "kicked"
+    for client in clients:
+        client.detach()
+
+
+def test_moderating_a_stream_the_publisher_does_not_send_says_so(room: Room) -> None:
+    token = secrets.token_urlsafe(16)
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[token])
+    client = room.client()
+    joined = room.join(client, ptype="publisher", pin=room.pin, token=token)
+    with pytest.raises(JanusError, match="No such stream 0"):
+        room.admin.moderate(
+            room_id=room.room_id, secret=room.secret, feed_id=joined["id"], mid="0", mute=True
+        )
+    client.detach()
+
+
+def test_a_wrong_admin_secret_is_refused_by_janus(shared_janus_server: JanusServer) -> None:
+    config = dataclasses.replace(shared_janus_server.config, admin_secret="not-the-secret")
+    with JanusAdmin(config) as admin, pytest.raises(JanusError, match="Unauthorized"):
+        admin.room_exists(room_id=new_room_id())
+
+
+def test_a_wrong_videoroom_admin_key_creates_nothing(shared_janus_server: JanusServer) -> None:
+    config = dataclasses.replace(shared_janus_server.config, room_admin_key="not-the-key")
+    room_id = new_room_id()
+    with JanusAdmin(config) as admin:
+        with pytest.raises(JanusError, match="Unauthorized"):
+            admin.create_room(
+                room_id=room_id, secret="s3cret-word", pin="1357", publishers=4, description=""
+            )
+        assert not admin.room_exists(room_id=room_id)
+
+
+def test_an_unreachable_janus_is_a_janus_error_naming_the_url() -> None:
+    url = f"http://127.0.0.1:{free_port()}/admin"
+    config = SfuConfig(
+        http_url="http://127.0.0.1:1/janus",
+        admin_url=url,
+        ws_url="ws://127.0.0.1:1/",
+        admin_secret="x",
+        room_admin_key="y",
+    )
+    with JanusAdmin(config, timeout=2) as admin, pytest.raises(JanusError) as unreachable:
+        admin.room_exists(room_id=1)
+    assert f"unreachable at {url}" in str(unreachable.value)
+    assert unreachable.value.code is None
+
+
+def test_the_secrets_are_not_in_the_config_s_repr(shared_janus_server: JanusServer) -> None:
+    shown = repr(shared_janus_server.config)
+    assert shared_janus_server.config.admin_secret not in shown
+    assert shared_janus_server.config.room_admin_key not in shown
