@@ -13,6 +13,7 @@ no app. Rooms talk to the running Janus through ``chaperon.rooms.janus``.
 
 import json
 import os
+import secrets
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,11 +29,8 @@ DEFAULT_RTP_PORTS = (20000, 40000)
 
 
 def janus_binary() -> str | None:
-    """Where Janus is installed (``make janus``), or None."""
-    found = shutil.which("janus")
-    if found:
-        return found
-    return JANUS_BINARY if os.access(JANUS_BINARY, os.X_OK) else None
+    """Where Janus is installed (``make janus``): on the PATH or Debian's, or None."""
+    return shutil.which("janus") or shutil.which(JANUS_BINARY)
 
 
 def libraries_folder() -> Path:
@@ -184,3 +182,17 @@ def janus_urls(*, http_port: int, admin_port: int, ws_port: int) -> dict[str, st
         "ROOM_SFU_ADMIN_URL": f"http://127.0.0.1:{admin_port}{ADMIN_PATH}",
         "ROOM_SFU_WS_URL": f"ws://127.0.0.1:{ws_port}/",
     }
+
+
+def kept_secret(path: Path) -> str:
+    """The secret in ``path``, made (random, readable by its owner alone) if it is missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first: theirs is the one
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
