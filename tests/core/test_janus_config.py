@@ -60,15 +60,21 @@ def test_janus_s_apis_listen_on_loopback_only(janus_server: JanusServer) -> None
 def test_the_writer_refuses_a_janus_without_secrets_or_with_a_wrong_port_range(
     tmp_path: Path,
 ) -> None:
-    ports = {"http_port": 1, "admin_port": 2, "ws_port": 3}
+    def write(rtp_ports: tuple[int, int], admin_secret: str) -> None:
+        write_janus_config(
+            tmp_path,
+            http_port=1,
+            admin_port=2,
+            ws_port=3,
+            rtp_ports=rtp_ports,
+            admin_secret=admin_secret,
+            room_admin_key="k",
+        )
+
     with pytest.raises(ValueError, match="admin secret"):
-        write_janus_config(
-            tmp_path, **ports, rtp_ports=(20000, 20100), admin_secret="", room_admin_key="k"
-        )
+        write((20000, 20100), "")
     with pytest.raises(ValueError, match="rtp_ports"):
-        write_janus_config(
-            tmp_path, **ports, rtp_ports=(20100, 20000), admin_secret="s", room_admin_key="k"
-        )
+        write((20100, 20000), "s")
     assert not list(tmp_path.iterdir())
 
 
