@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 from chaperon.core.janus_config import janus_binary, janus_command, janus_urls, write_janus_config
 from chaperon.rooms.janus import SfuConfig
@@ -181,3 +182,42 @@ class JanusClient:
         if self.session_id:
             self._call(f"{self.http_url}/{self.session_id}", {"janus": "destroy"})
             self.session_id = 0
+
+
+# A page of no origin but loopback's (a secure context, so the fake camera and microphone are
+# there): Chromium sends their media to Janus through the handle of a JanusClient.
+PUBLISHER_PAGE = "http://127.0.0.1:9/janus-publisher"
+OFFER = """async () => {
+  const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: true});
+  const pc = new RTCPeerConnection();
+  window.publisher = pc;
+  stream.getTracks().forEach((track) => pc.addTrack(track, stream));
+  await pc.setLocalDescription(await pc.createOffer());
+  if (pc.iceGatheringState !== "complete") {
+    await new Promise((done) => pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") { done(); }
+    }));
+  }
+  return pc.localDescription.sdp;
+}"""
+ANSWER = "(sdp) => window.publisher.setRemoteDescription({type: 'answer', sdp})"
+
+
+def publish_from(page: Page, client: JanusClient) -> dict[str, Any]:
+    """Have ``page`` publish its camera and microphone through ``client``'s handle (joined as
+    a publisher already); the plugin's answer to ``configure``."""
+    page.route(
+        PUBLISHER_PAGE,
+        lambda route: route.fulfill(
+            body="<!doctype html><title>Publisher</title>", content_type="text/html"
+        ),
+    )
+    page.goto(PUBLISHER_PAGE)
+    offer = page.evaluate(OFFER)
+    configured = client.message(
+        {"request": "configure", "audio": True, "video": True},
+        jsep={"type": "offer", "sdp": offer},
+    )
+    assert configured.get("configured") == "ok", configured
+    page.evaluate(ANSWER, configured["jsep"]["sdp"])
+    return configured

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 from chaperon.rooms.janus import JanusAdmin, JanusError, SfuConfig
-from tests.janus_support import JanusClient, JanusServer, new_room_id
-from tests.serve_support import free_port
+from tests.janus_support import JanusClient, JanusServer, new_room_id, publish_from
+from tests.serve_support import free_port, wait_until
 
 UNAUTHORIZED = 433
 
@@ -155,14 +156,67 @@ def test_an_allowed_token_without_the_pin_is_refused(room: Room, pin: str | None
     client.detach()
 
 
-@pytest.mark.clause("ROOM-2")
-@pytest.mark.parametrize("pin", [None, "0000"], ids=["none", "wrong"])
-def test_a_subscriber_without_the_pin_is_refused(room: Room, pin: str | None) -> None:
+def publishing(room: Room, page: Page) -> tuple[JanusClient, dict[str, Any]]:
+    """A publisher admitted with a token, sending Chromium's fake camera and microphone."""
     token = secrets.token_urlsafe(16)
     room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[token])
-    publisher = room.client()
-    joined = room.join(publisher, ptype="publisher", pin=room.pin, token=token)
-    before = room.ids()
+    client = room.client()
+    joined = room.join(client, ptype="publisher", pin=room.pin, token=token, display="Teacher")
+    publish_from(page, client)
+    wait_until(
+        lambda: [p for p in room.admin.participants(room_id=room.room_id) if p["publisher"]],
+        "the publisher's media to reach Janus",
+        seconds=60,
+    )
+    return client, joined
+
+
+@pytest.mark.browser
+@pytest.mark.clause("ROOM-1")
+@pytest.mark.parametrize(
+    "private_id", [None, "made-up", "another-room's"], ids=["none", "made-up", "other-room"]
+)
+def test_a_subscriber_with_the_pin_but_no_private_id_of_this_room_is_refused(
+    room: Room, page: Page, admin: JanusAdmin, private_id: str | None
+) -> None:
+    publisher, joined = publishing(room, page)
+    other = Room(admin, room.http_url, new_room_id(), secrets.token_urlsafe(16), "1111")
+    admin.create_room(
+        room_id=other.room_id, secret=other.secret, pin=other.pin, publishers=2, description=""
+    )
+    elsewhere = other.client()
+    other_token = secrets.token_urlsafe(16)
+    admin.allow(room_id=other.room_id, secret=other.secret, tokens=[other_token])
+    other_joined = other.join(elsewhere, ptype="publisher", pin=other.pin, token=other_token)
+    ids = {
+        None: {},
+        "made-up": {"private_id": joined["private_id"] + 1},
+        "another-room's": {"private_id": other_joined["private_id"]},
+    }[private_id]
+    before = room.admin.participants(room_id=room.room_id)
+    outsider = room.client()
+    refused = room.join(
+        outsider, ptype="subscriber", pin=room.pin, streams=[{"feed": joined["id"]}], **ids
+    )
+    assert refused.get("error_code") == UNAUTHORIZED, refused
+    assert "private_id" in refused["error"]
+    assert refused.get("jsep") is None  # no offer: no media for them
+    assert room.admin.participants(room_id=room.room_id) == before
+    admin.destroy_room(room_id=other.room_id, secret=other.secret)
+    for client in (outsider, elsewhere, publisher):
+        client.detach()
+
+
+@pytest.mark.browser
+@pytest.mark.clause("ROOM-2")
+@pytest.mark.parametrize("pin", [None, "0000"], ids=["none", "wrong"])
+def test_a_subscriber_without_the_pin_is_refused_even_with_a_private_id_and_token(
+    room: Room, page: Page, pin: str | None
+) -> None:
+    publisher, joined = publishing(room, page)
+    token = secrets.token_urlsafe(16)
+    room.admin.allow(room_id=room.room_id, secret=room.secret, tokens=[token])
+    before = room.admin.participants(room_id=room.room_id)
     outsider = room.client()
     refused = room.join(
         outsider,
@@ -172,11 +226,48 @@ def test_a_subscriber_without_the_pin_is_refused(room: Room, pin: str | None) ->
         token=token,
         **({"pin": pin} if pin else {}),
     )
-    assert refused.get("error_code") in (UNAUTHORIZED, 429), refused
-    assert "pin" in refused["error"].lower() or "secret" in refused["error"].lower()
-    assert room.ids() == before
+    assert refused.get("error_code") in (UNAUTHORIZED, 429), refused  # 429: missing element
+    assert "pin" in refused["error"]
+    assert refused.get("jsep") is None
+    assert room.admin.participants(room_id=room.room_id) == before
     for client in (outsider, publisher):
         client.detach()
+
+
+@pytest.mark.browser
+def test_a_subscriber_needs_the_pin_and_a_private_id_of_the_room_but_no_token(
+    room: Room, page: Page
+) -> None:
+    """VideoRoom checks tokens for publishers only: a subscription is let in by the pin and the
+    private_id of a publisher joined to the same room (``require_pvtid``). Chaperon's server
+    makes every subscription itself, with the private_id of that person's own publisher."""
+    publisher, joined = publishing(room, page)
+    viewer = room.client()
+    attached = room.join(
+        viewer,
+        ptype="subscriber",
+        pin=room.pin,
+        streams=[{"feed": joined["id"]}],
+        private_id=joined["private_id"],
+    )
+    assert attached["videoroom"] == "attached", attached
+    assert attached["jsep"]["type"] == "offer"
+    for client in (viewer, publisher):
+        client.detach()
+
+
+@pytest.mark.browser
+def test_moderate_mutes_and_unmutes_a_publisher_s_stream(room: Room, page: Page) -> None:
+    publisher, joined = publishing(room, page)
+    for mute, word in ((True, "muted"), (False, "unmuted")):
+        room.admin.moderate(
+            room_id=room.room_id, secret=room.secret, feed_id=joined["id"], mid="0", mute=mute
+        )
+        told = publisher.wait_for(
+            lambda e, word=word: e.get("plugindata", {}).get("data", {}).get("moderation") == word
+        )
+        assert told["plugindata"]["data"]["mid"] == "0"
+    publisher.detach()
 
 
 def test_kick_removes_a_joined_publisher_and_twice_is_no_error(room: Room) -> None:
