@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from chaperon.rooms.janus import JanusAdmin, JanusError, SfuConfig
+from chaperon.rooms.janus import JanusAdmin, JanusError, SfuConfig, sfu_config
 from tests.janus_support import JanusClient, JanusServer, new_room_id, publish_from
 from tests.serve_support import free_port, wait_until
 
@@ -340,3 +340,20 @@ def test_the_secrets_are_not_in_the_config_s_repr(shared_janus_server: JanusServ
     shown = repr(shared_janus_server.config)
     assert shared_janus_server.config.admin_secret not in shown
     assert shared_janus_server.config.room_admin_key not in shown
+
+
+def test_the_sfu_comes_from_the_settings_or_is_none(settings: Any) -> None:
+    settings.ROOM_SFU_HTTP_URL = ""
+    assert sfu_config() is None
+    settings.ROOM_SFU_HTTP_URL = "http://127.0.0.1:8088/janus"
+    settings.ROOM_SFU_ADMIN_URL = "http://127.0.0.1:7088/admin"
+    settings.ROOM_SFU_WS_URL = "ws://127.0.0.1:8188/"
+    settings.ROOM_SFU_ADMIN_SECRET = "an-admin-secret"
+    settings.ROOM_SFU_ROOM_ADMIN_KEY = "a-room-admin-key"
+    assert sfu_config() == SfuConfig(
+        http_url="http://127.0.0.1:8088/janus",
+        admin_url="http://127.0.0.1:7088/admin",
+        ws_url="ws://127.0.0.1:8188/",
+        admin_secret="an-admin-secret",
+        room_admin_key="a-room-admin-key",
+    )
