@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/chaperon
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres redis chromium nginx coturn postgresql-client wrk node clean bench
+.PHONY: install install-dev run test lint typecheck test-sqlite test-postgres postgres redis chromium nginx coturn janus postgresql-client wrk node clean bench
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,18 @@ coturn:
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends coturn && \
 	  if [ -d /run/systemd/system ]; then $$sudo systemctl disable --now coturn >/dev/null 2>&1 || true; fi; \
+	fi
+
+# Debian's janus, the SFU of group sessions (docs/rooms.md): the tests run their own, and
+# `chaperon serve` starts one itself when it is installed (`make run` works without it). The
+# system's janus service is never started: where systemd runs, it is disabled and stopped.
+janus:
+	@if ! command -v janus >/dev/null && [ ! -x /usr/bin/janus ]; then \
+	  echo "Installing Debian's janus for the SFU and its tests (its service is not started)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends janus && \
+	  if [ -d /run/systemd/system ]; then $$sudo systemctl disable --now janus >/dev/null 2>&1 || true; fi; \
 	fi
 
 # Debian's wrk, the HTTP load generator of bench/throughput.py.
@@ -107,15 +119,15 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy chaperon tests bench
 
-test-sqlite: install-dev chromium nginx coturn redis node postgresql-client
+test-sqlite: install-dev chromium nginx coturn janus redis node postgresql-client
 	$(VENV)/bin/pytest
 
-test-postgres: install-dev chromium nginx coturn redis node postgres postgresql-client
+test-postgres: install-dev chromium nginx coturn janus redis node postgres postgresql-client
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 test: lint typecheck test-sqlite test-postgres
 
-bench: install-dev postgres postgresql-client chromium wrk
+bench: install-dev postgres postgresql-client chromium wrk janus
 	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers scale backup roster; do \
 	  DATABASE_URL=$(PG_URL) $(PY) bench/$$name.py --quick || exit 1; \
 	done

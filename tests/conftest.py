@@ -15,6 +15,7 @@ from chaperon.people.roles import Role
 
 from . import factories
 from .browser_support import browser, page  # noqa: F401 (fixtures for every folder)
+from .janus_support import janus_server, shared_janus_server  # noqa: F401
 from .mail_support import smtp_server  # noqa: F401
 from .oidc_support import oidc_provider  # noqa: F401
 from .turn_support import turn_server  # noqa: F401

@@ -280,3 +280,55 @@ def env_url(name: str, default: str) -> str:
             f"{name}: {value!r} is not an address like https://chaperon.school.example"
         )
     return value
+
+
+SFU_HTTP_SCHEMES = ("http://", "https://")
+SFU_WS_SCHEMES = ("ws://", "wss://")
+
+
+def env_sfu(prefix: str) -> tuple[str, str, str, str, str]:
+    """Janus as the rooms' SFU: ``PREFIX_HTTP_URL``, ``PREFIX_ADMIN_URL``, ``PREFIX_WS_URL``,
+    ``PREFIX_ADMIN_SECRET`` and ``PREFIX_ROOM_ADMIN_KEY`` (both secrets honour ``NAME_FILE``).
+    All empty when ``PREFIX_HTTP_URL`` is unset (the rooms stay a browser mesh); with it,
+    every other one is required."""
+    http_url = env_str(f"{prefix}_HTTP_URL", "")
+    names = ("ADMIN_URL", "WS_URL", "ADMIN_SECRET", "ROOM_ADMIN_KEY")
+    if not http_url:
+        stray = [f"{prefix}_{name}" for name in names if env_str(f"{prefix}_{name}", "")]
+        if stray:
+            raise ImproperlyConfigured(
+                f"{prefix}_HTTP_URL: required with {', '.join(stray)}, Janus's HTTP API such "
+                "as http://127.0.0.1:8088/janus (docs/rooms.md, Classes on an SFU)"
+            )
+        return "", "", "", "", ""
+    examples = {
+        "ADMIN_URL": "the Admin API, such as http://127.0.0.1:7088/admin",
+        "WS_URL": "the WebSocket API, such as ws://127.0.0.1:8188/",
+        "ADMIN_SECRET": "the admin_secret of janus.jcfg",
+        "ROOM_ADMIN_KEY": "the admin_key of janus.plugin.videoroom.jcfg",
+    }
+    values = {}
+    for name in names:
+        value = env_str(f"{prefix}_{name}", "")
+        if not value:
+            raise ImproperlyConfigured(
+                f"{prefix}_{name}: required with {prefix}_HTTP_URL, {examples[name]}"
+                + (f" (or {prefix}_{name}_FILE)" if name.endswith(("SECRET", "KEY")) else "")
+            )
+        values[name] = value
+    for name, value, schemes in (
+        ("HTTP_URL", http_url, SFU_HTTP_SCHEMES),
+        ("ADMIN_URL", values["ADMIN_URL"], SFU_HTTP_SCHEMES),
+        ("WS_URL", values["WS_URL"], SFU_WS_SCHEMES),
+    ):
+        if not value.startswith(schemes):
+            raise ImproperlyConfigured(
+                f"{prefix}_{name}: {value!r} must start with {' or '.join(schemes)}"
+            )
+    return (
+        http_url.rstrip("/"),
+        values["ADMIN_URL"].rstrip("/"),
+        values["WS_URL"],
+        values["ADMIN_SECRET"],
+        values["ROOM_ADMIN_KEY"],
+    )

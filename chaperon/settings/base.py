@@ -15,6 +15,7 @@ from chaperon.core.env import (
     env_int,
     env_list,
     env_networks,
+    env_sfu,
     env_str,
     env_turn,
     env_url,
@@ -273,6 +274,18 @@ ROOM_ICE_SERVERS = env_ice_servers("ROOM_ICE_SERVERS")
 ROOM_TURN_URLS, ROOM_TURN_SECRET, ROOM_TURN_CREDENTIAL_MINUTES = env_turn(
     "ROOM_TURN_URLS", "ROOM_TURN_SECRET", "ROOM_TURN_CREDENTIAL_MINUTES"
 )
+# Janus as the SFU of group sessions (docs/rooms.md, "Classes on an SFU (Janus)"): its HTTP
+# API, Admin API and WebSocket API (on loopback or a private network only), the Admin API's
+# admin_secret and the VideoRoom plugin's admin_key (each also from a _FILE). Unset
+# ROOM_SFU_HTTP_URL: no SFU, the rooms stay a browser mesh. `chaperon serve` sets them all for
+# the Janus it starts itself when Debian's janus is installed and ROOM_SFU_HTTP_URL is unset.
+(
+    ROOM_SFU_HTTP_URL,
+    ROOM_SFU_ADMIN_URL,
+    ROOM_SFU_WS_URL,
+    ROOM_SFU_ADMIN_SECRET,
+    ROOM_SFU_ROOM_ADMIN_KEY,
+) = env_sfu("ROOM_SFU")
 # "relay": every call goes through TURN, so that nobody in a call learns another's network
 # address (needs ROOM_TURN_URLS); "all": direct where the networks allow.
 ROOM_ICE_TRANSPORT_POLICY = env_ice_transport_policy(

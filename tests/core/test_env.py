@@ -186,6 +186,33 @@ def test_turn_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         env.env_turn(*names)
 
 
+def test_sfu_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert env.env_sfu("ROOM_SFU") == ("", "", "", "", "")
+    monkeypatch.setenv("ROOM_SFU_ADMIN_URL", "http://127.0.0.1:7088/admin")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_SFU_HTTP_URL: required with"):
+        env.env_sfu("ROOM_SFU")
+    monkeypatch.setenv("ROOM_SFU_HTTP_URL", "http://127.0.0.1:8088/janus/")
+    monkeypatch.setenv("ROOM_SFU_WS_URL", "ws://127.0.0.1:8188/")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_SFU_ADMIN_SECRET: required with"):
+        env.env_sfu("ROOM_SFU")
+    secret = tmp_path / "admin-secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("ROOM_SFU_ADMIN_SECRET_FILE", str(secret))
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_SFU_ROOM_ADMIN_KEY: required with"):
+        env.env_sfu("ROOM_SFU")
+    monkeypatch.setenv("ROOM_SFU_ROOM_ADMIN_KEY", "a-key")
+    assert env.env_sfu("ROOM_SFU") == (
+        "http://127.0.0.1:8088/janus",
+        "http://127.0.0.1:7088/admin",
+        "ws://127.0.0.1:8188/",
+        "from-a-file",
+        "a-key",
+    )
+    monkeypatch.setenv("ROOM_SFU_WS_URL", "http://127.0.0.1:8188/")
+    with pytest.raises(ImproperlyConfigured, match=r"^ROOM_SFU_WS_URL: .* must start with ws://"):
+        env.env_sfu("ROOM_SFU")
+
+
 def test_relay_only_needs_turn(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env.env_ice_transport_policy("ROOM_ICE_TRANSPORT_POLICY", has_turn=False) == "all"
     monkeypatch.setenv("ROOM_ICE_TRANSPORT_POLICY", "relay")

@@ -3,6 +3,8 @@ import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +13,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from chaperon.core.env import env_list
+from chaperon.core.janus_config import (
+    DEFAULT_RTP_PORTS,
+    janus_binary,
+    janus_command,
+    janus_urls,
+    kept_secret,
+    write_janus_config,
+)
 from chaperon.core.router import Backend, Router
 from chaperon.core.supervisor import Supervisor
 
@@ -64,6 +74,49 @@ def websocket_server(host: str, port: int, *, trusted: list[str]) -> list[str]:
     ]
 
 
+JANUS_LABEL = "Janus SFU"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class OwnJanus:
+    command: list[str]
+    env: dict[str, str]  # the ROOM_SFU_* settings that reach it (its secrets as _FILE paths)
+
+
+def own_janus(var_dir: Path, *, host: str) -> OwnJanus | None:
+    """A Janus for the rooms, when Debian's janus is installed and no SFU is configured
+    (``ROOM_SFU_HTTP_URL`` unset): its configuration under ``var_dir``/janus, with its admin
+    secret and VideoRoom admin key kept in files there (made once, mode 0600), its APIs on free
+    loopback ports. Serving on loopback alone, it offers loopback candidates alone."""
+    if settings.ROOM_SFU_HTTP_URL:
+        return None
+    binary = janus_binary()
+    if binary is None:
+        return None
+    folder = var_dir / "janus"
+    secret_file, key_file = folder / "admin_secret", folder / "room_admin_key"
+    loopback = "127.0.0.1"
+    http_port, admin_port, ws_port = (free_port(loopback) for _ in range(3))
+    config = write_janus_config(
+        folder,
+        http_port=http_port,
+        admin_port=admin_port,
+        ws_port=ws_port,
+        rtp_ports=DEFAULT_RTP_PORTS,
+        admin_secret=kept_secret(secret_file),
+        room_admin_key=kept_secret(key_file),
+        enforce_interface="lo" if host in LOOPBACK_HOSTS else None,
+        debug_level=3,  # warnings and errors, to janus.log there
+    )
+    env = {
+        **janus_urls(http_port=http_port, admin_port=admin_port, ws_port=ws_port),
+        "ROOM_SFU_ADMIN_SECRET_FILE": str(secret_file),
+        "ROOM_SFU_ROOM_ADMIN_KEY_FILE": str(key_file),
+    }
+    return OwnJanus(janus_command(config, binary=binary), env)
+
+
 def _answers(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
@@ -76,7 +129,8 @@ class Command(BaseCommand):
     help = (
         "Migrate, optionally load the demo, then run Chaperon until interrupted: ordinary HTTP "
         "from gunicorn's sync workers, WebSockets from uvicorn, a router giving both one port, "
-        "the task worker and the scheduler, each started again whenever it stops."
+        "the task worker and the scheduler (and Janus, the rooms' SFU, when Debian's janus is "
+        "installed and ROOM_SFU_HTTP_URL unset), each started again whenever it stops."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -141,13 +195,21 @@ class Command(BaseCommand):
             "task worker": _chaperon("run_worker"),
             "scheduler": _chaperon("run_scheduler"),
         }
+        # Behind the router the servers believe its forwarded client address (it writes it
+        # itself), so limits per address still count each client apart.
+        env = {"TRUSTED_PROXIES": ",".join(trusted)}
+        janus = own_janus(Path(settings.VAR_DIR), host=host)
+        if janus is not None:
+            children[JANUS_LABEL] = janus.command
+            env.update(janus.env)  # the servers, the worker and the scheduler all reach it
+            self.stdout.write(
+                f"Rooms use Janus as their SFU: its API on {janus.env['ROOM_SFU_HTTP_URL']}"
+            )
         supervisor = Supervisor(
             children,
             restart=settings.SERVE_RESTART,
             max_wait=settings.SERVE_RESTART_MAX_SECONDS,
-            # Behind the router the servers believe its forwarded client address (it writes
-            # it itself), so limits per address still count each client apart.
-            env={"TRUSTED_PROXIES": ",".join(trusted)},
+            env=env,
         )
         supervisor.start()
         try:
