@@ -17,6 +17,7 @@ from . import limits, selectors, services, ticker
 from .broadcast import room_group
 from .devices import device_of, scope_cookies
 from .permissions import entrant_for
+from .sfu_bridge import SfuBridge
 
 MAX_TEXT_FRAME = 64 * 1024
 MAX_CHUNK = 2 * 1024 * 1024
@@ -37,6 +38,7 @@ def _boolean(value: object) -> bool:
 class RoomConsumer(AsyncWebsocketConsumer):
     session_id: int
     participant_id: int | None = None
+    sfu: SfuBridge | None = None
 
     async def connect(self) -> None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
@@ -63,10 +65,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_REFUSED)
             return
         self.participant_id = participant.pk
+        self.sfu = SfuBridge(participant.pk, self._send)
         ticker.join(self.session_id)
         await self.send_state()
 
     async def disconnect(self, code: int) -> None:
+        if self.sfu is not None:
+            await self.sfu.close()
         if self.participant_id is not None:
             ticker.leave(self.session_id)
         await self.channel_layer.group_discard(room_group(self.session_id), self.channel_name)
@@ -101,6 +106,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if kind == "ping":  # answered in order with what came before it: a measure of lag
             await self._send({"type": "pong", "id": message.get("id")})
             return
+        if kind.startswith("sfu-") and self.sfu is not None:
+            await self._sfu_message(kind, message)
+            return
         handler = self._handlers().get(kind)
         if handler is None:
             await self._send({"type": "error", "for": kind, "message": f"Unknown type {kind!r}."})
@@ -110,6 +118,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except ValidationFailed as error:  # said as sentences: the room has no form fields
             said = " ".join(text[:1].upper() + text[1:] for text in error.errors.values())
             await self._send({"type": "error", "for": kind, "message": said})
+        except ChaperonError as error:
+            await self._send({"type": "error", "for": kind, "message": str(error)})
+        except (KeyError, TypeError, ValueError):
+            await self._send({"type": "error", "for": kind, "message": "Malformed message."})
+
+    async def _sfu_message(self, kind: str, message: dict[str, Any]) -> None:
+        if self.sfu is None:
+            return
+        try:
+            await self.sfu.message(message)
         except ChaperonError as error:
             await self._send({"type": "error", "for": kind, "message": str(error)})
         except (KeyError, TypeError, ValueError):
@@ -184,6 +202,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "refuse": self._host_action(services.room_refuse),
             "remove": self._host_action(services.room_remove),
             "mute": self._host_action(services.room_mute),
+            "spotlight": lambda m: services.room_spotlight(
+                actor=self._user(),
+                session_id=self.session_id,
+                participant_id=None if m.get("participant") is None else int(m["participant"]),
+            ),
+            "learners-see-each-other": lambda m: services.room_learners_see_each_other(
+                actor=self._user(), session_id=self.session_id, allowed=_boolean(m["allowed"])
+            ),
             "lock": lambda m: services.room_lock(
                 actor=self._user(), session_id=self.session_id, locked=bool(m.get("locked", True))
             ),
@@ -266,6 +292,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if view["room"]["recording"] != "on" or not view["me"]["in_call"]:
             await database_sync_to_async(self.holder.close)()
         await self._send(view)
+        if self.sfu is not None:
+            self.sfu.update(view)
 
     _admitted = False
 

@@ -17,6 +17,11 @@ class RecordingState(models.TextChoices):
     PAUSED = "paused", "Recording paused"
 
 
+class Media(models.TextChoices):
+    MESH = "mesh", "Browser to browser"
+    SFU = "sfu", "Through the media server"
+
+
 class Room(models.Model):
     session = models.OneToOneField(
         Session, primary_key=True, on_delete=models.CASCADE, related_name="+"
@@ -39,6 +44,16 @@ class Room(models.Model):
     # Written by the room's ticker every second while any server process holds a connection
     # to it: a room not ticked for a while has no live connection, whatever its rows say.
     ticked_at = models.DateTimeField(null=True, blank=True)
+    # How media flows, chosen when the room is made (docs/rooms.md, "Classes on an SFU"). On
+    # the SFU the room's secret and pin are Chaperon's alone: no browser is ever given them.
+    media = models.CharField(max_length=4, choices=Media.choices, default=Media.MESH)
+    sfu_secret = models.CharField(max_length=64, blank=True)
+    sfu_pin = models.CharField(max_length=64, blank=True)
+    # The class layout: whom learners see besides the staff.
+    spotlight = models.ForeignKey(
+        "Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    learners_see_each_other = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"room of session {self.session_id}"
@@ -88,6 +103,12 @@ class Participant(models.Model):
     track_id = models.BigIntegerField(null=True, blank=True)
     last_chunk_at = models.DateTimeField(null=True, blank=True)
     gap_since = models.DateTimeField(null=True, blank=True)
+    # On the SFU: the token this connection joined with (in the Janus room's allowed list only
+    # while they are in the call), the feed Janus gave it and its audio's mid (for the host's
+    # mute).
+    sfu_token = models.CharField(max_length=64, blank=True)
+    sfu_feed = models.BigIntegerField(null=True, blank=True)
+    sfu_audio_mid = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["id"]

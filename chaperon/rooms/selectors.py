@@ -19,7 +19,7 @@ from chaperon.sessions.services import live
 
 from .log_words import LogLine, log_lines
 from .models import Participant, Presence, RecordingComfort, RecordingState, Room, RoomEvent
-from .services import in_call
+from .services import in_call, sfu
 from .services.comfort import answers_for, in_the_room
 from .services.extensions import extension_view
 from .turn import ice_servers_for
@@ -113,6 +113,7 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             "epoch": me.epoch,
             "second_device": me.second_device,
             "report_url": report_url(me),
+            "publishes": sfu.publishes(me, session),
         },
         "session": {
             "id": session.pk,
@@ -133,6 +134,9 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             "end_reason": room.end_reason,
             "recording": room.recording_state,
             "recording_paused_for": room.recording_paused_for if me.is_host else "",
+            "media": room.media,
+            "spotlight": room.spotlight_id,
+            "learners_see_each_other": room.learners_see_each_other,
         },
         # TURN credentials only once admitted (below): someone waiting has no call to relay.
         "ice_servers": settings.ROOM_ICE_SERVERS,
@@ -167,6 +171,16 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
             if p.gap_since is not None and room.recording_state == RecordingState.ON
         ]
     return view
+
+
+def sfu_visible(*, participant_id: int) -> set[int] | None:
+    """The participants whose media this person receives on the SFU (None: everyone in the
+    call); the class layout is ``services.sfu.visible_to``."""
+    me = Participant.objects.select_related("room").get(pk=participant_id)
+    everyone = list(
+        Participant.objects.filter(room=me.room_id, presence=Presence.ADMITTED, connected=True)
+    )
+    return sfu.visible_to(me, me.room, everyone)
 
 
 def _comfort_view(view: dict[str, Any], room: Room, me: Participant) -> None:

@@ -31,6 +31,13 @@ from .recorder import (
     recording_stop,
     why_not_recordable,
 )
+from .sfu import (
+    room_learners_see_each_other,
+    room_spotlight,
+    sfu_check_publish,
+    sfu_published,
+    sfu_ticket,
+)
 from .timing import room_end, room_start, room_tick, start_problems
 
 __all__ = [
@@ -54,6 +61,7 @@ __all__ = [
     "room_enter",
     "room_extend",
     "room_flooded",
+    "room_learners_see_each_other",
     "room_leave",
     "room_lock",
     "room_mute",
@@ -61,8 +69,12 @@ __all__ = [
     "room_refuse",
     "room_remove",
     "room_screen_share",
+    "room_spotlight",
     "room_start",
     "room_tick",
+    "sfu_check_publish",
+    "sfu_published",
+    "sfu_ticket",
     "signal_target",
     "staff_in_room",
     "start_problems",

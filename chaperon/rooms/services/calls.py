@@ -12,7 +12,7 @@ from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 
 from .. import broadcast
-from ..models import Participant, Presence, Room, RoomEvent
+from ..models import Media, Participant, Presence, Room, RoomEvent
 from .common import audit, event, in_call, refused_once
 
 CHAT_MAX = 2000
@@ -104,7 +104,7 @@ def refuse_screen_share(room: Room, participant: Participant, *, how: str) -> No
     raise PermissionDenied("Participants cannot share their screen in this room.")
 
 
-def _video_senders(sdp: str) -> int:
+def video_senders(sdp: str) -> int:
     """How many video sections of a session description send video."""
     count, in_video, sending = 0, False, False
     for line in [*sdp.splitlines(), "m=end"]:
@@ -123,6 +123,8 @@ def signal_target(*, participant_id: int, to: int, payload: dict[str, Any]) -> s
     nothing labelled a screen (ROOM-4)."""
     sender = Participant.objects.select_related("room__session").get(pk=participant_id)
     room = sender.room
+    if room.media == Media.SFU:  # no way around the class layout, browser to browser
+        raise PermissionDenied("This room's media goes through the media server.")
     if room.started_at is None or room.ended_at is not None:
         raise PermissionDenied("The call has not started.")
     target = Participant.objects.filter(room=room, pk=to).first()
@@ -134,6 +136,6 @@ def signal_target(*, participant_id: int, to: int, payload: dict[str, Any]) -> s
         kinds = payload.get("tracks") or {}
         description = payload.get("description") or {}
         sdp = description.get("sdp", "") if isinstance(description, dict) else ""
-        if (isinstance(kinds, dict) and "screen" in kinds.values()) or _video_senders(str(sdp)) > 1:
+        if (isinstance(kinds, dict) and "screen" in kinds.values()) or video_senders(str(sdp)) > 1:
             refuse_screen_share(room, sender, how="offer")
     return target.channel_name

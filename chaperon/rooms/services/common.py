@@ -137,9 +137,12 @@ def put_out(
     """Take ``target`` out of the room (ROOM-9): their stay ends, the room log and the audit log
     say so (``by`` the host, or None for the room itself), and their connection is told why and
     closed. Call it inside the transaction; the caller tells the room."""
+    from . import sfu  # builds on these helpers
+
     target.presence = Presence.REMOVED
     close_stay(target)
     target.save()
+    sfu.release(room, target)
     event(room, kind, participant=target, by=by, **data)
     audit(AuditAction.ROOM_REMOVED, room, by, data={"participant": target.pk, **data})
     broadcast.tell(target.channel_name, {"type": "removed", "message": message}, close=4403)

@@ -12,6 +12,7 @@ from chaperon.core.service_log import logged
 from chaperon.sessions.models import Invitation, Session, SessionStatus
 
 from ..models import Participant, PasscodeAttempts, Presence, Room
+from . import sfu
 from .common import RoomRefused, event
 
 
@@ -93,7 +94,7 @@ def room_enter(*, invitation: Invitation, passcode: str) -> None:
             "Too many wrong passcodes. Wait "
             f"{settings.ROOM_PASSCODE_WINDOW_MINUTES} minutes, or ask the person who invited you.",
         )
-    room, _ = Room.objects.get_or_create(session=session)
+    room, _ = Room.objects.get_or_create(session=session, defaults=sfu.room_defaults(session))
     if not constant_time_equal(passcode.strip(), session.passcode):
         event(room, "passcode_refused", invitation=invitation.pk)
         raise RoomRefused(

@@ -16,7 +16,7 @@ from chaperon.sessions.services import live
 from .. import broadcast
 from ..models import Participant, Presence, Room
 from ..permissions import Entrant
-from . import comfort
+from . import comfort, sfu
 from .common import (
     RoomRefused,
     audit,
@@ -43,7 +43,7 @@ def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Partici
     device, whatever the lock, and the host is told; the first device keeps its place."""
     session = entrant.session
     with transaction.atomic():
-        Room.objects.get_or_create(session=session)
+        Room.objects.get_or_create(session=session, defaults=sfu.room_defaults(session))
         room = locked_room(session.pk)
         recover_if_silent(room)
         if room.ended_at is not None:
@@ -142,6 +142,7 @@ def room_disconnect(*, participant_id: int, channel_name: str) -> None:
         participant.room = room
         participant.connected = False
         participant.channel_name = ""
+        sfu.release(room, participant)
         if participant.presence == Presence.WAITING:
             participant.presence = Presence.LEFT
         if participant.stay_id is not None:
@@ -163,6 +164,7 @@ def room_leave(*, participant_id: int) -> Participant:
         participant.presence = Presence.LEFT
         close_stay(participant)
         participant.save()
+        sfu.release(room, participant)
         event(room, "left", participant=participant)
         if was_in:
             warn_if_staff_alone(room, participant)
@@ -262,6 +264,7 @@ def _device_replaced(room: Room, host: Participant, target: Participant) -> int 
     first.presence = Presence.REMOVED
     close_stay(first)
     first.save()
+    sfu.release(room, first)
     event(room, "device_replaced", participant=first, by=host, by_device=target.pk)
     broadcast.tell(
         first.channel_name,
@@ -329,6 +332,7 @@ def room_mute(*, actor: User, session_id: int, participant_id: int) -> None:
         room, host = host_of(session_id, actor)
         target = target_of(room, participant_id)
         event(room, "muted", participant=target, by=host)
+        sfu.mute(room, target)
         broadcast.tell(target.channel_name, {"type": "mute", "by": host.display_name})
 
 

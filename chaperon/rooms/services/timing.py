@@ -19,6 +19,7 @@ from chaperon.sessions.services import live, session_open
 
 from .. import broadcast
 from ..models import Participant, Presence, RecordingState, Room
+from . import sfu
 from .comfort import comfort_answers
 from .common import (
     audit,
@@ -149,6 +150,7 @@ def room_end(*, session_id: int, actor: User | SystemActor, reason: str) -> Room
             close_stay(participant)
             participant.presence = Presence.LEFT
             participant.save(update_fields=["stay_id", "presence"])
+        sfu.close(room)
         event(room, "ended", by=host, reason=reason)
         audit(AuditAction.ROOM_ENDED, room, host, data={"reason": reason})
         broadcast.room_changed(room.pk)

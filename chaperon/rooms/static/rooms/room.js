@@ -21,6 +21,17 @@
   };
   // For tests and diagnostics: the peer connections by participant id, and the last state.
   window.chaperonRoom = room;
+  // Group sessions and webinars on the media server (sfu.js): the same page, another carrier.
+  room.sfu = window.chaperonSfu ? window.chaperonSfu({
+    send: function (message) { send(message); },
+    view: function () { return room.view; },
+    local: function () { return room.local; },
+    screen: function () { return room.screen; },
+    tileFor: function (person) { return tileFor(person); },
+    notice: function (text) { notice(text); },
+    allowedCandidate: function (candidate) { return allowedCandidate(candidate); },
+  }) : null;
+  function onSfu(view) { return !!room.sfu && view.room.media === "sfu"; }
 
   function send(message) {
     if (room.socket && room.socket.readyState === WebSocket.OPEN) {
@@ -231,6 +242,7 @@
   }
 
   function replaceVideo(track) {
+    if (room.sfu) { room.sfu.replaceVideo(track); }
     room.peers.forEach(function (peer) {
       peer.pc.getSenders().forEach(function (sender) {
         if (sender.track && sender.track.kind === "video") { sender.replaceTrack(track); }
@@ -387,6 +399,13 @@
         button("Mute", "mute", person.id, "button--secondary"),
         button("Remove " + person.name, "remove", person.id, "button--danger"),
       ];
+      if (onSfu(view) && !person.host && person.role !== "staff") {
+        const lit = view.room.spotlight === person.id;
+        const spot = button(lit ? "Take " + person.name + " out of the spotlight" : "Spotlight " + person.name,
+          "spotlight", lit ? null : person.id, "button--secondary");
+        spot.setAttribute("aria-pressed", lit ? "true" : "false");
+        actions.unshift(spot);
+      }
       people.appendChild(personLine(person, actions));
     });
     renderComfort(view);
@@ -406,6 +425,8 @@
       alertText("No recording arriving from " + r.recording_gaps.join(", ") + ".");
     }
     if ($("screen-button")) { show("screen-button", !!r.started_at); }
+    show("class-box", onSfu(view) && view.session.kind !== "webinar");
+    $("see-each-other").checked = !!r.learners_see_each_other;
   }
 
   const CLOSED_HEADINGS = {
@@ -441,12 +462,13 @@
     show("controls", true);
     if (me.host && admitted) { renderHost(view); }
     if (admitted && !me.host) { renderQuestions(view); }
-    syncPeers(view);
+    if (onSfu(view)) { room.sfu.sync(view); } else { syncPeers(view); }
     syncRecorder(view);
   }
 
   function stopAll() {
     Array.from(room.peers.keys()).forEach(closePeer);
+    if (room.sfu) { room.sfu.stop(); }
     if (room.recorder) { room.recorder.stop(); room.recorder = null; }
   }
 
@@ -508,6 +530,9 @@
     send({ type: "extend", minutes: parseInt($("extend-minutes").value, 10), reason: $("extend-reason").value });
     $("extend-reason").value = "";
   });
+  $("see-each-other").addEventListener("change", function () {
+    send({ type: "learners-see-each-other", allowed: $("see-each-other").checked });
+  });
   $("lock-button").addEventListener("click", function () {
     send({ type: "lock", locked: !(room.view && room.view.room.locked) });
   });
@@ -540,6 +565,12 @@
     switch (message.type) {
       case "state": render(message); break;
       case "signal": onSignal(message); break;
+      case "sfu-ready":
+      case "sfu-answer":
+      case "sfu-offer":
+      case "sfu-mids":
+        if (room.sfu) { room.sfu.onMessage(message); }
+        break;
       case "chat": appendChat(message); break;
       case "mute": setTrack("audio", false); notice(message.by + " muted your microphone."); break;
       case "warning": alertText(message.message); break;
