@@ -2,6 +2,9 @@
 through it, who may join its media, what they may send, and that its rooms cannot be got round
 browser to browser. (The browser tests, with a real Janus, are in test_browser_sfu.py.)"""
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 import pytest
 from django.conf import LazySettings
 
@@ -156,3 +159,91 @@ def test_only_the_host_sets_the_class_layout(cast: Cast, sfu_configured: None) -
             actor=cast.teacher2, session_id=host.room_id, allowed=True
         )
     assert Room.objects.get().learners_see_each_other is False
+
+
+class _Janus:
+    """What the services asked of Janus, in order (no Janus runs here)."""
+
+    calls: ClassVar[list[tuple[str, dict[str, object]]]] = []
+
+    def __init__(self, config: object) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        return lambda **kwargs: self.calls.append((name, kwargs))
+
+
+@pytest.fixture
+def janus_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, object]]]:
+    _Janus.calls = []
+    monkeypatch.setattr("chaperon.rooms.services.sfu.JanusAdmin", _Janus)
+    return _Janus.calls
+
+
+@pytest.mark.clause("ROOM-9")
+def test_a_removal_takes_the_token_out_and_kicks_the_feed_once_it_commits(
+    cast: Cast,
+    sfu_configured: None,
+    janus_calls: list[tuple[str, dict[str, object]]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, learner = _in_call(cast)
+    Participant.objects.filter(pk=learner.pk).update(
+        sfu_token="token-of-the-learner", sfu_feed=4242, sfu_audio_mid="0"
+    )
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        room_services.room_remove(
+            actor=cast.teacher, session_id=host.room_id, participant_id=learner.pk
+        )
+    assert janus_calls == []  # nothing is asked of Janus before the removal commits
+    for callback in pending:
+        callback()
+    room = Room.objects.get()
+    assert janus_calls == [
+        (
+            "disallow",
+            {"room_id": room.pk, "secret": room.sfu_secret, "tokens": ["token-of-the-learner"]},
+        ),
+        ("kick", {"room_id": room.pk, "secret": room.sfu_secret, "feed_id": 4242}),
+    ]
+
+
+@pytest.mark.clause("ROOM-3")
+def test_the_hosts_mute_is_janus_own(
+    cast: Cast,
+    sfu_configured: None,
+    janus_calls: list[tuple[str, dict[str, object]]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, learner = _in_call(cast)
+    Participant.objects.filter(pk=learner.pk).update(sfu_feed=4242, sfu_audio_mid="0")
+    with django_capture_on_commit_callbacks(execute=True):
+        room_services.room_mute(
+            actor=cast.teacher, session_id=host.room_id, participant_id=learner.pk
+        )
+    room = Room.objects.get()
+    assert janus_calls == [
+        (
+            "moderate",
+            {
+                "room_id": room.pk,
+                "secret": room.sfu_secret,
+                "feed_id": 4242,
+                "mid": "0",
+                "mute": True,
+            },
+        )
+    ]
+
+
+def test_the_end_destroys_janus_room(
+    cast: Cast,
+    sfu_configured: None,
+    janus_calls: list[tuple[str, dict[str, object]]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    host, _learner = _in_call(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        room_services.room_end(session_id=host.room_id, actor=cast.teacher, reason="host")
+    room = Room.objects.get()
+    assert janus_calls == [("destroy_room", {"room_id": room.pk, "secret": room.sfu_secret})]
