@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.permissions import viewer_of
-from chaperon.sessions.attendance import latest_pre_call_check
 from chaperon.sessions.invitations import invitation_for_token
 from chaperon.sessions.models import Invitation
 from chaperon.sessions.views import join_page
@@ -21,7 +20,7 @@ from . import selectors, services
 from .devices import keep_device
 from .forms import PreCallForm
 from .models import Room
-from .permissions import ENTRIES_KEY, entrant_for
+from .permissions import ENTRIES_KEY, entrant_for, needs_pre_call_check
 from .turn import CHECK_MINUTES, ice_servers_for, turn_configured
 
 
@@ -62,9 +61,7 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             },
             status=403,
         )
-    if entrant.user is not None and not latest_pre_call_check(
-        session_id=session_id, user_id=entrant.user.pk
-    ):
+    if needs_pre_call_check(entrant):
         return redirect("rooms:check", session_id)  # SES-14: staff check their setting first
     page = render(
         request,

@@ -39,7 +39,7 @@ def test_the_host_checks_their_setting_then_enters_and_the_check_is_kept(
     settings.ROOM_TURN_URLS = turn_server.urls
     settings.ROOM_TURN_SECRET = turn_server.secret
     base = asgi_live_server
-    session = booked(cast)
+    session = booked(cast, checked=False)
     context = phone_context(browser)
     context.add_cookies([{"name": "sessionid", "value": staff_cookie(cast.teacher), "url": base}])
     page = context.new_page()
