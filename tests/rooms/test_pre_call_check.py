@@ -258,3 +258,60 @@ def test_the_rooms_socket_lets_checked_staff_and_learners_in(cast: Cast, who: st
         assert stays.get().pre_call_check_id == PreCallCheck.objects.get().pk
     else:
         assert not stays.exists() and not PreCallCheck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("blur", "summary"),
+    [
+        ("on", "background blurred"),
+        ("off", "background blur available, not used"),
+        ("", "background blur not available on this device"),  # not sent: unavailable
+    ],
+)
+def test_what_the_check_found_of_background_blur_is_kept_and_shown(
+    cast: Cast, blur: str, summary: str
+) -> None:
+    session = booked(cast, checked=False)
+    teacher = signed_in(cast.teacher)
+    page = teacher.get(f"/rooms/{session.pk}/check/")
+    assert 'id="blur-files"' in page.content.decode()  # the model's files, all of this site
+    assert "'wasm-unsafe-eval'" in page["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in page["Content-Security-Policy"]
+    done = teacher.post(
+        f"/rooms/{session.pk}/check/",
+        {**CHECKLIST_POST, "camera": "true", "relay": "not_configured", "blur": blur},
+    )
+    assert done.status_code == 302
+    check = PreCallCheck.objects.get()
+    assert check.blur == (blur or "unavailable")
+    event = AuditEvent.objects.get(action=AuditAction.ROOM_PRE_CALL_CHECKED)
+    assert json.loads(event.data)["blur"] == check.blur
+    attendance_joined(
+        session=session,
+        display_name="Terry Finch",
+        role="staff",
+        at=check.checked_at,
+        user=cast.teacher,
+    )
+    (entry,) = session_attendance(session=session)
+    assert entry.pre_call_check.endswith("; " + summary)
+    # The room blurs the camera of the member of staff who chose it, and only theirs.
+    room = teacher.get(f"/rooms/{session.pk}/")
+    assert room.status_code == 200
+    assert ('id="blur-files"' in room.content.decode()) == (blur == "on")
+    assert ("'wasm-unsafe-eval'" in room["Content-Security-Policy"]) == (blur == "on")
+
+
+def test_a_blur_result_the_room_does_not_know_is_refused(cast: Cast) -> None:
+    session = booked(cast, checked=False)
+    with pytest.raises(ValidationFailed) as refused:
+        services.room_pre_call_check(
+            actor=cast.teacher, session_id=session.pk, results=replace(ALL_GOOD, blur="fuzzy")
+        )
+    assert refused.value.errors["blur"].endswith("one of off, on, unavailable")
+    posted = signed_in(cast.teacher).post(
+        f"/rooms/{session.pk}/check/", {**CHECKLIST_POST, "relay": "failed", "blur": "fuzzy"}
+    )
+    assert posted.status_code == 400
+    assert not PreCallCheck.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ROOM_PRE_CALL_CHECKED).exists()
