@@ -3,6 +3,8 @@ bundled with Chaperon from its npm package (``@mediapipe/selfie_segmentation``, 
 that nothing is fetched from elsewhere. ``scripts/vendor-blur`` copies these files from
 node_modules; a test holds them byte for byte to the version package-lock.json pins."""
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.templatetags.static import static
@@ -46,7 +48,8 @@ def chose_blur(entrant: Entrant) -> bool:
 def with_blur_allowed(response: HttpResponse) -> HttpResponse:
     """The page's Content-Security-Policy, letting its own scripts compile WebAssembly (the
     model's runtime) and nothing more: no eval, no other origin."""
-    policy = dict(settings.SECURE_CSP)
+    policy: dict[str, Any] = dict(settings.SECURE_CSP)
     policy["script-src"] = [*policy.get("script-src", [CSP.SELF]), CSP.WASM_UNSAFE_EVAL]
-    response._csp_config = policy  # type: ignore[attr-defined] (Django's csp_override, per request)
+    # What Django's csp_override decorator sets, here for one response of the view.
+    setattr(response, "_csp_config", policy)  # noqa: B010
     return response
