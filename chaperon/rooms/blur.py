@@ -1,7 +1,5 @@
-"""Background blur for staff's cameras (SES-14): the person-segmentation model the browser runs,
-bundled with Chaperon from its npm package (``@mediapipe/selfie_segmentation``, Apache-2.0) so
-that nothing is fetched from elsewhere. ``scripts/vendor-blur`` copies these files from
-node_modules; a test holds them byte for byte to the version package-lock.json pins."""
+"""Background blur for staff's cameras (SES-14): the page's list of the model's files (bundled:
+``blur_bundle``), who sends their camera blurred, and the page policy that lets the model run."""
 
 from typing import Any
 
@@ -13,23 +11,8 @@ from django.utils.csp import CSP
 from chaperon.sessions.attendance import latest_pre_call_check
 from chaperon.sessions.models import PreCallCheck
 
+from .blur_bundle import FILES, VENDOR
 from .permissions import Entrant
-
-PACKAGE = "@mediapipe/selfie_segmentation"
-VENDOR = "rooms/vendor/selfie_segmentation"
-# What the page loads: the solution's script, its graph, the landscape model (the lighter
-# of the two, made for video calls) and the WebAssembly build with SIMD, which every browser
-# the room supports runs. A browser without SIMD asks for the other build, which is not
-# bundled: blur is then unavailable there, and the page says so.
-FILES = (
-    "selfie_segmentation.js",
-    "selfie_segmentation.binarypb",
-    "selfie_segmentation_landscape.tflite",
-    "selfie_segmentation_solution_simd_wasm_bin.js",
-    "selfie_segmentation_solution_simd_wasm_bin.wasm",
-)
-# Kept beside them: the package's own description, with its version and licence.
-BUNDLED = (*FILES, "package.json")
 
 
 def blur_files() -> dict[str, str]:

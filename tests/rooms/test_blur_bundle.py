@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from chaperon.rooms.blur import BUNDLED, FILES, PACKAGE, VENDOR, blur_files
+from chaperon.rooms.blur import blur_files
+from chaperon.rooms.blur_bundle import BUNDLED, FILES, PACKAGE, VENDOR
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLED = ROOT / "node_modules" / PACKAGE
