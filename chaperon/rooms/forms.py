@@ -31,6 +31,13 @@ class PreCallForm(Form):
         initial=PreCallCheck.Relay.FAILED,
         widget=forms.HiddenInput,
     )
+    # Background blur: "on", "off" (offered, not chosen) or "unavailable", as when not sent.
+    blur = forms.ChoiceField(
+        choices=PreCallCheck.Blur.choices,
+        initial=PreCallCheck.Blur.UNAVAILABLE,
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def results(self) -> PreCallResults:
         data = self.cleaned_data
@@ -39,6 +46,7 @@ class PreCallForm(Form):
             microphone=data["microphone"],
             signalling=data["signalling"],
             relay=data["relay"],
+            blur=data["blur"] or PreCallCheck.Blur.UNAVAILABLE,
             not_bedroom=data["not_bedroom"],
             background_appropriate=data["background_appropriate"],
             applications_closed=data["applications_closed"],

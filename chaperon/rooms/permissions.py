@@ -8,6 +8,7 @@ from chaperon.accounts.session import SECOND_FACTOR_KEY
 from chaperon.core.cases import is_suspended
 from chaperon.people.models import User
 from chaperon.policy.models import BUILTIN_PLATFORM
+from chaperon.sessions.attendance import latest_pre_call_check
 from chaperon.sessions.models import Invitation, Session, SessionStatus
 from chaperon.sessions.permissions import is_host, may_see, takes_part
 
@@ -39,6 +40,15 @@ def is_session_staff(user: User, session: Session) -> bool:
         and user.organisation_id == session.organisation_id
         and takes_part(user, session)
         and not is_suspended(user.pk)
+    )
+
+
+def needs_pre_call_check(entrant: Entrant) -> bool:
+    """SES-14: a member of staff comes into the session's room only after checking their
+    camera, microphone and setting for it; learners and parents or carers never check. The
+    room's page sends them to the check and its WebSocket refuses them: one rule for both."""
+    return entrant.user is not None and not latest_pre_call_check(
+        session_id=entrant.session.pk, user_id=entrant.user.pk
     )
 
 

@@ -12,16 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chaperon.core.exceptions import ValidationFailed
 from chaperon.people.permissions import viewer_of
-from chaperon.sessions.attendance import latest_pre_call_check
 from chaperon.sessions.invitations import invitation_for_token
 from chaperon.sessions.models import Invitation
 from chaperon.sessions.views import join_page
 
 from . import selectors, services
+from .blur import blur_files, chose_blur, with_blur_allowed
 from .devices import keep_device
 from .forms import PreCallForm
 from .models import Room
-from .permissions import ENTRIES_KEY, entrant_for
+from .permissions import ENTRIES_KEY, entrant_for, needs_pre_call_check
 from .turn import CHECK_MINUTES, ice_servers_for, turn_configured
 
 
@@ -62,10 +62,9 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             },
             status=403,
         )
-    if entrant.user is not None and not latest_pre_call_check(
-        session_id=session_id, user_id=entrant.user.pk
-    ):
+    if needs_pre_call_check(entrant):
         return redirect("rooms:check", session_id)  # SES-14: staff check their setting first
+    blur = chose_blur(entrant)
     page = render(
         request,
         "rooms/room.html",
@@ -79,8 +78,12 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             else "",
             # ROOM-8: everyone reports a worry from the screen the call ends on.
             "report_url": selectors.report_url_for(entrant.invitation, session_id),
+            # SES-14: staff who chose background blur in their check send their camera blurred.
+            "blur_files": blur_files() if blur else None,
         },
     )
+    if blur:
+        with_blur_allowed(page)
     return keep_device(request, page) if entrant.invitation is not None else page
 
 
@@ -102,7 +105,7 @@ def check(request: HttpRequest, session_id: int) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, message)
         else:
             return redirect("rooms:room", session_id)
-    return render(
+    page = render(
         request,
         "rooms/check.html",
         {
@@ -112,9 +115,11 @@ def check(request: HttpRequest, session_id: int) -> HttpResponse:
             "socket_path": f"/ws/rooms/{session_id}/check/",
             "relay_url": reverse("rooms:check_relay", args=[session_id]),
             "turn": turn_configured(),
+            "blur_files": blur_files(),
         },
         status=400 if form.errors else 200,
     )
+    return with_blur_allowed(page)
 
 
 @never_cache

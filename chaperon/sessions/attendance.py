@@ -39,6 +39,8 @@ class PreCallResults:
     not_bedroom: bool
     background_appropriate: bool
     applications_closed: bool
+    # Background blur: chosen ("on"), offered and not chosen ("off"), or "unavailable".
+    blur: str = PreCallCheck.Blur.UNAVAILABLE
 
 
 def pre_call_check_recorded(
@@ -54,6 +56,7 @@ def pre_call_check_recorded(
         microphone=results.microphone,
         signalling=results.signalling,
         relay=results.relay,
+        blur=results.blur,
         not_bedroom=results.not_bedroom,
         background_appropriate=results.background_appropriate,
         applications_closed=results.applications_closed,

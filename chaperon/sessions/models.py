@@ -241,6 +241,8 @@ class PreCallCheck(models.Model):
         NOT_CONFIGURED = "not_configured", "No TURN server configured"
 
     class Blur(models.TextChoices):
+        ON = "on", "Background blurred"
+        OFF = "off", "Background blur available, not used"
         UNAVAILABLE = "unavailable", "Background blur not available on this device"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")

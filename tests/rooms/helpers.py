@@ -51,11 +51,13 @@ def booked(
     recording: bool = False,
     prepared: bool = True,
     own_links: bool = True,
+    checked: bool = True,
     **changes: Any,
 ) -> Session:
     """A session booked by the teacher (and prepared), everyone invited, learners with an
     email address so that they get their own join link (without ``own_links`` they have
-    none, and join on a parent's or carer's link)."""
+    none, and join on a parent's or carer's link), and its staff having done the pre-call
+    check that lets them into its room (SES-14; not without ``checked``)."""
     chosen = list(learners) or [cast.learner]
     for learner in chosen:
         if own_links:
@@ -82,6 +84,9 @@ def booked(
             conversation_plan="Options after year 11.",
             crisis_plan="Call the DSL on the school line; 999 in danger.",
         )
+    if checked:
+        for user in proposal.staff:
+            pre_call_checked(user, session)
     return session
 
 

@@ -15,7 +15,7 @@ from chaperon.audit.models import AuditEvent
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.records.selectors import attendance_of
 from chaperon.rooms import services
-from chaperon.rooms.models import Participant
+from chaperon.rooms.models import Participant, RoomEvent
 from chaperon.sessions.attendance import PreCallResults, attendance_joined, session_attendance
 from chaperon.sessions.models import Invitation, PreCallCheck, SessionAttendance
 from tests.conftest import Cast, signed_in
@@ -23,12 +23,15 @@ from tests.conftest import Cast, signed_in
 from .helpers import (
     ORIGIN,
     booked,
+    communicator,
     entered_client,
     entry_cookie,
     invitation,
     pre_call_checked,
     run_async,
     staff_cookie,
+    state,
+    until,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("SES-14")]
@@ -47,7 +50,7 @@ CHECKLIST_POST = {"not_bedroom": "on", "background_appropriate": "on", "applicat
 
 @pytest.mark.parametrize("who", ["teacher2", "outsider", "dsl"])
 def test_only_the_sessions_staff_check_for_its_room(cast: Cast, who: str) -> None:
-    session = booked(cast)
+    session = booked(cast, checked=False)
     with pytest.raises(PermissionDenied):
         services.room_pre_call_check(
             actor=getattr(cast, who), session_id=session.pk, results=ALL_GOOD
@@ -60,7 +63,7 @@ def test_only_the_sessions_staff_check_for_its_room(cast: Cast, who: str) -> Non
     "unticked", ["not_bedroom", "background_appropriate", "applications_closed"]
 )
 def test_each_line_of_the_checklist_is_needed(cast: Cast, unticked: str) -> None:
-    session = booked(cast)
+    session = booked(cast, checked=False)
     changes: dict[str, Any] = {unticked: False}
     with pytest.raises(ValidationFailed) as refused:
         services.room_pre_call_check(
@@ -74,7 +77,7 @@ def test_each_line_of_the_checklist_is_needed(cast: Cast, unticked: str) -> None
 def test_the_check_is_kept_audited_and_goes_with_the_staff_members_attendance(
     cast: Cast,
 ) -> None:
-    session = booked(cast)
+    session = booked(cast, checked=False)
     found = replace(ALL_GOOD, microphone=False, relay="failed")
     check = services.room_pre_call_check(actor=cast.teacher, session_id=session.pk, results=found)
     assert (check.camera, check.microphone, check.relay, check.blur) == (
@@ -104,7 +107,7 @@ def test_the_check_is_kept_audited_and_goes_with_the_staff_members_attendance(
 
 
 def test_the_room_sends_staff_to_the_check_first_and_lets_them_in_after(cast: Cast) -> None:
-    session = booked(cast)
+    session = booked(cast, checked=False)
     teacher = signed_in(cast.teacher)
     response = teacher.get(f"/rooms/{session.pk}/")
     assert response.status_code == 302
@@ -135,7 +138,7 @@ def test_learners_and_strangers_have_no_check_and_no_relay_credential(
 ) -> None:
     settings.ROOM_TURN_URLS = ["turn:127.0.0.1:3478"]
     settings.ROOM_TURN_SECRET = "north-star-secret"
-    session = booked(cast)
+    session = booked(cast, checked=False)
     learner = entered_client(session, cast.learner)
     assert learner.get(f"/rooms/{session.pk}/check/").status_code == 403
     assert learner.post(f"/rooms/{session.pk}/check/", CHECKLIST_POST).status_code == 403
@@ -152,7 +155,7 @@ def test_the_staff_relay_credential_lasts_minutes(cast: Cast, settings: LazySett
     settings.ROOM_ICE_SERVERS = []
     settings.ROOM_TURN_URLS = ["turn:127.0.0.1:3478"]
     settings.ROOM_TURN_SECRET = "north-star-secret"
-    session = booked(cast)
+    session = booked(cast, checked=False)
     teacher = signed_in(cast.teacher)
     assert 'data-turn="yes"' in teacher.get(f"/rooms/{session.pk}/check/").content.decode()
     before = int(time.time())
@@ -171,7 +174,7 @@ def test_the_staff_relay_credential_lasts_minutes(cast: Cast, settings: LazySett
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("who", ["teacher", "learner", "teacher2", "anonymous"])
 def test_only_the_sessions_staff_reach_the_checks_socket(cast: Cast, who: str) -> None:
-    session = booked(cast)
+    session = booked(cast, checked=False)
     cookie = {
         "teacher": lambda: staff_cookie(cast.teacher),
         "teacher2": lambda: staff_cookie(cast.teacher2),
@@ -200,3 +203,115 @@ def test_only_the_sessions_staff_reach_the_checks_socket(cast: Cast, who: str) -
     else:
         assert outcome == 4403
     assert not Participant.objects.exists()  # nobody came into the room
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rooms_socket_refuses_staff_without_a_check_and_keeps_nothing(cast: Cast) -> None:
+    session = booked(cast, checked=False)
+    cookie = staff_cookie(cast.teacher)
+    audited = AuditEvent.objects.count()
+
+    async def scenario() -> tuple[bool, dict[str, Any], object]:
+        ws = communicator(session, cookie)
+        connected, _ = await ws.connect()
+        refused = json.loads(await ws.receive_from(timeout=5))
+        closed = await ws.receive_output(timeout=5)
+        return connected, refused, closed.get("code")
+
+    connected, refused, code = run_async(scenario)
+    assert connected  # accepted, then told why, as at a locked door
+    assert refused == {
+        "type": "refused",
+        "code": "check_first",
+        "message": f"Check your camera, microphone and setting first: /rooms/{session.pk}/check/",
+    }
+    assert code == 4423
+    assert not Participant.objects.exists()
+    assert not SessionAttendance.objects.exists()
+    assert not RoomEvent.objects.exists()
+    assert AuditEvent.objects.count() == audited
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("who", ["teacher", "learner"])
+def test_the_rooms_socket_lets_checked_staff_and_learners_in(cast: Cast, who: str) -> None:
+    session = booked(cast, checked=False)
+    if who == "teacher":
+        pre_call_checked(cast.teacher, session)
+        cookie = staff_cookie(cast.teacher)
+    else:  # a learner never does a check
+        cookie = entry_cookie(invitation(session, Invitation.Role.LEARNER, cast.learner.pk))
+
+    async def scenario() -> dict[str, Any]:
+        ws = communicator(session, cookie)
+        assert (await ws.connect())[0]
+        first = await until(ws, state())
+        await ws.disconnect()
+        return first
+
+    first = run_async(scenario)
+    assert first["me"]["presence"] == ("admitted" if who == "teacher" else "waiting")
+    (participant,) = Participant.objects.all()
+    assert participant.role == ("staff" if who == "teacher" else "learner")
+    stays = SessionAttendance.objects.filter(session=session)
+    if who == "teacher":
+        assert stays.get().pre_call_check_id == PreCallCheck.objects.get().pk
+    else:
+        assert not stays.exists() and not PreCallCheck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("blur", "summary"),
+    [
+        ("on", "background blurred"),
+        ("off", "background blur available, not used"),
+        ("", "background blur not available on this device"),  # not sent: unavailable
+    ],
+)
+def test_what_the_check_found_of_background_blur_is_kept_and_shown(
+    cast: Cast, blur: str, summary: str
+) -> None:
+    session = booked(cast, checked=False)
+    teacher = signed_in(cast.teacher)
+    page = teacher.get(f"/rooms/{session.pk}/check/")
+    assert 'id="blur-files"' in page.content.decode()  # the model's files, all of this site
+    assert "'wasm-unsafe-eval'" in page["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in page["Content-Security-Policy"]
+    done = teacher.post(
+        f"/rooms/{session.pk}/check/",
+        {**CHECKLIST_POST, "camera": "true", "relay": "not_configured", "blur": blur},
+    )
+    assert done.status_code == 302
+    check = PreCallCheck.objects.get()
+    assert check.blur == (blur or "unavailable")
+    event = AuditEvent.objects.get(action=AuditAction.ROOM_PRE_CALL_CHECKED)
+    assert json.loads(event.data)["blur"] == check.blur
+    attendance_joined(
+        session=session,
+        display_name="Terry Finch",
+        role="staff",
+        at=check.checked_at,
+        user=cast.teacher,
+    )
+    (entry,) = session_attendance(session=session)
+    assert entry.pre_call_check.endswith("; " + summary)
+    # The room blurs the camera of the member of staff who chose it, and only theirs.
+    room = teacher.get(f"/rooms/{session.pk}/")
+    assert room.status_code == 200
+    assert ('id="blur-files"' in room.content.decode()) == (blur == "on")
+    assert ("'wasm-unsafe-eval'" in room["Content-Security-Policy"]) == (blur == "on")
+
+
+def test_a_blur_result_the_room_does_not_know_is_refused(cast: Cast) -> None:
+    session = booked(cast, checked=False)
+    with pytest.raises(ValidationFailed) as refused:
+        services.room_pre_call_check(
+            actor=cast.teacher, session_id=session.pk, results=replace(ALL_GOOD, blur="fuzzy")
+        )
+    assert refused.value.errors["blur"].endswith("one of off, on, unavailable")
+    posted = signed_in(cast.teacher).post(
+        f"/rooms/{session.pk}/check/", {**CHECKLIST_POST, "relay": "failed", "blur": "fuzzy"}
+    )
+    assert posted.status_code == 400
+    assert not PreCallCheck.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ROOM_PRE_CALL_CHECKED).exists()

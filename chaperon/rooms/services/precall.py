@@ -20,13 +20,15 @@ CHECKLIST = {
     "applications_closed": "confirm that other applications are closed",
 }
 RELAY_RESULTS = {choice.value for choice in PreCallCheck.Relay}
+BLUR_RESULTS = {choice.value for choice in PreCallCheck.Blur}
 
 
 @logged
 def room_pre_call_check(*, actor: User, session_id: int, results: PreCallResults) -> PreCallCheck:
     """Keep ``actor``'s pre-call check for the session. They must be staff of the session while
     it can be entered, and have confirmed each line of the checklist; what the browser found
-    (a camera that failed, a relay not reached) is kept as it was."""
+    (a camera that failed, a relay not reached, background blur chosen or not, or not
+    available) is kept as it was."""
     session = Session.objects.filter(pk=session_id, status__in=ENTERABLE).first()
     if session is None or not is_session_staff(actor, session):
         raise PermissionDenied("Only the session's staff check their setting for its room.")
@@ -35,6 +37,8 @@ def room_pre_call_check(*, actor: User, session_id: int, results: PreCallResults
     }
     if results.relay not in RELAY_RESULTS:
         missing["relay"] = "the relay result is one of " + ", ".join(sorted(RELAY_RESULTS))
+    if results.blur not in BLUR_RESULTS:
+        missing["blur"] = "the background blur result is one of " + ", ".join(sorted(BLUR_RESULTS))
     if missing:
         raise ValidationFailed(missing)
     with transaction.atomic():

@@ -4,6 +4,7 @@ and the opening agreement (ROOM-1, ROOM-5..ROOM-8, SES-4)."""
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
@@ -15,7 +16,7 @@ from chaperon.sessions.services import live
 
 from .. import broadcast
 from ..models import Participant, Presence, Room
-from ..permissions import Entrant
+from ..permissions import Entrant, needs_pre_call_check
 from . import comfort, sfu
 from .common import (
     RoomRefused,
@@ -51,6 +52,12 @@ def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Partici
         shut = door_shut(session, room)
         if shut is not None:
             raise shut
+        if needs_pre_call_check(entrant):  # SES-14, as the room's page: nothing is kept
+            raise RoomRefused(
+                "check_first",
+                "Check your camera, microphone and setting first: "
+                + reverse("rooms:check", args=[session.pk]),
+            )
         participant = _arriving(room, entrant, device)
         back_in = participant.presence == Presence.ADMITTED
         if room.locked and not (entrant.is_host or back_in or participant.second_device):

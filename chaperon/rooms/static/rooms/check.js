@@ -1,5 +1,6 @@
-/* The pre-call check of staff (SES-14): camera preview, microphone level, the room's server
- * and the TURN relay. What it finds goes with the form the member of staff submits. */
+/* The pre-call check of staff (SES-14): camera preview, background blur (blur.js), microphone
+ * level, the room's server and the TURN relay. What it finds goes with the form the member of
+ * staff submits. */
 (function () {
   "use strict";
 
@@ -7,7 +8,11 @@
   if (!root) { return; }
   const $ = function (id) { return document.getElementById(id); };
   const turn = root.dataset.turn === "yes";
-  const found = { camera: false, microphone: false, signalling: false, relay: turn ? "failed" : "not_configured" };
+  const found = {
+    camera: false, microphone: false, signalling: false,
+    relay: turn ? "failed" : "not_configured",
+    blur: "unavailable", // "off" once it can run here, "on" when chosen
+  };
   // For tests and diagnostics.
   window.chaperonCheck = found;
 
@@ -16,6 +21,7 @@
     document.querySelector("input[name=microphone]").value = found.microphone ? "true" : "false";
     document.querySelector("input[name=signalling]").value = found.signalling ? "true" : "false";
     document.querySelector("input[name=relay]").value = found.relay;
+    document.querySelector("input[name=blur]").value = found.blur;
   }
   keep();
 
@@ -76,10 +82,45 @@
         "Your camera works: this is what others will see behind you." :
         "No camera was found. Plug one in and reload this page.";
       levels(got);
+      blur(got);
     }).catch(function () {
       $("camera-result").textContent = "Your camera and microphone could not start. Allow them for this site, then reload this page.";
       $("level-status").textContent = "The microphone could not start.";
     });
+  }
+
+  // Background blur: offered once the model runs here; the room sends the camera as chosen.
+
+  let blurrer = null;
+
+  function blur(media) {
+    const toggle = $("blur-switch");
+    const say = function (text) { $("blur-result").textContent = text; };
+    const unavailable = function () {
+      found.blur = "unavailable";
+      keep();
+      toggle.checked = false;
+      toggle.disabled = true;
+      say("Background blur is not available on this device: choose a plain background, or a place where nothing personal shows, and carry on.");
+    };
+    if (!window.chaperonBlur || !media.getVideoTracks().length) { unavailable(); return; }
+    say("Getting background blur ready…");
+    window.chaperonBlur.start(media, { on: false }).then(function (started) {
+      blurrer = started;
+      found.blur = "off";
+      keep();
+      toggle.disabled = false;
+      say("Background blur is ready: turn it on to blur what is behind you, in this preview and in the room.");
+      toggle.addEventListener("change", function () {
+        blurrer.setOn(toggle.checked);
+        $("check-video").srcObject = toggle.checked ? blurrer.stream : media;
+        $("check-video").play().catch(function () {});
+        found.blur = toggle.checked ? "on" : "off";
+        keep();
+        say(toggle.checked ? "Your background is blurred in the preview: check that it hides what is behind you." :
+          "Background blur is off: the preview shows what is behind you.");
+      });
+    }, unavailable);
   }
 
   // The room's server ------------------------------------------------------------------------
@@ -143,6 +184,7 @@
 
   // Leaving the page stops the camera and microphone.
   window.addEventListener("pagehide", function () {
+    if (blurrer) { blurrer.stop(); }
     if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
     if (audio) { audio.close(); }
   });

@@ -59,6 +59,9 @@
       video: audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } },
       audio: true,
     }).then(function (stream) {
+      // SES-14: blurred for staff who chose background blur in their check (blur.js).
+      return window.chaperonBlur ? window.chaperonBlur.forRoom(stream) : stream;
+    }).then(function (stream) {
       room.local = stream;
       $("local-video").srcObject = stream;
       return stream;
