@@ -18,6 +18,7 @@ from .normalise import normalise
 from .rules import (
     BULLYING,
     CATEGORIES,
+    CATEGORY_WORDS,
     DISCRIMINATION,
     EXTREMISM,
     GROOMING,
@@ -38,6 +39,7 @@ _GROUP = re.compile(r"\b" + GROUPS + r"\b")
 __all__ = [
     "BULLYING",
     "CATEGORIES",
+    "CATEGORY_WORDS",
     "DISCRIMINATION",
     "EXTREMISM",
     "GROOMING",
@@ -47,6 +49,7 @@ __all__ = [
     "VIOLENCE",
     "Hit",
     "Screening",
+    "described",
     "normalise",
     "screen",
 ]
@@ -80,6 +83,22 @@ class Screening:
                 for h in self.categories
             ],
         }
+
+
+def described(data: dict[str, object]) -> str:
+    """A screening as ``Screening.as_data`` keeps it, in words: "grade 4: grooming signs (asks
+    for secrecy: "dont tell anyone")"; empty for grade 1."""
+    grade = data.get("grade")
+    hits = data.get("categories")
+    if not isinstance(grade, int) or grade < 2 or not isinstance(hits, list):
+        return ""
+    found = "; ".join(
+        f"{CATEGORY_WORDS.get(str(hit.get('category')), '?')} "
+        f'({hit.get("label")}: "{hit.get("matched")}")'
+        for hit in hits
+        if isinstance(hit, dict)
+    )
+    return f"screened grade {grade} of 5: {found}"
 
 
 def screen(text: str, *, use_model: bool = True) -> Screening:

@@ -26,6 +26,8 @@ _LEET = str.maketrans(
 _LEET_WORD = re.compile(r"(?:[a-z0-9]|[@$!|+](?=[a-z0-9]))+")
 # Three or more single letters with one separator between each: "a d d r e s s", "s.e.x".
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*,/]){2,}[a-z](?![a-z])")
+# "any1", "no1", "some1", "every1": the digit is a word, not a letter.
+_ONE = re.compile(r"\b(any|no|some|every)1\b")
 _RUN = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"\s+")
 # Look-alikes a keyboard offers that NFKD does not fold.
@@ -62,6 +64,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_LOOKALIKE))
     text = "".join(char for char in text if not unicodedata.combining(char)).lower()
     text = text.translate(_LOOKALIKE)
+    text = _ONE.sub(r"\1one", text)
     text = _LEET_WORD.sub(_unleet, text)
     text = _SPACED.sub(lambda match: re.sub(r"[^a-z]", "", match.group(0)), text)
     text = _RUN.sub(r"\1", text)

@@ -18,6 +18,16 @@ VIOLENCE = "violence"
 EXTREMISM = "extremism"
 DISCRIMINATION = "discrimination"
 CATEGORIES = (BULLYING, SEXUAL, SELF_HARM, GROOMING, VIOLENCE, EXTREMISM, DISCRIMINATION)
+# Each category as people read it.
+CATEGORY_WORDS = {
+    BULLYING: "bullying",
+    SEXUAL: "sexual content",
+    SELF_HARM: "self harm",
+    GROOMING: "grooming signs",
+    VIOLENCE: "violence",
+    EXTREMISM: "extremism",
+    DISCRIMINATION: "discrimination",
+}
 
 
 @dataclass(frozen=True)
