@@ -11,13 +11,14 @@ from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
 from chaperon.concerns.models import Concern, ConcernKind
 from chaperon.core.models import EmailDelivery
+from chaperon.people.roles import Role
 from chaperon.rooms import services
 from chaperon.rooms.log_words import log_lines
 from chaperon.rooms.models import RoomEvent
 from chaperon.rooms.services.holding import NOT_SENT
 from chaperon.sessions.models import Invitation
 from tests import factories
-from tests.conftest import Cast
+from tests.conftest import Cast, signed_in
 
 from .helpers import (
     booked,
@@ -73,11 +74,11 @@ async def _in_room(session, host_cookie: str, learner_cookies: list[str]):
 async def _until_chat(ws, text: str, seen: list[dict]) -> None:
     """Read ``ws`` until the chat message ``text`` arrives, keeping all it received."""
 
-    def test(message: dict) -> bool:
+    def is_it(message: dict) -> bool:
         seen.append(message)
         return message["type"] == "chat" and message["text"] == text
 
-    await until(ws, test)
+    await until(ws, is_it)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -230,3 +231,32 @@ def test_a_held_message_from_staff_is_an_allegation_and_one_from_a_learner_names
         "Chat held back by the screening: not sent",
     ]
     assert f"concern {about_robin.reference} raised" in lines[-1].details
+
+
+@pytest.mark.django_db
+def test_the_monitoring_report_counts_screened_messages_by_category_and_grade(
+    cast: Cast,
+) -> None:
+    session = booked(cast)
+    host = host_in(session, cast)
+    learner = learner_waiting_in(session, cast)
+    services.room_admit(actor=cast.teacher, session_id=session.pk, participant_id=learner.pk)
+    for text in ("hello", "ur so ugly", "nobody likes you", "kys", "what page?"):
+        services.room_chat(participant_id=learner.pk, text=text)
+    services.room_chat(participant_id=host.pk, text="let's keep this kind, please")
+
+    page = signed_in(cast.dsl).get("/governance/filtering/")
+    assert page.status_code == 200
+    counts = page.context["screening"]
+    assert counts.screened == 6 and counts.held == 1
+    assert dict(counts.by_category)["bullying"] == [0, 2, 0, 1]
+    assert sum(sum(row) for _, row in counts.by_category) == 3
+    html = page.content.decode()
+    assert "6 messages screened, 1 held back" in html
+    assert "kys" not in html and "Robin Alder" not in html  # counts only, nobody named
+
+    # Another organisation's DSL sees none of it; a teacher may not read the report.
+    outsider_dsl = factories.staff(cast.other_organisation, Role.DSL)
+    elsewhere = signed_in(outsider_dsl).get("/governance/filtering/").context["screening"]
+    assert elsewhere.screened == 0 and elsewhere.held == 0
+    assert signed_in(cast.teacher).get("/governance/filtering/").status_code == 403

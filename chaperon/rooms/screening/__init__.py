@@ -12,6 +12,7 @@ leads to.
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from . import model
 from .normalise import normalise
@@ -74,7 +75,7 @@ class Screening:
     def held(self) -> bool:
         return self.grade >= HOLD_GRADE
 
-    def as_data(self) -> dict[str, object]:
+    def as_data(self) -> dict[str, Any]:
         """What the room log keeps (JSON)."""
         return {
             "grade": self.grade,
@@ -85,7 +86,7 @@ class Screening:
         }
 
 
-def described(data: dict[str, object]) -> str:
+def described(data: dict[str, Any]) -> str:
     """A screening as ``Screening.as_data`` keeps it, in words: "grade 4: grooming signs (asks
     for secrecy: "dont tell anyone")"; empty for grade 1."""
     grade = data.get("grade")
