@@ -17,6 +17,7 @@ from . import limits, selectors, services, ticker
 from .broadcast import room_group
 from .devices import device_of, scope_cookies
 from .permissions import entrant_for
+from .screening import model as screening_model
 
 MAX_TEXT_FRAME = 64 * 1024
 MAX_CHUNK = 2 * 1024 * 1024
@@ -64,6 +65,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.participant_id = participant.pk
         ticker.join(self.session_id)
+        screening_model.warm_in_background()  # ready before the first chat message
         await self.send_state()
 
     async def disconnect(self, code: int) -> None:

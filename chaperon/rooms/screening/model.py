@@ -7,8 +7,8 @@ few microseconds. Nothing is fetched: the weights are the installed package's.
 
 import math
 import re
+import threading
 from dataclasses import dataclass
-from functools import cache
 
 _TOKEN = re.compile(r"\b\w\w+\b")
 
@@ -22,10 +22,22 @@ class Weights:
     calibration: tuple[tuple[float, float], ...]
 
 
-@cache
+_loading = threading.Lock()
+_loaded: Weights | None = None
+
+
 def weights() -> Weights:
     """The package's model, loaded once per process (about a second: scikit-learn is imported
-    to read it)."""
+    to read it); a caller that comes while it loads waits for it."""
+    global _loaded
+    if _loaded is None:
+        with _loading:
+            if _loaded is None:
+                _loaded = _load()
+    return _loaded
+
+
+def _load() -> Weights:
     from profanity_check import profanity_check as package  # slow: only when first needed
 
     vectorizer, model = package.vectorizer, package.model
@@ -43,6 +55,21 @@ def weights() -> Weights:
             (float(c.calibrators[0].a_), float(c.calibrators[0].b_)) for c in classifiers
         ),
     )
+
+
+_warming = threading.Lock()
+_warmed = False
+
+
+def warm_in_background() -> None:
+    """Load the model in a thread of its own, once per process, so that the first message a
+    room screens does not wait the second it takes."""
+    global _warmed
+    with _warming:
+        if _warmed:
+            return
+        _warmed = True
+    threading.Thread(target=weights, name="screening-model", daemon=True).start()
 
 
 def abusive(text: str) -> float:

@@ -34,6 +34,7 @@ def room_chat(*, participant_id: int, text: str) -> RoomEvent:
         raise ValidationFailed(
             {"text": f"keep a message to {CHAT_MAX} characters; this one has {len(text)}"}
         )
+    screening = screen(text)  # before the lock: nothing else waits on it
     with transaction.atomic():
         participant = (
             Participant.objects.select_for_update().select_related("room").get(pk=participant_id)
@@ -52,7 +53,6 @@ def room_chat(*, participant_id: int, text: str) -> RoomEvent:
                     "most the chat takes: wait a moment, then send it again"
                 }
             )
-        screening = screen(text)
         if screening.held:
             return chat_hold(participant, text, screening)
         message = chat_keep(participant, text, screening)
