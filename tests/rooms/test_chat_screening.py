@@ -6,6 +6,7 @@ with the usual alert. A message graded 2 or 3 is relayed and its screening kept.
 import json
 
 import pytest
+from django.urls import reverse
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.models import AuditEvent
@@ -231,6 +232,11 @@ def test_a_held_message_from_staff_is_an_allegation_and_one_from_a_learner_names
         "Chat held back by the screening: not sent",
     ]
     assert f"concern {about_robin.reference} raised" in lines[-1].details
+    # The DSL reads it as any other concern, raised by the chat screening.
+    page = signed_in(cast.dsl).get(reverse("concerns:detail", args=[about_robin.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Chat screening" in html and "i want to kill myself" in html
 
 
 @pytest.mark.django_db
