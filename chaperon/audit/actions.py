@@ -197,6 +197,8 @@ class AuditAction(models.TextChoices):
         "Learner said whether they are comfortable being recorded",
     )
     ROOM_LOG_VIEWED = "room_log_viewed", "Live room log and chat viewed"
+    ROOM_CHAT_HELD = "room_chat_held", "Chat message held back by the screening"
+    ROOM_CHAT_FLAGGED = "room_chat_flagged", "Chat message flagged by the screening"
     ROOM_PRE_CALL_CHECKED = (
         "room_pre_call_checked",
         "Member of staff checked their setting before a live session",

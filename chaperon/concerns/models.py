@@ -73,6 +73,7 @@ class Source(models.TextChoices):
     STAFF = "staff", "Member of staff"
     PUBLIC = "public", "Public report page"
     INVITATION = "invitation", "Leave and report, from a session"
+    SCREENING = "screening", "Chat screening, in a live session"
 
 
 class ReporterRelation(models.TextChoices):

@@ -3,8 +3,10 @@ without sign-in (``/contacts/<slug>/``), and for staff with their work email add
 those who run the organisation name its posts and what is published (ORG-1). The acceptable use
 agreements: the staff agreement to sign, and for those who publish them, the versions in force
 and the register of who has signed (ORG-2). The filtering and monitoring reports: imported,
-read, acted on and their checks recorded (ORG-5). The register of personal information, as a
-page and a CSV (ORG-7). The training register (ORG-3)."""
+read, acted on and their checks recorded, beside the live rooms' chat screening (ORG-5). The
+register of personal information, as a page and a CSV (ORG-7). The training register (ORG-3)."""
+
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +30,7 @@ from chaperon.people.models import User
 from chaperon.people.permissions import viewer_of
 from chaperon.people.pickers import kept_input, searching
 from chaperon.people.selectors import organisation_for, organisation_with_slug, staff_member_of
+from chaperon.rooms.selectors import chat_screening_counts
 
 from . import services
 from .agreements import agreement_link_opened, current_version, has_signed_current
@@ -98,6 +101,7 @@ from .permissions import (
 from .quarters import Quarter, SchoolYear, quarter_from_key, school_year_of
 from .register import register_csv, register_groups
 from .selectors import (
+    CHECK_EVERY_MONTHS,
     LinkRegister,
     StaffRegister,
     agreements_in_force,
@@ -107,6 +111,7 @@ from .selectors import (
     filter_reports_visible_to,
     filtering_oversight,
     link_agreement_register,
+    months_before,
     my_training,
     safeguarding_team,
     staff_agreement_register,
@@ -425,7 +430,12 @@ def _filtering_page(
     if not may_read_filtering(viewer):
         raise PermissionDenied("Your role does not allow this.")
     act = may_act_on_filtering(viewer)
-    today = organisation_for(viewer).today()
+    organisation = organisation_for(viewer)
+    today = organisation.today()
+    # The live rooms' chat screening over the same term the checks look back on.
+    since = datetime.combine(
+        months_before(today, CHECK_EVERY_MONTHS), time.min, tzinfo=organisation.zone
+    )
     if act and check_form is None:
         check_form = FilterCheckForm(initial={"checked_on": today, "kind": "check"})
     return render(
@@ -435,6 +445,7 @@ def _filtering_page(
             "nav": "filtering",
             "listing": page_of(filter_reports_visible_to(viewer), request, per_page=20),
             "oversight": filtering_oversight(viewer, today=today),
+            "screening": chat_screening_counts(viewer, since=since),
             "act": act,
             "form": check_form if act else None,
         },

@@ -17,6 +17,7 @@ from . import limits, selectors, services, ticker
 from .broadcast import room_group
 from .devices import device_of, scope_cookies
 from .permissions import entrant_for
+from .screening import model as screening_model
 from .sfu_bridge import SfuBridge
 
 MAX_TEXT_FRAME = 64 * 1024
@@ -67,6 +68,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.participant_id = participant.pk
         self.sfu = SfuBridge(participant.pk, self._send)
         ticker.join(self.session_id)
+        screening_model.warm_in_background()  # ready before the first chat message
         await self.send_state()
 
     async def disconnect(self, code: int) -> None:

@@ -10,11 +10,13 @@ from chaperon.people.models import Learner, User
 from chaperon.sessions.models import Invitation
 
 from .models import RoomEvent
+from .screening import described
 
 WHAT = {
     "agreed": "Accepted the opening agreement",
     "admitted": "Let in",
     "chat": "Chat",
+    "chat_held": "Chat held back by the screening: not sent",
     "comfort_answered": "Answered: comfortable being recorded?",
     "comfort_asked": "Asked whether comfortable being recorded",
     "device_replaced": "Left: the host let in the same link on another device",
@@ -83,6 +85,8 @@ DETAILS: dict[str, Callable[[Any], str]] = {
     "why": lambda value: WHY_TURNED_OUT.get(str(value), str(value)),
     "refused_by": lambda value: f"refused by {value}",
     "how": str,
+    "screening": lambda value: described(value) if isinstance(value, dict) else "",
+    "concern": lambda value: f"concern {value} raised",
 }
 
 

@@ -28,7 +28,9 @@ def declare() -> None:
     )
     register_processing(
         "rooms.roomevent",
-        what="What happened in a room: arrivals, admissions, chat messages, leave and report",
+        what="What happened in a room: arrivals, admissions, chat messages with what the chat "
+        "screening found in each (a grade and categories), messages it held back, leave and "
+        "report",
         about_whom=EVERYONE,
         purpose="Review a session if an issue arises, and show it on a learner's chronology",
         lawful_basis=Basis.PUBLIC_TASK,

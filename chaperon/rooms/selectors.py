@@ -12,6 +12,8 @@ from django.utils import timezone
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
 from chaperon.people.models import GuardianRelationship, User
+from chaperon.people.permissions import require
+from chaperon.people.roles import Permission
 from chaperon.sessions.invitations import join_token
 from chaperon.sessions.models import Invitation, Session, SessionKind
 from chaperon.sessions.permissions import access_session
@@ -19,9 +21,11 @@ from chaperon.sessions.services import live
 
 from .log_words import LogLine, log_lines
 from .models import Participant, Presence, RecordingComfort, RecordingState, Room, RoomEvent
+from .screening import CATEGORIES, CATEGORY_WORDS
 from .services import in_call, sfu
 from .services.comfort import answers_for, in_the_room
 from .services.extensions import extension_view
+from .services.holding import CHAT_KINDS
 from .turn import ice_servers_for
 
 
@@ -267,3 +271,38 @@ def room_log_for(viewer: User, session_id: int) -> RoomLog:
     events = RoomEvent.objects.filter(room_id=session.pk).select_related("participant", "by")
     record(action=AuditAction.ROOM_LOG_VIEWED, actor=viewer, obj=session)
     return RoomLog(session=session, room=room, lines=log_lines(events))
+
+
+@dataclass(frozen=True)
+class ScreeningCounts:
+    """The chat screening's figures for the monitoring report (ORG-5): how many messages were
+    screened and held since ``since``, and per category how many were found at each grade
+    (2 to 5). Counts only: nobody is named."""
+
+    since: datetime
+    screened: int
+    held: int
+    by_category: list[tuple[str, list[int]]]
+
+
+SCREENING_GRADES = (2, 3, 4, 5)
+
+
+def chat_screening_counts(viewer: User, *, since: datetime) -> ScreeningCounts:
+    require(viewer, Permission.READ_FILTERING_REPORTS)
+    messages = RoomEvent.objects.filter(
+        kind__in=CHAT_KINDS,
+        room__session__organisation_id=viewer.organisation_id,
+        at__gte=since,
+    )
+    counts = {category: [0] * len(SCREENING_GRADES) for category in CATEGORIES}
+    for data in messages.filter(data__screening__grade__gte=2).values_list("data", flat=True):
+        for hit in data["screening"].get("categories", []):
+            if hit.get("category") in counts and hit.get("grade") in SCREENING_GRADES:
+                counts[hit["category"]][SCREENING_GRADES.index(hit["grade"])] += 1
+    return ScreeningCounts(
+        since=since,
+        screened=messages.filter(data__has_key="screening").count(),
+        held=messages.filter(kind="chat_held").count(),
+        by_category=[(CATEGORY_WORDS[category], counts[category]) for category in CATEGORIES],
+    )

@@ -10,7 +10,7 @@ is gone and was not held) or waits and then finds the hold. The DSL releases the
 recording's page when they are no longer needed.
 """
 
-from chaperon.core.actors import PublicActor
+from chaperon.core.actors import PublicActor, SystemActor
 from chaperon.core.cases import EvidenceRequest, hold_evidence
 from chaperon.people.models import User
 
@@ -21,7 +21,7 @@ from .common import add_entry
 def hold_evidence_for(
     concern: Concern,
     *,
-    actor: User | PublicActor,
+    actor: User | PublicActor | SystemActor,
     learner_ids: tuple[int, ...] | None = None,
     with_session: bool = True,
 ) -> int:

@@ -1,4 +1,5 @@
-"""Raising a concern (INC-1, INC-5, INC-7): by staff, from the public page, or from a session."""
+"""Raising a concern (INC-1, INC-5, INC-7): by staff, from the public page, from a session, or by
+the chat screening of a live session (ORG-5)."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from chaperon.audit.actions import AuditAction
 from chaperon.audit.services import record
-from chaperon.core.actors import PublicActor
+from chaperon.core.actors import PublicActor, SystemActor
 from chaperon.core.exceptions import PermissionDenied, ValidationFailed
 from chaperon.core.service_log import logged
 from chaperon.people.models import GuardianRelationship, Learner, Organisation, User
@@ -35,6 +36,7 @@ from .common import add_entry
 from .evidence import hold_evidence_for
 
 PUBLIC_LABEL = "Public report page"
+SCREENING_LABEL = "Chat screening"
 ANONYMOUS = "Anonymous"
 # What a reporter may write in each field, in characters (forms say the same; so does the
 # database for the long ones, migration 0003).
@@ -139,7 +141,7 @@ def _from_invitation(invitation: Invitation) -> tuple[str, Learner | None]:
 @transaction.atomic
 def concern_raise(
     *,
-    actor: User | PublicActor,
+    actor: User | PublicActor | SystemActor,
     organisation: Organisation,
     description: str,
     kind: str = ConcernKind.CONCERN,
@@ -165,7 +167,8 @@ def concern_raise(
 
     ``actor`` is the member of staff raising it, or ``PUBLIC`` for a report from the public page
     (``reporter_*``) or from a session's "leave and report" (``invitation``: the reporter's
-    name, the session and, where clear, the learner come from it). ``attachment`` must come
+    name, the session and, where clear, the learner come from it). ``SYSTEM`` is the chat
+    screening of a live room, which names the ``session``. ``attachment`` must come
     from ``attachments.concern_file`` (its words only, never an image or video). ``spooled``
     is the receipt code and time of a report kept while the database was down (``spool``).
     """
@@ -174,6 +177,11 @@ def concern_raise(
             raise PermissionDenied("Only staff of this organisation raise concerns here.")
         source, reporter_name = Source.STAFF, actor.full_name
         reporter_relation, reporter_contact = "", actor.email
+    elif isinstance(actor, SystemActor):
+        if session is None:
+            raise ValidationFailed({"session": "name the session the chat screening held from"})
+        source, organisation = Source.SCREENING, session.organisation
+        reporter_name, reporter_relation, reporter_contact = SCREENING_LABEL, "", ""
     elif invitation is not None:
         source, session = Source.INVITATION, invitation.session
         organisation = session.organisation
@@ -235,11 +243,12 @@ def concern_raise(
         last_alerted_at=now,
     )
     reporter = concern.reporter_name or ANONYMOUS
-    label = (
-        actor.full_name
-        if isinstance(actor, User)
-        else f"{reporter} ({concern.get_source_display()})"
-    )
+    if isinstance(actor, User):
+        label = actor.full_name
+    elif isinstance(actor, SystemActor):
+        label = SCREENING_LABEL
+    else:
+        label = f"{reporter} ({concern.get_source_display()})"
     with stored(attachment, organisation_id=organisation.pk) as path:
         if attachment is not None:
             ConcernAttachment.objects.create(
@@ -258,7 +267,7 @@ def concern_raise(
 def _record_raised(
     concern: Concern,
     *,
-    actor: User | PublicActor,
+    actor: User | PublicActor | SystemActor,
     label: str,
     spooled: tuple[str, datetime] | None,
 ) -> None:
@@ -296,7 +305,7 @@ def _record_raised(
     record(
         action=AuditAction.CONCERN_RAISED,
         actor=actor,
-        actor_label="" if isinstance(actor, User) else PUBLIC_LABEL,
+        actor_label=_audit_label(actor),
         obj=concern,
         data={
             "source": concern.source,
@@ -305,3 +314,9 @@ def _record_raised(
             **({"spool_receipt": spooled[0]} if spooled else {}),
         },
     )
+
+
+def _audit_label(actor: User | PublicActor | SystemActor) -> str:
+    if isinstance(actor, User):
+        return ""
+    return SCREENING_LABEL if isinstance(actor, SystemActor) else PUBLIC_LABEL

@@ -516,6 +516,24 @@
     $("chat-log").appendChild(item);
   }
 
+  // Chat screening (docs/rooms.md): a held message is never shown; its sender and the host are
+  // told, each in the chat and in the status line.
+  function chatNote(id, text) {
+    const item = document.createElement("li");
+    item.className = "room__chat-held";
+    item.id = id;
+    item.textContent = text;
+    $("chat-log").appendChild(item);
+    notice(text);
+  }
+
+  function chatHeld(message) {
+    const found = message.categories.map(function (c) { return c.words; }).join(", ");
+    chatNote("chat-held-" + message.id, "A message from " + message.name +
+      " was held back and not shown to anyone (" + found + ", grade " + message.grade +
+      " of 5). The safeguarding lead has been told.");
+  }
+
   // Controls -------------------------------------------------------------------------------------
 
   $("agreement-form").addEventListener("submit", function (event) {
@@ -575,6 +593,8 @@
         if (room.sfu) { room.sfu.onMessage(message); }
         break;
       case "chat": appendChat(message); break;
+      case "chat-held": chatHeld(message); break;
+      case "chat-not-sent": chatNote("chat-not-sent-" + message.id, message.message); break;
       case "mute": setTrack("audio", false); notice(message.by + " muted your microphone."); break;
       case "warning": alertText(message.message); break;
       case "screen": notice(message.on ? "The host is sharing their screen." : "Screen sharing stopped."); break;
