@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,10 +155,14 @@ class JanusLink:
 
     # Subscribing -----------------------------------------------------------------------------
 
-    async def subscribe(self, feed_ids: set[int]) -> Offer | None:
-        """Receive exactly these feeds; returns Janus's new offer for the browser, or None when
-        nothing changed."""
+    async def subscribe(self, feed_ids: set[int], *, low: Collection[int] = ()) -> Offer | None:
+        """Receive exactly these feeds, those in ``low`` as their lowest simulcast layer (a
+        thumbnail); returns Janus's new offer for the browser, or None when nothing changed."""
         wanted = {feed for feed in feed_ids if feed in self.feeds}
+
+        def stream(feed: int) -> dict[str, int]:
+            return {"feed": feed, "substream": 0} if feed in low else {"feed": feed}
+
         if wanted == self.subscribed:
             return None
         if self.ticket is None:
@@ -177,13 +181,13 @@ class JanusLink:
                     "private_id": self.private_id,
                     # The server changes what is received, never Janus on its own.
                     "autoupdate": False,
-                    "streams": [{"feed": feed} for feed in sorted(wanted)],
+                    "streams": [stream(feed) for feed in sorted(wanted)],
                 },
             )
         else:
             update: dict[str, Any] = {"request": "update"}
             if wanted - self.subscribed:  # Janus refuses an empty list
-                update["subscribe"] = [{"feed": f} for f in sorted(wanted - self.subscribed)]
+                update["subscribe"] = [stream(f) for f in sorted(wanted - self.subscribed)]
             if self.subscribed - wanted:
                 update["unsubscribe"] = [{"feed": f} for f in sorted(self.subscribed - wanted)]
             event = await self._message(self.subscriber, update)

@@ -156,10 +156,14 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
         _comfort_view(view, room, me)
     everyone = list(room.participants.select_related("invitation"))
     linked = _linked(everyone) if me.is_host else {}
+    # A webinar's viewers see the presenters, not the hundreds of other viewers.
+    only_presenters = session.kind == SessionKind.WEBINAR and me.role != Invitation.Role.STAFF
     view["people"] = [
         _person(p, linked, host_view=me.is_host)
         for p in everyone
-        if p.presence == Presence.ADMITTED and p.connected
+        if p.presence == Presence.ADMITTED
+        and p.connected
+        and not (only_presenters and p.role != Invitation.Role.STAFF and p.pk != me.pk)
     ]
     if me.is_host:
         view["waiting"] = [
@@ -177,14 +181,28 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
     return view
 
 
-def sfu_visible(*, participant_id: int) -> set[int] | None:
-    """The participants whose media this person receives on the SFU (None: everyone in the
-    call); the class layout is ``services.sfu.visible_to``."""
+@dataclass(frozen=True)
+class Receiving:
+    """What one person receives on the SFU: whose media (None: everyone in the call), and
+    whose as a thumbnail (the lowest simulcast layer)."""
+
+    visible: set[int] | None
+    thumbnails: set[int]
+
+
+def sfu_receiving(*, participant_id: int) -> Receiving:
+    """The class layout (``services.sfu.visible_to``) for this person: staff see learners'
+    cameras as thumbnails; learners see the staff and the spotlight at full size."""
     me = Participant.objects.select_related("room").get(pk=participant_id)
     everyone = list(
         Participant.objects.filter(room=me.room_id, presence=Presence.ADMITTED, connected=True)
     )
-    return sfu.visible_to(me, me.room, everyone)
+    thumbnails = (
+        {p.pk for p in everyone if p.role != Invitation.Role.STAFF}
+        if me.role == Invitation.Role.STAFF
+        else set()
+    )
+    return Receiving(sfu.visible_to(me, me.room, everyone), thumbnails)
 
 
 def _comfort_view(view: dict[str, Any], room: Room, me: Participant) -> None:

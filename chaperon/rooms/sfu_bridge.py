@@ -132,15 +132,20 @@ class SfuBridge:
             self.link = JanusLink(config.ws_url, self._on_event)
             await self.link.open(ticket)
             await self.send({"type": "sfu-ready", "publish": self.publishes})
-        visible = await database_sync_to_async(selectors.sfu_visible)(
+        receiving = await database_sync_to_async(selectors.sfu_receiving)(
             participant_id=self.participant_id
         )
         feeds = {
             feed.feed_id
             for feed in self.link.feeds.values()
-            if visible is None or feed.participant_id in visible
+            if receiving.visible is None or feed.participant_id in receiving.visible
         }
-        offer = await self.link.subscribe(feeds)
+        low = {
+            feed.feed_id
+            for feed in self.link.feeds.values()
+            if feed.participant_id in receiving.thumbnails
+        }
+        offer = await self.link.subscribe(feeds, low=low)
         if offer is None:
             return
         self._answered = asyncio.get_running_loop().create_future()

@@ -38,20 +38,27 @@ SFU_STATS = """async () => {
       if (report.type !== "inbound-rtp") { return; }
       const who = byMid.get(report.mid);
       if (who === undefined) { return; }
-      const seen = received[who] || { bytes: 0, frames: 0 };
+      const seen = received[who] || { bytes: 0, frames: 0, height: 0 };
       seen.bytes += report.bytesReceived || 0;
-      if (report.kind === "video") { seen.frames += report.framesDecoded || 0; }
+      if (report.kind === "video") {
+        seen.frames += report.framesDecoded || 0;
+        seen.height = Math.max(seen.height, report.frameHeight || 0);
+      }
       received[who] = seen;
     });
   }
   let sent = 0;
+  const layers = [];
   const pub = sfu.pub;
   if (pub) {
     (await pub.getStats()).forEach((report) => {
       if (report.type === "outbound-rtp") { sent += report.bytesSent || 0; }
+      if (report.type === "outbound-rtp" && report.kind === "video") {
+        layers.push(report.rid || "");
+      }
     });
   }
-  return { received: received, sent: sent, mids: sfu.mids };
+  return { received: received, sent: sent, mids: sfu.mids, layers: layers.sort() };
 }"""
 
 
@@ -129,6 +136,11 @@ def test_a_class_through_janus_with_the_class_layout_and_a_removal(
     # out through Janus.
     stats = _receiving_from(host, learner_ids | {colleague_id})
     assert stats["sent"] > 0
+    # Learners send two simulcast layers; the host gets each learner's thumbnail, half the
+    # fake camera's 480 lines at most, and the colleague's camera whole.
+    assert _stats(learners[0])["layers"] == ["h", "l"]
+    for learner_id in learner_ids:
+        assert 0 < stats["received"][str(learner_id)]["height"] <= 240
     # A learner receives the staff, and no other learner.
     first = learners[0]
     stats = _receiving_from(first, {host_id, colleague_id})

@@ -22,7 +22,8 @@
       };
     }
 
-    // Sending: staff at the camera's size; learners as thumbnails (half size, a low rate).
+    // Sending: staff at the camera's size; learners in two simulcast layers where the browser
+    // can, the camera's size and a thumbnail (half size, a low rate) that the staff receive.
     function publish() {
       if (sfu.pub) { sfu.pub.close(); sfu.pub = null; }
       const local = api.local();
@@ -33,9 +34,17 @@
       local.getTracks().forEach(function (track) {
         const init = { direction: "sendonly", streams: [local] };
         if (track.kind === "video" && !staff) {
-          init.sendEncodings = [{ maxBitrate: 150000, scaleResolutionDownBy: 2, maxFramerate: 15 }];
+          init.sendEncodings = [
+            { rid: "h", maxBitrate: 400000 },
+            { rid: "l", maxBitrate: 150000, scaleResolutionDownBy: 2, maxFramerate: 15 },
+          ];
         }
-        pc.addTransceiver(track, init);
+        try {
+          pc.addTransceiver(track, init);
+        } catch (error) { // no simulcast here: one layer, the thumbnail's
+          pc.addTransceiver(track, { direction: "sendonly", streams: [local],
+            sendEncodings: [{ maxBitrate: 150000, scaleResolutionDownBy: 2, maxFramerate: 15 }] });
+        }
       });
       if (api.screen()) { replaceVideo(api.screen().getVideoTracks()[0]); }
       pc.onicecandidate = candidateSender(false);
