@@ -11,6 +11,7 @@ from django.conf import LazySettings
 from chaperon.core.exceptions import PermissionDenied
 from chaperon.rooms import services as room_services
 from chaperon.rooms.models import Media, Participant, Room, RoomEvent
+from chaperon.rooms.selectors import room_view
 from chaperon.rooms.services.sfu import visible_to
 from tests.conftest import Cast
 
@@ -247,3 +248,20 @@ def test_the_end_destroys_janus_room(
         room_services.room_end(session_id=host.room_id, actor=cast.teacher, reason="host")
     room = Room.objects.get()
     assert janus_calls == [("destroy_room", {"room_id": room.pk, "secret": room.sfu_secret})]
+
+
+@pytest.mark.clause("ROOM-1")
+def test_a_webinar_viewer_is_shown_the_presenters_not_the_other_viewers(
+    cast: Cast, sfu_configured: None
+) -> None:
+    host, learner = _in_call(cast, webinar=True)
+    room = Room.objects.get()
+    other = Participant.objects.create(
+        room=room, display_name="Another viewer", role="learner", presence="admitted"
+    )
+    Participant.objects.filter(pk__in=[host.pk, learner.pk, other.pk]).update(connected=True)
+    seen = {person["id"] for person in room_view(participant_id=learner.pk)["people"]}
+    assert seen == {host.pk, learner.pk}
+    # The host (a presenter) sees everyone.
+    seen = {person["id"] for person in room_view(participant_id=host.pk)["people"]}
+    assert seen == {host.pk, learner.pk, other.pk}
