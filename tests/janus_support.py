@@ -1,14 +1,21 @@
 """A Janus of the test's own: Debian's janus (``make janus``) from a configuration folder of its
 own (``chaperon.core.janus_config``, as ``chaperon serve`` writes it): the VideoRoom plugin
-only, its HTTP, Admin and WebSocket APIs on free loopback ports, ICE on loopback only, a small
-RTP port range, a random admin secret and VideoRoom admin key; stopped when the test ends.
+only, in a network namespace of its own joined to the test's by a veth pair (Janus never
+gathers ICE candidates on loopback, and nothing may touch the machine's own interfaces), its
+HTTP, Admin and WebSocket APIs and its media on its end of that pair alone, a small RTP port
+range, a random admin secret and VideoRoom admin key; stopped, and its namespace deleted, when
+the test ends. Browsers in a test keep only candidates of their end of the pair
+(``JanusServer.browser_address`` as ``ROOM_ICE_ONLY_ADDRESS``).
 
 ``JanusClient`` speaks Janus's public HTTP API as anyone who reached it would: a session, a
 handle attached to the VideoRoom plugin, messages and their events."""
 
 import json
+import os
 import random
 import secrets
+import shutil
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -30,9 +37,57 @@ class JanusServer:
     config: SfuConfig
     process: Process
     log: Path
+    # The address of the browsers' end of Janus's network (``ROOM_ICE_ONLY_ADDRESS``).
+    browser_address: str = ""
+    namespace: str = ""
 
     def log_text(self) -> str:
         return self.log.read_text() if self.log.exists() else ""
+
+    def stop(self) -> None:
+        self.process.stop(timeout=10)
+        if self.namespace:
+            _ip("netns", "del", self.namespace)
+
+
+def _ip(*args: str) -> None:
+    subprocess.run(["ip", *args], check=True, capture_output=True)  # noqa: S603, S607
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network namespace of Janus's own, joined to this one by a veth pair: Janus never
+    gathers ICE candidates on loopback, and media must not touch the machine's interfaces, so
+    Janus and the browsers meet on this pair alone (a /30 of 10.0.0.0/8, picked at random)."""
+
+    namespace: str
+    janus_interface: str
+    janus_address: str
+    browser_address: str
+
+
+def own_network() -> Network:
+    if os.geteuid() != 0 or shutil.which("ip") is None:
+        pytest.skip("Janus's network of its own needs root and iproute2 (as CI has)")
+    tag = secrets.token_hex(3)
+    namespace, outside, inside = f"chj-{tag}", f"chj{tag}o", f"chj{tag}i"
+    base = f"10.{random.randrange(200, 255)}.{random.randrange(256)}.{random.randrange(0, 252, 4)}"
+    prefix = base.rsplit(".", 1)[0]
+    last = int(base.rsplit(".", 1)[1])
+    browser, janus = f"{prefix}.{last + 1}", f"{prefix}.{last + 2}"
+    _ip("netns", "add", namespace)
+    try:
+        _ip("link", "add", outside, "type", "veth", "peer", "name", inside)
+        _ip("link", "set", inside, "netns", namespace)
+        _ip("addr", "add", f"{browser}/30", "dev", outside)
+        _ip("link", "set", outside, "up")
+        _ip("-n", namespace, "addr", "add", f"{janus}/30", "dev", inside)
+        _ip("-n", namespace, "link", "set", inside, "up")
+        _ip("-n", namespace, "link", "set", "lo", "up")
+    except subprocess.CalledProcessError:
+        _ip("netns", "del", namespace)
+        raise
+    return Network(namespace, inside, janus, browser)
 
 
 def post_json(url: str, body: dict[str, Any], *, timeout: float = 10) -> dict[str, Any]:
@@ -61,6 +116,15 @@ def start_janus(directory: Path, *, seconds: float = 30) -> JanusServer:
     binary = janus_binary()
     if binary is None:
         pytest.fail("janus is missing: `make janus` installs Debian's janus")
+    network = own_network()
+    try:
+        return _start_janus(directory, binary, network, seconds=seconds)
+    except BaseException:
+        _ip("netns", "del", network.namespace)
+        raise
+
+
+def _start_janus(directory: Path, binary: str, network: Network, *, seconds: float) -> JanusServer:
     http_port, admin_port, ws_port = free_port(), free_port(), free_port()
     admin_secret, room_admin_key = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     folder = directory / "janus"
@@ -72,9 +136,12 @@ def start_janus(directory: Path, *, seconds: float = 30) -> JanusServer:
         rtp_ports=rtp_ports(),
         admin_secret=admin_secret,
         room_admin_key=room_admin_key,
-        enforce_interface="lo",
+        enforce_interface=network.janus_interface,
+        api_address=network.janus_address,
     )
-    urls = janus_urls(http_port=http_port, admin_port=admin_port, ws_port=ws_port)
+    urls = janus_urls(
+        http_port=http_port, admin_port=admin_port, ws_port=ws_port, address=network.janus_address
+    )
     config = SfuConfig(
         http_url=urls["ROOM_SFU_HTTP_URL"],
         admin_url=urls["ROOM_SFU_ADMIN_URL"],
@@ -82,7 +149,8 @@ def start_janus(directory: Path, *, seconds: float = 30) -> JanusServer:
         admin_secret=admin_secret,
         room_admin_key=room_admin_key,
     )
-    process = Process(janus_command(config_file, binary=binary), env={"PATH": "/usr/bin:/bin"})
+    command = ["ip", "netns", "exec", network.namespace, *janus_command(config_file, binary=binary)]
+    process = Process(command, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
     log = folder / "janus.log"
     deadline = time.monotonic() + seconds
     while not answers_info(config.http_url):
@@ -91,7 +159,7 @@ def start_janus(directory: Path, *, seconds: float = 30) -> JanusServer:
             text = log.read_text() if log.exists() else ""
             pytest.fail(f"janus did not answer on {config.http_url}:\n{process.output}\n{text}")
         time.sleep(0.1)
-    return JanusServer(config, process, log)
+    return JanusServer(config, process, log, network.browser_address, network.namespace)
 
 
 @pytest.fixture
@@ -100,7 +168,7 @@ def janus_server(tmp_path: Path) -> Iterator[JanusServer]:
     try:
         yield server
     finally:
-        server.process.stop(timeout=10)
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +178,7 @@ def shared_janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ja
     try:
         yield server
     finally:
-        server.process.stop(timeout=10)
+        server.stop()
 
 
 def new_room_id() -> int:

@@ -79,15 +79,17 @@ def write_janus_config(
     rtp_ports: tuple[int, int],
     admin_secret: str,
     room_admin_key: str,
-    enforce_interface: str | None = "lo",
+    enforce_interface: str | None = None,
     nat_1_1_mapping: str | None = None,
     debug_level: int = 4,
+    api_address: str = "127.0.0.1",
 ) -> Path:
     """Write Janus's configuration files into ``directory`` (made if missing); the path of
     ``janus.jcfg``, to start Janus with (``janus_command``). Janus logs to ``janus.log``
-    there. ``enforce_interface`` limits the interfaces Janus gathers ICE candidates on ("lo":
-    only 127.0.0.1, as the tests and a demo on one machine need); ``nat_1_1_mapping`` is the
-    public address Janus puts in its candidates behind a 1:1 NAT."""
+    there. ``enforce_interface`` limits the interfaces Janus gathers ICE candidates on (Janus
+    never gathers on loopback, whatever this says: the tests give it an interface of its own
+    in a network namespace); ``nat_1_1_mapping`` is the public address Janus puts in its
+    candidates behind a 1:1 NAT; ``api_address`` is where its three APIs listen."""
     if not admin_secret or not room_admin_key:
         raise ValueError("Janus needs an admin secret and a VideoRoom admin key")
     low, high = rtp_ports
@@ -128,14 +130,14 @@ def write_janus_config(
             "base_path": HTTP_PATH,
             "http": True,
             "port": http_port,
-            "ip": "127.0.0.1",
+            "ip": api_address,
             "https": False,
         },
         "admin": {
             "admin_base_path": ADMIN_PATH,
             "admin_http": True,
             "admin_port": admin_port,
-            "admin_ip": "127.0.0.1",
+            "admin_ip": api_address,
             "admin_https": False,
         },
     }
@@ -144,7 +146,7 @@ def write_janus_config(
             "json": "plain",
             "ws": True,
             "ws_port": ws_port,
-            "ws_ip": "127.0.0.1",
+            "ws_ip": api_address,
             "wss": False,
         },
         "admin": {"admin_ws": False, "admin_wss": False},
@@ -175,12 +177,14 @@ def janus_command(config: Path, *, binary: str | None = None) -> list[str]:
     ]
 
 
-def janus_urls(*, http_port: int, admin_port: int, ws_port: int) -> dict[str, str]:
+def janus_urls(
+    *, http_port: int, admin_port: int, ws_port: int, address: str = "127.0.0.1"
+) -> dict[str, str]:
     """The ``ROOM_SFU_*`` URLs of a Janus configured by ``write_janus_config``."""
     return {
-        "ROOM_SFU_HTTP_URL": f"http://127.0.0.1:{http_port}{HTTP_PATH}",
-        "ROOM_SFU_ADMIN_URL": f"http://127.0.0.1:{admin_port}{ADMIN_PATH}",
-        "ROOM_SFU_WS_URL": f"ws://127.0.0.1:{ws_port}/",
+        "ROOM_SFU_HTTP_URL": f"http://{address}:{http_port}{HTTP_PATH}",
+        "ROOM_SFU_ADMIN_URL": f"http://{address}:{admin_port}{ADMIN_PATH}",
+        "ROOM_SFU_WS_URL": f"ws://{address}:{ws_port}/",
     }
 
 

@@ -5,6 +5,7 @@ learner is taken out of Janus's room at once; a learner's second video is refuse
 outsider with a valid Janus session cannot join the room's media."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import LazySettings
@@ -70,7 +71,31 @@ def on_sfu(settings: LazySettings, janus_server: JanusServer) -> JanusServer:
     settings.ROOM_SFU_WS_URL = config.ws_url
     settings.ROOM_SFU_ADMIN_SECRET = config.admin_secret
     settings.ROOM_SFU_ROOM_ADMIN_KEY = config.room_admin_key
+    # Media only between the browsers' end of Janus's network and Janus (never loopback, which
+    # Janus does not use, nor the machine's own interfaces).
+    settings.ROOM_ICE_ONLY_ADDRESS = janus_server.browser_address
     return janus_server
+
+
+# The addresses of the candidate pair each of this page's two connections to Janus chose.
+SELECTED_ADDRESSES = """async () => {
+  const out = [];
+  const sfu = window.chaperonRoom.sfu.state;
+  for (const pc of [sfu.pub, sfu.sub]) {
+    if (!pc) { continue; }
+    const stats = await pc.getStats();
+    const byId = new Map();
+    stats.forEach((report) => byId.set(report.id, report));
+    stats.forEach((report) => {
+      if (report.type === "transport" && report.selectedCandidatePairId) {
+        const pair = byId.get(report.selectedCandidatePairId);
+        const local = byId.get(pair.localCandidateId), remote = byId.get(pair.remoteCandidateId);
+        out.push([local.address, remote.address]);
+      }
+    });
+  }
+  return out;
+}"""
 
 
 def _stats(page: Page) -> dict[str, Any]:
@@ -139,6 +164,12 @@ def test_a_class_through_janus_with_the_class_layout_and_a_removal(
     # Learners send two simulcast layers; the host gets each learner's thumbnail, half the
     # fake camera's 480 lines at most, and the colleague's camera whole.
     assert _stats(learners[0])["layers"] == ["h", "l"]
+    # Media went between the browsers' end of Janus's own network and Janus, nowhere else.
+    janus_address = urlsplit(on_sfu.config.http_url).hostname
+    for page in (host, learners[0]):
+        pairs = page.evaluate(SELECTED_ADDRESSES)
+        assert len(pairs) == 2
+        assert all(pair == [on_sfu.browser_address, janus_address] for pair in pairs), pairs
     for learner_id in learner_ids:
         assert 0 < stats["received"][str(learner_id)]["height"] <= 240
     # A learner receives the staff, and no other learner.

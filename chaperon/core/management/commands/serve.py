@@ -75,7 +75,6 @@ def websocket_server(host: str, port: int, *, trusted: list[str]) -> list[str]:
 
 
 JANUS_LABEL = "Janus SFU"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -84,11 +83,12 @@ class OwnJanus:
     env: dict[str, str]  # the ROOM_SFU_* settings that reach it (its secrets as _FILE paths)
 
 
-def own_janus(var_dir: Path, *, host: str) -> OwnJanus | None:
+def own_janus(var_dir: Path) -> OwnJanus | None:
     """A Janus for the rooms, when Debian's janus is installed and no SFU is configured
     (``ROOM_SFU_HTTP_URL`` unset): its configuration under ``var_dir``/janus, with its admin
     secret and VideoRoom admin key kept in files there (made once, mode 0600), its APIs on free
-    loopback ports. Serving on loopback alone, it offers loopback candidates alone."""
+    loopback ports. Janus never offers loopback candidates: its media goes by the machine's
+    own addresses, even for browsers on the same machine."""
     if settings.ROOM_SFU_HTTP_URL:
         return None
     binary = janus_binary()
@@ -106,7 +106,6 @@ def own_janus(var_dir: Path, *, host: str) -> OwnJanus | None:
         rtp_ports=DEFAULT_RTP_PORTS,
         admin_secret=kept_secret(secret_file),
         room_admin_key=kept_secret(key_file),
-        enforce_interface="lo" if host in LOOPBACK_HOSTS else None,
         debug_level=3,  # warnings and errors, to janus.log there
     )
     env = {
@@ -198,7 +197,7 @@ class Command(BaseCommand):
         # Behind the router the servers believe its forwarded client address (it writes it
         # itself), so limits per address still count each client apart.
         env = {"TRUSTED_PROXIES": ",".join(trusted)}
-        janus = own_janus(Path(settings.VAR_DIR), host=host)
+        janus = own_janus(Path(settings.VAR_DIR))
         if janus is not None:
             children[JANUS_LABEL] = janus.command
             env.update(janus.env)  # the servers, the worker and the scheduler all reach it
