@@ -4,11 +4,15 @@
 
 Starts a Janus of its own (Debian's ``janus``, ``make janus``) from a folder written by
 ``chaperon.core.janus_config`` as ``chaperon serve`` writes it: VideoRoom only, its APIs and
-ICE on 127.0.0.1 only. Each person is a simulated browser: Chaperon's own signalling code
-(``JanusAdmin`` makes the room private and puts each person's token in its allowed list;
-``JanusLink`` joins for them as publisher, publishes, subscribes and answers) and an
-``aiortc`` peer connection for the media (VP8 through libvpx, DTLS-SRTP, ICE on 127.0.0.1
-only, no STUN). A class is a host and 29 learners, in the class layout of docs/rooms.md: the
+its APIs on 127.0.0.1. The whole bench runs in a network namespace of its own (root, as
+``make bench`` is): Janus never gathers ICE candidates on a loopback interface, so Janus and
+the simulated browsers meet on the address of a veth pair in that namespace, and no packet
+can reach the machine's own interfaces. Each person is a simulated browser: Chaperon's own
+signalling code (``JanusAdmin`` makes the room private and puts each person's token in its
+allowed list; ``JanusLink`` joins for them as publisher, subscribes to what the class layout
+lets them see whenever the publishers change, publishes and answers) and ``aiortc`` peer
+connections for the media (VP8 through libvpx, DTLS-SRTP, ICE host candidates on that one
+address, no STUN). A class is a host and 29 learners, in the class layout of docs/rooms.md: the
 host sends a 320x240 picture at 15 frames a second and receives every learner; each learner
 sends a 160x120 thumbnail at 10 frames a second and receives the host. Each class runs in a
 process of its own (the load generator is Python: one process per class lets it use both
@@ -17,14 +21,16 @@ cores), the learners coming in one every ``JOIN_GAP`` seconds after the host.
 1. Join to first frame: for each learner, from the start of its join (``JanusLink.open``) to
    the first decoded frame of the host's video. Target: p95 < 500 ms, in a class of 30.
 2. Classes held: classes of 30 are added one at a time (1, 2, ... at most 4, within a time
-   budget) while the earlier ones go on. At each step, over a measuring window, a class holds
-   when every learner decodes at least half the frames the host sent and the host decodes at
-   least half the frames every learner sent. ``classes_of_30_held`` is the largest step at
-   which every class holds. Target: >= 2. ``forwarded_tracks`` counts the video tracks Janus
-   forwarded in that step (each learner's copy of the host, the host's copy of each learner);
-   ``sfu_cpu_percent`` is Janus's CPU over that window, in percent of one core, and
-   ``generator_cpu_percent`` the load generator's (every class process), to tell which of the
-   two ran out.
+   budget) while the earlier ones go on. At each step, once the joins are over, over a
+   measuring window, a class holds when every learner decodes the host's video at half its
+   frame rate at least (7.5 frames a second) and the host decodes every learner's thumbnail at
+   half its rate at least (5 frames a second); a step that does not hold is measured once more
+   (twice at most in a run: other work on the machine can stall a measurement).
+   ``classes_of_30_held`` is the largest step at which every class holds. Target: >= 2.
+   ``forwarded_tracks`` counts the video tracks Janus forwarded in that step (each learner's
+   copy of the host, the host's copy of each learner); ``sfu_cpu_percent`` is Janus's CPU over
+   that window, in percent of one core, and ``generator_cpu_percent`` the load generator's
+   (every class process), to tell which of the two ran out.
 
 Side by side, in the same run: a class of 10 before the classes of 30 (join time and Janus's
 CPU per forwarded track), and the mesh each class replaces, in arithmetic from what the host
@@ -76,6 +82,7 @@ THUMB_FPS = 10
 JOIN_GAP = 0.15  # seconds between two learners of a class starting to join
 JOIN_TIMEOUT = 20.0  # seconds a learner may take to its first frame of the host
 SETTLE_TIMEOUT = 30.0  # seconds for the host to be receiving every learner
+RETRIES = 2  # steps measured a second time (in the whole run) when they do not hold
 HELD_SHARE = 0.5  # a flow holds when at least this share of the frames sent were decoded
 RTP_PORTS = 2000  # Janus's RTP range: one port per peer connection (bundled, rtcp-mux)
 # The bench runs in a network namespace of its own: loopback and a veth pair, nothing else.
@@ -230,7 +237,8 @@ def _media_address_only() -> None:
 
 def _synthetic_track(size: tuple[int, int], fps: int) -> Any:
     """A video track of eight prepared frames in turn (a bar moving across a grey picture),
-    paced at ``fps``; ``sent`` counts the frames handed to the encoder."""
+    paced at ``fps`` (frames it is too late for are dropped, as a camera's are); ``sent``
+    counts the frames handed to the encoder."""
     import av
     import numpy
     from aiortc.mediastreams import MediaStreamTrack
@@ -255,7 +263,10 @@ def _synthetic_track(size: tuple[int, int], fps: int) -> Any:
             if not self.started:
                 self.started = time.monotonic()
             due = self.started + self.sent / fps
-            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            now = time.monotonic()
+            if now - due > 1 / fps:  # late by a frame or more: a camera drops, never bursts
+                self.started, due = now - self.sent / fps, now
+            await asyncio.sleep(max(0.0, due - now))
             frame = self.frames[self.sent % len(self.frames)]
             frame.pts = self.sent * (VIDEO_RATE // fps)
             frame.time_base = Fraction(1, VIDEO_RATE)
@@ -486,8 +497,9 @@ async def _measure(people: list[Person], window: float) -> dict[str, Any]:
         (after - before) * 8 / elapsed / 1000
         for after, before in zip(thumbs_after, thumbs_before, strict=True)
     ]
-    short = [n for n in to_learners if n < HELD_SHARE * sent[0]]
-    short += [n for n, s in zip(to_host, sent[1:], strict=True) if n < HELD_SHARE * s]
+    # Half the frame rate a camera sends, at least (the generator's own shortfalls included).
+    short = [n for n in to_learners if n < HELD_SHARE * HOST_FPS * elapsed]
+    short += [n for n in to_host if n < HELD_SHARE * THUMB_FPS * elapsed]
     errors = [error for person in people for error in person.errors]
     return {
         "held": not short,
@@ -599,6 +611,8 @@ class Step:
     join_ms: list[float]
     failed_joins: int
     measured: dict[str, Any]
+    retry: bool = False
+    load_1m: float = field(default_factory=lambda: os.getloadavg()[0])
 
     @property
     def held(self) -> bool:
@@ -614,6 +628,8 @@ class Step:
             "classes": self.classes,
             "class_size": self.class_size,
             "held": self.held,
+            "measured_again": self.retry,
+            "load_1m": round(self.load_1m, 2),
             "join_to_frame_ms_p50": _rounded(percentile(self.join_ms, 0.5)),
             "join_to_frame_ms_p95": _rounded(percentile(self.join_ms, 0.95)),
             "failed_joins": self.failed_joins,
@@ -652,20 +668,29 @@ def describe(step: Step) -> str:
         f"fps (sent {s['host_fps_sent_min']}), thumbnails at host >= "
         f"{s['thumb_fps_at_host_min']} fps (sent {s['thumb_fps_sent_min']}); Janus CPU "
         f"{s['sfu_cpu_percent']}% of a core, generator {s['generator_cpu_percent']}%"
+        f"; load {s['load_1m']}{' (measured again)' if step.retry else ''}"
         f"{' ' + str(s['errors']) if s['errors'] else ''} -> "
         f"{'holds' if step.held else 'DOES NOT HOLD'}"
     )
 
 
-def _step(classes: Classes, size: int, window: float, added: list[Class]) -> Step:
+def _step(
+    classes: Classes, size: int, window: float, added: list[Class], retries: list[int]
+) -> Step:
     join_ms = [ms for one in added for ms in one.joined.get("joined", [])]
     failed = sum(int(one.joined.get("failed", 0)) + ("error" in one.joined) for one in added)
     for one in added:
         for failure in [*one.joined.get("failures", []), one.joined.get("error", "")]:
             if failure:
                 progress(f"class {one.plan.number}: {failure}")
+    time.sleep(window / 2)  # the joins' burst of work over, the classes are measured going on
     step = Step(len(classes.running), size, join_ms, failed, classes.measure(window))
     progress(describe(step))
+    while not step.held and not failed and retries[0] > 0:
+        # Other work on the machine can stall a measurement: measured once more.
+        retries[0] -= 1
+        step = Step(len(classes.running), size, join_ms, failed, classes.measure(window), True)
+        progress(describe(step))
     return step
 
 
@@ -679,15 +704,15 @@ def run(sizes: Sizes, quick: bool) -> dict[str, Any]:
     ):
         progress(f"janus: pid {janus.process.pid}, WebSocket API {janus.config.ws_url}")
         classes = Classes(janus, admin)
+        retries = [RETRIES]
         try:
             small = _step(
-                classes, sizes.small_class, sizes.window, [classes.add(sizes.small_class)]
+                classes, sizes.small_class, sizes.window, [classes.add(sizes.small_class)], retries
             )
             classes.close()
             for level in range(1, sizes.levels + 1):
-                step = _step(
-                    classes, sizes.class_size, sizes.window, [classes.add(sizes.class_size)]
-                )
+                added = [classes.add(sizes.class_size)]
+                step = _step(classes, sizes.class_size, sizes.window, added, retries)
                 steps.append(step)
                 if not step.held:
                     break
@@ -700,7 +725,8 @@ def run(sizes: Sizes, quick: bool) -> dict[str, Any]:
             [
                 line
                 for line in janus.log.read_text(errors="replace").splitlines()
-                if "[ERR]" in line
+                # (requests on sessions already gone, as the classes close at the end)
+                if "[ERR]" in line and "Couldn't find any session" not in line
             ][-5:]
             if janus.log.exists()
             else []
