@@ -36,7 +36,7 @@ Side by side, in the same run: a class of 10 before the classes of 30 (join time
 CPU per forwarded track), and the mesh each class replaces, in arithmetic from what the host
 measured: in a mesh the host's browser would encode and send its video once per learner.
 
-``--quick`` runs the class of 10, then one and two classes of 30, with 2 s windows (about a
+``--quick`` runs the class of 10, then one and two classes of 30, with 2 s windows (under a
 minute). Every loop is bounded in count and time; Janus, the class processes and the
 temporary folder are removed even on failure. Progress goes to stdout; the last line printed
 is one JSON object.
@@ -139,8 +139,9 @@ def _answers(http_url: str) -> bool:
 
 @contextlib.contextmanager
 def janus_server(folder: Path) -> Any:
-    """A Janus of the bench's own on loopback ports (ICE on ``lo`` only), stopped on the way
-    out; its RTP range is wide enough for every peer connection of four classes."""
+    """A Janus of the bench's own, its APIs on loopback ports, ICE on ``MEDIA_ADDRESS`` only,
+    stopped on the way out; its RTP range is wide enough for every peer connection of four
+    classes."""
     binary = janus_binary()
     if binary is None:
         raise SystemExit("janus is missing: `make janus` installs Debian's janus")
