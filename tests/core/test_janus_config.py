@@ -141,3 +141,26 @@ def test_serve_runs_janus_and_gives_its_servers_the_settings_to_reach_it(tmp_pat
         assert server.stop() == 0
     # Stopping serve stops its Janus too.
     assert not answers_info(http_url)
+
+
+def test_serve_never_hands_out_one_port_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Janus's three ports and the servers' are picked before any of them binds: a port the
+    system offers again is not handed out again."""
+    offered = iter([41001, 41001, 41002])
+
+    class Probe:
+        def __enter__(self) -> "Probe":
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def bind(self, address: tuple[str, int]) -> None:
+            return None
+
+        def getsockname(self) -> tuple[str, int]:
+            return ("127.0.0.1", next(offered))
+
+    monkeypatch.setattr(serve, "_handed_out", set())
+    monkeypatch.setattr(serve.socket, "socket", lambda *args, **kwargs: Probe())
+    assert [serve.free_port("127.0.0.1"), serve.free_port("127.0.0.1")] == [41001, 41002]

@@ -44,10 +44,20 @@ def trusted_proxies() -> list[str]:
     return [str(item) for item in configured]
 
 
+# The ports handed out by this command: its servers bind them only once started, so a port
+# free now could otherwise be handed out twice (Janus's three and the servers' own).
+_handed_out: set[int] = set()
+
+
 def free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
+    """A port free on ``host`` now that this command has not handed out already."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = int(probe.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def http_server(host: str, port: int, *, workers: int, trusted: list[str]) -> list[str]:
