@@ -170,6 +170,12 @@ class _Janus:
     def __init__(self, config: object) -> None:
         pass
 
+    def __enter__(self) -> "_Janus":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
     def __getattr__(self, name: str) -> Callable[..., None]:
         return lambda **kwargs: self.calls.append((name, kwargs))
 

@@ -13,6 +13,7 @@ what they receive is the class layout (``visible_to``)."""
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -81,17 +82,17 @@ def sfu_ticket(*, participant_id: int) -> Ticket:
         participant.sfu_feed = None
         participant.sfu_audio_mid = ""
         participant.save(update_fields=["sfu_token", "sfu_feed", "sfu_audio_mid"])
-        admin = _admin()
-        admin.create_room(
-            room_id=room.pk,
-            secret=room.sfu_secret,
-            pin=room.sfu_pin,
-            publishers=MAX_PUBLISHERS,
-            description=f"session {room.pk}",
-        )
-        if previous:
-            admin.disallow(room_id=room.pk, secret=room.sfu_secret, tokens=[previous])
-        admin.allow(room_id=room.pk, secret=room.sfu_secret, tokens=[participant.sfu_token])
+        with _admin() as admin:
+            admin.create_room(
+                room_id=room.pk,
+                secret=room.sfu_secret,
+                pin=room.sfu_pin,
+                publishers=MAX_PUBLISHERS,
+                description=f"session {room.pk}",
+            )
+            if previous:
+                admin.disallow(room_id=room.pk, secret=room.sfu_secret, tokens=[previous])
+            admin.allow(room_id=room.pk, secret=room.sfu_secret, tokens=[participant.sfu_token])
     return Ticket(
         room=room.pk, pin=room.sfu_pin, token=participant.sfu_token, display=str(participant.pk)
     )
@@ -122,42 +123,47 @@ def sfu_published(*, participant_id: int, feed_id: int, sdp: str) -> None:
     )
 
 
+def _after_commit(room: Room, what: str, step: Callable[[JanusAdmin, int, str], None]) -> None:
+    """Once the change commits, ``step(admin, room id, secret)`` on Janus. A failure is
+    logged, not raised: the change stands, and the person's connection, closed by it too,
+    ends their Janus session anyway."""
+    room_id, secret = room.pk, room.sfu_secret
+
+    def run() -> None:
+        try:
+            with _admin() as admin:
+                step(admin, room_id, secret)
+        except ChaperonError:
+            logger.exception("could not %s in SFU room %s", what, room_id)
+
+    transaction.on_commit(run)
+
+
 def release(room: Room, participant: Participant) -> None:
     """``participant`` is out of the call: once the change commits, their token leaves the
     allowed list and Janus kicks their feed, so their media stops for everyone even before
     their connection closes. Call it inside the transaction."""
     if room.media != Media.SFU or not participant.sfu_token:
         return
-    room_id, secret = room.pk, room.sfu_secret
     token, feed = participant.sfu_token, participant.sfu_feed
 
-    def kick() -> None:
-        try:
-            admin = _admin()
-            admin.disallow(room_id=room_id, secret=secret, tokens=[token])
-            if feed is not None:
-                admin.kick(room_id=room_id, secret=secret, feed_id=feed)
-        except ChaperonError:
-            # The connection is closed as well, which ends its Janus session: logged, not lost.
-            logger.exception("could not take participant %s out of SFU room %s", feed, room_id)
+    def kick(admin: JanusAdmin, room_id: int, secret: str) -> None:
+        admin.disallow(room_id=room_id, secret=secret, tokens=[token])
+        if feed is not None:
+            admin.kick(room_id=room_id, secret=secret, feed_id=feed)
 
-    transaction.on_commit(kick)
+    _after_commit(room, f"take participant {participant.pk} out", kick)
 
 
 def close(room: Room) -> None:
     """The session has ended: once that commits, Janus's room is destroyed with everyone in
     it. Call it inside the transaction."""
-    if room.media != Media.SFU:
-        return
-    room_id, secret = room.pk, room.sfu_secret
-
-    def destroy() -> None:
-        try:
-            _admin().destroy_room(room_id=room_id, secret=secret)
-        except ChaperonError:
-            logger.exception("could not destroy SFU room %s", room_id)
-
-    transaction.on_commit(destroy)
+    if room.media == Media.SFU:
+        _after_commit(
+            room,
+            "destroy the room",
+            lambda admin, room_id, secret: admin.destroy_room(room_id=room_id, secret=secret),
+        )
 
 
 def mute(room: Room, target: Participant) -> None:
@@ -165,16 +171,14 @@ def mute(room: Room, target: Participant) -> None:
     their page does. Call it inside the transaction."""
     if room.media != Media.SFU or target.sfu_feed is None or not target.sfu_audio_mid:
         return
-    room_id, secret = room.pk, room.sfu_secret
     feed, mid = target.sfu_feed, target.sfu_audio_mid
-
-    def moderate() -> None:
-        try:
-            _admin().moderate(room_id=room_id, secret=secret, feed_id=feed, mid=mid, mute=True)
-        except ChaperonError:
-            logger.exception("could not mute feed %s in SFU room %s", feed, room_id)
-
-    transaction.on_commit(moderate)
+    _after_commit(
+        room,
+        f"mute feed {feed}",
+        lambda admin, room_id, secret: admin.moderate(
+            room_id=room_id, secret=secret, feed_id=feed, mid=mid, mute=True
+        ),
+    )
 
 
 @logged
