@@ -160,13 +160,7 @@ def janus_server(folder: Path) -> Any:
         debug_level=3,
     )
     urls = janus_urls(http_port=http_port, admin_port=admin_port, ws_port=ws_port)
-    config = SfuConfig(
-        http_url=urls["ROOM_SFU_HTTP_URL"],
-        admin_url=urls["ROOM_SFU_ADMIN_URL"],
-        ws_url=urls["ROOM_SFU_WS_URL"],
-        admin_secret=admin_secret,
-        room_admin_key=room_admin_key,
-    )
+    config = SfuConfig.at(urls, admin_secret=admin_secret, room_admin_key=room_admin_key)
     process = subprocess.Popen(  # noqa: S603 (Debian's janus, our own configuration)
         janus_command(config_file, binary=binary),
         stdout=subprocess.DEVNULL,

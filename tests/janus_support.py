@@ -142,13 +142,7 @@ def _start_janus(directory: Path, binary: str, network: Network, *, seconds: flo
     urls = janus_urls(
         http_port=http_port, admin_port=admin_port, ws_port=ws_port, address=network.janus_address
     )
-    config = SfuConfig(
-        http_url=urls["ROOM_SFU_HTTP_URL"],
-        admin_url=urls["ROOM_SFU_ADMIN_URL"],
-        ws_url=urls["ROOM_SFU_WS_URL"],
-        admin_secret=admin_secret,
-        room_admin_key=room_admin_key,
-    )
+    config = SfuConfig.at(urls, admin_secret=admin_secret, room_admin_key=room_admin_key)
     command = ["ip", "netns", "exec", network.namespace, *janus_command(config_file, binary=binary)]
     process = Process(command, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
     log = folder / "janus.log"

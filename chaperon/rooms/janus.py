@@ -53,6 +53,18 @@ class SfuConfig:
     admin_secret: str = field(repr=False)  # the Admin API's admin_secret
     room_admin_key: str = field(repr=False)  # the VideoRoom plugin's admin_key (to create rooms)
 
+    @classmethod
+    def at(cls, urls: dict[str, str], *, admin_secret: str, room_admin_key: str) -> "SfuConfig":
+        """The SFU at ``urls``, the ``ROOM_SFU_*`` URLs ``janus_urls`` gives for a Janus
+        configured by ``write_janus_config``."""
+        return cls(
+            http_url=urls["ROOM_SFU_HTTP_URL"],
+            admin_url=urls["ROOM_SFU_ADMIN_URL"],
+            ws_url=urls["ROOM_SFU_WS_URL"],
+            admin_secret=admin_secret,
+            room_admin_key=room_admin_key,
+        )
+
 
 def sfu_config() -> SfuConfig | None:
     """The SFU of the settings (``ROOM_SFU_*``), or None when ``ROOM_SFU_HTTP_URL`` is unset:
