@@ -74,6 +74,8 @@ class JanusLink:
         self.feeds: dict[int, Feed] = {}
         self.subscribed: set[int] = set()
         self.mids: dict[str, int] = {}  # what the browser receives: mid -> participant
+        self.thumbnails: set[int] = set()  # feeds received as their lowest simulcast layer
+        self.thumbnail_mids: set[str] = set()
         self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.closed = False
@@ -191,11 +193,15 @@ class JanusLink:
             if self.subscribed - wanted:
                 update["unsubscribe"] = [{"feed": f} for f in sorted(self.subscribed - wanted)]
             event = await self._message(self.subscriber, update)
+        self.thumbnails = (self.thumbnails & wanted) | (set(low) & (wanted - self.subscribed))
         self.subscribed = wanted
         jsep = event.get("jsep") or {}
         if jsep.get("type") != "offer":
             return None
         streams = _plugin_data(event).get("streams") or []
+        self.thumbnail_mids = {
+            str(stream["mid"]) for stream in streams if stream.get("feed_id") in self.thumbnails
+        }
         mids = {
             str(stream["mid"]): int(stream["feed_display"])
             for stream in streams
@@ -209,6 +215,21 @@ class JanusLink:
         if self.subscriber:
             await self._message(
                 self.subscriber, {"request": "start"}, jsep={"type": "answer", "sdp": sdp}
+            )
+
+    async def _keep_thumbnail(self, mid: str, substream: int) -> None:
+        """Janus starts a simulcast subscription on whichever layer's keyframe comes first and
+        moves to the layer asked for only at a keyframe of that layer, which a browser sends
+        only when asked. When a thumbnail starts on a larger layer, ask again for the lowest:
+        Janus then requests a keyframe, and the switch follows."""
+        if mid in self.thumbnail_mids and substream != 0 and self.subscriber:
+            await self._send(
+                {
+                    "janus": "message",
+                    "session_id": self.session_id,
+                    "handle_id": self.subscriber,
+                    "body": {"request": "configure", "streams": [{"mid": mid, "substream": 0}]},
+                }
             )
 
     # Janus's protocol ------------------------------------------------------------------------
@@ -307,6 +328,9 @@ class JanusLink:
             elif "publishers" in data:
                 self._note_publishers(data["publishers"])
                 await self.on_event("publishers", data)
+            elif isinstance(data.get("substream"), int) and "mid" in data:
+                with contextlib.suppress(LinkError):
+                    await self._keep_thumbnail(str(data["mid"]), data["substream"])
             else:
                 gone = next(
                     (data[key] for key in ("unpublished", "leaving", "kicked") if key in data), None
