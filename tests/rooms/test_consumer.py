@@ -196,7 +196,14 @@ def test_a_locked_room_admits_nobody_even_with_a_valid_link(cast: Cast) -> None:
     closed, refused = run_async(scenario)
     assert refused["code"] == "locked" and closed == {"type": "websocket.close", "code": 4423}
     assert not Participant.objects.filter(role="learner", presence=Presence.ADMITTED).exists()
+    assert not Participant.objects.filter(role="learner", connected=True).exists()
     assert AuditEvent.objects.filter(action=AuditAction.ROOM_LOCKED).count() == 1
+    # The room log keeps who was turned away, for the learner's chronology.
+    turned_away = RoomEvent.objects.get(kind="refused_locked")
+    assert turned_away.participant is not None
+    invitation = turned_away.participant.invitation
+    assert invitation is not None and invitation.person_id == cast.learner.pk
+    assert not RoomEvent.objects.filter(kind="waiting").exists()
 
 
 def test_a_ping_is_answered_after_what_came_before_it(cast: Cast) -> None:

@@ -43,6 +43,7 @@ def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Partici
     the secret their browser holds). Their link opened on any other device waits as a second
     device, whatever the lock, and the host is told; the first device keeps its place."""
     session = entrant.session
+    turned_away: RoomRefused | None = None
     with transaction.atomic():
         Room.objects.get_or_create(session=session, defaults=sfu.room_defaults(session))
         room = locked_room(session.pk)
@@ -61,29 +62,41 @@ def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Partici
         participant = _arriving(room, entrant, device)
         back_in = participant.presence == Presence.ADMITTED
         if room.locked and not (entrant.is_host or back_in or participant.second_device):
+            # Kept on the room log and in the learner's chronology: refused after the commit.
             event(room, "refused_locked", participant=participant)
-            raise RoomRefused("locked", "The room is locked: nobody else can join now.")
-        participant.connected = True
-        participant.channel_name = channel_name
-        participant.epoch += 1
-        if entrant.is_host or back_in:
-            participant.presence = Presence.ADMITTED
-            close_stay(participant)
-            open_stay(participant)
-            event(room, "joined", participant=participant, rejoined=back_in)
+            turned_away = RoomRefused("locked", "The room is locked: nobody else can join now.")
         else:
-            participant.presence = Presence.WAITING
-            participant.agreed_at = None
-            event(
-                room,
-                "second_device" if participant.second_device else "waiting",
-                participant=participant,
-            )
-        participant.save()
-        if participant.second_device and not back_in:
-            _second_device_arrived(room, participant)
-        broadcast.room_changed(room.pk)
+            _come_in(room, entrant, participant, channel_name=channel_name, back_in=back_in)
+    if turned_away is not None:
+        raise turned_away
     return participant
+
+
+def _come_in(
+    room: Room, entrant: Entrant, participant: Participant, *, channel_name: str, back_in: bool
+) -> None:
+    """The connection is theirs: the host and someone admitted before are in, anyone else
+    waits for the host."""
+    participant.connected = True
+    participant.channel_name = channel_name
+    participant.epoch += 1
+    if entrant.is_host or back_in:
+        participant.presence = Presence.ADMITTED
+        close_stay(participant)
+        open_stay(participant)
+        event(room, "joined", participant=participant, rejoined=back_in)
+    else:
+        participant.presence = Presence.WAITING
+        participant.agreed_at = None
+        event(
+            room,
+            "second_device" if participant.second_device else "waiting",
+            participant=participant,
+        )
+    participant.save()
+    if participant.second_device and not back_in:
+        _second_device_arrived(room, participant)
+    broadcast.room_changed(room.pk)
 
 
 def _arriving(room: Room, entrant: Entrant, device: str) -> Participant:
