@@ -1,5 +1,5 @@
 """Chat screening in the room (ORG-5, INC-1): a message graded 4 or 5, sent through the real
-consumer, never reaches the others; the host's connection alone is told it was held, the
+consumer, never reaches the others; the staff's connections alone are told it was held, the
 sender is told kindly, and the DSL gets a concern with the message and the chat before it,
 with the usual alert. A message graded 2 or 3 is relayed and its screening kept."""
 
@@ -55,12 +55,13 @@ def _group(cast: Cast):
     return session, cookies
 
 
-async def _in_room(session, host_cookie: str, learner_cookies: list[str]):
+async def _in_room(session, host_cookie: str, cookies: list[str]):
+    """The host, then everyone of ``cookies`` admitted by the host, in that order."""
     host = communicator(session, host_cookie)
     assert (await host.connect())[0]
     await until(host, state(lambda m: m["me"]["host"]))
     learners = []
-    for cookie in learner_cookies:
+    for cookie in cookies:
         learner = communicator(session, cookie)
         assert (await learner.connect())[0]
         waiting = await until(learner, state(lambda m: m["me"]["presence"] == "waiting"))
@@ -86,11 +87,12 @@ async def _until_chat(ws, text: str, seen: list[dict]) -> None:
 def test_a_grade_five_message_is_held_and_goes_to_the_dsl(cast: Cast) -> None:
     session, (robin_cookie, alex_cookie) = _group(cast)
 
-    async def scenario() -> tuple[list[dict], dict, dict, list[dict]]:
-        host, (robin, alex) = await _in_room(
+    async def scenario() -> tuple[list[dict], dict, dict, dict, list[dict]]:
+        host, (colleague, robin, alex) = await _in_room(
             session,
             staff_cookie(cast.teacher),
             [
+                staff_cookie(cast.teacher2),
                 robin_cookie,
                 alex_cookie,
             ],
@@ -105,15 +107,18 @@ def test_a_grade_five_message_is_held_and_goes_to_the_dsl(cast: Cast) -> None:
         await robin.send_to(text_data=_chat(HELD))
         told = await until(robin, lambda m: m["type"] == "chat-not-sent")
         held = await until(host, lambda m: m["type"] == "chat-held")
+        # The second adult in the room is told as well as the host.
+        held_for_colleague = await until(colleague, lambda m: m["type"] == "chat-held")
         # What Alex receives is in order: once the next message comes, the held one never will.
         await robin.send_to(text_data=_chat("ok"))
         await _until_chat(alex, "ok", seen_by_alex)
         await _until_chat(robin, "ok", seen_by_robin)
-        for ws in (host, robin, alex):
+        for ws in (host, colleague, robin, alex):
             await ws.disconnect()
-        return seen_by_alex, told, held, seen_by_robin
+        return seen_by_alex, told, held, held_for_colleague, seen_by_robin
 
-    seen_by_alex, told, held, seen_by_robin = run_async(scenario)
+    seen_by_alex, told, held, held_for_colleague, seen_by_robin = run_async(scenario)
+    assert held_for_colleague == held
     assert not any(m.get("text") == HELD for m in seen_by_alex + seen_by_robin)
     assert not any(m["type"] == "chat-held" for m in seen_by_alex + seen_by_robin)
     assert told["message"] == NOT_SENT

@@ -1,7 +1,7 @@
 """Chat screening in the room (ORG-5, INC-1; docs/rooms.md, "Chat screening"): a message graded
-4 or 5 is held back from the room, the host is told at once, the sender is told kindly, and a
-concern goes to the DSL with the message and the chat before it. A message graded 2 or 3 is
-relayed as usual and its screening kept for the monitoring report."""
+4 or 5 is held back from the room, the staff in the room are told at once, the sender is told
+kindly, and a concern goes to the DSL with the message and the chat before it. A message graded
+2 or 3 is relayed as usual and its screening kept for the monitoring report."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +16,7 @@ from chaperon.people.models import Learner, User
 from chaperon.sessions.models import Invitation
 
 from .. import broadcast
-from ..models import Participant, Presence, Room, RoomEvent
+from ..models import Participant, Room, RoomEvent
 from ..screening import (
     BULLYING,
     CATEGORY_WORDS,
@@ -29,7 +29,7 @@ from ..screening import (
     Screening,
     described,
 )
-from .common import audit, event
+from .common import audit, event, staff_in_room
 
 # The chat messages before a held one that go with it to the DSL.
 CONTEXT_MESSAGES = 10
@@ -80,7 +80,8 @@ def chat_keep(participant: Participant, text: str, screening: Screening) -> Room
 
 def chat_hold(participant: Participant, text: str, screening: Screening) -> RoomEvent:
     """Hold a message back (grade 4 or 5): it is kept on the room log but never relayed, a
-    concern is raised for the DSL, the host and the sender are told once this commits. Call
+    concern is raised for the DSL, the staff in the room and the sender are told once this
+    commits. Call
     it inside the transaction."""
     room = participant.room
     before = list(
@@ -178,31 +179,23 @@ def _description(
 
 
 def _tell(room: Room, sender: Participant, held: RoomEvent, screening: Screening) -> None:
-    """The host's connection alone hears of it (not the learners'), and the sender is told
-    kindly that it was not sent."""
-    host = Participant.objects.filter(
-        room=room, is_host=True, presence=Presence.ADMITTED, connected=True
-    ).first()
-    if host is not None and host.pk != sender.pk:
-        broadcast.tell(
-            host.channel_name,
-            {
-                "type": "chat-held",
-                "id": held.pk,
-                "from": sender.pk,
-                "name": sender.display_name,
-                "grade": screening.grade,
-                "categories": [
-                    {
-                        "category": hit.category,
-                        "words": CATEGORY_WORDS[hit.category],
-                        "label": hit.label,
-                    }
-                    for hit in screening.categories
-                ],
-                "at": held.at.isoformat(),
-            },
-        )
+    """The connections of the staff in the room (the host and the second adult) alone hear of
+    it, never the learners' or parents'; the sender is told kindly that it was not sent."""
+    notice = {
+        "type": "chat-held",
+        "id": held.pk,
+        "from": sender.pk,
+        "name": sender.display_name,
+        "grade": screening.grade,
+        "categories": [
+            {"category": hit.category, "words": CATEGORY_WORDS[hit.category], "label": hit.label}
+            for hit in screening.categories
+        ],
+        "at": held.at.isoformat(),
+    }
+    for staff in staff_in_room(room):
+        if staff.pk != sender.pk:
+            broadcast.tell(staff.channel_name, notice)
     broadcast.tell(
         sender.channel_name, {"type": "chat-not-sent", "id": held.pk, "message": NOT_SENT}
     )

@@ -516,8 +516,8 @@
     $("chat-log").appendChild(item);
   }
 
-  // Chat screening (docs/rooms.md): a held message is never shown; its sender and the host are
-  // told, each in the chat and in the status line.
+  // Chat screening (docs/rooms.md): a held message is never shown; its sender and the staff in
+  // the room are told, each in the chat and in the status line.
   function chatNote(id, text) {
     const item = document.createElement("li");
     item.className = "room__chat-held";
