@@ -128,7 +128,7 @@ test-postgres: install-dev chromium nginx coturn janus redis node postgres postg
 test: lint typecheck test-sqlite test-postgres
 
 bench: install-dev postgres postgresql-client chromium wrk janus
-	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers scale backup roster screening classroom; do \
+	for name in audit policy vault concerns chronology rooms alerts_under_faults trust throughput pickers scale backup roster screening classroom webinar; do \
 	  DATABASE_URL=$(PG_URL) $(PY) bench/$$name.py --quick || exit 1; \
 	done
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -91,6 +92,10 @@ def _person(p: Participant, linked: dict[int, str], *, host_view: bool) -> dict[
     return person
 
 
+def _webinar_viewer(me: Participant, session: Session) -> bool:
+    return session.kind == SessionKind.WEBINAR and me.role != Invitation.Role.STAFF
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -154,16 +159,17 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
     view["ice_servers"] = ice_servers_for(opaque_id=f"p{me.pk}", now=time.time())
     if session.recording_enabled:
         _comfort_view(view, room, me)
-    everyone = list(room.participants.select_related("invitation"))
+    # A webinar's viewers see the presenters, not the hundreds of other viewers: their view
+    # reads only those rows, so that it costs the same whatever the audience.
+    people = room.participants.select_related("invitation")
+    if _webinar_viewer(me, session):
+        people = people.filter(Q(role=Invitation.Role.STAFF) | Q(pk=me.pk))
+    everyone = list(people)
     linked = _linked(everyone) if me.is_host else {}
-    # A webinar's viewers see the presenters, not the hundreds of other viewers.
-    only_presenters = session.kind == SessionKind.WEBINAR and me.role != Invitation.Role.STAFF
     view["people"] = [
         _person(p, linked, host_view=me.is_host)
         for p in everyone
-        if p.presence == Presence.ADMITTED
-        and p.connected
-        and not (only_presenters and p.role != Invitation.Role.STAFF and p.pk != me.pk)
+        if p.presence == Presence.ADMITTED and p.connected
     ]
     if me.is_host:
         view["waiting"] = [
@@ -194,9 +200,13 @@ def sfu_receiving(*, participant_id: int) -> Receiving:
     """The class layout (``services.sfu.visible_to``) for this person: staff see learners'
     cameras as thumbnails; learners see the staff and the spotlight at full size."""
     me = Participant.objects.select_related("room").get(pk=participant_id)
-    everyone = list(
-        Participant.objects.filter(room=me.room_id, presence=Presence.ADMITTED, connected=True)
+    in_call = Participant.objects.filter(
+        room=me.room_id, presence=Presence.ADMITTED, connected=True
     )
+    if me.role != Invitation.Role.STAFF and not me.room.learners_see_each_other:
+        # Only the staff's rows matter (the spotlight goes by its id), however many watch.
+        in_call = in_call.filter(role=Invitation.Role.STAFF)
+    everyone = list(in_call)
     thumbnails = (
         {p.pk for p in everyone if p.role != Invitation.Role.STAFF}
         if me.role == Invitation.Role.STAFF
@@ -207,11 +217,18 @@ def sfu_receiving(*, participant_id: int) -> Receiving:
 
 def _comfort_view(view: dict[str, Any], room: Room, me: Participant) -> None:
     """REC-6: whose comfort with being recorded this device answers for, and the host's
-    questions waiting for its answer; the host sees each learner's answer and may ask."""
-    present = in_the_room(room)
-    learners = {learner.pk: learner for learner in room.session.learners.all()}
-    answers = {answer.learner_id: answer for answer in room.comfort.select_related("answered_by")}
+    questions waiting for its answer; the host sees each learner's answer and may ask. A
+    learner's device reads only their own (a learner answers for themself alone)."""
+    present = [] if me.role == Invitation.Role.LEARNER else in_the_room(room)
     mine = answers_for(me, present=present)
+    theirs = (
+        room.session.learners.all() if me.is_host else room.session.learners.filter(pk__in=mine)
+    )
+    learners = {learner.pk: learner for learner in theirs}
+    comfort = room.comfort.select_related("answered_by")
+    if not me.is_host:
+        comfort = comfort.filter(learner_id__in=mine)
+    answers = {answer.learner_id: answer for answer in comfort}
     view["me"]["answers_for"] = [{"id": pk, "name": learners[pk].full_name} for pk in mine]
     view["me"]["comfort_questions"] = [
         {"learner": pk, "name": learners[pk].full_name}

@@ -7,11 +7,12 @@ from typing import Any, ClassVar
 
 import pytest
 from django.conf import LazySettings
+from django.db.models.signals import post_init
 
 from chaperon.core.exceptions import PermissionDenied
 from chaperon.rooms import services as room_services
 from chaperon.rooms.models import Media, Participant, Room, RoomEvent
-from chaperon.rooms.selectors import room_view
+from chaperon.rooms.selectors import room_view, sfu_receiving
 from chaperon.rooms.services.sfu import visible_to
 from tests.conftest import Cast
 
@@ -88,8 +89,10 @@ def test_a_room_that_has_not_started_gives_nobody_a_token(cast: Cast, sfu_config
     assert host.sfu_token == ""
 
 
-def _in_call(cast: Cast, *, webinar: bool = False) -> tuple[Participant, Participant]:
-    session = booked(cast, kind="group")
+def _in_call(
+    cast: Cast, *, webinar: bool = False, recording: bool = False
+) -> tuple[Participant, Participant]:
+    session = booked(cast, kind="group", recording=recording)
     if webinar:
         session.kind = "webinar"
         session.save(update_fields=["kind"])
@@ -271,3 +274,42 @@ def test_a_webinar_viewer_is_shown_the_presenters_not_the_other_viewers(
     # The host (a presenter) sees everyone.
     seen = {person["id"] for person in room_view(participant_id=host.pk)["people"]}
     assert seen == {host.pk, learner.pk, other.pk}
+
+
+@pytest.mark.clause("ROOM-1")
+def test_a_webinar_viewer_s_view_reads_the_presenters_not_the_audience(
+    cast: Cast, sfu_configured: None
+) -> None:
+    """Each change makes every connection recompute its view: a viewer's must not read every
+    other viewer's row, or one change in a webinar of 300 reads 300 x 300 rows."""
+    host, learner = _in_call(cast, webinar=True, recording=True)
+    room = Room.objects.get()
+    Participant.objects.bulk_create(
+        Participant(
+            room=room,
+            display_name=f"Viewer {number}",
+            role="learner",
+            presence="admitted",
+            connected=True,
+        )
+        for number in range(20)
+    )
+    Participant.objects.filter(pk__in=[host.pk, learner.pk]).update(connected=True)
+    loaded: list[int] = []
+
+    def count(sender: type, instance: Participant, **kwargs: Any) -> None:
+        loaded.append(instance.pk)
+
+    post_init.connect(count, sender=Participant)
+    try:
+        view = room_view(participant_id=learner.pk)
+        receiving = sfu_receiving(participant_id=learner.pk)
+    finally:
+        post_init.disconnect(count, sender=Participant)
+    assert {person["id"] for person in view["people"]} == {host.pk, learner.pk}
+    assert view["me"]["answers_for"] == [{"id": cast.learner.pk, "name": cast.learner.full_name}]
+    assert receiving.visible == {host.pk}
+    assert set(loaded) <= {host.pk, learner.pk}
+    # The host, who sees everyone, reads everyone.
+    seen = {person["id"] for person in room_view(participant_id=host.pk)["people"]}
+    assert len(seen) == 22
