@@ -12,12 +12,17 @@ receives (``selectors.sfu_receiving``). Measured in-process, side by side for bo
 
   * ``viewer_view_ms``: one viewer's view and receiving, median of many;
   * ``host_view_ms``: the host's (who sees everyone, so it grows with the room);
-  * ``change_fanout_ms``: every connection's view after one change, the work one change costs
-    the server in all; and ``viewer_queries``, the database queries of one viewer's view.
+  * ``change_fanout_ms``: every connection's view once, the work a change everyone sees (the
+    room locked, a spotlight) costs the server in all; ``viewer_queries``, the database queries
+    of one viewer's view;
+  * ``arrival_fanout_ms`` and ``arrival_views``: the views one viewer's arrival, admission or
+    agreement makes the server compute (``broadcast.person_changed``: the presenters' and the
+    viewer's own, not the other viewers').
 
-Target: a viewer's view costs the same at 300 viewers as at 30 (``viewer_growth`` near 1), so
-that one change in a webinar of 300 costs about 300 small views, not 300 views of the whole
-room. ``--quick`` repeats fewer times (a few seconds). The last line printed is one JSON object.
+Targets: a viewer's view costs the same at 300 viewers as at 30 (``viewer_growth`` near 1), so
+that a change everyone sees costs about 300 small views, not 300 views of the whole room; and a
+viewer's arrival costs the same few views at 300 as at 30. ``--quick`` repeats fewer times (a
+few seconds). The last line printed is one JSON object.
 """
 
 import argparse
@@ -137,6 +142,17 @@ def _webinar(viewers: int, number: int) -> tuple[int, int, list[int]]:
     return ids[0], ids[-1], ids
 
 
+def _told_of_an_arrival(ids: list[int], arriving: int) -> list[int]:
+    """The connections that recompute their view when a viewer arrives, is let in or agrees
+    (``broadcast.person_changed``): those that see comings and goings, and the viewer's own."""
+    from chaperon.rooms.broadcast import sees_comings_and_goings
+    from chaperon.rooms.models import Participant
+
+    roles = dict(Participant.objects.filter(pk__in=ids).values_list("pk", "role"))
+    told = [pk for pk in ids if sees_comings_and_goings("webinar", roles[pk])]
+    return [*told, arriving]
+
+
 def _one_view(participant_id: int) -> None:
     from chaperon.rooms import selectors
 
@@ -194,6 +210,8 @@ def main() -> None:
                 "host_view_ms": _median_ms(host, max(5, repeats // 4)),
                 "viewer_queries": _queries(viewer),
                 "change_fanout_ms": _fanout_ms(ids, fanouts),
+                "arrival_fanout_ms": _fanout_ms(_told_of_an_arrival(ids, viewer), fanouts),
+                "arrival_views": len(_told_of_an_arrival(ids, viewer)),
             }
             figures[str(size)] = row
             print(f"{size} viewers: {row}", flush=True)
@@ -207,6 +225,8 @@ def main() -> None:
             "viewer_queries": [small["viewer_queries"], large["viewer_queries"]],
             "host_view_ms": [small["host_view_ms"], large["host_view_ms"]],
             "change_fanout_ms": [small["change_fanout_ms"], large["change_fanout_ms"]],
+            "arrival_fanout_ms": [small["arrival_fanout_ms"], large["arrival_fanout_ms"]],
+            "arrival_views": [small["arrival_views"], large["arrival_views"]],
         }
         print(json.dumps(result))
 

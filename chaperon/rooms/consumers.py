@@ -14,7 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from chaperon.core.exceptions import ChaperonError, PermissionDenied, ValidationFailed
 
 from . import limits, selectors, services, ticker
-from .broadcast import room_group
+from .broadcast import room_group, sees_comings_and_goings, watch_group
 from .devices import device_of, scope_cookies
 from .permissions import entrant_for
 from .screening import model as screening_model
@@ -55,6 +55,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
         await self.channel_layer.group_add(room_group(self.session_id), self.channel_name)
+        if sees_comings_and_goings(entrant.session.kind, entrant.role):
+            await self.channel_layer.group_add(watch_group(self.session_id), self.channel_name)
         try:
             participant = await database_sync_to_async(services.room_connect)(
                 entrant=entrant,
@@ -77,6 +79,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.participant_id is not None:
             ticker.leave(self.session_id)
         await self.channel_layer.group_discard(room_group(self.session_id), self.channel_name)
+        await self.channel_layer.group_discard(watch_group(self.session_id), self.channel_name)
         if self.participant_id is not None:
             await database_sync_to_async(self.holder.close)()
             await database_sync_to_async(services.room_disconnect)(

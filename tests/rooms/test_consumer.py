@@ -269,3 +269,54 @@ def test_a_group_session_will_not_start_with_one_member_of_staff(cast: Cast) -> 
     assert alone.participant.user == cast.teacher2
     assert AuditEvent.objects.filter(action=AuditAction.ROOM_STAFF_LEFT).exists()
     assert Room.objects.get().started_at is not None
+
+
+@pytest.mark.clause("ROOM-1")
+def test_a_webinar_viewer_is_not_sent_the_other_viewers_comings_and_goings(cast: Cast) -> None:
+    """Each state sent makes the connection's view be computed again: another viewer arriving,
+    being let in and agreeing changes nothing on a viewer's page, so it is not sent there."""
+    second = factories.learner(cast.organisation, first_name="Alex", last_name="Birch")
+    factories.guardian(cast.organisation, of=second, full_name="Jo Birch")
+    session = booked(cast, kind="group", learners=[cast.learner, second])
+    session.kind = "webinar"
+    session.save(update_fields=["kind"])
+    second_cookie = entry_cookie(invitation(session, Invitation.Role.LEARNER, second.pk))
+
+    async def scenario() -> tuple[list[dict], dict]:
+        host, first, _ = await _admitted_pair(
+            session, staff_cookie(cast.teacher), _learner_cookie(session, cast)
+        )
+        await first.send_to(text_data=json.dumps({"type": "agree"}))
+        await until(first, state(lambda m: m["me"]["agreed"]))
+        other = communicator(session, second_cookie)
+        assert (await other.connect())[0]
+        waiting = await until(other, state(lambda m: m["me"]["presence"] == "waiting"))
+        await host.send_to(
+            text_data=json.dumps({"type": "admit", "participant": waiting["me"]["id"]})
+        )
+        await until(other, state(lambda m: m["me"]["presence"] == "admitted"))
+        await other.send_to(text_data=json.dumps({"type": "agree"}))
+        seen_by_host = await until(
+            host,
+            state(lambda m: any(p["name"] == "Alex Birch" and p["agreed"] for p in m["people"])),
+        )
+        # A change everyone sees: the first viewer's next state is this one.
+        await host.send_to(text_data=json.dumps({"type": "lock", "locked": True}))
+        states: list[dict] = []
+
+        def kept_until_locked(message: dict) -> bool:
+            states.append(message)
+            return message["type"] == "state" and message["room"]["locked"]
+
+        await until(first, kept_until_locked)
+        for ws in (host, first, other):
+            await ws.disconnect()
+        return states, seen_by_host
+
+    states, seen_by_host = run_async(scenario)
+    assert [m["type"] for m in states] == ["state"]
+    assert {p["id"] for p in states[0]["people"]} == {
+        states[0]["me"]["id"],
+        *(p["id"] for p in seen_by_host["people"] if p["role"] == "staff"),
+    }
+    assert {p["name"] for p in seen_by_host["people"]} >= {"Robin Alder", "Alex Birch"}

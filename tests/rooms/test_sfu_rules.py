@@ -10,6 +10,7 @@ from django.conf import LazySettings
 from django.db.models.signals import post_init
 
 from chaperon.core.exceptions import PermissionDenied
+from chaperon.rooms import broadcast
 from chaperon.rooms import services as room_services
 from chaperon.rooms.models import Media, Participant, Room, RoomEvent
 from chaperon.rooms.selectors import room_view, sfu_receiving
@@ -313,3 +314,40 @@ def test_a_webinar_viewer_s_view_reads_the_presenters_not_the_audience(
     # The host, who sees everyone, reads everyone.
     seen = {person["id"] for person in room_view(participant_id=host.pk)["people"]}
     assert len(seen) == 22
+
+
+@pytest.mark.clause("ROOM-1")
+@pytest.mark.clause("REC-4")
+@pytest.mark.parametrize("recording", [False, True])
+def test_a_viewer_let_in_is_told_to_the_staff_and_a_paused_recording_to_everyone(
+    cast: Cast,
+    recording: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    session = booked(cast, kind="group", recording=True)
+    session.kind = "webinar"
+    session.save(update_fields=["kind"])
+    host_in(session, cast)
+    learner = learner_waiting_in(session, cast)
+    Participant.objects.filter(pk=learner.pk).update(channel_name="learner-channel")
+    if recording:  # under way: the learner has not said they are comfortable being recorded
+        Room.objects.filter(pk=session.pk).update(recording_state="on")
+    sent: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        broadcast, "_send", lambda target, message, *, group: sent.append((target, message["type"]))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        room_services.room_admit(
+            actor=cast.teacher, session_id=session.pk, participant_id=learner.pk
+        )
+    changed = {target for target, kind in sent if kind == "room.changed"}
+    staff_and_them = {broadcast.watch_group(session.pk), "learner-channel"}
+    if recording:
+        # Every viewer's page must show that the recording paused.
+        assert Room.objects.get().recording_state == "paused"
+        assert changed == staff_and_them | {broadcast.room_group(session.pk)}
+    else:
+        # The other viewers' pages cannot change: they are not sent it.
+        assert Room.objects.get().recording_state == "off"
+        assert changed == staff_and_them

@@ -47,7 +47,8 @@ def room_connect(*, entrant: Entrant, channel_name: str, device: str) -> Partici
     with transaction.atomic():
         Room.objects.get_or_create(session=session, defaults=sfu.room_defaults(session))
         room = locked_room(session.pk)
-        recover_if_silent(room)
+        if recover_if_silent(room):
+            broadcast.room_changed(room.pk)
         if room.ended_at is not None:
             raise RoomRefused("ended", "This session has ended.")
         shut = door_shut(session, room)
@@ -96,7 +97,7 @@ def _come_in(
     participant.save()
     if participant.second_device and not back_in:
         _second_device_arrived(room, participant)
-    broadcast.room_changed(room.pk)
+    broadcast.person_changed(room, participant)
 
 
 def _arriving(room: Room, entrant: Entrant, device: str) -> Participant:
@@ -170,7 +171,7 @@ def room_disconnect(*, participant_id: int, channel_name: str) -> None:
             event(room, "disconnected", participant=participant)
             warn_if_staff_alone(room, participant)
         participant.save()
-        broadcast.room_changed(room.pk)
+        broadcast.person_changed(room, participant)
 
 
 @logged
@@ -188,7 +189,7 @@ def room_leave(*, participant_id: int) -> Participant:
         event(room, "left", participant=participant)
         if was_in:
             warn_if_staff_alone(room, participant)
-        broadcast.room_changed(room.pk)
+        broadcast.person_changed(room, participant)
     return participant
 
 
@@ -263,7 +264,7 @@ def _admit(room: Room, host: Participant, target: Participant) -> None:
     from . import recorder  # the recorder builds on these services
 
     recorder.pause_unless_consented(room, target)
-    broadcast.room_changed(room.pk)
+    broadcast.person_changed(room, target)
 
 
 def _device_replaced(room: Room, host: Participant, target: Participant) -> int | None:
@@ -322,7 +323,7 @@ def room_refuse(*, actor: User, session_id: int, participant_id: int) -> Partici
             {"type": "refused", "code": "refused", "message": "The host did not let you in."},
             close=4403,
         )
-        broadcast.room_changed(room.pk)
+        broadcast.person_changed(room, target)
     return target
 
 
@@ -390,5 +391,5 @@ def room_agree(*, participant_id: int, comfortable_recording: bool | None) -> Pa
             comfort.record_comfort(
                 room, participant, learners, comfortable_recording, how="agreement"
             )
-        broadcast.room_changed(room.pk)
+        broadcast.person_changed(room, participant)
     return participant

@@ -244,6 +244,7 @@ def pause_unless_consented(room: Room, person: Participant) -> None:
         room.save(update_fields=["recording_state", "recording_paused_for"])
         event(room, "recording_paused", participant=person)
         audit(AuditAction.ROOM_RECORDING_PAUSED, room, None, data={"participant": person.pk})
+        broadcast.room_changed(room.pk)  # everyone's page shows the recording paused
     elif room.recording_id is not None:
         vault = recording_vault()
         vault.recording_add_appearance(
