@@ -173,6 +173,19 @@ def state(predicate: Any = None) -> Any:
     return lambda m: m["type"] == "state" and (predicate is None or predicate(m))
 
 
+async def let_in(
+    session: Session, host: WebsocketCommunicator, cookie: str
+) -> tuple[WebsocketCommunicator, dict[str, Any]]:
+    """``cookie``'s connection arrives, waits and is let in by ``host``: it and the state that
+    told it it was waiting."""
+    arriving = communicator(session, cookie)
+    assert (await arriving.connect())[0]
+    waiting = await until(arriving, state(lambda m: m["me"]["presence"] == "waiting"))
+    await host.send_to(text_data=json.dumps({"type": "admit", "participant": waiting["me"]["id"]}))
+    await until(arriving, state(lambda m: m["me"]["presence"] == "admitted"))
+    return arriving, waiting
+
+
 def reset_channel_layer() -> None:
     channel_layers.backends.clear()
 

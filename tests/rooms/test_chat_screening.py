@@ -28,6 +28,7 @@ from .helpers import (
     host_in,
     invitation,
     learner_waiting_in,
+    let_in,
     run_async,
     staff_cookie,
     state,
@@ -60,17 +61,7 @@ async def _in_room(session, host_cookie: str, cookies: list[str]):
     host = communicator(session, host_cookie)
     assert (await host.connect())[0]
     await until(host, state(lambda m: m["me"]["host"]))
-    learners = []
-    for cookie in cookies:
-        learner = communicator(session, cookie)
-        assert (await learner.connect())[0]
-        waiting = await until(learner, state(lambda m: m["me"]["presence"] == "waiting"))
-        await host.send_to(
-            text_data=json.dumps({"type": "admit", "participant": waiting["me"]["id"]})
-        )
-        await until(learner, state(lambda m: m["me"]["presence"] == "admitted"))
-        learners.append(learner)
-    return host, learners
+    return host, [(await let_in(session, host, cookie))[0] for cookie in cookies]
 
 
 async def _until_chat(ws, text: str, seen: list[dict]) -> None:

@@ -17,6 +17,7 @@ from .helpers import (
     communicator,
     entry_cookie,
     invitation,
+    let_in,
     run_async,
     staff_cookie,
     state,
@@ -288,13 +289,7 @@ def test_a_webinar_viewer_is_not_sent_the_other_viewers_comings_and_goings(cast:
         )
         await first.send_to(text_data=json.dumps({"type": "agree"}))
         await until(first, state(lambda m: m["me"]["agreed"]))
-        other = communicator(session, second_cookie)
-        assert (await other.connect())[0]
-        waiting = await until(other, state(lambda m: m["me"]["presence"] == "waiting"))
-        await host.send_to(
-            text_data=json.dumps({"type": "admit", "participant": waiting["me"]["id"]})
-        )
-        await until(other, state(lambda m: m["me"]["presence"] == "admitted"))
+        other, _ = await let_in(session, host, second_cookie)
         await other.send_to(text_data=json.dumps({"type": "agree"}))
         seen_by_host = await until(
             host,
