@@ -92,10 +92,6 @@ def _person(p: Participant, linked: dict[int, str], *, host_view: bool) -> dict[
     return person
 
 
-def _webinar_viewer(me: Participant, session: Session) -> bool:
-    return session.kind == SessionKind.WEBINAR and me.role != Invitation.Role.STAFF
-
-
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -162,7 +158,7 @@ def room_view(*, participant_id: int) -> dict[str, Any]:
     # A webinar's viewers see the presenters, not the hundreds of other viewers: their view
     # reads only those rows, so that it costs the same whatever the audience.
     people = room.participants.select_related("invitation")
-    if _webinar_viewer(me, session):
+    if not sfu.publishes(me, session):  # a webinar's viewer
         people = people.filter(Q(role=Invitation.Role.STAFF) | Q(pk=me.pk))
     everyone = list(people)
     linked = _linked(everyone) if me.is_host else {}

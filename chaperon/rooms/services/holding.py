@@ -81,8 +81,7 @@ def chat_keep(participant: Participant, text: str, screening: Screening) -> Room
 def chat_hold(participant: Participant, text: str, screening: Screening) -> RoomEvent:
     """Hold a message back (grade 4 or 5): it is kept on the room log but never relayed, a
     concern is raised for the DSL, the staff in the room and the sender are told once this
-    commits. Call
-    it inside the transaction."""
+    commits. Call it inside the transaction."""
     room = participant.room
     before = list(
         RoomEvent.objects.filter(room=room, kind__in=CHAT_KINDS)
